@@ -1,0 +1,88 @@
+/*
+ * charset.c: a text part's bytes in its declared charset to UTF-8.
+ *
+ * GMime decodes only charsets it knows, and mail often lies: "iso-8859-1"
+ * carrying windows-1252 smart quotes, 8-bit text with no charset at all,
+ * "utf-8" that is not.  So: convert with iconv through GLib when the
+ * charset is known and the bytes are valid in it; else take the bytes as
+ * UTF-8 when they are valid UTF-8; else as windows-1252, which maps every
+ * byte, so this never fails.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "text.h"
+
+/* windows-1252 0x80-0x9F; 0 where the byte is undefined (kept as U+FFFD). */
+static const gunichar cp1252_high[32] = {
+  0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+  0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+  0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+  0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+};
+
+static char *
+from_windows_1252 (const char *data, gsize length)
+{
+  GString *out = g_string_sized_new (length + length / 8 + 1);
+  for (gsize i = 0; i < length; i++)
+    {
+      guchar byte = (guchar) data[i];
+      if (byte < 0x80)
+        g_string_append_c (out, byte ? (char) byte : ' ');
+      else if (byte < 0xA0)
+        g_string_append_unichar (out, cp1252_high[byte - 0x80] ? cp1252_high[byte - 0x80] : 0xFFFD);
+      else
+        g_string_append_unichar (out, byte);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* A copy of valid UTF-8 with NUL bytes made spaces. */
+static char *
+copy_utf8 (const char *data, gsize length)
+{
+  char *out = g_strndup (data, length);
+  for (gsize i = 0; i < length; i++)
+    if (out[i] == '\0')
+      out[i] = ' ';
+  return out;
+}
+
+static gboolean
+is_charset (const char *charset, const char *const *names)
+{
+  for (guint i = 0; names[i]; i++)
+    if (g_ascii_strcasecmp (charset, names[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+char *
+cm_charset_to_utf8 (const char *data, gsize length, const char *charset)
+{
+  static const char *const utf8[] = { "utf-8", "utf8", "us-ascii", "ascii", "ansi_x3.4-1968", NULL };
+  /* Latin-1 labels are read as windows-1252, its superset (as browsers do). */
+  static const char *const latin1[] = { "iso-8859-1", "iso8859-1", "latin1", "l1", "windows-1252",
+                                        "cp1252", "x-cp1252", "iso_8859-1", NULL };
+  gboolean valid_utf8 = g_utf8_validate_len (data, length, NULL);
+
+  if (charset == NULL || *charset == '\0' || is_charset (charset, utf8))
+    return valid_utf8 ? copy_utf8 (data, length) : from_windows_1252 (data, length);
+  if (is_charset (charset, latin1))
+    return from_windows_1252 (data, length);
+
+  gsize written = 0;
+  g_autoptr (GError) error = NULL;
+  char *converted = g_convert (data, length, "UTF-8", charset, NULL, &written, &error);
+  if (converted && g_utf8_validate_len (converted, written, NULL))
+    {
+      for (gsize i = 0; i < written; i++)
+        if (converted[i] == '\0')
+          converted[i] = ' ';
+      return converted;
+    }
+  g_free (converted);
+  return valid_utf8 ? copy_utf8 (data, length) : from_windows_1252 (data, length);
+}

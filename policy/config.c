@@ -1,0 +1,476 @@
+/*
+ * config.c: council-milter.conf, read through one table of keys with
+ * their types, defaults and checks, then the directory and the lexicon
+ * it names.  A loaded CmConfig never changes; it is reference counted so
+ * that a reload can swap in a new one while messages finish with the old.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "policy.h"
+#include "configuration.h"
+#include "keyfile.h"
+#include "rules.h"
+
+typedef enum {
+  KEY_STRING,   /* any text */
+  KEY_PATH,     /* a file or directory; relative to the configuration file */
+  KEY_ENUM,     /* one of choices */
+  KEY_INT,      /* a whole number in [min, max] */
+  KEY_SIZE,     /* bytes, with an optional K, M or G; in [min, max] */
+  KEY_SOCKET,   /* unix:/path, local:/path or inet:PORT@HOST / inet6: */
+  KEY_HOSTPORT, /* HOST:PORT */
+} KeyType;
+
+typedef struct {
+  const char *group;
+  const char *key;
+  KeyType type;
+  const char *default_value; /* NULL: no value unless set */
+  const char *choices;       /* KEY_ENUM: "a|b|c" */
+  gint64 min, max;
+} KeySpec;
+
+/* Every key of council-milter.conf.  council-milter.conf(5) describes
+ * each; [rule:ID] groups are checked against the rule table. */
+static const KeySpec keys[] = {
+  { "milter", "socket", KEY_SOCKET, "unix:/run/council-milter/council-milter.sock" },
+  { "milter", "mode", KEY_ENUM, "enforce", "enforce|advise|monitor" },
+  { "milter", "on-error", KEY_ENUM, "tempfail", "tempfail|accept|reject" },
+  { "milter", "directory", KEY_PATH, "directory.conf" },
+  { "policy", "lexicon", KEY_PATH, "lexicon" },
+  { "policy", "max-scan-size", KEY_SIZE, "10M", NULL, 64 * 1024, G_GINT64_CONSTANT (1) << 32 },
+  { "notify", "smtp", KEY_HOSTPORT, "127.0.0.1:10026" },
+  { "notify", "from", KEY_STRING, NULL },
+  { "hold", "spool", KEY_PATH, "/var/spool/council-milter" },
+  { "hold", "expire-days", KEY_INT, "5", NULL, 1, 365 },
+};
+
+static const char *const rule_actions = "off|tag|warn|hold|reject";
+
+struct _CmConfig {
+  gint refcount;
+  char *path;
+  GHashTable *values; /* "group\nkey" -> string, after defaults and checks */
+  CmMode mode;
+  CmAction *actions;  /* by index in cm_rules */
+  CmDirectory *directory;
+  CmLexicons *lexicons;
+};
+
+GQuark
+cm_error_quark (void)
+{
+  return g_quark_from_static_string ("cm-error-quark");
+}
+
+static char *
+value_key (const char *group, const char *key)
+{
+  return g_strconcat (group, "\n", key, NULL);
+}
+
+static int
+enum_index (const char *choices, const char *value)
+{
+  g_auto (GStrv) list = g_strsplit (choices, "|", -1);
+  for (int i = 0; list[i]; i++)
+    if (strcmp (list[i], value) == 0)
+      return i;
+  return -1;
+}
+
+static gboolean
+parse_int (const char *text, gint64 *out)
+{
+  char *end = NULL;
+  errno = 0;
+  gint64 v = g_ascii_strtoll (text, &end, 10);
+  if (errno || end == text || *end)
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+parse_size (const char *text, gint64 *out)
+{
+  char *end = NULL;
+  errno = 0;
+  gint64 v = g_ascii_strtoll (text, &end, 10);
+  if (errno || end == text || v < 0)
+    return FALSE;
+  gint64 unit = 1;
+  switch (g_ascii_toupper (*end))
+    {
+    case '\0': break;
+    case 'K': unit = 1024; end++; break;
+    case 'M': unit = 1024 * 1024; end++; break;
+    case 'G': unit = 1024 * 1024 * 1024; end++; break;
+    default: return FALSE;
+    }
+  if (*end && !(g_ascii_toupper (*end) == 'B' && end[1] == '\0'))
+    return FALSE;
+  if (v > G_MAXINT64 / unit)
+    return FALSE;
+  *out = v * unit;
+  return TRUE;
+}
+
+static gboolean
+parse_port (const char *text)
+{
+  gint64 port;
+  return parse_int (text, &port) && port > 0 && port < 65536;
+}
+
+static gboolean
+valid_socket (const char *value)
+{
+  if (g_str_has_prefix (value, "unix:") || g_str_has_prefix (value, "local:"))
+    return strchr (value, ':')[1] == '/';
+  if (g_str_has_prefix (value, "inet:") || g_str_has_prefix (value, "inet6:"))
+    {
+      g_autofree char *port = g_strdup (strchr (value, ':') + 1);
+      char *at = strchr (port, '@');
+      if (at)
+        *at = '\0';
+      return parse_port (port) && (at == NULL || at[1] != '\0');
+    }
+  return FALSE;
+}
+
+static gboolean
+valid_hostport (const char *value)
+{
+  const char *colon = strrchr (value, ':');
+  return colon && colon != value && parse_port (colon + 1);
+}
+
+/* Check VALUE of SPEC and store its normal form; the error says why not. */
+static gboolean
+store_value (CmConfig *config, const CmKeyFile *file, const KeySpec *spec, const char *value,
+             GError **error)
+{
+  char *normal = NULL;
+  gint64 number;
+
+  switch (spec->type)
+    {
+    case KEY_STRING:
+      normal = g_strdup (value);
+      break;
+    case KEY_PATH:
+      if (*value == '\0')
+        goto bad;
+      if (g_path_is_absolute (value))
+        normal = g_strdup (value);
+      else
+        {
+          g_autofree char *base = g_path_get_dirname (config->path);
+          normal = g_canonicalize_filename (value, base);
+        }
+      break;
+    case KEY_ENUM:
+      if (enum_index (spec->choices, value) < 0)
+        {
+          g_autofree char *shown = g_strdup (spec->choices);
+          g_strdelimit (shown, "|", ',');
+          cm_keyfile_error (error, file, spec->group, spec->key,
+                            "\"%s\" is not one of %s (comments go on their own line)",
+                            value, shown);
+          return FALSE;
+        }
+      normal = g_strdup (value);
+      break;
+    case KEY_INT:
+      if (!parse_int (value, &number) || number < spec->min || number > spec->max)
+        {
+          cm_keyfile_error (error, file, spec->group, spec->key,
+                            "\"%s\" is not a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
+                            value, spec->min, spec->max);
+          return FALSE;
+        }
+      normal = g_strdup_printf ("%" G_GINT64_FORMAT, number);
+      break;
+    case KEY_SIZE:
+      if (!parse_size (value, &number) || number < spec->min || number > spec->max)
+        {
+          cm_keyfile_error (error, file, spec->group, spec->key,
+                            "\"%s\" is not a size from %" G_GINT64_FORMAT "K to %" G_GINT64_FORMAT "M "
+                            "(bytes, or a number followed by K, M or G)",
+                            value, spec->min / 1024, spec->max / (1024 * 1024));
+          return FALSE;
+        }
+      normal = g_strdup_printf ("%" G_GINT64_FORMAT, number);
+      break;
+    case KEY_SOCKET:
+      if (!valid_socket (value))
+        {
+          cm_keyfile_error (error, file, spec->group, spec->key,
+                            "\"%s\" is not a milter socket (unix:/path or inet:PORT@HOST)", value);
+          return FALSE;
+        }
+      normal = g_strdup (value);
+      break;
+    case KEY_HOSTPORT:
+      if (!valid_hostport (value))
+        {
+          cm_keyfile_error (error, file, spec->group, spec->key,
+                            "\"%s\" is not HOST:PORT", value);
+          return FALSE;
+        }
+      normal = g_strdup (value);
+      break;
+    }
+  g_hash_table_insert (config->values, value_key (spec->group, spec->key), normal);
+  return TRUE;
+
+bad:
+  cm_keyfile_error (error, file, spec->group, spec->key, "an empty value is not allowed");
+  return FALSE;
+}
+
+static const KeySpec *
+find_spec (const char *group, const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (strcmp (keys[i].group, group) == 0 && (key == NULL || strcmp (keys[i].key, key) == 0))
+      return &keys[i];
+  return NULL;
+}
+
+static char *
+known_keys (const char *group)
+{
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (strcmp (keys[i].group, group) == 0)
+      g_string_append_printf (out, "%s%s", out->len ? ", " : "", keys[i].key);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+read_rule_group (CmConfig *config, const CmKeyFile *file, const char *group, GError **error)
+{
+  GKeyFile *kf = cm_keyfile_keys (file);
+  const char *id = group + strlen ("rule:");
+  const CmRule *rule = cm_rule_find (id);
+  if (rule == NULL)
+    {
+      GString *names = g_string_new (NULL);
+      for (guint i = 0; i < cm_n_rules; i++)
+        g_string_append_printf (names, "%s%s", i ? ", " : "", cm_rules[i].id);
+      cm_keyfile_error (error, file, group, NULL, "no rule is called \"%s\" (rules: %s)", id,
+                        names->str);
+      g_string_free (names, TRUE);
+      return FALSE;
+    }
+  g_auto (GStrv) names = g_key_file_get_keys (kf, group, NULL, NULL);
+  for (guint i = 0; names && names[i]; i++)
+    {
+      if (strcmp (names[i], "action") != 0)
+        {
+          cm_keyfile_error (error, file, group, names[i], "unknown key (known: action)");
+          return FALSE;
+        }
+      g_autofree char *value = g_key_file_get_string (kf, group, "action", NULL);
+      int index = value ? enum_index (rule_actions, g_strstrip (value)) : -1;
+      if (index < 0)
+        {
+          cm_keyfile_error (error, file, group, "action",
+                            "\"%s\" is not one of off, tag, warn, hold, reject", value ? value : "");
+          return FALSE;
+        }
+      config->actions[rule - cm_rules] = (CmAction) index;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_groups (CmConfig *config, const CmKeyFile *file, GError **error)
+{
+  GKeyFile *kf = cm_keyfile_keys (file);
+  g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+  for (guint g = 0; groups[g]; g++)
+    {
+      const char *group = groups[g];
+      if (g_str_has_prefix (group, "rule:"))
+        {
+          if (!read_rule_group (config, file, group, error))
+            return FALSE;
+          continue;
+        }
+      if (find_spec (group, NULL) == NULL)
+        {
+          cm_keyfile_error (error, file, group, NULL,
+                            "unknown group (expected [milter], [policy], [notify], [hold] or [rule:ID])");
+          return FALSE;
+        }
+      g_auto (GStrv) names = g_key_file_get_keys (kf, group, NULL, NULL);
+      for (guint k = 0; names && names[k]; k++)
+        {
+          const KeySpec *spec = find_spec (group, names[k]);
+          if (spec == NULL)
+            {
+              g_autofree char *known = known_keys (group);
+              cm_keyfile_error (error, file, group, names[k], "unknown key (known: %s)", known);
+              return FALSE;
+            }
+          g_autofree char *value = g_key_file_get_string (kf, group, names[k], NULL);
+          if (!store_value (config, file, spec, g_strstrip (value), error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_defaults (CmConfig *config, const CmKeyFile *file, GError **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *where = value_key (keys[i].group, keys[i].key);
+      if (keys[i].default_value && !g_hash_table_contains (config->values, where)
+          && !store_value (config, file, &keys[i], keys[i].default_value, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+CmConfig *
+cm_config_load (const char *path, GError **error)
+{
+  g_autoptr (CmKeyFile) file = cm_keyfile_load (path, CM_ERROR_CONFIG, error);
+  if (file == NULL)
+    return NULL;
+
+  g_autoptr (CmConfig) config = g_new0 (CmConfig, 1);
+  config->refcount = 1;
+  config->path = g_canonicalize_filename (path, NULL);
+  config->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  config->actions = g_new0 (CmAction, cm_n_rules);
+  for (guint i = 0; i < cm_n_rules; i++)
+    config->actions[i] = cm_rules[i].default_action;
+
+  if (!read_groups (config, file, error) || !apply_defaults (config, file, error))
+    return NULL;
+  config->mode = (CmMode) enum_index ("enforce|advise|monitor", cm_config_get (config, "milter", "mode"));
+
+  g_autoptr (GError) local = NULL;
+  const char *directory = cm_config_get (config, "milter", "directory");
+  config->directory = cm_directory_load (directory, &local);
+  if (config->directory == NULL)
+    {
+      g_set_error (error, CM_ERROR, local->code, "directory (%s [milter] directory): %s",
+                   path, local->message);
+      return NULL;
+    }
+  const char *lexicon = cm_config_get (config, "policy", "lexicon");
+  config->lexicons = cm_lexicons_load (lexicon, &local);
+  if (config->lexicons == NULL)
+    {
+      g_set_error (error, CM_ERROR, local->code, "lexicon (%s [policy] lexicon): %s",
+                   path, local->message);
+      return NULL;
+    }
+  return g_steal_pointer (&config);
+}
+
+CmConfig *
+cm_config_ref (CmConfig *config)
+{
+  g_atomic_int_inc (&config->refcount);
+  return config;
+}
+
+void
+cm_config_unref (CmConfig *config)
+{
+  if (config == NULL || !g_atomic_int_dec_and_test (&config->refcount))
+    return;
+  g_free (config->path);
+  g_hash_table_unref (config->values);
+  g_free (config->actions);
+  cm_directory_free (config->directory);
+  cm_lexicons_free (config->lexicons);
+  g_free (config);
+}
+
+CmMode
+cm_config_mode (const CmConfig *config)
+{
+  return config->mode;
+}
+
+const char *
+cm_config_path (const CmConfig *config)
+{
+  return config->path;
+}
+
+const char *
+cm_config_get (const CmConfig *config, const char *group, const char *key)
+{
+  g_autofree char *where = value_key (group, key);
+  return g_hash_table_lookup (config->values, where);
+}
+
+gint64
+cm_config_get_int (const CmConfig *config, const char *group, const char *key)
+{
+  const char *value = cm_config_get (config, group, key);
+  return value ? g_ascii_strtoll (value, NULL, 10) : 0;
+}
+
+CmAction
+cm_config_rule_action (const CmConfig *config, const char *rule_id)
+{
+  const CmRule *rule = cm_rule_find (rule_id);
+  return rule ? config->actions[rule - cm_rules] : CM_ACTION_NONE;
+}
+
+const CmDirectory *
+cm_config_directory (const CmConfig *config)
+{
+  return config->directory;
+}
+
+const CmLexicons *
+cm_config_lexicons (const CmConfig *config)
+{
+  return config->lexicons;
+}
+
+char *
+cm_config_describe (const CmConfig *config)
+{
+  GString *out = g_string_new (NULL);
+  g_string_append_printf (out, "configuration %s: mode %s\n", config->path, cm_mode_name (config->mode));
+  g_string_append_printf (out, "directory %s: %s, %u members, %u named officers\n",
+                          cm_config_get (config, "milter", "directory"),
+                          cm_directory_council_name (config->directory),
+                          cm_directory_count (config->directory, CM_ROLE_MEMBER),
+                          cm_directory_count (config->directory, CM_ROLE_OFFICER));
+  g_string_append_printf (out, "lexicon %s\n", cm_config_get (config, "policy", "lexicon"));
+  for (guint i = 0; i < cm_n_rules; i++)
+    g_string_append_printf (out, "rule %s: %s (%s)\n", cm_rules[i].id,
+                            cm_rule_action_name (config->actions[i]), cm_rules[i].paragraphs);
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+cm_config_in_scope (const CmConfig *config, const CmEnvelope *envelope)
+{
+  if (envelope == NULL)
+    return FALSE;
+  if (envelope->authenticated)
+    return TRUE;
+  const char *sender = envelope->sender;
+  if (sender == NULL || *sender == '\0')
+    return FALSE;
+  return cm_directory_in_council_domain (config->directory, sender)
+      || cm_directory_person (config->directory, sender) != NULL;
+}

@@ -1,0 +1,15 @@
+/*
+ * configuration.h: what the engine's own modules read from a loaded
+ * configuration (the public part is in policy.h).
+ */
+#ifndef CM_CONFIGURATION_H
+#define CM_CONFIGURATION_H
+
+#include "policy.h"
+#include "directory.h"
+#include "lexicon.h"
+
+const CmDirectory *cm_config_directory (const CmConfig *config);
+const CmLexicons *cm_config_lexicons (const CmConfig *config);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * directory.h: the council's people, their roles, addresses, names and
+ * job titles, and the lookups the engine makes of them.
+ *
+ * This is the one interface behind which a directory lives; the key-file
+ * source is directory.c, and a second source (LDAP, Active Directory)
+ * would build the same CmDirectory.
+ */
+#ifndef CM_DIRECTORY_H
+#define CM_DIRECTORY_H
+
+#include <glib.h>
+
+#include "policy.h"
+#include "lexicon.h"
+
+enum {
+  CM_OFFICE_CHAIR = 1 << 0,
+  CM_OFFICE_MAYOR = 1 << 1,
+  CM_OFFICE_LEADER = 1 << 2,
+  CM_OFFICE_GROUP_LEADER = 1 << 3,
+  CM_OFFICE_CABINET = 1 << 4,
+};
+
+typedef struct {
+  char *name;          /* "Jane Smith" */
+  CmRole role;         /* CM_ROLE_MEMBER or CM_ROLE_OFFICER */
+  char *title;         /* an officer's job title, or NULL */
+  guint offices;       /* CM_OFFICE_* of a member */
+  GPtrArray *addresses;/* char *, lower case; the first is the main one */
+  char *surname;       /* last word of the name, lower case */
+} CmPerson;
+
+typedef struct _CmDirectory CmDirectory;
+
+CmDirectory *cm_directory_load (const char *path, GError **error);
+void cm_directory_free (CmDirectory *directory);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmDirectory, cm_directory_free)
+
+const char *cm_directory_council_name (const CmDirectory *directory);
+const char *cm_directory_monitoring_officer (const CmDirectory *directory);
+guint cm_directory_count (const CmDirectory *directory, CmRole role);
+
+/* The listed person with ADDRESS (any case), or NULL. */
+const CmPerson *cm_directory_person (const CmDirectory *directory, const char *address);
+/* The role of ADDRESS: a listed person's, an officer for any other address
+ * in a council domain, else external.  MEDIA is set for media domains. */
+CmRole cm_directory_role (const CmDirectory *directory, const char *address,
+                          const CmPerson **person, gboolean *media);
+gboolean cm_directory_in_council_domain (const CmDirectory *directory, const char *address);
+
+/* Patterns of people's names in text: officers by full name, honorific and
+ * surname, and job title; members by full name and "Councillor"/"Cllr" with
+ * the surname.  Each match's data is the CmPerson. */
+const CmLexicon *cm_directory_names (const CmDirectory *directory);
+
+/* Lower-case ADDRESS and strip surrounding <> and spaces. */
+char *cm_address_normalise (const char *address);
+
+#endif

@@ -1,0 +1,131 @@
+/*
+ * engine.c: cm_check(), the engine's one entry point for a message:
+ * scope, view, every rule that is not off, verdict.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <libxml/parser.h>
+
+#include "policy.h"
+#include "configuration.h"
+#include "rules.h"
+#include "verdict.h"
+#include "view.h"
+
+void
+cm_policy_init (void)
+{
+  static gsize done = 0;
+  if (g_once_init_enter (&done))
+    {
+      g_mime_init ();
+      xmlInitParser ();
+      g_once_init_leave (&done, 1);
+    }
+}
+
+CmEnvelope *
+cm_envelope_new (const char *sender)
+{
+  CmEnvelope *envelope = g_new0 (CmEnvelope, 1);
+  envelope->sender = g_strdup (sender);
+  envelope->recipients = g_ptr_array_new_with_free_func (g_free);
+  return envelope;
+}
+
+void
+cm_envelope_add_recipient (CmEnvelope *envelope, const char *recipient)
+{
+  g_ptr_array_add (envelope->recipients, g_strdup (recipient));
+}
+
+void
+cm_envelope_free (CmEnvelope *envelope)
+{
+  if (envelope == NULL)
+    return;
+  g_free (envelope->sender);
+  g_ptr_array_unref (envelope->recipients);
+  g_free (envelope);
+}
+
+/* The first From mailbox of MESSAGE, or NULL. */
+static char *
+header_sender (GMimeMessage *message)
+{
+  InternetAddressList *from = message ? g_mime_message_get_from (message) : NULL;
+  for (int i = 0; from && i < internet_address_list_length (from); i++)
+    {
+      InternetAddress *ia = internet_address_list_get_address (from, i);
+      if (INTERNET_ADDRESS_IS_MAILBOX (ia))
+        return g_strdup (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)));
+    }
+  return NULL;
+}
+
+static CmVerdict *
+out_of_scope (CmVerdict *verdict, const CmDirectory *directory, const CmEnvelope *envelope)
+{
+  verdict->sender_address = g_strdup (envelope->sender);
+  verdict->sender_role = cm_directory_role (directory, envelope->sender, NULL, NULL);
+  return verdict;
+}
+
+CmVerdict *
+cm_check (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *stream, GError **error)
+{
+  const CmDirectory *directory = cm_config_directory (config);
+  gint64 start = g_mime_stream_tell (stream);
+  if (start < 0)
+    {
+      g_set_error (error, CM_ERROR, CM_ERROR_MESSAGE, "the message stream cannot be read");
+      return NULL;
+    }
+
+  g_autoptr (CmVerdict) verdict = g_new0 (CmVerdict, 1);
+  verdict->mode = cm_config_mode (config);
+  verdict->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_finding_free);
+
+  /* With an envelope sender, mail out of scope is not even parsed.
+   * Without one (council-check on a file), the From header stands for the
+   * sender; without envelope recipients, To, Cc and Bcc are the recipients. */
+  gboolean have_sender = envelope && envelope->sender;
+  if (have_sender && !cm_config_in_scope (config, envelope))
+    return out_of_scope (g_steal_pointer (&verdict), directory, envelope);
+
+  gsize max_scan = (gsize) cm_config_get_int (config, "policy", "max-scan-size");
+  g_autoptr (GMimeMessage) message = cm_message_parse (stream, max_scan, &verdict->scanned,
+                                                       &verdict->truncated);
+  g_autoptr (CmEnvelope) from_headers = NULL;
+  if (!have_sender)
+    {
+      g_autofree char *sender = header_sender (message);
+      from_headers = cm_envelope_new (sender ? sender : "");
+      for (guint i = 0; envelope && i < envelope->recipients->len; i++)
+        cm_envelope_add_recipient (from_headers, envelope->recipients->pdata[i]);
+      envelope = from_headers;
+      if (!cm_config_in_scope (config, envelope))
+        return out_of_scope (g_steal_pointer (&verdict), directory, envelope);
+    }
+
+  g_autoptr (CmView) view = cm_view_new (directory, cm_config_lexicons (config), envelope, message);
+  CmRuleContext context = { directory, cm_config_lexicons (config), view };
+  for (guint i = 0; i < cm_n_rules; i++)
+    {
+      CmAction action = cm_config_rule_action (config, cm_rules[i].id);
+      if (action == CM_ACTION_NONE)
+        continue;
+      guint before = verdict->findings->len;
+      cm_rules[i].check (&cm_rules[i], &context, verdict->findings);
+      for (guint k = before; k < verdict->findings->len; k++)
+        ((CmFinding *) verdict->findings->pdata[k])->action = action;
+    }
+
+  verdict->checked = TRUE;
+  verdict->action = cm_verdict_decide (verdict->mode, verdict->findings);
+  verdict->sender_address = g_strdup (view->sender->address);
+  verdict->sender_role = view->sender->role;
+  verdict->sender_name = view->sender->person ? g_strdup (view->sender->person->name) : NULL;
+  return g_steal_pointer (&verdict);
+}

@@ -1,0 +1,181 @@
+/*
+ * html.c: HTML to text with libxml2's HTML parser (never regexes).
+ *
+ * Block elements end lines; <blockquote> and the quote containers of the
+ * common mail clients (Gmail's gmail_quote, Thunderbird's moz-cite) come
+ * out as "> " lines; Outlook's reply header container starts an
+ * "-----Original Message-----" line; signature containers start a "-- "
+ * line.  quotes.c then splits the result like any plain text.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include "text.h"
+
+typedef struct {
+  GString *out;
+  int quote_depth;
+  gboolean at_line_start;
+  gboolean pending_space;
+} Emitter;
+
+static void
+emit_line_end (Emitter *e)
+{
+  if (!e->at_line_start)
+    g_string_append_c (e->out, '\n');
+  e->at_line_start = TRUE;
+  e->pending_space = FALSE;
+}
+
+/* A blank line, so that the next text starts a new paragraph. */
+static void
+emit_paragraph_break (Emitter *e)
+{
+  emit_line_end (e);
+  if (e->out->len > 0 && !g_str_has_suffix (e->out->str, "\n\n"))
+    g_string_append_c (e->out, '\n');
+}
+
+static void
+emit_text (Emitter *e, const char *text)
+{
+  for (const char *p = text; *p; p++)
+    {
+      if (g_ascii_isspace (*p))
+        {
+          e->pending_space = !e->at_line_start;
+          continue;
+        }
+      if (e->at_line_start)
+        {
+          for (int i = 0; i < e->quote_depth; i++)
+            g_string_append (e->out, "> ");
+          e->at_line_start = FALSE;
+        }
+      else if (e->pending_space)
+        g_string_append_c (e->out, ' ');
+      e->pending_space = FALSE;
+      g_string_append_c (e->out, *p);
+    }
+}
+
+static void
+emit_marker (Emitter *e, const char *marker)
+{
+  emit_line_end (e);
+  emit_text (e, marker);
+  emit_line_end (e);
+}
+
+static gboolean
+name_is (const xmlNode *node, const char *const *names)
+{
+  for (guint i = 0; names[i]; i++)
+    if (g_ascii_strcasecmp ((const char *) node->name, names[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Does attribute ATTR of NODE contain WORD (as a class or id token)? */
+static gboolean
+attr_has (const xmlNode *node, const char *attr, const char *word)
+{
+  xmlChar *value = xmlGetProp (node, (const xmlChar *) attr);
+  gboolean found = FALSE;
+  if (value)
+    {
+      g_auto (GStrv) tokens = g_strsplit_set ((const char *) value, " \t\n", -1);
+      for (guint i = 0; tokens[i] && !found; i++)
+        found = g_ascii_strcasecmp (tokens[i], word) == 0;
+      xmlFree (value);
+    }
+  return found;
+}
+
+static void
+walk (Emitter *e, const xmlNode *node)
+{
+  static const char *const skipped[] = { "script", "style", "head", "title", "template", NULL };
+  static const char *const paragraphs[] = { "p", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+                                            "ul", "ol", "pre", "address", NULL };
+  static const char *const lines[] = { "div", "li", "tr", "dt", "dd", "section", "article",
+                                       "header", "footer", "center", "form", NULL };
+
+  for (; node; node = node->next)
+    {
+      if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE)
+        {
+          if (node->content)
+            emit_text (e, (const char *) node->content);
+          continue;
+        }
+      if (node->type != XML_ELEMENT_NODE)
+        continue;
+      if (name_is (node, skipped))
+        continue;
+
+      if (g_ascii_strcasecmp ((const char *) node->name, "br") == 0)
+        {
+          emit_line_end (e);
+          continue;
+        }
+      if (g_ascii_strcasecmp ((const char *) node->name, "hr") == 0)
+        {
+          emit_marker (e, "________________________________");
+          continue;
+        }
+      if (g_ascii_strcasecmp ((const char *) node->name, "td") == 0
+          || g_ascii_strcasecmp ((const char *) node->name, "th") == 0)
+        e->pending_space = !e->at_line_start;
+
+      gboolean quote = g_ascii_strcasecmp ((const char *) node->name, "blockquote") == 0
+                    || attr_has (node, "class", "gmail_quote")
+                    || attr_has (node, "class", "moz-cite-prefix")
+                    || attr_has (node, "class", "yahoo_quoted");
+      gboolean outlook_reply = attr_has (node, "id", "divRplyFwdMsg")
+                            || attr_has (node, "id", "appendonsend");
+      gboolean signature = attr_has (node, "class", "gmail_signature")
+                        || attr_has (node, "id", "Signature")
+                        || attr_has (node, "class", "moz-signature");
+      gboolean paragraph = name_is (node, paragraphs);
+      gboolean block = paragraph || quote || name_is (node, lines);
+
+      if (outlook_reply)
+        emit_marker (e, "-----Original Message-----");
+      if (signature)
+        emit_marker (e, "-- ");
+      if (paragraph)
+        emit_paragraph_break (e);
+      else if (block)
+        emit_line_end (e);
+      if (quote)
+        e->quote_depth++;
+      walk (e, node->children);
+      if (quote)
+        e->quote_depth--;
+      if (paragraph)
+        emit_paragraph_break (e);
+      else if (block)
+        emit_line_end (e);
+    }
+}
+
+char *
+cm_html_to_text (const char *html, gsize length)
+{
+  if (length == 0 || length > G_MAXINT)
+    return g_strdup ("");
+  htmlDocPtr doc = htmlReadMemory (html, (int) length, NULL, "UTF-8",
+                                   HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING
+                                   | HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
+  if (doc == NULL)
+    return g_strdup ("");
+  Emitter e = { g_string_sized_new (length / 2 + 16), 0, TRUE, FALSE };
+  walk (&e, xmlDocGetRootElement (doc) ? doc->children : NULL);
+  xmlFreeDoc (doc);
+  return g_string_free (e.out, FALSE);
+}

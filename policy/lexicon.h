@@ -1,0 +1,63 @@
+/*
+ * lexicon.h: phrase patterns and the matcher that finds them in words.
+ *
+ * A pattern is words separated by spaces; a word may be alternatives
+ * ("pay|refund"), each may end in '*' (a prefix), and "..." stands for up
+ * to three other words.  Patterns are indexed by their first word, so the
+ * cost of a scan grows with the text, not with the number of patterns:
+ * the directory's thousands of names use the same matcher.
+ */
+#ifndef CM_LEXICON_H
+#define CM_LEXICON_H
+
+#include <glib.h>
+
+#include "words.h"
+
+typedef struct _CmLexicon CmLexicon;
+
+typedef struct {
+  guint start;      /* first word of the match */
+  guint end;        /* one past its last word */
+  gpointer data;    /* what the pattern was added with */
+} CmMatch;
+
+CmLexicon *cm_lexicon_new (void);
+void cm_lexicon_free (CmLexicon *lexicon);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmLexicon, cm_lexicon_free)
+
+/* Add PATTERN; the error says what is wrong with it (no file or line). */
+gboolean cm_lexicon_add (CmLexicon *lexicon, const char *pattern, gpointer data, GError **error);
+/* Load one pattern a line from PATH; errors say PATH:LINE. */
+CmLexicon *cm_lexicon_load (const char *path, GError **error);
+guint cm_lexicon_size (const CmLexicon *lexicon);
+
+/* The first (shortest) match starting at word POS, if any. */
+gboolean cm_lexicon_match_at (const CmLexicon *lexicon, const CmWords *words, guint pos,
+                              CmMatch *match);
+/* Every match starting anywhere in WORDS, appended to MATCHES (CmMatch). */
+void cm_lexicon_scan (const CmLexicon *lexicon, const CmWords *words, GArray *matches);
+/* Does any pattern match anywhere in WORDS? */
+gboolean cm_lexicon_matches (const CmLexicon *lexicon, const CmWords *words);
+
+/* The named word lists of config/lexicon/, one file each. */
+typedef struct {
+  CmLexicon *criticism;      /* criticism.txt */
+  CmLexicon *officer_words;  /* officer-words.txt */
+  CmLexicon *addressee;      /* addressee.txt */
+  CmLexicon *negation;       /* negation.txt */
+  CmLexicon *negation_exceptions; /* negation-exceptions.txt */
+  CmLexicon *obligation;     /* obligation.txt */
+  CmLexicon *ceremonial;     /* ceremonial.txt */
+  CmLexicon *disclosure;     /* disclosure.txt */
+  CmLexicon *signoff;        /* signoff.txt */
+} CmLexicons;
+
+CmLexicons *cm_lexicons_load (const char *directory, GError **error);
+void cm_lexicons_free (CmLexicons *lexicons);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmLexicons, cm_lexicons_free)
+
+/* Is the match starting at word START negated: a negation word up to six
+ * words before it in the same clause (no , ; : or "but" between)? */
+gboolean cm_lexicons_negated (const CmLexicons *lexicons, const CmWords *words, guint start);
+#endif

@@ -1,0 +1,419 @@
+/*
+ * message.c: the envelope and a GMime parse of the message become the
+ * message view (view.h).
+ *
+ * Who is the sender: the first of the From mailbox, the envelope sender
+ * and the Sender header that the directory knows (a member or officer),
+ * else the From mailbox, else the envelope sender.  Recipients are the
+ * envelope's; without envelope recipients (a saved draft in council-check)
+ * they are To, Cc and Bcc.  Blind recipients are those absent from To/Cc.
+ *
+ * Text: each body part's bytes are decoded (charset.c, html.c) and split
+ * (quotes.c).  Of a multipart/alternative the text/plain part is read when
+ * there is one: it carries the same words and costs no HTML parse.  A
+ * forwarded message/rfc822 part is history; its own parts are listed.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "view.h"
+#include "text.h"
+
+typedef struct {
+  CmView *view;
+  const CmDirectory *directory;
+  const CmLexicons *lexicons;
+  GHashTable *by_address; /* address -> CmParticipant * */
+  CmTextSplit split;
+} Builder;
+
+static void
+participant_free (gpointer p)
+{
+  CmParticipant *participant = p;
+  g_free (participant->address);
+  g_free (participant->display_name);
+  g_free (participant);
+}
+
+static void
+sentence_free (gpointer p)
+{
+  CmSentence *sentence = p;
+  g_free (sentence->text);
+  cm_words_free (sentence->words);
+  g_free (sentence);
+}
+
+static void
+attachment_free (gpointer p)
+{
+  CmAttachment *attachment = p;
+  g_free (attachment->filename);
+  g_free (attachment->content_type);
+  g_free (attachment);
+}
+
+/* The participant for ADDRESS, made once per address. */
+static CmParticipant *
+participant (Builder *b, const char *address, const char *name)
+{
+  g_autofree char *key = cm_address_normalise (address);
+  CmParticipant *p = g_hash_table_lookup (b->by_address, key);
+  if (p)
+    {
+      if (p->display_name == NULL && name && *name)
+        p->display_name = g_strdup (name);
+      return p;
+    }
+  p = g_new0 (CmParticipant, 1);
+  p->address = g_steal_pointer (&key);
+  p->display_name = name && *name ? g_strdup (name) : NULL;
+  p->role = cm_directory_role (b->directory, p->address, &p->person, &p->media);
+  g_ptr_array_add (b->view->participants, p);
+  g_hash_table_insert (b->by_address, p->address, p);
+  return p;
+}
+
+/* Add each mailbox of LIST (groups flattened) to OUT, once. */
+static void
+add_addresses (Builder *b, InternetAddressList *list, GPtrArray *out)
+{
+  for (int i = 0; list && i < internet_address_list_length (list); i++)
+    {
+      InternetAddress *ia = internet_address_list_get_address (list, i);
+      if (INTERNET_ADDRESS_IS_GROUP (ia))
+        {
+          add_addresses (b, internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)), out);
+          continue;
+        }
+      const char *addr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+      if (addr == NULL || strchr (addr, '@') == NULL)
+        continue;
+      CmParticipant *p = participant (b, addr, internet_address_get_name (ia));
+      if (!g_ptr_array_find (out, p, NULL))
+        g_ptr_array_add (out, p);
+    }
+}
+
+static gboolean
+known (const CmParticipant *p)
+{
+  return p && p->role != CM_ROLE_EXTERNAL;
+}
+
+static void
+read_participants (Builder *b, const CmEnvelope *envelope, GMimeMessage *message)
+{
+  CmView *view = b->view;
+  g_autoptr (GPtrArray) from = g_ptr_array_new ();
+  g_autoptr (GPtrArray) sender_header = g_ptr_array_new ();
+  g_autoptr (GPtrArray) bcc = g_ptr_array_new ();
+
+  if (message)
+    {
+      add_addresses (b, g_mime_message_get_from (message), from);
+      add_addresses (b, g_mime_message_get_sender (message), sender_header);
+      add_addresses (b, g_mime_message_get_to (message), view->to);
+      add_addresses (b, g_mime_message_get_cc (message), view->cc);
+      add_addresses (b, g_mime_message_get_bcc (message), bcc);
+    }
+  view->from = from->len ? from->pdata[0] : NULL;
+  CmParticipant *envelope_sender = envelope && envelope->sender && strchr (envelope->sender, '@')
+                                 ? participant (b, envelope->sender, NULL) : NULL;
+  CmParticipant *sender = sender_header->len ? sender_header->pdata[0] : NULL;
+
+  if (known (view->from))
+    view->sender = view->from;
+  else if (known (envelope_sender))
+    view->sender = envelope_sender;
+  else if (known (sender))
+    view->sender = sender;
+  else
+    view->sender = view->from ? view->from : envelope_sender ? envelope_sender : sender;
+  if (view->sender == NULL)
+    view->sender = participant (b, "", NULL);
+
+  if (envelope && envelope->recipients->len > 0)
+    {
+      for (guint i = 0; i < envelope->recipients->len; i++)
+        {
+          CmParticipant *p = participant (b, envelope->recipients->pdata[i], NULL);
+          if (!g_ptr_array_find (view->recipients, p, NULL))
+            g_ptr_array_add (view->recipients, p);
+        }
+    }
+  else
+    {
+      GPtrArray *lists[] = { view->to, view->cc, bcc };
+      for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+        for (guint i = 0; i < lists[l]->len; i++)
+          if (!g_ptr_array_find (view->recipients, lists[l]->pdata[i], NULL))
+            g_ptr_array_add (view->recipients, lists[l]->pdata[i]);
+    }
+  for (guint i = 0; i < view->recipients->len; i++)
+    {
+      CmParticipant *p = view->recipients->pdata[i];
+      if (!g_ptr_array_find (view->to, p, NULL) && !g_ptr_array_find (view->cc, p, NULL))
+        g_ptr_array_add (view->blind, p);
+    }
+}
+
+static void
+add_attachment (Builder *b, GMimeObject *part, const char *filename, gsize size)
+{
+  CmAttachment *attachment = g_new0 (CmAttachment, 1);
+  GMimeContentType *type = g_mime_object_get_content_type (part);
+  attachment->filename = filename ? g_strdup (filename) : NULL;
+  attachment->content_type = type ? g_mime_content_type_get_mime_type (type)
+                                  : g_strdup ("application/octet-stream");
+  attachment->size = size;
+  g_ptr_array_add (b->view->attachments, attachment);
+}
+
+/* The decoded bytes of PART's content (transfer encoding undone). */
+static GByteArray *
+part_bytes (GMimePart *part)
+{
+  GMimeDataWrapper *content = g_mime_part_get_content (part);
+  GByteArray *bytes = g_byte_array_new ();
+  if (content == NULL)
+    return bytes;
+  GMimeStream *mem = g_mime_stream_mem_new_with_byte_array (bytes);
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
+  g_mime_data_wrapper_write_to_stream (content, mem);
+  g_object_unref (mem);
+  return bytes;
+}
+
+/* Approximate decoded size without decoding (base64 is 3/4 of its text). */
+static gsize
+part_size (GMimePart *part)
+{
+  GMimeDataWrapper *content = g_mime_part_get_content (part);
+  GMimeStream *stream = content ? g_mime_data_wrapper_get_stream (content) : NULL;
+  gint64 length = stream ? g_mime_stream_length (stream) : 0;
+  if (length < 0)
+    length = 0;
+  if (g_mime_part_get_content_encoding (part) == GMIME_CONTENT_ENCODING_BASE64)
+    length = length * 3 / 4;
+  return (gsize) length;
+}
+
+/* Append the text of a text/plain or text/html PART to the split. */
+static void
+read_text_part (Builder *b, GMimePart *part, gboolean history)
+{
+  GMimeObject *object = GMIME_OBJECT (part);
+  GByteArray *bytes = part_bytes (part);
+  const char *charset = g_mime_object_get_content_type_parameter (object, "charset");
+  g_autofree char *utf8 = cm_charset_to_utf8 ((const char *) bytes->data, bytes->len, charset);
+  g_byte_array_unref (bytes);
+
+  GMimeContentType *type = g_mime_object_get_content_type (object);
+  if (g_mime_content_type_is_type (type, "text", "html"))
+    {
+      char *text = cm_html_to_text (utf8, strlen (utf8));
+      g_free (utf8);
+      utf8 = text;
+    }
+  if (history)
+    {
+      g_string_append (b->split.history, utf8);
+      g_string_append_c (b->split.history, '\n');
+    }
+  else
+    cm_text_split (utf8, b->lexicons, &b->split);
+}
+
+static gboolean
+is_body_text (GMimeObject *object)
+{
+  GMimeContentType *type = g_mime_object_get_content_type (object);
+  if (!g_mime_content_type_is_type (type, "text", "plain")
+      && !g_mime_content_type_is_type (type, "text", "html"))
+    return FALSE;
+  const char *disposition = g_mime_object_get_disposition (object);
+  if (disposition && g_ascii_strcasecmp (disposition, "attachment") == 0)
+    return FALSE;
+  return g_mime_part_get_filename (GMIME_PART (object)) == NULL;
+}
+
+static void walk (Builder *b, GMimeObject *object, gboolean history, int depth);
+
+/* Of a multipart/alternative, the part to read: text/plain, else the last. */
+static GMimeObject *
+pick_alternative (GMimeMultipart *multipart)
+{
+  int n = g_mime_multipart_get_count (multipart);
+  for (int i = 0; i < n; i++)
+    {
+      GMimeObject *child = g_mime_multipart_get_part (multipart, i);
+      GMimeContentType *type = g_mime_object_get_content_type (child);
+      if (GMIME_IS_PART (child) && g_mime_content_type_is_type (type, "text", "plain"))
+        return child;
+    }
+  return n > 0 ? g_mime_multipart_get_part (multipart, n - 1) : NULL;
+}
+
+static void
+walk_message (Builder *b, GMimeMessage *inner, int depth)
+{
+  g_autofree char *from = NULL;
+  InternetAddressList *list = g_mime_message_get_from (inner);
+  if (list)
+    from = internet_address_list_to_string (list, NULL, FALSE);
+  const char *subject = g_mime_message_get_subject (inner);
+  g_string_append_printf (b->split.history, "From: %s\nSubject: %s\n\n", from ? from : "",
+                          subject ? subject : "");
+  if (inner->mime_part)
+    walk (b, inner->mime_part, TRUE, depth + 1);
+}
+
+static void
+walk (Builder *b, GMimeObject *object, gboolean history, int depth)
+{
+  if (object == NULL || depth > 32)
+    return;
+  if (GMIME_IS_MESSAGE_PART (object))
+    {
+      GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (object));
+      const char *subject = inner ? g_mime_message_get_subject (inner) : NULL;
+      add_attachment (b, object, subject, 0);
+      if (inner)
+        walk_message (b, inner, depth);
+      return;
+    }
+  if (GMIME_IS_MULTIPART_ENCRYPTED (object))
+    {
+      add_attachment (b, object, NULL, 0);
+      return;
+    }
+  if (GMIME_IS_MULTIPART (object))
+    {
+      GMimeMultipart *multipart = GMIME_MULTIPART (object);
+      GMimeContentType *type = g_mime_object_get_content_type (object);
+      if (g_mime_content_type_is_type (type, "multipart", "alternative"))
+        {
+          walk (b, pick_alternative (multipart), history, depth + 1);
+          return;
+        }
+      for (int i = 0; i < g_mime_multipart_get_count (multipart); i++)
+        walk (b, g_mime_multipart_get_part (multipart, i), history, depth + 1);
+      return;
+    }
+  if (GMIME_IS_PART (object))
+    {
+      GMimePart *part = GMIME_PART (object);
+      if (is_body_text (object))
+        read_text_part (b, part, history);
+      else
+        add_attachment (b, object, g_mime_part_get_filename (part), part_size (part));
+      return;
+    }
+  add_attachment (b, object, NULL, 0); /* message/partial and the like */
+}
+
+static void
+make_sentences (CmView *view)
+{
+  if (view->subject && *view->subject)
+    {
+      CmSentence *s = g_new0 (CmSentence, 1);
+      s->text = g_strdup (view->subject);
+      s->words = cm_words_split (s->text);
+      s->subject = TRUE;
+      g_ptr_array_add (view->sentences, s);
+    }
+  g_autoptr (GPtrArray) texts = cm_sentences_split (view->authored);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      CmSentence *s = g_new0 (CmSentence, 1);
+      s->text = g_strdup (texts->pdata[i]);
+      s->words = cm_words_split (s->text);
+      g_ptr_array_add (view->sentences, s);
+    }
+}
+
+GMimeMessage *
+cm_message_parse (GMimeStream *stream, gsize max_scan, gsize *scanned, gboolean *truncated)
+{
+  /* Read at most max_scan bytes: a bounded substream of the message. */
+  gint64 start = g_mime_stream_tell (stream);
+  gint64 length = g_mime_stream_length (stream);
+  GMimeStream *bounded;
+  *truncated = length < 0 || (guint64) length > max_scan;
+  if (*truncated)
+    bounded = g_mime_stream_substream (stream, start, start + (gint64) max_scan);
+  else
+    bounded = g_object_ref (stream);
+  *scanned = *truncated ? max_scan : (gsize) length;
+
+  GMimeParser *parser = g_mime_parser_new_with_stream (bounded);
+  g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+  GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
+  g_object_unref (parser);
+  g_object_unref (bounded);
+  return message;
+}
+
+CmView *
+cm_view_new (const CmDirectory *directory, const CmLexicons *lexicons,
+             const CmEnvelope *envelope, GMimeMessage *message)
+{
+  CmView *view = g_new0 (CmView, 1);
+  view->participants = g_ptr_array_new_with_free_func (participant_free);
+  view->to = g_ptr_array_new ();
+  view->cc = g_ptr_array_new ();
+  view->recipients = g_ptr_array_new ();
+  view->blind = g_ptr_array_new ();
+  view->sentences = g_ptr_array_new_with_free_func (sentence_free);
+  view->attachments = g_ptr_array_new_with_free_func (attachment_free);
+
+  Builder b = { view, directory, lexicons, g_hash_table_new (g_str_hash, g_str_equal),
+                { g_string_new (NULL), g_string_new (NULL), g_string_new (NULL) } };
+
+  read_participants (&b, envelope, message);
+  if (message)
+    {
+      const char *subject = g_mime_message_get_subject (message);
+      if (subject)
+        view->subject = g_utf8_validate (subject, -1, NULL) ? g_strdup (subject)
+                      : cm_charset_to_utf8 (subject, strlen (subject), NULL);
+      walk (&b, message->mime_part, FALSE, 0);
+    }
+  view->authored = g_string_free (b.split.authored, FALSE);
+  view->signature = g_string_free (b.split.signature, FALSE);
+  view->history = g_string_free (b.split.history, FALSE);
+  g_hash_table_unref (b.by_address);
+  make_sentences (view);
+  return view;
+}
+
+void
+cm_view_free (CmView *view)
+{
+  if (view == NULL)
+    return;
+  g_ptr_array_unref (view->to);
+  g_ptr_array_unref (view->cc);
+  g_ptr_array_unref (view->recipients);
+  g_ptr_array_unref (view->blind);
+  g_ptr_array_unref (view->participants);
+  g_ptr_array_unref (view->sentences);
+  g_ptr_array_unref (view->attachments);
+  g_free (view->subject);
+  g_free (view->authored);
+  g_free (view->signature);
+  g_free (view->history);
+  g_free (view);
+}
+
+gboolean
+cm_view_is_sender (const CmView *view, const CmParticipant *p)
+{
+  if (p == view->sender)
+    return TRUE;
+  return p->person != NULL && p->person == view->sender->person;
+}

@@ -1,0 +1,142 @@
+/*
+ * policy.h: the public interface of the policy engine.
+ *
+ * The engine judges one council message against the Member/Officer
+ * Protocol.  It knows nothing of libmilter: the milter and council-check
+ * both call it the same way.
+ *
+ *   cm_policy_init()                   once per process, before anything else
+ *   cm_config_load(path)               council-milter.conf with its directory
+ *                                      and lexicon: immutable, reference counted
+ *   cm_envelope_new(sender) + _add_recipient()
+ *   cm_config_in_scope(config, env)    is this outgoing council mail?
+ *   cm_check(config, env, stream)      -> CmVerdict (the strongest action,
+ *                                      the findings with clause and evidence)
+ *   cm_verdict_to_json() / _to_text()  the renderings of DESIGN.md
+ */
+#ifndef CM_POLICY_H
+#define CM_POLICY_H
+
+#include <glib.h>
+#include <gmime/gmime.h>
+
+G_BEGIN_DECLS
+
+/* GMime 3.2 declares no g_autoptr() cleanups of its own. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
+
+#define CM_ERROR (cm_error_quark ())
+GQuark cm_error_quark (void);
+
+typedef enum {
+  CM_ERROR_CONFIG,    /* council-milter.conf is wrong */
+  CM_ERROR_DIRECTORY, /* the directory file is wrong */
+  CM_ERROR_LEXICON,   /* a lexicon file is wrong */
+  CM_ERROR_IO,        /* a file could not be read */
+  CM_ERROR_MESSAGE,   /* a message could not be read at all */
+} CmErrorCode;
+
+/* Actions, weakest first: the verdict is the strongest among the findings. */
+typedef enum {
+  CM_ACTION_NONE = 0, /* "off" for a rule, "accept" for a verdict */
+  CM_ACTION_TAG,
+  CM_ACTION_WARN,
+  CM_ACTION_HOLD,
+  CM_ACTION_REJECT,
+} CmAction;
+
+typedef enum {
+  CM_MODE_ENFORCE = 0, /* every action as configured */
+  CM_MODE_ADVISE,      /* notices only: hold and reject become warn */
+  CM_MODE_MONITOR,     /* log and tag only */
+} CmMode;
+
+typedef enum {
+  CM_ROLE_EXTERNAL = 0,
+  CM_ROLE_OFFICER,
+  CM_ROLE_MEMBER,
+} CmRole;
+
+const char *cm_action_name (CmAction action);      /* "tag", ...; NONE is "accept" */
+const char *cm_rule_action_name (CmAction action); /* as in the configuration; NONE is "off" */
+const char *cm_mode_name (CmMode mode);
+const char *cm_role_name (CmRole role);
+
+void cm_policy_init (void);
+
+/* ---- configuration ---------------------------------------------------- */
+
+typedef struct _CmConfig CmConfig;
+
+CmConfig *cm_config_load (const char *path, GError **error);
+CmConfig *cm_config_ref (CmConfig *config);
+void cm_config_unref (CmConfig *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmConfig, cm_config_unref)
+
+CmMode cm_config_mode (const CmConfig *config);
+const char *cm_config_path (const CmConfig *config);
+/* A string value of any key of the table, e.g. ("milter", "socket"). */
+const char *cm_config_get (const CmConfig *config, const char *group, const char *key);
+gint64 cm_config_get_int (const CmConfig *config, const char *group, const char *key);
+CmAction cm_config_rule_action (const CmConfig *config, const char *rule_id);
+/* A one-paragraph summary for `-n` and logs: files, counts of people. */
+char *cm_config_describe (const CmConfig *config);
+
+/* ---- envelope ---------------------------------------------------------- */
+
+typedef struct {
+  char *sender;          /* MAIL FROM, "" for the null sender; NULL: take From */
+  GPtrArray *recipients; /* RCPT TO, char * */
+  gboolean authenticated;
+} CmEnvelope;
+
+CmEnvelope *cm_envelope_new (const char *sender);
+void cm_envelope_add_recipient (CmEnvelope *envelope, const char *recipient);
+void cm_envelope_free (CmEnvelope *envelope);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmEnvelope, cm_envelope_free)
+
+/* Outgoing council mail: an authenticated client, or an envelope sender in
+ * a council domain or the directory.  Everything else is not checked. */
+gboolean cm_config_in_scope (const CmConfig *config, const CmEnvelope *envelope);
+
+/* ---- verdict ------------------------------------------------------------ */
+
+typedef struct {
+  const char *rule;      /* static: the rule's id */
+  CmAction action;       /* the rule's configured action */
+  char *clause;          /* "South Ribble 16.2" */
+  char *summary;         /* one line for people */
+  GPtrArray *evidence;   /* char *: the sentences (or facts) that made it fire */
+  GPtrArray *people;     /* char *: addresses of the people concerned */
+} CmFinding;
+
+typedef struct {
+  CmAction action;       /* after the mode is applied */
+  CmMode mode;
+  gboolean checked;      /* FALSE: not outgoing council mail, not judged */
+  char *sender_address;
+  CmRole sender_role;
+  char *sender_name;     /* from the directory, or NULL */
+  GPtrArray *findings;   /* CmFinding * */
+  gsize scanned;         /* bytes of the message the engine read */
+  gboolean truncated;    /* the message was larger than max-scan-size */
+} CmVerdict;
+
+void cm_verdict_free (CmVerdict *verdict);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmVerdict, cm_verdict_free)
+
+/* Judge a whole message (headers and body) read from a stream.  The
+ * envelope may be NULL: the sender is then the From header and the
+ * recipients the To, Cc and Bcc headers.  Fails only when the stream
+ * cannot be read; any message that can be read gets a verdict. */
+CmVerdict *cm_check (const CmConfig *config, const CmEnvelope *envelope,
+                     GMimeStream *message, GError **error);
+
+char *cm_verdict_to_json (const CmVerdict *verdict);
+char *cm_verdict_to_text (const CmVerdict *verdict);
+
+G_END_DECLS
+
+#endif

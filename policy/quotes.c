@@ -1,0 +1,151 @@
+/*
+ * quotes.c: the sender's new text apart from quoted history and signature.
+ *
+ * Line by line: "> " lines are history wherever they stand (replies can
+ * interleave); a reply or forward header ("On ... wrote:", "-----Original
+ * Message-----", Outlook's From:/Sent: block, a forwarded-message line)
+ * makes everything after it history; a "-- " line, or a sign-off line
+ * ("Kind regards,") near the end of the new text, starts the signature.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "text.h"
+
+typedef enum { PART_AUTHORED, PART_SIGNATURE, PART_HISTORY } Part;
+
+/* The lines after a sign-off that can still be a signature. */
+#define SIGNATURE_MAX_LINES 10
+
+static gboolean
+starts_with_ci (const char *line, const char *prefix)
+{
+  return g_ascii_strncasecmp (line, prefix, strlen (prefix)) == 0;
+}
+
+static const char *
+skip_space (const char *s)
+{
+  while (*s == ' ' || *s == '\t' || *s == '*')
+    s++;
+  return s;
+}
+
+static gboolean
+ends_with_wrote (const char *line)
+{
+  g_autofree char *copy = g_strchomp (g_strdup (line));
+  return g_str_has_suffix (copy, "wrote:") || g_str_has_suffix (copy, "writes:");
+}
+
+/* Does LINES[i] start quoted history? */
+static gboolean
+is_history_header (char **lines, guint i)
+{
+  const char *line = skip_space (lines[i]);
+  if (starts_with_ci (line, "-----Original Message-----")
+      || starts_with_ci (line, "----- Original Message -----")
+      || starts_with_ci (line, "---------- Forwarded message")
+      || starts_with_ci (line, "-------- Forwarded Message")
+      || starts_with_ci (line, "-------- Original Message")
+      || starts_with_ci (line, "Begin forwarded message:"))
+    return TRUE;
+  if (starts_with_ci (line, "On ") && (ends_with_wrote (line) || (lines[i + 1] && ends_with_wrote (lines[i + 1]))))
+    return TRUE;
+  /* Outlook: "From: ..." followed closely by "Sent:"/"Date:" and "To:"/"Subject:". */
+  if (starts_with_ci (line, "From:"))
+    {
+      gboolean when = FALSE, whom = FALSE;
+      for (guint k = i + 1; lines[k] && k <= i + 5; k++)
+        {
+          const char *next = skip_space (lines[k]);
+          when |= starts_with_ci (next, "Sent:") || starts_with_ci (next, "Date:");
+          whom |= starts_with_ci (next, "To:") || starts_with_ci (next, "Subject:");
+        }
+      return when && whom;
+    }
+  return FALSE;
+}
+
+static gboolean
+is_signature_delimiter (const char *line)
+{
+  return strcmp (line, "-- ") == 0 || strcmp (line, "--") == 0 || strcmp (line, "-- \r") == 0
+      || strcmp (line, "--\r") == 0;
+}
+
+/* Is LINE only a sign-off ("Kind regards," "Thanks!")? */
+static gboolean
+is_signoff (const char *line, const CmLexicons *lexicons)
+{
+  g_autoptr (CmWords) words = cm_words_split (line);
+  CmMatch match;
+  if (words->n == 0 || words->n > 4)
+    return FALSE;
+  return cm_lexicon_match_at (lexicons->signoff, words, 0, &match) && match.end == words->n;
+}
+
+static gboolean
+is_blank (const char *line)
+{
+  return *skip_space (line) == '\0' || strcmp (skip_space (line), "\r") == 0;
+}
+
+void
+cm_text_split (const char *text, const CmLexicons *lexicons, CmTextSplit *split)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = g_strv_length (lines);
+  Part *parts = g_new0 (Part, n + 1);
+  Part state = PART_AUTHORED;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_strchomp (lines[i]);
+      if (state == PART_HISTORY)
+        parts[i] = PART_HISTORY;
+      else if (is_history_header (lines, i))
+        parts[i] = state = PART_HISTORY;
+      else if (lines[i][0] == '>')
+        parts[i] = PART_HISTORY;
+      else if (state == PART_AUTHORED && (is_signature_delimiter (lines[i])))
+        parts[i] = state = PART_SIGNATURE;
+      else
+        parts[i] = state;
+    }
+
+  /* No "-- " line: a sign-off near the end of the new text starts it. */
+  guint last_authored = n;
+  for (guint i = 0; i < n; i++)
+    if (parts[i] == PART_AUTHORED && !is_blank (lines[i]))
+      last_authored = i;
+  if (last_authored < n)
+    {
+      guint seen = 0;
+      for (guint i = last_authored + 1; i-- > 0 && seen <= SIGNATURE_MAX_LINES;)
+        {
+          if (parts[i] != PART_AUTHORED)
+            break;
+          if (is_blank (lines[i]))
+            continue;
+          if (is_signoff (lines[i], lexicons))
+            {
+              for (guint k = i + 1; k <= last_authored; k++)
+                if (parts[k] == PART_AUTHORED)
+                  parts[k] = PART_SIGNATURE;
+              break;
+            }
+          seen++;
+        }
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      GString *out = parts[i] == PART_AUTHORED ? split->authored
+                   : parts[i] == PART_SIGNATURE ? split->signature : split->history;
+      g_string_append (out, lines[i]);
+      g_string_append_c (out, '\n');
+    }
+  g_free (parts);
+}

@@ -1,0 +1,119 @@
+/*
+ * render.c: a verdict as the JSON object of DESIGN.md (for council-check
+ * --json and for tools) and as plain text for people.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "policy.h"
+
+/* Append S as a JSON string (UTF-8 kept, controls escaped). */
+static void
+json_string (GString *out, const char *s)
+{
+  if (s == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+    {
+      switch (*p)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (out, "\\u%04x", *p);
+          else
+            g_string_append_c (out, (char) *p);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+json_string_array (GString *out, const GPtrArray *items)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < items->len; i++)
+    {
+      if (i)
+        g_string_append (out, ", ");
+      json_string (out, items->pdata[i]);
+    }
+  g_string_append_c (out, ']');
+}
+
+char *
+cm_verdict_to_json (const CmVerdict *verdict)
+{
+  GString *out = g_string_new ("{\"action\": ");
+  json_string (out, cm_action_name (verdict->action));
+  g_string_append_printf (out, ", \"checked\": %s, \"sender\": {\"address\": ",
+                          verdict->checked ? "true" : "false");
+  json_string (out, verdict->sender_address);
+  g_string_append (out, ", \"role\": ");
+  json_string (out, cm_role_name (verdict->sender_role));
+  g_string_append (out, ", \"name\": ");
+  json_string (out, verdict->sender_name);
+  g_string_append (out, "}, \"findings\": [");
+  for (guint i = 0; verdict->findings && i < verdict->findings->len; i++)
+    {
+      const CmFinding *f = verdict->findings->pdata[i];
+      g_string_append (out, i ? ", {\"rule\": " : "{\"rule\": ");
+      json_string (out, f->rule);
+      g_string_append (out, ", \"action\": ");
+      json_string (out, cm_rule_action_name (f->action));
+      g_string_append (out, ", \"clause\": ");
+      json_string (out, f->clause);
+      g_string_append (out, ", \"summary\": ");
+      json_string (out, f->summary);
+      g_string_append (out, ", \"evidence\": ");
+      json_string_array (out, f->evidence);
+      g_string_append (out, ", \"people\": ");
+      json_string_array (out, f->people);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "]}");
+  return g_string_free (out, FALSE);
+}
+
+char *
+cm_verdict_to_text (const CmVerdict *verdict)
+{
+  GString *out = g_string_new (NULL);
+  g_string_append_printf (out, "sender:  %s (%s%s%s)\n",
+                          *verdict->sender_address ? verdict->sender_address : "<>",
+                          cm_role_name (verdict->sender_role),
+                          verdict->sender_name ? ", " : "",
+                          verdict->sender_name ? verdict->sender_name : "");
+  if (!verdict->checked)
+    {
+      g_string_append (out, "verdict: accept (not outgoing council mail: not checked)\n");
+      return g_string_free (out, FALSE);
+    }
+  g_string_append_printf (out, "verdict: %s", cm_action_name (verdict->action));
+  if (verdict->mode != CM_MODE_ENFORCE)
+    g_string_append_printf (out, " (mode %s)", cm_mode_name (verdict->mode));
+  g_string_append_printf (out, ", %u finding%s\n", verdict->findings->len,
+                          verdict->findings->len == 1 ? "" : "s");
+  if (verdict->truncated)
+    g_string_append_printf (out, "note:    only the first %zu bytes were scanned\n", verdict->scanned);
+  for (guint i = 0; i < verdict->findings->len; i++)
+    {
+      const CmFinding *f = verdict->findings->pdata[i];
+      g_string_append_printf (out, "\n%s [%s], %s\n  %s\n", f->rule, cm_rule_action_name (f->action),
+                              f->clause, f->summary);
+      for (guint k = 0; k < f->evidence->len; k++)
+        g_string_append_printf (out, "  evidence: \"%s\"\n", (const char *) f->evidence->pdata[k]);
+      for (guint k = 0; k < f->people->len; k++)
+        g_string_append_printf (out, "  person:   %s\n", (const char *) f->people->pdata[k]);
+    }
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,83 @@
+/*
+ * rules.c: the rule table, and the findings rules make.
+ *
+ * The order here is the order of findings in a verdict.  Each rule's
+ * default action is what applies when council-milter.conf has no
+ * [rule:ID] group for it.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "rules.h"
+
+/* Evidence longer than this is cut, with an ellipsis. */
+#define EVIDENCE_MAX 400
+
+const CmRule cm_rules[] = {
+  { "bcc-member", "Newton Abbot 13", CM_ACTION_WARN, cm_rule_bcc_member },
+  { "officer-criticism", "South Ribble 16.2, 4.6; Cambridgeshire 5.5; Runnymede 2.2; Newton Abbot 6",
+    CM_ACTION_HOLD, cm_rule_officer_criticism },
+  { "member-obligation", "South Ribble 13.1-13.2; Newton Abbot 13", CM_ACTION_HOLD,
+    cm_rule_member_obligation },
+};
+const guint cm_n_rules = G_N_ELEMENTS (cm_rules);
+
+const CmRule *
+cm_rule_find (const char *id)
+{
+  for (guint i = 0; i < cm_n_rules; i++)
+    if (strcmp (cm_rules[i].id, id) == 0)
+      return &cm_rules[i];
+  return NULL;
+}
+
+CmFinding *
+cm_finding_new (const CmRule *rule, const char *clause, const char *summary)
+{
+  CmFinding *finding = g_new0 (CmFinding, 1);
+  finding->rule = rule->id;
+  finding->clause = g_strdup (clause);
+  finding->summary = g_strdup (summary);
+  finding->evidence = g_ptr_array_new_with_free_func (g_free);
+  finding->people = g_ptr_array_new_with_free_func (g_free);
+  return finding;
+}
+
+void
+cm_finding_free (CmFinding *finding)
+{
+  if (finding == NULL)
+    return;
+  g_free (finding->clause);
+  g_free (finding->summary);
+  g_ptr_array_unref (finding->evidence);
+  g_ptr_array_unref (finding->people);
+  g_free (finding);
+}
+
+void
+cm_finding_add_evidence (CmFinding *finding, const char *text)
+{
+  for (guint i = 0; i < finding->evidence->len; i++)
+    if (strcmp (finding->evidence->pdata[i], text) == 0)
+      return;
+  if (g_utf8_strlen (text, -1) <= EVIDENCE_MAX)
+    {
+      g_ptr_array_add (finding->evidence, g_strdup (text));
+      return;
+    }
+  const char *cut = g_utf8_offset_to_pointer (text, EVIDENCE_MAX);
+  g_ptr_array_add (finding->evidence, g_strdup_printf ("%.*s…", (int) (cut - text), text));
+}
+
+void
+cm_finding_add_person (CmFinding *finding, const char *address)
+{
+  if (address == NULL || *address == '\0')
+    return;
+  for (guint i = 0; i < finding->people->len; i++)
+    if (strcmp (finding->people->pdata[i], address) == 0)
+      return;
+  g_ptr_array_add (finding->people, g_strdup (address));
+}

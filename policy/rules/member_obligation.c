@@ -1,0 +1,94 @@
+/*
+ * member_obligation.c: the rule member-obligation.
+ *
+ * South Ribble 13.2: "Letters or e-mails which create obligations or give
+ * instructions on behalf of the Council should never be sent out in the
+ * name of a Member" (13.1: official letters go in an officer's name);
+ * Newton Abbot 13 likewise, and "The Chairperson may initiate
+ * correspondence in his/her own name."
+ *
+ * Fires when mail in a member's name (the sender or From is a member, or
+ * the signature names one) has a sentence in its new text that creates an
+ * obligation or gives an instruction on the council's behalf
+ * (obligation.txt), not negated.  Deliberative words and ward-capacity
+ * promises are not in the list; a chair or mayor writing a ceremonial
+ * sentence (ceremonial.txt) is allowed.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "refs.h"
+
+/* The member whose name the mail is in, or NULL. */
+static const CmPerson *
+member_in_name (const CmRuleContext *context)
+{
+  const CmView *view = context->view;
+  if (view->sender->role == CM_ROLE_MEMBER && view->sender->person)
+    return view->sender->person;
+  if (view->from && view->from->role == CM_ROLE_MEMBER && view->from->person)
+    return view->from->person;
+
+  /* An officer writing in a member's name signs with the member's name. */
+  const CmLexicon *names = cm_directory_names (context->directory);
+  g_auto (GStrv) lines = g_strsplit (view->signature, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autoptr (CmWords) words = cm_words_split (lines[i]);
+      if (cm_lexicon_matches (context->lexicons->disclosure, words))
+        continue; /* "CC Councillor Patel" names a copy, not the author */
+      for (guint pos = 0; pos < words->n; pos++)
+        {
+          CmMatch match;
+          if (cm_lexicon_match_at (names, words, pos, &match)
+              && ((const CmPerson *) match.data)->role == CM_ROLE_MEMBER)
+            return match.data;
+        }
+    }
+  return NULL;
+}
+
+/* Does SENTENCE oblige or instruct, not negated? */
+static gboolean
+obliges (const CmRuleContext *context, const CmSentence *sentence)
+{
+  g_autoptr (GArray) matches = g_array_new (FALSE, FALSE, sizeof (CmMatch));
+  cm_lexicon_scan (context->lexicons->obligation, sentence->words, matches);
+  for (guint i = 0; i < matches->len; i++)
+    if (!cm_lexicons_negated (context->lexicons, sentence->words,
+                              g_array_index (matches, CmMatch, i).start))
+      return TRUE;
+  return FALSE;
+}
+
+void
+cm_rule_member_obligation (const CmRule *rule, const CmRuleContext *context, GPtrArray *findings)
+{
+  const CmView *view = context->view;
+  const CmPerson *member = member_in_name (context);
+  if (member == NULL)
+    return;
+  gboolean ceremonial_office = (member->offices & (CM_OFFICE_CHAIR | CM_OFFICE_MAYOR)) != 0;
+
+  CmFinding *finding = NULL;
+  for (guint i = 0; i < view->sentences->len; i++)
+    {
+      const CmSentence *sentence = view->sentences->pdata[i];
+      if (sentence->subject || !obliges (context, sentence))
+        continue;
+      if (ceremonial_office && cm_lexicon_matches (context->lexicons->ceremonial, sentence->words))
+        continue;
+      if (finding == NULL)
+        {
+          g_autofree char *summary = g_strdup_printf (
+              "obligation or instruction on behalf of the council in the name of Councillor %s",
+              member->name);
+          finding = cm_finding_new (rule, "South Ribble 13.2", summary);
+          cm_finding_add_person (finding, member->addresses->pdata[0]);
+        }
+      cm_finding_add_evidence (finding, sentence->text);
+    }
+  if (finding)
+    g_ptr_array_add (findings, finding);
+}

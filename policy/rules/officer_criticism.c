@@ -1,0 +1,136 @@
+/*
+ * officer_criticism.c: the rule officer-criticism.
+ *
+ * South Ribble 16.2: "emails written by one Member which are carbon copied
+ * to other Members should not criticise or undermine officers"; South
+ * Ribble 4.6, Cambridgeshire 5.5, Runnymede 2.2 and Newton Abbot 6: no
+ * officer's conduct or capability raised in public or in the press.
+ *
+ * Fires when a member's mail goes to other members, the media or the
+ * public, and a sentence of the member's own new text refers to an officer
+ * (by name, job title, as officers or staff, or as "you" when officers are
+ * addressed) and criticises conduct or capability (criticism.txt), not
+ * negated.  Criticism of a policy or decision does not name an officer's
+ * conduct and is allowed; mail to officers only (the Chief Executive, the
+ * Monitoring Officer) is the proper private route.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "refs.h"
+
+/* The first criticism in SENTENCE that is not negated. */
+static gboolean
+criticises (const CmRuleContext *context, const CmSentence *sentence)
+{
+  g_autoptr (GArray) matches = g_array_new (FALSE, FALSE, sizeof (CmMatch));
+  cm_lexicon_scan (context->lexicons->criticism, sentence->words, matches);
+  for (guint i = 0; i < matches->len; i++)
+    if (!cm_lexicons_negated (context->lexicons, sentence->words,
+                              g_array_index (matches, CmMatch, i).start))
+      return TRUE;
+  return FALSE;
+}
+
+/* "copied to 3 members and sent to the media (northmoorgazette.co.uk)" */
+static char *
+describe_audience (const CmAudience *audience)
+{
+  GPtrArray *parts = g_ptr_array_new_with_free_func (g_free);
+  if (audience->members)
+    g_ptr_array_add (parts, g_strdup_printf ("copied to %u member%s", audience->members,
+                                             audience->members == 1 ? "" : "s"));
+  if (audience->media->len)
+    {
+      g_ptr_array_add (audience->media, NULL);
+      g_autofree char *domains = g_strjoinv (", ", (char **) audience->media->pdata);
+      g_ptr_array_remove_index (audience->media, audience->media->len - 1);
+      g_ptr_array_add (parts, g_strdup_printf ("sent to the media (%s)", domains));
+    }
+  if (audience->external)
+    g_ptr_array_add (parts, g_strdup_printf ("sent to %u address%s outside the council",
+                                             audience->external, audience->external == 1 ? "" : "es"));
+  g_ptr_array_add (parts, NULL);
+  char *text = g_strjoinv (" and ", (char **) parts->pdata);
+  g_ptr_array_unref (parts);
+  return text;
+}
+
+void
+cm_rule_officer_criticism (const CmRule *rule, const CmRuleContext *context, GPtrArray *findings)
+{
+  const CmView *view = context->view;
+  if (view->sender->role != CM_ROLE_MEMBER)
+    return;
+
+  CmAudience audience;
+  cm_refs_audience (view, &audience);
+  if (audience.members == 0 && audience.media->len == 0 && audience.external == 0)
+    {
+      cm_refs_audience_clear (&audience);
+      return;
+    }
+
+  CmFinding *finding = NULL;
+  g_autoptr (GPtrArray) named = g_ptr_array_new ();
+  gboolean collective = FALSE;
+  for (guint i = 0; i < view->sentences->len; i++)
+    {
+      const CmSentence *sentence = view->sentences->pdata[i];
+      CmOfficerRefs refs;
+      if (!cm_refs_officers (context, sentence, &refs) || !criticises (context, sentence))
+        {
+          cm_refs_clear (&refs);
+          continue;
+        }
+      if (finding == NULL)
+        {
+          const char *clause = audience.members ? "South Ribble 16.2"
+                             : audience.media->len ? "Cambridgeshire 5.5" : "South Ribble 4.6";
+          finding = cm_finding_new (rule, clause, "");
+        }
+      g_autofree char *evidence = sentence->subject ? g_strdup_printf ("Subject: %s", sentence->text)
+                                                    : g_strdup (sentence->text);
+      cm_finding_add_evidence (finding, evidence);
+      for (guint k = 0; k < refs.named->len; k++)
+        {
+          const CmPerson *person = refs.named->pdata[k];
+          cm_finding_add_person (finding, person->addresses->pdata[0]);
+          if (!g_ptr_array_find (named, person, NULL))
+            g_ptr_array_add (named, (gpointer) person);
+        }
+      if (refs.addressed)
+        for (guint k = 0; k < view->to->len; k++)
+          {
+            const CmParticipant *p = view->to->pdata[k];
+            if (p->role == CM_ROLE_OFFICER)
+              {
+                cm_finding_add_person (finding, p->address);
+                if (p->person && !g_ptr_array_find (named, p->person, NULL))
+                  g_ptr_array_add (named, (gpointer) p->person);
+                collective |= p->person == NULL;
+              }
+          }
+      collective |= refs.generic;
+      cm_refs_clear (&refs);
+    }
+
+  if (finding)
+    {
+      GString *whom = g_string_new (NULL);
+      for (guint k = 0; k < named->len; k++)
+        {
+          g_autofree char *label = cm_refs_person_label (named->pdata[k]);
+          g_string_append_printf (whom, "%s%s", k ? ", " : "", label);
+        }
+      if (whom->len == 0 || collective)
+        g_string_append_printf (whom, "%sofficers", whom->len ? " and " : "");
+      g_autofree char *where = describe_audience (&audience);
+      g_free (finding->summary);
+      finding->summary = g_strdup_printf ("criticism of %s %s", whom->str, where);
+      g_string_free (whom, TRUE);
+      g_ptr_array_add (findings, finding);
+    }
+  cm_refs_audience_clear (&audience);
+}

@@ -1,0 +1,113 @@
+/*
+ * refs.c: whom a sentence refers to and who receives the message (refs.h).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "refs.h"
+
+void
+cm_refs_clear (CmOfficerRefs *refs)
+{
+  if (refs->named)
+    g_ptr_array_unref (refs->named);
+  memset (refs, 0, sizeof *refs);
+}
+
+gboolean
+cm_refs_addresses_officers (const CmView *view)
+{
+  guint officers = 0;
+  for (guint i = 0; i < view->to->len; i++)
+    {
+      const CmParticipant *p = view->to->pdata[i];
+      if (cm_view_is_sender (view, p))
+        continue;
+      if (p->role != CM_ROLE_OFFICER)
+        return FALSE;
+      officers++;
+    }
+  return officers > 0;
+}
+
+gboolean
+cm_refs_officers (const CmRuleContext *context, const CmSentence *sentence, CmOfficerRefs *refs)
+{
+  const CmWords *words = sentence->words;
+  const CmLexicon *names = cm_directory_names (context->directory);
+  gboolean addressed_officer = cm_refs_addresses_officers (context->view);
+
+  memset (refs, 0, sizeof *refs);
+  refs->named = g_ptr_array_new ();
+  refs->first_word = G_MAXUINT;
+  for (guint pos = 0; pos < words->n; pos++)
+    {
+      CmMatch match;
+      gboolean hit = FALSE;
+      if (cm_lexicon_match_at (names, words, pos, &match))
+        {
+          const CmPerson *person = match.data;
+          if (person->role == CM_ROLE_OFFICER)
+            {
+              if (!g_ptr_array_find (refs->named, person, NULL))
+                g_ptr_array_add (refs->named, (gpointer) person);
+              hit = TRUE;
+            }
+        }
+      if (!hit && cm_lexicon_match_at (context->lexicons->officer_words, words, pos, &match))
+        hit = refs->generic = TRUE;
+      if (!hit && addressed_officer && cm_lexicon_match_at (context->lexicons->addressee, words, pos, &match))
+        hit = refs->addressed = TRUE;
+      if (hit && refs->first_word == G_MAXUINT)
+        refs->first_word = pos;
+    }
+  return refs->named->len > 0 || refs->generic || refs->addressed;
+}
+
+char *
+cm_refs_person_label (const CmPerson *person)
+{
+  if (person->title)
+    return g_strdup_printf ("%s (%s)", person->name, person->title);
+  if (person->role == CM_ROLE_MEMBER)
+    return g_strdup_printf ("Councillor %s", person->name);
+  return g_strdup (person->name);
+}
+
+void
+cm_refs_audience (const CmView *view, CmAudience *audience)
+{
+  memset (audience, 0, sizeof *audience);
+  audience->media = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) members = g_ptr_array_new ();
+  for (guint i = 0; i < view->recipients->len; i++)
+    {
+      const CmParticipant *p = view->recipients->pdata[i];
+      if (cm_view_is_sender (view, p))
+        continue;
+      if (p->media)
+        {
+          const char *domain = strrchr (p->address, '@');
+          domain = domain ? domain + 1 : p->address;
+          gboolean seen = FALSE;
+          for (guint k = 0; k < audience->media->len; k++)
+            seen |= strcmp (audience->media->pdata[k], domain) == 0;
+          if (!seen)
+            g_ptr_array_add (audience->media, g_strdup (domain));
+        }
+      else if (p->role == CM_ROLE_MEMBER && p->person && !g_ptr_array_find (members, p->person, NULL))
+        g_ptr_array_add (members, (gpointer) p->person);
+      else if (p->role == CM_ROLE_EXTERNAL)
+        audience->external++;
+    }
+  audience->members = members->len;
+}
+
+void
+cm_refs_audience_clear (CmAudience *audience)
+{
+  if (audience->media)
+    g_ptr_array_unref (audience->media);
+  memset (audience, 0, sizeof *audience);
+}

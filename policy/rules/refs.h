@@ -1,0 +1,39 @@
+/*
+ * refs.h: what the rules share about people in a message: whom a sentence
+ * refers to, and who receives the message.
+ */
+#ifndef CM_RULES_REFS_H
+#define CM_RULES_REFS_H
+
+#include "rules.h"
+
+/* Officers a sentence refers to. */
+typedef struct {
+  GPtrArray *named;    /* const CmPerson *: officers by name or job title */
+  gboolean generic;    /* "officers", "staff", "your department" */
+  gboolean addressed;  /* "you" while an officer is addressed */
+  guint first_word;    /* where the first reference starts */
+} CmOfficerRefs;
+
+/* Fill REFS for SENTENCE; TRUE when it refers to any officer. */
+gboolean cm_refs_officers (const CmRuleContext *context, const CmSentence *sentence,
+                           CmOfficerRefs *refs);
+void cm_refs_clear (CmOfficerRefs *refs);
+
+/* "Tom Baker (Head of Planning)" */
+char *cm_refs_person_label (const CmPerson *person);
+
+/* Is every To recipient (other than the sender) an officer? */
+gboolean cm_refs_addresses_officers (const CmView *view);
+
+/* The message's audience beyond the council's officers. */
+typedef struct {
+  guint members;        /* other members among the recipients */
+  GPtrArray *media;     /* char *: media domains */
+  guint external;       /* other external recipients */
+} CmAudience;
+
+void cm_refs_audience (const CmView *view, CmAudience *audience);
+void cm_refs_audience_clear (CmAudience *audience);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * text.h: from the bytes of a text part to sentences.
+ *
+ *   charset.c    declared charset -> UTF-8, with validation and fall-back
+ *   html.c       HTML -> text with libxml2; quoted blocks marked with "> "
+ *   quotes.c     new text vs quoted history vs signature
+ *   sentences.c  text -> sentences
+ */
+#ifndef CM_TEXT_H
+#define CM_TEXT_H
+
+#include <glib.h>
+
+#include "lexicon.h"
+
+/* DATA in CHARSET (NULL: unknown) as valid UTF-8; never fails.  A charset
+ * GLib cannot convert, or bytes that are not valid in it, fall back to
+ * UTF-8 if the bytes are valid UTF-8, else to windows-1252. */
+char *cm_charset_to_utf8 (const char *data, gsize length, const char *charset);
+
+/* The text of an HTML document (UTF-8).  Blockquotes and mail clients'
+ * quote containers come out as "> " lines, their reply headers and
+ * signature blocks as the markers quotes.c knows. */
+char *cm_html_to_text (const char *html, gsize length);
+
+typedef struct {
+  GString *authored;
+  GString *signature;
+  GString *history;
+} CmTextSplit;
+
+/* Append TEXT's lines to the three parts of SPLIT. */
+void cm_text_split (const char *text, const CmLexicons *lexicons, CmTextSplit *split);
+
+/* The sentences of TEXT (char *, whitespace folded). */
+GPtrArray *cm_sentences_split (const char *text);
+
+#endif
