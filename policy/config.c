@@ -176,8 +176,8 @@ store_value (CmConfig *config, const CmKeyFile *file, const KeySpec *spec, const
     case KEY_ENUM:
       if (enum_index (spec->choices, value) < 0)
         {
-          g_autofree char *shown = g_strdup (spec->choices);
-          g_strdelimit (shown, "|", ',');
+          g_auto (GStrv) choices = g_strsplit (spec->choices, "|", -1);
+          g_autofree char *shown = g_strjoinv (", ", choices);
           cm_keyfile_error (error, file, spec->group, spec->key,
                             "\"%s\" is not one of %s (comments go on their own line)",
                             value, shown);

@@ -9,6 +9,7 @@
 
 #include "policy.h"
 #include "configuration.h"
+#include "directory.h"
 #include "rules.h"
 #include "verdict.h"
 #include "view.h"
@@ -67,7 +68,7 @@ header_sender (GMimeMessage *message)
 static CmVerdict *
 out_of_scope (CmVerdict *verdict, const CmDirectory *directory, const CmEnvelope *envelope)
 {
-  verdict->sender_address = g_strdup (envelope->sender);
+  verdict->sender_address = cm_address_normalise (envelope->sender);
   verdict->sender_role = cm_directory_role (directory, envelope->sender, NULL, NULL);
   return verdict;
 }

@@ -1,7 +1,7 @@
 /*
  * html.c: HTML to text with libxml2's HTML parser (never regexes).
  *
- * Block elements end lines; <blockquote> and the quote containers of the
+ * Block elements end lines; no-break spaces are spaces; <blockquote> and the quote containers of the
  * common mail clients (Gmail's gmail_quote, Thunderbird's moz-cite) come
  * out as "> " lines; Outlook's reply header container starts an
  * "-----Original Message-----" line; signature containers start a "-- "
@@ -45,9 +45,11 @@ emit_text (Emitter *e, const char *text)
 {
   for (const char *p = text; *p; p++)
     {
-      if (g_ascii_isspace (*p))
+      gboolean nbsp = (guchar) p[0] == 0xC2 && (guchar) p[1] == 0xA0;
+      if (g_ascii_isspace (*p) || nbsp)
         {
           e->pending_space = !e->at_line_start;
+          p += nbsp;
           continue;
         }
       if (e->at_line_start)
@@ -63,11 +65,15 @@ emit_text (Emitter *e, const char *text)
     }
 }
 
+/* A line of its own, exactly MARKER (trailing space kept: "-- "). */
 static void
 emit_marker (Emitter *e, const char *marker)
 {
   emit_line_end (e);
-  emit_text (e, marker);
+  for (int i = 0; i < e->quote_depth; i++)
+    g_string_append (e->out, "> ");
+  g_string_append (e->out, marker);
+  e->at_line_start = FALSE;
   emit_line_end (e);
 }
 

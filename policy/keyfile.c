@@ -189,8 +189,8 @@ cm_keyfile_error (GError **error, const CmKeyFile *file, const char *group,
   g_autofree char *message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  int line = cm_keyfile_line (file, group, key);
-  if (line == 0 && key != NULL)
+  int line = group ? cm_keyfile_line (file, group, key) : 0;
+  if (line == 0 && group != NULL && key != NULL)
     line = cm_keyfile_line (file, group, NULL);
   g_autofree char *where = line > 0 ? g_strdup_printf ("%s:%d", file->path, line)
                                     : g_strdup (file->path);

@@ -10,7 +10,7 @@
 
 #define GAP_WORDS 3
 /* How far back a negation word reaches, within one clause. */
-#define NEGATION_WINDOW 6
+#define NEGATION_WINDOW 8
 
 typedef struct {
   char **alternatives; /* lower case; a trailing '*' is stripped into prefix[] */
@@ -71,13 +71,15 @@ cm_lexicon_size (const CmLexicon *lexicon)
   return lexicon->patterns->len;
 }
 
-/* Is ALT (lower case already) made only of word characters, with
- * apostrophes and hyphens inside, the way words.c splits text? */
-static gboolean
-valid_word (const char *alt)
+/* ALT as the word splitter makes it (possessive dropped), or NULL when
+ * it is not exactly one word. */
+static char *
+normal_word (const char *alt)
 {
   g_autoptr (CmWords) words = cm_words_split (alt);
-  return words->n == 1 && words->words[0].offset == 0 && words->words[0].length == strlen (alt);
+  if (words->n != 1 || words->words[0].offset != 0 || words->words[0].length != strlen (alt))
+    return NULL;
+  return g_strdup (words->words[0].text);
 }
 
 static gboolean
@@ -101,22 +103,17 @@ parse_token (const char *text, Token *token, GError **error)
           alt[--len] = '\0';
           token->prefix[i] = TRUE;
         }
-      /* Curly apostrophes in a pattern are written as in text. */
-      g_autofree char *straight = NULL;
-      if (strstr (alt, "\xe2\x80\x99"))
-        {
-          g_auto (GStrv) bits = g_strsplit (alt, "\xe2\x80\x99", -1);
-          straight = g_strjoinv ("'", bits);
-          g_free (token->alternatives[i]);
-          token->alternatives[i] = alt = g_steal_pointer (&straight);
-        }
-      if (!valid_word (alt))
+      /* The same normal form as text: curly apostrophes, possessives. */
+      char *normal = normal_word (alt);
+      if (normal == NULL)
         {
           g_set_error (error, CM_ERROR, CM_ERROR_LEXICON,
                        "\"%s\" is not a word (letters and digits, with ' or - inside, "
                        "optionally ending in *)", text);
           return FALSE;
         }
+      g_free (token->alternatives[i]);
+      token->alternatives[i] = normal;
     }
   return TRUE;
 }
@@ -228,37 +225,39 @@ token_matches (const Token *token, const char *word)
   return FALSE;
 }
 
-/* Match tokens [t, n) at word POS; the end of the shortest match, or -1. */
+/* Match tokens [t, n) at word POS; the end of the shortest match (or of
+ * the one that ends at word END, when END is not -1), or -1. */
 static int
-match_from (const Pattern *pattern, guint t, const CmWords *words, guint pos)
+match_from (const Pattern *pattern, guint t, const CmWords *words, guint pos, int end)
 {
   if (t == pattern->n_tokens)
-    return (int) pos;
+    return end < 0 || (int) pos == end ? (int) pos : -1;
   const Token *token = &pattern->tokens[t];
   if (token->gap)
     {
       for (guint skip = 0; skip <= GAP_WORDS && pos + skip < words->n; skip++)
         {
-          int end = match_from (pattern, t + 1, words, pos + skip);
-          if (end >= 0)
-            return end;
+          int found = match_from (pattern, t + 1, words, pos + skip, end);
+          if (found >= 0)
+            return found;
         }
       return -1;
     }
   if (pos >= words->n || !token_matches (token, words->words[pos].text))
     return -1;
-  return match_from (pattern, t + 1, words, pos + 1);
+  return match_from (pattern, t + 1, words, pos + 1, end);
 }
 
-/* Try every candidate of LIST at POS; keep the shortest match. */
+/* Try every candidate of LIST at POS; keep the shortest match (or one
+ * ending at WANT_END when that is not -1). */
 static void
-try_candidates (const GPtrArray *list, const CmWords *words, guint pos, CmMatch *best,
-                gboolean *found)
+try_candidates (const GPtrArray *list, const CmWords *words, guint pos, int want_end,
+                CmMatch *best, gboolean *found)
 {
   for (guint i = 0; list && i < list->len; i++)
     {
       const Pattern *pattern = list->pdata[i];
-      int end = match_from (pattern, 0, words, pos);
+      int end = match_from (pattern, 0, words, pos, want_end);
       if (end >= 0 && (!*found || (guint) end < best->end))
         {
           best->start = pos;
@@ -276,8 +275,22 @@ cm_lexicon_match_at (const CmLexicon *lexicon, const CmWords *words, guint pos, 
   if (pos >= words->n)
     return FALSE;
   try_candidates (g_hash_table_lookup (lexicon->by_first, words->words[pos].text), words, pos,
-                  match, &found);
-  try_candidates (lexicon->prefix_first, words, pos, match, &found);
+                  -1, match, &found);
+  try_candidates (lexicon->prefix_first, words, pos, -1, match, &found);
+  return found;
+}
+
+gboolean
+cm_lexicon_matches_whole (const CmLexicon *lexicon, const CmWords *words)
+{
+  gboolean found = FALSE;
+  CmMatch match;
+  if (words->n == 0)
+    return FALSE;
+  try_candidates (g_hash_table_lookup (lexicon->by_first, words->words[0].text), words, 0,
+                  (int) words->n, &match, &found);
+  if (!found)
+    try_candidates (lexicon->prefix_first, words, 0, (int) words->n, &match, &found);
   return found;
 }
 
@@ -342,6 +355,15 @@ cm_lexicons_free (CmLexicons *lexicons)
   g_free (lexicons);
 }
 
+/* Words that start a new clause: a negation does not reach past them. */
+static gboolean
+is_clause_word (const char *word)
+{
+  static const char *const words[] = { "but", "and", "because", "although", "though", "however",
+                                       "whereas", "while", "yet", "so", NULL };
+  return g_strv_contains (words, word);
+}
+
 gboolean
 cm_lexicons_negated (const CmLexicons *lexicons, const CmWords *words, guint start)
 {
@@ -353,7 +375,7 @@ cm_lexicons_negated (const CmLexicons *lexicons, const CmWords *words, guint sta
         break;
       pos--;
       CmMatch match;
-      if (strcmp (words->words[pos].text, "but") == 0)
+      if (is_clause_word (words->words[pos].text))
         break;
       if (cm_lexicon_match_at (lexicons->negation, words, pos, &match)
           && !cm_lexicon_match_at (lexicons->negation_exceptions, words, pos, &match))

@@ -37,6 +37,8 @@ gboolean cm_lexicon_match_at (const CmLexicon *lexicon, const CmWords *words, gu
                               CmMatch *match);
 /* Every match starting anywhere in WORDS, appended to MATCHES (CmMatch). */
 void cm_lexicon_scan (const CmLexicon *lexicon, const CmWords *words, GArray *matches);
+/* Does some pattern match all of WORDS, first word to last? */
+gboolean cm_lexicon_matches_whole (const CmLexicon *lexicon, const CmWords *words);
 /* Does any pattern match anywhere in WORDS? */
 gboolean cm_lexicon_matches (const CmLexicon *lexicon, const CmWords *words);
 
@@ -57,7 +59,7 @@ CmLexicons *cm_lexicons_load (const char *directory, GError **error);
 void cm_lexicons_free (CmLexicons *lexicons);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmLexicons, cm_lexicons_free)
 
-/* Is the match starting at word START negated: a negation word up to six
- * words before it in the same clause (no , ; : or "but" between)? */
+/* Is the match starting at word START negated: a negation word up to eight
+ * words before it in the same clause (no , ; : or "but", "and"... between)? */
 gboolean cm_lexicons_negated (const CmLexicons *lexicons, const CmWords *words, guint start);
 #endif

@@ -80,10 +80,7 @@ static gboolean
 is_signoff (const char *line, const CmLexicons *lexicons)
 {
   g_autoptr (CmWords) words = cm_words_split (line);
-  CmMatch match;
-  if (words->n == 0 || words->n > 4)
-    return FALSE;
-  return cm_lexicon_match_at (lexicons->signoff, words, 0, &match) && match.end == words->n;
+  return words->n <= 4 && cm_lexicon_matches_whole (lexicons->signoff, words);
 }
 
 static gboolean

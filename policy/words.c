@@ -66,6 +66,9 @@ cm_words_split (const char *text)
             break;
           p = next;
         }
+      /* A possessive names the same thing: "Baker's" is "baker". */
+      if (buffer->len - at > 2 && g_str_has_suffix (buffer->str + at, "'s"))
+        g_string_truncate (buffer, buffer->len - 2);
       g_string_append_c (buffer, '\0');
       CmWord word = { NULL, (guint) (start - text), (guint) (p - start), clause };
       clause = FALSE;

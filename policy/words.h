@@ -3,7 +3,8 @@
  *
  * Words are runs of letters and digits, with apostrophes and hyphens
  * inside them kept ("can't", "cover-up"); curly apostrophes become
- * straight ones so that "can’t" and "can't" are the same word.
+ * straight ones so that "can’t" and "can't" are the same word, and a
+ * possessive "'s" is dropped ("Baker's" is "baker").
  */
 #ifndef CM_WORDS_H
 #define CM_WORDS_H

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# run.sh: set up, build and run council-milter on a fresh Debian 12 machine.
+#
+#   bash contrib/run.sh demo   install the dependencies, build, and check the
+#                              bundled example messages with council-check
+#   bash contrib/run.sh test   install the dependencies, build with warnings
+#                              as errors, run every test (make check), the
+#                              distribution check, and the whole suite again
+#                              under AddressSanitizer and UBSan
+#
+# Packages come from Debian's archive with apt-get (through sudo when not
+# run as root).  Builds go to build/ and build-asan/ in the source tree.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=$(nproc 2>/dev/null || echo 2)
+
+packages=(build-essential autoconf automake pkg-config
+          libglib2.0-dev libgmime-3.0-dev libxml2-dev libetpan-dev libmilter-dev
+          check python3)
+
+as_root () {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_dependencies () {
+    echo "== installing: ${packages[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+}
+
+# configure_build DIR [configure arguments...]
+configure_build () {
+    local dir=$1
+    shift
+    [ -x configure ] || autoreconf -fi
+    mkdir -p "$dir"
+    (cd "$dir" && "$top/configure" --sysconfdir=/etc "$@" >/dev/null)
+}
+
+# Sum the Check counts of the test logs of DIR into "N passed, N failed".
+summarise () {
+    local dir=$1 label=$2
+    local checks=0 failures=0 line n f e
+    while read -r line; do
+        n=$(sed -E 's/.*Checks: ([0-9]+).*/\1/' <<<"$line")
+        f=$(sed -E 's/.*Failures: ([0-9]+).*/\1/' <<<"$line")
+        e=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$line")
+        checks=$((checks + n)); failures=$((failures + f + e))
+    done < <(grep -h "Checks: " "$dir"/tests/unit/*.log 2>/dev/null || true)
+    while read -r line; do
+        n=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")
+        f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+        checks=$((checks + n + f)); failures=$((failures + f))
+    done < <(grep -h " passed, .* failed" "$dir"/tests/*.log 2>/dev/null || true)
+    echo "$label: $((checks - failures)) passed, $failures failed"
+}
+
+# run_check DIR LABEL: make check, showing the failures' logs if any.
+run_check () {
+    local dir=$1 label=$2
+    if ! make -C "$dir" -j"$jobs" check >"$dir/check.out" 2>&1; then
+        grep -E "^(FAIL|ERROR|XPASS)" "$dir/check.out" || true
+        cat "$dir"/test-suite.log
+        summarise "$dir" "$label"
+        return 1
+    fi
+    grep -E "^(PASS|SKIP|# )" "$dir/check.out"
+    summarise "$dir" "$label"
+}
+
+demo () {
+    install_dependencies
+    configure_build build
+    make -C build -j"$jobs" council-check >/dev/null
+    for f in tests/messages/*/*/*.eml; do
+        echo "== $f"
+        build/council-check -c config/council-milter.conf "$f"
+        echo
+    done
+}
+
+test_all () {
+    install_dependencies
+    if [ -z "${CORPORA_DIR:-}" ] && [ -d "$top/../shared/corpora" ]; then
+        CORPORA_DIR=$(cd "$top/../shared/corpora" && pwd)
+        export CORPORA_DIR
+    fi
+    echo "== corpora: ${CORPORA_DIR:-none}"
+
+    echo "== build with -Werror, make check"
+    configure_build build --enable-werror
+    make -C build -j"$jobs" >/dev/null
+    run_check build "unit and message tests"
+
+    echo "== make distcheck"
+    make -C build -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >build/distcheck.out 2>&1 \
+        || { tail -50 build/distcheck.out; exit 1; }
+    grep -E "archives ready|\.tar\.gz" build/distcheck.out | head -3
+
+    echo "== AddressSanitizer and UBSan build, make check"
+    local san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+    configure_build build-asan --enable-werror CFLAGS="-g -O1 $san" LDFLAGS="$san"
+    make -C build-asan -j"$jobs" >/dev/null
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+        run_check build-asan "sanitizer tests"
+}
+
+case "${1:-}" in
+    demo) demo ;;
+    test) test_all ;;
+    *) echo "usage: bash contrib/run.sh demo|test" >&2; exit 2 ;;
+esac

@@ -1,0 +1,181 @@
+/*
+ * test_config.c: council-milter.conf: defaults, checks, errors with
+ * FILE:LINE, rule actions, scope, reference counting.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "testutil.h"
+
+/* Load a variant of the example with EXTRA appended; return its error. */
+static char *
+variant_error (const char *extra)
+{
+  g_autofree char *path = test_config_variant (extra, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmConfig) config = cm_config_load (path, &error);
+  if (config)
+    return NULL;
+  return g_strdup (error->message);
+}
+
+START_TEST (test_example_loads)
+{
+  g_autoptr (CmConfig) config = test_example_config ();
+  ck_assert_int_eq (cm_config_mode (config), CM_MODE_ENFORCE);
+  ck_assert_str_eq (cm_config_get (config, "milter", "on-error"), "tempfail");
+  ck_assert_int_eq (cm_config_get_int (config, "policy", "max-scan-size"), 10485760);
+  ck_assert_int_eq (cm_config_get_int (config, "hold", "expire-days"), 5);
+  ck_assert_int_eq (cm_config_rule_action (config, "bcc-member"), CM_ACTION_WARN);
+  ck_assert_int_eq (cm_config_rule_action (config, "officer-criticism"), CM_ACTION_HOLD);
+  ck_assert_int_eq (cm_config_rule_action (config, "member-obligation"), CM_ACTION_HOLD);
+  /* Relative paths are taken from the configuration file's directory. */
+  const char *directory = cm_config_get (config, "milter", "directory");
+  ck_assert (g_path_is_absolute (directory));
+  ck_assert (g_str_has_suffix (directory, "/config/directory.conf"));
+  g_autofree char *described = cm_config_describe (config);
+  ck_assert_msg (strstr (described, "7 members, 7 named officers"), "%s", described);
+}
+END_TEST
+
+START_TEST (test_defaults_without_keys)
+{
+  g_autofree char *dir = test_scratch_dir ();
+  g_autofree char *example_dir = test_srcdir ("config/directory.conf");
+  g_autofree char *lexicon = test_srcdir ("config/lexicon");
+  g_autofree char *text = g_strdup_printf ("[milter]\ndirectory=%s\n[policy]\nlexicon=%s\n",
+                                           example_dir, lexicon);
+  g_autofree char *path = test_write (dir, "minimal.conf", text);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmConfig) config = cm_config_load (path, &error);
+  ck_assert_msg (config != NULL, "%s", error ? error->message : "");
+  ck_assert_str_eq (cm_config_get (config, "milter", "socket"), "unix:/run/council-milter/council-milter.sock");
+  ck_assert_str_eq (cm_config_get (config, "milter", "mode"), "enforce");
+  ck_assert_str_eq (cm_config_get (config, "notify", "smtp"), "127.0.0.1:10026");
+  ck_assert_ptr_null (cm_config_get (config, "notify", "from"));
+  ck_assert_int_eq (cm_config_rule_action (config, "bcc-member"), CM_ACTION_WARN);
+}
+END_TEST
+
+START_TEST (test_bad_values_name_line)
+{
+  struct { const char *extra; const char *expected; } cases[] = {
+    { "[rule:bcc-member]\naction=maybe", "[rule:bcc-member] action: \"maybe\" is not one of off, tag, warn, hold, reject" },
+    { "[rule:no-such-rule]\naction=warn", "[rule:no-such-rule]: no rule is called \"no-such-rule\"" },
+    { "[rule:bcc-member]\nlevel=3", "[rule:bcc-member] level: unknown key (known: action)" },
+    { "[frobnicate]\nx=1", "[frobnicate]: unknown group" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *message = variant_error (cases[i].extra);
+      ck_assert_msg (message && strstr (message, cases[i].expected), "case %u: %s", i,
+                     message ? message : "(loaded)");
+      ck_assert_msg (strstr (message, "council-milter.conf:"), "no file:line in %s", message);
+    }
+}
+END_TEST
+
+/* Replace KEY's line in a copy of the example and return the error. */
+static char *
+replaced_error (const char *key, const char *line)
+{
+  g_autofree char *path = test_config_variant (NULL, NULL);
+  g_autofree char *text = NULL;
+  ck_assert (g_file_get_contents (path, &text, NULL, NULL));
+  GString *out = g_string_new (NULL);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    g_string_append_printf (out, "%s\n", g_str_has_prefix (lines[i], key) ? line : lines[i]);
+  ck_assert (g_file_set_contents (path, out->str, -1, NULL));
+  g_string_free (out, TRUE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmConfig) config = cm_config_load (path, &error);
+  return config ? NULL : g_strdup (error->message);
+}
+
+START_TEST (test_typed_keys)
+{
+  struct { const char *key; const char *line; const char *expected; } cases[] = {
+    { "mode=", "mode=enforce   ; enforce | advise", "is not one of enforce, advise, monitor (comments go on their own line)" },
+    { "on-error=", "on-error=explode", "[milter] on-error: \"explode\" is not one of" },
+    { "socket=", "socket=tcp:8893", "is not a milter socket" },
+    { "socket=", "socket=inet:99999@127.0.0.1", "is not a milter socket" },
+    { "max-scan-size=", "max-scan-size=lots", "[policy] max-scan-size: \"lots\" is not a size" },
+    { "max-scan-size=", "max-scan-size=1K", "is not a size" },
+    { "expire-days=", "expire-days=0", "[hold] expire-days: \"0\" is not a whole number from 1 to 365" },
+    { "smtp=", "smtp=localhost", "[notify] smtp: \"localhost\" is not HOST:PORT" },
+    { "directory=", "directory=/nonexistent/directory.conf", "/nonexistent/directory.conf" },
+    { "lexicon=", "lexicon=/nonexistent/lexicon", "/nonexistent/lexicon/criticism.txt" },
+    { "socket=", "sockett=unix:/x", "[milter] sockett: unknown key (known: socket, mode, on-error, directory)" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *message = replaced_error (cases[i].key, cases[i].line);
+      ck_assert_msg (message && strstr (message, cases[i].expected), "case %u: %s", i,
+                     message ? message : "(loaded)");
+    }
+}
+END_TEST
+
+START_TEST (test_sizes_and_modes)
+{
+  g_autofree char *a = replaced_error ("max-scan-size=", "max-scan-size=2M");
+  ck_assert_ptr_null (a);
+  g_autofree char *path = test_config_variant ("[rule:member-obligation]\naction=off", NULL);
+  g_autoptr (CmConfig) config = cm_config_load (path, NULL);
+  ck_assert_ptr_nonnull (config);
+  ck_assert_int_eq (cm_config_rule_action (config, "member-obligation"), CM_ACTION_NONE);
+  ck_assert_str_eq (cm_rule_action_name (CM_ACTION_NONE), "off");
+  ck_assert_str_eq (cm_action_name (CM_ACTION_NONE), "accept");
+}
+END_TEST
+
+START_TEST (test_scope)
+{
+  g_autoptr (CmConfig) config = test_example_config ();
+  g_autoptr (CmEnvelope) council = cm_envelope_new ("Someone@NorthMoor.gov.uk");
+  g_autoptr (CmEnvelope) personal = cm_envelope_new ("JaneSmith1962@gmail.com");
+  g_autoptr (CmEnvelope) outside = cm_envelope_new ("resident@example.org");
+  g_autoptr (CmEnvelope) bounce = cm_envelope_new ("");
+  g_autoptr (CmEnvelope) sub = cm_envelope_new ("x@mail.northmoor.gov.uk");
+  g_autoptr (CmEnvelope) lookalike = cm_envelope_new ("x@evilnorthmoor.gov.uk");
+  ck_assert (cm_config_in_scope (config, council));
+  ck_assert (cm_config_in_scope (config, personal));
+  ck_assert (cm_config_in_scope (config, sub));
+  ck_assert (!cm_config_in_scope (config, outside));
+  ck_assert (!cm_config_in_scope (config, bounce));
+  ck_assert (!cm_config_in_scope (config, lookalike));
+  outside->authenticated = TRUE;
+  ck_assert (cm_config_in_scope (config, outside));
+}
+END_TEST
+
+START_TEST (test_refcount)
+{
+  CmConfig *config = test_example_config ();
+  CmConfig *second = cm_config_ref (config);
+  ck_assert_ptr_eq (config, second);
+  cm_config_unref (config);
+  /* Still usable through the second reference. */
+  ck_assert_int_eq (cm_config_mode (second), CM_MODE_ENFORCE);
+  cm_config_unref (second);
+}
+END_TEST
+
+int
+main (void)
+{
+  cm_policy_init ();
+  Suite *suite = suite_create ("config");
+  TCase *tc = tcase_create ("config");
+  tcase_add_test (tc, test_example_loads);
+  tcase_add_test (tc, test_defaults_without_keys);
+  tcase_add_test (tc, test_bad_values_name_line);
+  tcase_add_test (tc, test_typed_keys);
+  tcase_add_test (tc, test_sizes_and_modes);
+  tcase_add_test (tc, test_scope);
+  tcase_add_test (tc, test_refcount);
+  suite_add_tcase (suite, tc);
+  return test_run (suite);
+}

@@ -1,0 +1,163 @@
+/*
+ * test_directory.c: the directory: roles, addresses, names in text, and
+ * every kind of bad directory file.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "directory.h"
+#include "testutil.h"
+
+static CmDirectory *
+example_directory (void)
+{
+  g_autofree char *path = test_srcdir ("config/directory.conf");
+  g_autoptr (GError) error = NULL;
+  CmDirectory *directory = cm_directory_load (path, &error);
+  ck_assert_msg (directory != NULL, "%s", error ? error->message : "");
+  return directory;
+}
+
+static char *
+directory_error (const char *text)
+{
+  g_autofree char *dir = test_scratch_dir ();
+  g_autofree char *path = test_write (dir, "directory.conf", text);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmDirectory) directory = cm_directory_load (path, &error);
+  if (directory)
+    return NULL;
+  ck_assert_msg (strstr (error->message, path), "no path in %s", error->message);
+  return g_strdup (error->message);
+}
+
+START_TEST (test_roles)
+{
+  g_autoptr (CmDirectory) d = example_directory ();
+  const CmPerson *person = NULL;
+  gboolean media = TRUE;
+  ck_assert_int_eq (cm_directory_role (d, "Cllr.Jane.Smith@Northmoor.gov.uk", &person, &media), CM_ROLE_MEMBER);
+  ck_assert_str_eq (person->name, "Jane Smith");
+  ck_assert (person->offices & CM_OFFICE_CHAIR);
+  ck_assert (!media);
+  ck_assert_int_eq (cm_directory_role (d, "JANESMITH1962@gmail.com", &person, NULL), CM_ROLE_MEMBER);
+  ck_assert_str_eq (person->name, "Jane Smith");
+  ck_assert_int_eq (cm_directory_role (d, "tom.baker@northmoor.gov.uk", &person, NULL), CM_ROLE_OFFICER);
+  ck_assert_str_eq (person->title, "Head of Planning");
+  ck_assert_int_eq (cm_directory_role (d, "parking.team@northmoor.gov.uk", &person, NULL), CM_ROLE_OFFICER);
+  ck_assert_ptr_null (person);
+  ck_assert_int_eq (cm_directory_role (d, "news@northmoorgazette.co.uk", &person, &media), CM_ROLE_EXTERNAL);
+  ck_assert (media);
+  ck_assert_int_eq (cm_directory_role (d, "desk@news.bbc.co.uk", NULL, &media), CM_ROLE_EXTERNAL);
+  ck_assert (media);
+  ck_assert_int_eq (cm_directory_role (d, "resident@example.org", NULL, &media), CM_ROLE_EXTERNAL);
+  ck_assert (!media);
+  ck_assert_int_eq (cm_directory_role (d, "<Raj.Patel@Outlook.com>", &person, NULL), CM_ROLE_MEMBER);
+  ck_assert (person->offices & CM_OFFICE_LEADER);
+  ck_assert (person->offices & CM_OFFICE_CABINET);
+  ck_assert_str_eq (cm_directory_monitoring_officer (d), "monitoring.officer@northmoor.gov.uk");
+  ck_assert_str_eq (cm_directory_council_name (d), "Northmoor District Council");
+  ck_assert_uint_eq (cm_directory_count (d, CM_ROLE_MEMBER), 7);
+  ck_assert_uint_eq (cm_directory_count (d, CM_ROLE_OFFICER), 7);
+}
+END_TEST
+
+/* The person named at the start of TEXT, or NULL. */
+static const CmPerson *
+named (const CmDirectory *d, const char *text)
+{
+  g_autoptr (CmWords) words = cm_words_split (text);
+  CmMatch match;
+  for (guint pos = 0; pos < words->n; pos++)
+    if (cm_lexicon_match_at (cm_directory_names (d), words, pos, &match))
+      return match.data;
+  return NULL;
+}
+
+START_TEST (test_names_in_text)
+{
+  g_autoptr (CmDirectory) d = example_directory ();
+  const CmPerson *p;
+  p = named (d, "I spoke to the Head of Planning yesterday");
+  ck_assert (p && strcmp (p->name, "Tom Baker") == 0);
+  p = named (d, "Mr Baker said so");
+  ck_assert (p && strcmp (p->name, "Tom Baker") == 0);
+  p = named (d, "as tom baker told me");
+  ck_assert (p && strcmp (p->name, "Tom Baker") == 0);
+  p = named (d, "CC Councillor Patel");
+  ck_assert (p && strcmp (p->name, "Raj Patel") == 0);
+  p = named (d, "cllr Mary O\xe2\x80\x99" "Connor agreed");
+  ck_assert (p && strcmp (p->name, "Mary O'Connor") == 0);
+  p = named (d, "The Senior Planning Officer will reply");
+  ck_assert (p && strcmp (p->name, "Sarah Jones") == 0);
+  /* A surname alone, or a first name alone, names nobody. */
+  ck_assert_ptr_null (named (d, "the baker on the high street"));
+  ck_assert_ptr_null (named (d, "Tom said hello"));
+}
+END_TEST
+
+START_TEST (test_bad_directories)
+{
+  struct { const char *text; const char *expected; } cases[] = {
+    { "[member:A B]\naddresses=a@b.org\n", "there is no [council] group" },
+    { "[council]\nname=X\n", "[council] domains: at least one domain is needed" },
+    { "[council]\nname=X\ndomains=x.gov.uk\n[member:Ann Lee]\naddresses=not-an-address\n",
+      ":5: [member:Ann Lee] addresses: \"not-an-address\" is not a mail address" },
+    { "[council]\nname=X\ndomains=x.gov.uk\n[member:Ann Lee]\naddresses=a@x.gov.uk\n[officer:Bob Day]\naddresses=A@X.gov.uk\n",
+      ":7: [officer:Bob Day] addresses: a@x.gov.uk is already listed for Ann Lee" },
+    { "[council]\nname=X\ndomains=x.gov.uk\n[member:Ann Lee]\naddresses=a@x.gov.uk\noffices=chair;emperor\n",
+      ":6: [member:Ann Lee] offices: \"emperor\" is not an office" },
+    { "[council]\nname=X\ndomains=x.gov.uk\n[member:Ann Lee]\n\n", ":4: [member:Ann Lee] addresses: every person needs at least one address" },
+    { "[council]\nname=X\ndomains=x.gov.uk\n[member:Ann Lee]\naddresses=a@x.gov.uk\ntitle=Boss\n",
+      ":6: [member:Ann Lee] title: unknown key (known: addresses, offices)" },
+    { "[council]\nname=X\ndomains=x.gov.uk\n[staff:Ann Lee]\naddresses=a@x.gov.uk\n", ":4: [staff:Ann Lee]: unknown group" },
+    { "[council]\nname=X\ndomains=x.gov.uk\nmonitoring-officer=mo@elsewhere.org\n",
+      ":4: [council] monitoring-officer: mo@elsewhere.org is neither in a council domain nor listed" },
+    { "[council]\nname=X\ndomains=x gov uk\n", ":3: [council] domains: \"x gov uk\" is not a domain name" },
+    { "[council]\nname=\ndomains=x.gov.uk\n", "[council] name: the council's name is needed" },
+    { "[council]\nname=X\ndomains=x.gov.uk\n[member: ]\naddresses=a@x.gov.uk\n", "the group needs a name" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *message = directory_error (cases[i].text);
+      ck_assert_msg (message && strstr (message, cases[i].expected), "case %u: %s", i,
+                     message ? message : "(loaded)");
+    }
+}
+END_TEST
+
+START_TEST (test_many_officers_index)
+{
+  GString *text = g_string_new ("[council]\nname=Big\ndomains=big.gov.uk\n");
+  for (int i = 0; i < 5000; i++)
+    g_string_append_printf (text, "[officer:Person%d Surname%d]\naddresses=p%d@big.gov.uk\ntitle=Officer Number %d\n",
+                            i, i, i, i);
+  g_autofree char *dir = test_scratch_dir ();
+  g_autofree char *path = test_write (dir, "big.conf", text->str);
+  g_string_free (text, TRUE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmDirectory) d = cm_directory_load (path, &error);
+  ck_assert_msg (d != NULL, "%s", error ? error->message : "");
+  ck_assert_uint_eq (cm_directory_count (d, CM_ROLE_OFFICER), 5000);
+  const CmPerson *p = named (d, "ask person4321 surname4321 about it");
+  ck_assert (p && strcmp (p->addresses->pdata[0], "p4321@big.gov.uk") == 0);
+  p = named (d, "the officer number 17 said");
+  ck_assert (p && strcmp (p->addresses->pdata[0], "p17@big.gov.uk") == 0);
+}
+END_TEST
+
+int
+main (void)
+{
+  cm_policy_init ();
+  Suite *suite = suite_create ("directory");
+  TCase *tc = tcase_create ("directory");
+  tcase_set_timeout (tc, 60);
+  tcase_add_test (tc, test_roles);
+  tcase_add_test (tc, test_names_in_text);
+  tcase_add_test (tc, test_bad_directories);
+  tcase_add_test (tc, test_many_officers_index);
+  suite_add_tcase (suite, tc);
+  return test_run (suite);
+}

@@ -1,0 +1,146 @@
+/*
+ * test_lexicon.c: words, patterns, the matcher, negation, lexicon files.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "lexicon.h"
+#include "testutil.h"
+
+START_TEST (test_words)
+{
+  g_autoptr (CmWords) w = cm_words_split ("Don\xe2\x80\x99t  CALL the cover-up \"fine\", Mr. O'Connor! caf\xc3\x89");
+  ck_assert_uint_eq (w->n, 8);
+  ck_assert_str_eq (w->words[0].text, "don't");
+  ck_assert_str_eq (w->words[1].text, "call");
+  ck_assert_str_eq (w->words[3].text, "cover-up");
+  ck_assert_str_eq (w->words[4].text, "fine");
+  ck_assert_str_eq (w->words[6].text, "o'connor");
+  ck_assert_str_eq (w->words[7].text, "caf\xc3\xa9");
+  ck_assert_uint_eq (w->words[1].offset, 9); /* the apostrophe is 3 bytes */
+  ck_assert_uint_eq (w->words[1].length, 4);
+  ck_assert (w->words[5].clause);  /* after the comma */
+  ck_assert (!w->words[1].clause);
+  g_autoptr (CmWords) empty = cm_words_split ("  ... ,, ");
+  ck_assert_uint_eq (empty->n, 0);
+}
+END_TEST
+
+static gboolean
+matches (CmLexicon *lexicon, const char *text, guint *start, guint *end)
+{
+  g_autoptr (CmWords) words = cm_words_split (text);
+  g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (CmMatch));
+  cm_lexicon_scan (lexicon, words, found);
+  if (found->len == 0)
+    return FALSE;
+  if (start)
+    *start = g_array_index (found, CmMatch, 0).start;
+  if (end)
+    *end = g_array_index (found, CmMatch, 0).end;
+  return TRUE;
+}
+
+START_TEST (test_patterns)
+{
+  g_autoptr (CmLexicon) lex = cm_lexicon_new ();
+  ck_assert (cm_lexicon_add (lex, "the council will pay|refund", NULL, NULL));
+  ck_assert (cm_lexicon_add (lex, "incompeten*", NULL, NULL));
+  ck_assert (cm_lexicon_add (lex, "misled ... committee", NULL, NULL));
+  guint start = 0, end = 0;
+  ck_assert (matches (lex, "I can say The Council WILL refund you", &start, &end));
+  ck_assert_uint_eq (start, 3);
+  ck_assert_uint_eq (end, 7);
+  ck_assert (!matches (lex, "the council will consider whether to pay", NULL, NULL));
+  ck_assert (matches (lex, "sheer incompetence", NULL, NULL));
+  ck_assert (matches (lex, "he is incompetent", NULL, NULL));
+  ck_assert (!matches (lex, "competent", NULL, NULL));
+  ck_assert (matches (lex, "he misled committee", NULL, NULL));
+  ck_assert (matches (lex, "he misled the planning committee", NULL, NULL));
+  ck_assert (matches (lex, "he misled the whole planning committee", NULL, NULL));
+  ck_assert (!matches (lex, "he misled a b c d committee", NULL, NULL));
+  ck_assert_uint_eq (cm_lexicon_size (lex), 3);
+}
+END_TEST
+
+START_TEST (test_bad_patterns)
+{
+  g_autoptr (CmLexicon) lex = cm_lexicon_new ();
+  const char *bad[] = { "... pay", "pay ...", "a ... ... b", "pay|", "*", "hello, world", "a|b|" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      ck_assert_msg (!cm_lexicon_add (lex, bad[i], NULL, &error), "accepted %s", bad[i]);
+      ck_assert (error != NULL);
+    }
+  ck_assert_uint_eq (cm_lexicon_size (lex), 0);
+}
+END_TEST
+
+START_TEST (test_load_errors)
+{
+  g_autofree char *dir = test_scratch_dir ();
+  g_autofree char *path = test_write (dir, "x.txt", "# words\ngood words\n\nbad ... \n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmLexicon) lex = cm_lexicon_load (path, &error);
+  ck_assert_ptr_null (lex);
+  g_autofree char *expected = g_strdup_printf ("%s:4:", path);
+  ck_assert_msg (g_str_has_prefix (error->message, expected), "%s", error->message);
+
+  g_autofree char *empty = test_write (dir, "empty.txt", "# nothing\n");
+  g_clear_error (&error);
+  g_autoptr (CmLexicon) none = cm_lexicon_load (empty, &error);
+  ck_assert_ptr_null (none);
+  ck_assert_msg (strstr (error->message, "has no patterns"), "%s", error->message);
+
+  g_autofree char *lexdir = test_scratch_dir ();
+  g_clear_error (&error);
+  g_autoptr (CmLexicons) set = cm_lexicons_load (lexdir, &error);
+  ck_assert_ptr_null (set);
+  ck_assert_msg (strstr (error->message, "criticism.txt"), "%s", error->message);
+}
+END_TEST
+
+static gboolean
+negated (const CmLexicons *lexicons, const char *text, const char *word)
+{
+  g_autoptr (CmWords) words = cm_words_split (text);
+  for (guint i = 0; i < words->n; i++)
+    if (strcmp (words->words[i].text, word) == 0)
+      return cm_lexicons_negated (lexicons, words, i);
+  ck_abort_msg ("%s not in %s", word, text);
+  return FALSE;
+}
+
+START_TEST (test_negation)
+{
+  g_autoptr (CmConfig) config = test_example_config ();
+  g_autofree char *dir = test_srcdir ("config/lexicon");
+  g_autoptr (CmLexicons) lx = cm_lexicons_load (dir, NULL);
+  ck_assert_ptr_nonnull (lx);
+  ck_assert (negated (lx, "Mr Baker is not incompetent", "incompetent"));
+  ck_assert (negated (lx, "I am not saying Sarah Jones is lazy", "lazy"));
+  ck_assert (negated (lx, "he isn't useless", "useless"));
+  ck_assert (!negated (lx, "he is useless", "useless"));
+  ck_assert (!negated (lx, "he is not only lazy but useless", "lazy"));
+  ck_assert (!negated (lx, "I'm not saying he's wrong; he's incompetent", "incompetent"));
+  ck_assert (!negated (lx, "not a word of thanks, but plainly lazy", "lazy"));
+  ck_assert (!negated (lx, "no, he is lazy", "lazy"));
+}
+END_TEST
+
+int
+main (void)
+{
+  cm_policy_init ();
+  Suite *suite = suite_create ("lexicon");
+  TCase *tc = tcase_create ("lexicon");
+  tcase_add_test (tc, test_words);
+  tcase_add_test (tc, test_patterns);
+  tcase_add_test (tc, test_bad_patterns);
+  tcase_add_test (tc, test_load_errors);
+  tcase_add_test (tc, test_negation);
+  suite_add_tcase (suite, tc);
+  return test_run (suite);
+}

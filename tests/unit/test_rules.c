@@ -1,0 +1,291 @@
+/*
+ * test_rules.c: each core rule on small messages: what makes it fire,
+ * the clause, summary, evidence and people it reports, and the near
+ * misses that must not fire.  (tests/messages/ has the MIME shapes.)
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "testutil.h"
+
+static CmConfig *config;
+
+static void
+setup (void)
+{
+  config = test_example_config ();
+}
+
+static void
+teardown (void)
+{
+  g_clear_pointer (&config, cm_config_unref);
+}
+
+/* Check a plain message with these headers and body; envelope from headers. */
+static CmVerdict *
+check (const char *from, const char *to, const char *cc, const char *bcc, const char *body)
+{
+  GString *text = g_string_new (NULL);
+  g_string_append_printf (text, "From: %s\nTo: %s\n", from, to);
+  if (cc)
+    g_string_append_printf (text, "Cc: %s\n", cc);
+  if (bcc)
+    g_string_append_printf (text, "Bcc: %s\n", bcc);
+  g_string_append_printf (text, "Subject: Test\nContent-Type: text/plain; charset=utf-8\n\n%s\n", body);
+  CmVerdict *verdict = test_check (config, NULL, text->str);
+  g_string_free (text, TRUE);
+  return verdict;
+}
+
+#define JANE "Cllr Jane Smith <cllr.jane.smith@northmoor.gov.uk>"
+#define RAJ "cllr.raj.patel@northmoor.gov.uk"
+#define TOM "Tom Baker <tom.baker@northmoor.gov.uk>"
+
+/* ---- bcc-member --------------------------------------------------------- */
+
+START_TEST (test_bcc_fires)
+{
+  g_autoptr (CmVerdict) v = check (JANE, TOM, NULL, "Raj.Patel@Outlook.com", "Please look at the drains.");
+  const CmFinding *f = test_finding (v, "bcc-member");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_str_eq (f->clause, "Newton Abbot 13");
+  ck_assert_int_eq (f->action, CM_ACTION_WARN);
+  ck_assert_int_eq (v->action, CM_ACTION_WARN);
+  ck_assert (test_has_person (f, "raj.patel@outlook.com"));
+  ck_assert_msg (strstr (f->summary, "Councillor Raj Patel"), "%s", f->summary);
+  ck_assert (test_has_evidence (f, "receives a blind copy"));
+}
+END_TEST
+
+START_TEST (test_bcc_officer_sender)
+{
+  g_autoptr (CmVerdict) v = check (TOM, JANE, NULL, RAJ, "The report is attached.");
+  ck_assert_ptr_nonnull (test_finding (v, "bcc-member"));
+}
+END_TEST
+
+START_TEST (test_bcc_near_misses)
+{
+  struct { const char *from, *to, *cc, *bcc, *body; } cases[] = {
+    /* her own other address */
+    { JANE, TOM, NULL, "janesmith1962@gmail.com", "Please look at the drains." },
+    /* an officer in Bcc */
+    { JANE, TOM, NULL, "helen.price@northmoor.gov.uk", "Please look at the drains." },
+    /* copied openly */
+    { JANE, TOM, RAJ, NULL, "Please look at the drains." },
+    /* disclosed at the foot, by surname or full name, or by address */
+    { JANE, TOM, NULL, RAJ, "Please look at the drains.\n\nCC Councillor Patel" },
+    { JANE, TOM, NULL, RAJ, "Please look at the drains.\n\nKind regards,\nJane\n\ncc: Cllr Raj Patel" },
+    { JANE, TOM, NULL, RAJ, "Please look at the drains. I have copied in Raj Patel." },
+    { JANE, TOM, NULL, RAJ, "Please look at the drains.\nBcc: cllr.raj.patel@northmoor.gov.uk" },
+    /* not member/officer correspondence */
+    { JANE, "resident@example.org", NULL, RAJ, "Thank you for your letter." },
+    { JANE, RAJ, NULL, "cllr.emily.wright@northmoor.gov.uk", "See you at group." },
+    /* from outside the council: not checked at all */
+    { "resident@example.org", TOM, NULL, RAJ, "Please look at the drains." },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (CmVerdict) v = check (cases[i].from, cases[i].to, cases[i].cc, cases[i].bcc, cases[i].body);
+      ck_assert_msg (test_finding (v, "bcc-member") == NULL, "case %u fired", i);
+    }
+}
+END_TEST
+
+START_TEST (test_bcc_disclosure_must_name_the_member)
+{
+  /* Disclosing Khan does not disclose Patel; quoted history discloses nothing. */
+  g_autoptr (CmVerdict) a = check (JANE, TOM, NULL, RAJ, "Please look at the drains.\n\nCC Councillor Khan");
+  ck_assert_ptr_nonnull (test_finding (a, "bcc-member"));
+  g_autoptr (CmVerdict) b = check (JANE, TOM, NULL, RAJ,
+                                   "Please look.\n\nOn Mon, 3 Jun 2024, Tom wrote:\n> CC Councillor Patel\n");
+  ck_assert_ptr_nonnull (test_finding (b, "bcc-member"));
+}
+END_TEST
+
+/* ---- officer-criticism ---------------------------------------------------- */
+
+START_TEST (test_criticism_fires)
+{
+  g_autoptr (CmVerdict) v = check (JANE, TOM, RAJ ", cllr.emily.wright@northmoor.gov.uk", NULL,
+                                   "Dear Tom,\n\nThe Head of Planning has been utterly incompetent over this. "
+                                   "The decision itself is wrong.");
+  const CmFinding *f = test_finding (v, "officer-criticism");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_str_eq (f->clause, "South Ribble 16.2");
+  ck_assert_int_eq (v->action, CM_ACTION_HOLD);
+  ck_assert_uint_eq (f->evidence->len, 1);
+  ck_assert_str_eq (f->evidence->pdata[0], "The Head of Planning has been utterly incompetent over this.");
+  ck_assert (test_has_person (f, "tom.baker@northmoor.gov.uk"));
+  ck_assert_str_eq (f->summary, "criticism of Tom Baker (Head of Planning) copied to 2 members");
+}
+END_TEST
+
+START_TEST (test_criticism_audiences)
+{
+  g_autoptr (CmVerdict) press = check (JANE, "newsdesk@northmoorgazette.co.uk", NULL, NULL,
+                                       "Our planning officers are lazy and useless.");
+  const CmFinding *f = test_finding (press, "officer-criticism");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_str_eq (f->clause, "Cambridgeshire 5.5");
+  ck_assert_msg (strstr (f->summary, "sent to the media (northmoorgazette.co.uk)"), "%s", f->summary);
+
+  g_autoptr (CmVerdict) public = check (JANE, "resident@example.org", NULL, NULL,
+                                        "Mr Baker misled the committee, frankly.");
+  f = test_finding (public, "officer-criticism");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_str_eq (f->clause, "South Ribble 4.6");
+
+  /* "you" is the addressed officer, with members copied. */
+  g_autoptr (CmVerdict) you = check (JANE, TOM, RAJ, NULL, "You have been negligent in handling this.");
+  f = test_finding (you, "officer-criticism");
+  ck_assert_ptr_nonnull (f);
+  ck_assert (test_has_person (f, "tom.baker@northmoor.gov.uk"));
+
+  /* The subject line counts. */
+  g_autofree char *msg = g_strdup_printf ("From: %s\nTo: %s\nSubject: Mr Baker's incompetence\n\nSee below.\n", JANE, RAJ);
+  g_autoptr (CmVerdict) subject = test_check (config, NULL, msg);
+  f = test_finding (subject, "officer-criticism");
+  ck_assert_ptr_nonnull (f);
+  ck_assert (test_has_evidence (f, "Subject: Mr Baker's incompetence"));
+}
+END_TEST
+
+START_TEST (test_criticism_near_misses)
+{
+  struct { const char *from, *to, *cc, *body; } cases[] = {
+    /* private, to officers only: the proper route */
+    { JANE, "Linda Carter <linda.carter@northmoor.gov.uk>", NULL, "Mr Baker has been incompetent and I wish to complain." },
+    { JANE, "monitoring.officer@northmoor.gov.uk", "tom.baker@northmoor.gov.uk", "You have been negligent." },
+    /* a decision or policy, not an officer's conduct */
+    { JANE, RAJ, NULL, "The decision to close the library is wrong and the scheme is flawed." },
+    /* negated */
+    { JANE, RAJ, NULL, "I am not suggesting the Head of Planning is incompetent." },
+    { JANE, RAJ, NULL, "Mr Baker is never lazy." },
+    /* praise */
+    { JANE, RAJ, NULL, "The planning officers have been excellent throughout." },
+    /* criticism with no officer in it */
+    { JANE, RAJ, NULL, "The developer was negligent and the contractor useless." },
+    /* an officer writing, not a member */
+    { TOM, RAJ, NULL, "The contractor has been negligent." },
+    /* only in quoted history */
+    { JANE, RAJ, NULL, "I disagree.\n\nOn Mon, 3 Jun 2024, Resident wrote:\n> Mr Baker is incompetent.\n" },
+    /* "you" to a member, not an officer */
+    { JANE, RAJ, "cllr.emily.wright@northmoor.gov.uk", "You have been useless at group meetings." },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (CmVerdict) v = check (cases[i].from, cases[i].to, cases[i].cc, NULL, cases[i].body);
+      ck_assert_msg (test_finding (v, "officer-criticism") == NULL, "case %u fired: %s", i,
+                     v->findings->len ? ((CmFinding *) v->findings->pdata[0])->summary : "");
+    }
+}
+END_TEST
+
+/* ---- member-obligation ---------------------------------------------------- */
+
+START_TEST (test_obligation_fires)
+{
+  g_autoptr (CmVerdict) v = check ("Raj Patel <raj.patel@outlook.com>", "builder@example.org", NULL, NULL,
+                                   "Thank you for the quote. The council will pay for the new fence in full.");
+  const CmFinding *f = test_finding (v, "member-obligation");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_str_eq (f->clause, "South Ribble 13.2");
+  ck_assert_str_eq (f->evidence->pdata[0], "The council will pay for the new fence in full.");
+  ck_assert (test_has_person (f, "cllr.raj.patel@northmoor.gov.uk"));
+  ck_assert_msg (strstr (f->summary, "Councillor Raj Patel"), "%s", f->summary);
+
+  const char *bodies[] = {
+    "I hereby instruct you to stop all work on the site.",
+    "On behalf of the council I agree to your terms.",
+    "Please proceed with the contract as discussed.",
+    "You are authorised to proceed with the works.",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr (CmVerdict) w = check (JANE, "builder@example.org", NULL, NULL, bodies[i]);
+      ck_assert_msg (test_finding (w, "member-obligation") != NULL, "body %u did not fire", i);
+    }
+}
+END_TEST
+
+START_TEST (test_obligation_officer_in_members_name)
+{
+  g_autoptr (CmVerdict) v = check ("Gary Lewis <gary.lewis@northmoor.gov.uk>", "builder@example.org", NULL, NULL,
+                                   "The council will pay for the repairs.\n\nYours sincerely,\n\nCllr Raj Patel\nLeader of the Council");
+  const CmFinding *f = test_finding (v, "member-obligation");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_msg (strstr (f->summary, "Raj Patel"), "%s", f->summary);
+}
+END_TEST
+
+START_TEST (test_obligation_near_misses)
+{
+  struct { const char *from, *to, *body; } cases[] = {
+    { JANE, "resident@example.org", "The council will consider your claim at its next meeting." },
+    { JANE, "resident@example.org", "As your ward councillor I will raise this with officers." },
+    { JANE, "resident@example.org", "I cannot authorise any payment; that is for officers." },
+    { JANE, "resident@example.org", "The council will not pay for private repairs." },
+    /* an officer in their own name */
+    { TOM, "builder@example.org", "The council will pay the invoice within 30 days.\n\nRegards,\nTom Baker\nHead of Planning" },
+    /* the chair's ceremonial letter */
+    { JANE, "guest@example.org", "I am delighted to invite you to the civic reception, and the council will pay for your travel." },
+    /* only in quoted history */
+    { JANE, "builder@example.org", "Noted.\n\n-----Original Message-----\nFrom: Tom\nThe council will pay for the fence.\n" },
+    /* an officer's signature with a member only in a CC line */
+    { TOM, "builder@example.org", "The council will pay on receipt.\n\nRegards,\nTom Baker\ncc Cllr Raj Patel" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (CmVerdict) v = check (cases[i].from, cases[i].to, NULL, NULL, cases[i].body);
+      ck_assert_msg (test_finding (v, "member-obligation") == NULL, "case %u fired", i);
+    }
+  /* The ceremonial exception is the chair's only. */
+  g_autoptr (CmVerdict) raj = check ("cllr.raj.patel@northmoor.gov.uk", "guest@example.org", NULL, NULL,
+                                     "I am delighted to invite you to the civic reception, and the council will pay for your travel.");
+  ck_assert_ptr_nonnull (test_finding (raj, "member-obligation"));
+}
+END_TEST
+
+/* ---- configuration of rules ---------------------------------------------- */
+
+START_TEST (test_rule_off_and_actions)
+{
+  g_autofree char *path = test_config_variant ("[rule:officer-criticism]\naction=off\n"
+                                               "[rule:bcc-member]\naction=reject\n", NULL);
+  g_autoptr (CmConfig) custom = cm_config_load (path, NULL);
+  ck_assert_ptr_nonnull (custom);
+  g_autofree char *text = g_strdup_printf ("From: %s\nTo: %s\nCc: %s\nBcc: raj.patel@outlook.com\n\n"
+                                           "Mr Baker is incompetent.\n", JANE, TOM, "cllr.emily.wright@northmoor.gov.uk");
+  g_autoptr (CmVerdict) v = test_check (custom, NULL, text);
+  ck_assert_ptr_null (test_finding (v, "officer-criticism"));
+  const CmFinding *f = test_finding (v, "bcc-member");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_int_eq (f->action, CM_ACTION_REJECT);
+  ck_assert_int_eq (v->action, CM_ACTION_REJECT);
+}
+END_TEST
+
+int
+main (void)
+{
+  cm_policy_init ();
+  Suite *suite = suite_create ("rules");
+  TCase *tc = tcase_create ("rules");
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_test (tc, test_bcc_fires);
+  tcase_add_test (tc, test_bcc_officer_sender);
+  tcase_add_test (tc, test_bcc_near_misses);
+  tcase_add_test (tc, test_bcc_disclosure_must_name_the_member);
+  tcase_add_test (tc, test_criticism_fires);
+  tcase_add_test (tc, test_criticism_audiences);
+  tcase_add_test (tc, test_criticism_near_misses);
+  tcase_add_test (tc, test_obligation_fires);
+  tcase_add_test (tc, test_obligation_officer_in_members_name);
+  tcase_add_test (tc, test_obligation_near_misses);
+  tcase_add_test (tc, test_rule_off_and_actions);
+  suite_add_tcase (suite, tc);
+  return test_run (suite);
+}

@@ -1,0 +1,160 @@
+/*
+ * test_text.c: charsets, HTML to text, new text vs history vs signature,
+ * sentences.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "text.h"
+#include "testutil.h"
+
+static CmLexicons *
+lexicons (void)
+{
+  g_autofree char *dir = test_srcdir ("config/lexicon");
+  g_autoptr (GError) error = NULL;
+  CmLexicons *lx = cm_lexicons_load (dir, &error);
+  ck_assert_msg (lx != NULL, "%s", error ? error->message : "");
+  return lx;
+}
+
+START_TEST (test_charsets)
+{
+  /* windows-1252: pound, smart quotes, euro. */
+  const char cp1252[] = "\xa3" "5 \x93quoted\x94 it\x92s \x80";
+  const char *expected = "\xc2\xa3" "5 \xe2\x80\x9cquoted\xe2\x80\x9d it\xe2\x80\x99s \xe2\x82\xac";
+  g_autofree char *a = cm_charset_to_utf8 (cp1252, strlen (cp1252), "windows-1252");
+  ck_assert_str_eq (a, expected);
+  /* Mislabelled as iso-8859-1: read as windows-1252. */
+  g_autofree char *b = cm_charset_to_utf8 (cp1252, strlen (cp1252), "ISO-8859-1");
+  ck_assert_str_eq (b, expected);
+  /* 8-bit with no charset, and "utf-8" that is not. */
+  g_autofree char *c = cm_charset_to_utf8 (cp1252, strlen (cp1252), NULL);
+  ck_assert_str_eq (c, expected);
+  g_autofree char *d = cm_charset_to_utf8 (cp1252, strlen (cp1252), "utf-8");
+  ck_assert_str_eq (d, expected);
+  /* Valid UTF-8 stays; an unknown charset falls back to it. */
+  const char *utf8 = "caf\xc3\xa9 \xc2\xa3" "5";
+  g_autofree char *e = cm_charset_to_utf8 (utf8, strlen (utf8), "x-no-such-charset");
+  ck_assert_str_eq (e, utf8);
+  /* A real conversion through iconv. */
+  const char koi8[] = "\xf0\xd2\xc9\xd7\xc5\xd4";
+  g_autofree char *f = cm_charset_to_utf8 (koi8, strlen (koi8), "koi8-r");
+  ck_assert_str_eq (f, "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82");
+  /* NUL bytes become spaces; undefined cp1252 bytes become U+FFFD. */
+  g_autofree char *g = cm_charset_to_utf8 ("a\0b\x81", 4, "windows-1252");
+  ck_assert_str_eq (g, "a b\xef\xbf\xbd");
+  ck_assert (g_utf8_validate (g, -1, NULL));
+}
+END_TEST
+
+START_TEST (test_html)
+{
+  const char *html =
+    "<html><head><title>T</title><style>p{}</style><script>var x;</script></head><body>"
+    "<p>Dear&nbsp;Tom,</p><p>The cost is &pound;5 &amp; rising&rsquo;s.<br>Second line</p>"
+    "<div class=\"gmail_signature\">Cllr Jane Smith</div>"
+    "<div class=\"gmail_quote\"><div>On Mon wrote:</div><blockquote>Old <b>text</b></blockquote></div>"
+    "</body></html>";
+  g_autofree char *text = cm_html_to_text (html, strlen (html));
+  ck_assert_msg (strstr (text, "Dear Tom,\n"), "%s", text);
+  ck_assert_msg (strstr (text, "The cost is \xc2\xa3" "5 & rising\xe2\x80\x99s.\nSecond line"), "%s", text);
+  ck_assert_msg (strstr (text, "\n-- \nCllr Jane Smith\n"), "%s", text);
+  ck_assert_msg (strstr (text, "> On Mon wrote:\n> > Old text"), "%s", text);
+  ck_assert_msg (!strstr (text, "var x") && !strstr (text, "p{}") && !strstr (text, "T\n"), "%s", text);
+
+  const char *outlook = "<div>New words</div><div id=\"appendonsend\"></div><hr>"
+                        "<div id=\"divRplyFwdMsg\"><b>From:</b> Tom</div><div>old words</div>";
+  g_autofree char *o = cm_html_to_text (outlook, strlen (outlook));
+  ck_assert_msg (strstr (o, "New words\n-----Original Message-----\n"), "%s", o);
+
+  /* Broken HTML still gives its text. */
+  const char *broken = "<p>unclosed <b>bold <i>text</p></div></span>& more <";
+  g_autofree char *b = cm_html_to_text (broken, strlen (broken));
+  ck_assert_msg (strstr (b, "unclosed bold text"), "%s", b);
+  g_autofree char *empty = cm_html_to_text ("", 0);
+  ck_assert_str_eq (empty, "");
+}
+END_TEST
+
+/* Split TEXT and check what lands in each part. */
+static void
+split (const CmLexicons *lx, const char *text, char **authored, char **signature, char **history)
+{
+  CmTextSplit s = { g_string_new (NULL), g_string_new (NULL), g_string_new (NULL) };
+  cm_text_split (text, lx, &s);
+  *authored = g_string_free (s.authored, FALSE);
+  *signature = g_string_free (s.signature, FALSE);
+  *history = g_string_free (s.history, FALSE);
+}
+
+START_TEST (test_quotes)
+{
+  g_autoptr (CmLexicons) lx = lexicons ();
+  struct { const char *text; const char *in_authored; const char *in_signature; const char *in_history; } cases[] = {
+    { "New text.\n\nOn Mon, 3 Jun 2024 at 10:12, Tom Baker <tom@x> wrote:\n> old text\n", "New text.", "", "old text" },
+    { "New text.\n\nOn Mon, 3 Jun 2024 at 10:12, Tom Baker <\ntom@x> wrote:\n\nold unquoted\n", "New text.", "", "old unquoted" },
+    { "Mine.\n-----Original Message-----\nFrom: Tom\nTheirs.\n", "Mine.", "", "Theirs." },
+    { "Mine.\n________________________________\nFrom: Tom Baker\nSent: 10 June 2024\nTo: Jane\nSubject: x\n\nTheirs.\n", "Mine.", "", "Theirs." },
+    { "Mine.\n\n---------- Forwarded message ---------\nFrom: a\nTheirs.\n", "Mine.", "", "Theirs." },
+    { "> quoted one\nmy answer one\n> quoted two\nmy answer two\n", "my answer two", "", "quoted two" },
+    { "Body here.\n-- \nJane Smith\nChair\n", "Body here.", "Jane Smith", "" },
+    { "Body here.\n\nKind regards,\n\nJane\nCllr Jane Smith\nTel 01632\n", "Body here.", "Cllr Jane Smith", "" },
+    { "Thanks for the report, it is clear.\nMore text follows here.\n", "Thanks for the report", "", "" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *a = NULL, *s = NULL, *h = NULL;
+      split (lx, cases[i].text, &a, &s, &h);
+      ck_assert_msg (strstr (a, cases[i].in_authored), "case %u authored: [%s]", i, a);
+      ck_assert_msg (strstr (s, cases[i].in_signature), "case %u signature: [%s]", i, s);
+      ck_assert_msg (strstr (h, cases[i].in_history), "case %u history: [%s]", i, h);
+      if (*cases[i].in_history)
+        ck_assert_msg (!strstr (a, cases[i].in_history), "case %u: history in authored [%s]", i, a);
+      if (*cases[i].in_signature)
+        ck_assert_msg (!strstr (a, cases[i].in_signature), "case %u: signature in authored [%s]", i, a);
+    }
+}
+END_TEST
+
+START_TEST (test_sentences)
+{
+  g_autoptr (GPtrArray) s = cm_sentences_split (
+      "Dear Mr. Baker,\n\nThe report was late. Why was it late?\nI asked e.g. the clerk!\n"
+      "It was wrapped\nover two lines.\n\n- a list item\n- another\n");
+  const char *expected[] = { "Dear Mr. Baker,", "The report was late.", "Why was it late?",
+                             "I asked e.g. the clerk!", "It was wrapped over two lines.",
+                             "- a list item", "- another" };
+  ck_assert_uint_eq (s->len, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    ck_assert_str_eq (s->pdata[i], expected[i]);
+
+  /* A run with no punctuation is cut into pieces, each valid UTF-8. */
+  GString *big = g_string_new (NULL);
+  for (int i = 0; i < 3000; i++)
+    g_string_append (big, "\xc2\xa3" "x ");
+  g_autoptr (GPtrArray) pieces = cm_sentences_split (big->str);
+  g_string_free (big, TRUE);
+  ck_assert_uint_gt (pieces->len, 1);
+  for (guint i = 0; i < pieces->len; i++)
+    {
+      ck_assert (g_utf8_validate (pieces->pdata[i], -1, NULL));
+      ck_assert_uint_le (strlen (pieces->pdata[i]), 2000);
+    }
+}
+END_TEST
+
+int
+main (void)
+{
+  cm_policy_init ();
+  Suite *suite = suite_create ("text");
+  TCase *tc = tcase_create ("text");
+  tcase_add_test (tc, test_charsets);
+  tcase_add_test (tc, test_html);
+  tcase_add_test (tc, test_quotes);
+  tcase_add_test (tc, test_sentences);
+  suite_add_tcase (suite, tc);
+  return test_run (suite);
+}
