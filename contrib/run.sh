@@ -103,7 +103,8 @@ test_all () {
     local san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
     configure_build build-asan --enable-werror CFLAGS="-g -O1 $san" LDFLAGS="$san"
     make -C build-asan -j"$jobs" >/dev/null
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+    # No fork: each test program is one process, so LeakSanitizer checks it at exit.
+    CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
         run_check build-asan "sanitizer tests"
 }
 
