@@ -7,6 +7,7 @@
 
 #include "policy.h"
 #include "lexicon.h"
+#include "index.h"
 
 #define GAP_WORDS 3
 /* How far back a negation word reaches, within one clause. */
@@ -24,10 +25,32 @@ typedef struct {
   gpointer data;
 } Pattern;
 
+/* A pattern of plain words (no gap, no prefix) is expanded into phrases,
+ * one for each choice of alternatives, found by the hash of the whole
+ * sequence: the cost of a lookup does not grow with the number of names. */
+typedef struct {
+  char **words;
+  guint n;
+  gpointer data;
+} Phrase;
+
+/* Patterns with more combinations than this stay general patterns. */
+#define MAX_EXPANSION 256
+#define STARTS_BITS 65536
+
 struct _CmLexicon {
-  GPtrArray *patterns;     /* Pattern *, owned */
-  GHashTable *by_first;    /* exact first word -> GPtrArray of Pattern * */
-  GPtrArray *prefix_first; /* patterns whose first word has a prefix alternative */
+  guint size;                      /* patterns added */
+  GPtrArray *patterns;             /* Pattern *, owned: those with gaps or prefixes */
+  GPtrArray *phrases;              /* Phrase *, owned */
+  CmIndex *by_first;               /* first word's hash -> Pattern * (exact first words) */
+  GPtrArray *by_first_byte[256];   /* first byte -> Pattern * (prefix first words) */
+  CmIndex *phrase_index;           /* phrase_key () -> Phrase * */
+  CmIndex *prefix_index;           /* phrase_key () of every phrase's beginnings */
+  guint longest_phrase;
+  /* A Bloom filter of every word that can start a match without a prefix
+   * pattern: most words of a message start nothing, and this says so
+   * without a lookup. */
+  guint64 starts[STARTS_BITS / 64];
 };
 
 static void
@@ -43,14 +66,30 @@ pattern_free (gpointer p)
   g_free (pattern);
 }
 
+static void
+phrase_free (gpointer p)
+{
+  Phrase *phrase = p;
+  g_strfreev (phrase->words);
+  g_free (phrase);
+}
+
+/* The key of a phrase of N words whose sequence hash is SEQUENCE. */
+static guint64
+phrase_key (guint64 sequence, guint n)
+{
+  return sequence ^ ((guint64) n * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
+}
+
 CmLexicon *
 cm_lexicon_new (void)
 {
   CmLexicon *lexicon = g_new0 (CmLexicon, 1);
   lexicon->patterns = g_ptr_array_new_with_free_func (pattern_free);
-  lexicon->by_first = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                             (GDestroyNotify) g_ptr_array_unref);
-  lexicon->prefix_first = g_ptr_array_new ();
+  lexicon->phrases = g_ptr_array_new_with_free_func (phrase_free);
+  lexicon->by_first = cm_index_new ();
+  lexicon->phrase_index = cm_index_new ();
+  lexicon->prefix_index = cm_index_new ();
   return lexicon;
 }
 
@@ -59,8 +98,13 @@ cm_lexicon_free (CmLexicon *lexicon)
 {
   if (lexicon == NULL)
     return;
-  g_hash_table_unref (lexicon->by_first);
-  g_ptr_array_unref (lexicon->prefix_first);
+  cm_index_free (lexicon->by_first);
+  cm_index_free (lexicon->phrase_index);
+  cm_index_free (lexicon->prefix_index);
+  for (guint i = 0; i < G_N_ELEMENTS (lexicon->by_first_byte); i++)
+    if (lexicon->by_first_byte[i])
+      g_ptr_array_unref (lexicon->by_first_byte[i]);
+  g_ptr_array_unref (lexicon->phrases);
   g_ptr_array_unref (lexicon->patterns);
   g_free (lexicon);
 }
@@ -68,7 +112,7 @@ cm_lexicon_free (CmLexicon *lexicon)
 guint
 cm_lexicon_size (const CmLexicon *lexicon)
 {
-  return lexicon->patterns->len;
+  return lexicon->size;
 }
 
 /* ALT as the word splitter makes it (possessive dropped), or NULL when
@@ -118,6 +162,127 @@ parse_token (const char *text, Token *token, GError **error)
   return TRUE;
 }
 
+/* How many phrases PATTERN expands into, or 0 if it has gaps or prefixes. */
+static guint
+expansion (const Pattern *pattern)
+{
+  guint count = 1;
+  for (guint t = 0; t < pattern->n_tokens; t++)
+    {
+      const Token *token = &pattern->tokens[t];
+      if (token->gap)
+        return 0;
+      guint n = g_strv_length (token->alternatives);
+      for (guint i = 0; i < n; i++)
+        if (token->prefix[i])
+          return 0;
+      if (count > MAX_EXPANSION / n)
+        return 0;
+      count *= n;
+    }
+  return count;
+}
+
+static void
+mark_start (CmLexicon *lexicon, guint64 hash)
+{
+  guint a = (guint) (hash & (STARTS_BITS - 1)), b = (guint) ((hash >> 32) & (STARTS_BITS - 1));
+  lexicon->starts[a / 64] |= G_GUINT64_CONSTANT (1) << (a % 64);
+  lexicon->starts[b / 64] |= G_GUINT64_CONSTANT (1) << (b % 64);
+}
+
+static gboolean
+may_start (const CmLexicon *lexicon, guint64 hash)
+{
+  guint a = (guint) (hash & (STARTS_BITS - 1)), b = (guint) ((hash >> 32) & (STARTS_BITS - 1));
+  return (lexicon->starts[a / 64] >> (a % 64) & 1) && (lexicon->starts[b / 64] >> (b % 64) & 1);
+}
+
+/* Add one phrase; the same words with other data make it ambiguous. */
+static void
+add_phrase (CmLexicon *lexicon, char **words, guint n, gpointer data)
+{
+  guint64 sequence = 0;
+  mark_start (lexicon, cm_words_hash (words[0]));
+  for (guint i = 0; i < n; i++)
+    {
+      sequence = cm_words_hash_sequence (sequence, cm_words_hash (words[i]));
+      /* The beginnings let a lookup stop at the first word that leads nowhere. */
+      if (i + 1 < n && cm_index_get (lexicon->prefix_index, phrase_key (sequence, i + 1)) == NULL)
+        cm_index_add (lexicon->prefix_index, phrase_key (sequence, i + 1), lexicon);
+    }
+  guint64 key = phrase_key (sequence, n);
+  const GPtrArray *same_key = cm_index_get (lexicon->phrase_index, key);
+  for (guint i = 0; same_key && i < same_key->len; i++)
+    {
+      Phrase *other = same_key->pdata[i];
+      guint k = 0;
+      while (k < n && other->n == n && strcmp (other->words[k], words[k]) == 0)
+        k++;
+      if (k == n && other->n == n)
+        {
+          if (other->data != data)
+            other->data = NULL; /* two people share a title: it names neither */
+          return;
+        }
+    }
+  Phrase *phrase = g_new0 (Phrase, 1);
+  phrase->words = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    phrase->words[i] = g_strdup (words[i]);
+  phrase->n = n;
+  phrase->data = data;
+  g_ptr_array_add (lexicon->phrases, phrase);
+  cm_index_add (lexicon->phrase_index, key, phrase);
+  lexicon->longest_phrase = MAX (lexicon->longest_phrase, n);
+}
+
+/* Expand PATTERN into phrases; FALSE (and nothing added) if it cannot be. */
+static gboolean
+add_phrases (CmLexicon *lexicon, Pattern *pattern)
+{
+  guint count = expansion (pattern);
+  if (count == 0)
+    return FALSE;
+  char **words = g_new0 (char *, pattern->n_tokens + 1);
+  for (guint combination = 0; combination < count; combination++)
+    {
+      guint rest = combination;
+      for (guint t = pattern->n_tokens; t-- > 0;)
+        {
+          guint n = g_strv_length (pattern->tokens[t].alternatives);
+          words[t] = pattern->tokens[t].alternatives[rest % n];
+          rest /= n;
+        }
+      add_phrase (lexicon, words, pattern->n_tokens, pattern->data);
+    }
+  g_free (words);
+  pattern_free (pattern);
+  return TRUE;
+}
+
+/* Index a general pattern by its first word (or the first byte of it). */
+static void
+index_pattern (CmLexicon *lexicon, Pattern *pattern)
+{
+  g_ptr_array_add (lexicon->patterns, pattern);
+  const Token *first = &pattern->tokens[0];
+  for (guint i = 0; first->alternatives[i]; i++)
+    {
+      if (!first->prefix[i])
+        {
+          cm_index_add (lexicon->by_first, cm_words_hash (first->alternatives[i]), pattern);
+          mark_start (lexicon, cm_words_hash (first->alternatives[i]));
+          continue;
+        }
+      guchar byte = (guchar) first->alternatives[i][0];
+      if (lexicon->by_first_byte[byte] == NULL)
+        lexicon->by_first_byte[byte] = g_ptr_array_new ();
+      if (!g_ptr_array_find (lexicon->by_first_byte[byte], pattern, NULL))
+        g_ptr_array_add (lexicon->by_first_byte[byte], pattern);
+    }
+}
+
 gboolean
 cm_lexicon_add (CmLexicon *lexicon, const char *text, gpointer data, GError **error)
 {
@@ -154,26 +319,9 @@ cm_lexicon_add (CmLexicon *lexicon, const char *text, gpointer data, GError **er
         }
     }
 
-  g_ptr_array_add (lexicon->patterns, pattern);
-  Token *first = &pattern->tokens[0];
-  gboolean has_prefix = FALSE;
-  for (guint i = 0; first->alternatives[i]; i++)
-    {
-      if (first->prefix[i])
-        {
-          has_prefix = TRUE;
-          continue;
-        }
-      GPtrArray *list = g_hash_table_lookup (lexicon->by_first, first->alternatives[i]);
-      if (list == NULL)
-        {
-          list = g_ptr_array_new ();
-          g_hash_table_insert (lexicon->by_first, g_strdup (first->alternatives[i]), list);
-        }
-      g_ptr_array_add (list, pattern);
-    }
-  if (has_prefix)
-    g_ptr_array_add (lexicon->prefix_first, pattern);
+  lexicon->size++;
+  if (!add_phrases (lexicon, pattern))
+    index_pattern (lexicon, pattern);
   return TRUE;
 }
 
@@ -248,11 +396,11 @@ match_from (const Pattern *pattern, guint t, const CmWords *words, guint pos, in
   return match_from (pattern, t + 1, words, pos + 1, end);
 }
 
-/* Try every candidate of LIST at POS; keep the shortest match (or one
- * ending at WANT_END when that is not -1). */
+/* Try every general pattern of LIST at POS; keep the shortest match (or
+ * one ending at WANT_END when that is not -1). */
 static void
-try_candidates (const GPtrArray *list, const CmWords *words, guint pos, int want_end,
-                CmMatch *best, gboolean *found)
+try_patterns (const GPtrArray *list, const CmWords *words, guint pos, int want_end,
+              CmMatch *best, gboolean *found)
 {
   for (guint i = 0; list && i < list->len; i++)
     {
@@ -268,30 +416,66 @@ try_candidates (const GPtrArray *list, const CmWords *words, guint pos, int want
     }
 }
 
+/* The shortest phrase at POS (of exactly LENGTH words when not 0). */
+static gboolean
+match_phrase (const CmLexicon *lexicon, const CmWords *words, guint pos, guint length,
+              CmMatch *match)
+{
+  guint64 sequence = 0;
+  for (guint n = 1; n <= lexicon->longest_phrase && pos + n <= words->n; n++)
+    {
+      sequence = cm_words_hash_sequence (sequence, words->words[pos + n - 1].hash);
+      guint64 key = phrase_key (sequence, n);
+      const GPtrArray *list = length && n != length ? NULL : cm_index_get (lexicon->phrase_index, key);
+      for (guint i = 0; list && i < list->len; i++)
+        {
+          const Phrase *phrase = list->pdata[i];
+          guint k = 0;
+          while (k < n && phrase->n == n && strcmp (phrase->words[k], words->words[pos + k].text) == 0)
+            k++;
+          if (k == n && phrase->n == n)
+            {
+              match->start = pos;
+              match->end = pos + n;
+              match->data = phrase->data;
+              return TRUE;
+            }
+        }
+      if (cm_index_get (lexicon->prefix_index, key) == NULL)
+        break; /* no longer phrase begins with these words */
+    }
+  return FALSE;
+}
+
+/* The shortest match at POS, or the one ending at WANT_END (not -1). */
+static gboolean
+match_at (const CmLexicon *lexicon, const CmWords *words, guint pos, int want_end, CmMatch *match)
+{
+  if (pos >= words->n)
+    return FALSE;
+  const CmWord *word = &words->words[pos];
+  gboolean found = FALSE;
+  if (may_start (lexicon, word->hash))
+    {
+      guint length = want_end < 0 ? 0 : (guint) want_end - pos;
+      found = match_phrase (lexicon, words, pos, length, match);
+      try_patterns (cm_index_get (lexicon->by_first, word->hash), words, pos, want_end, match, &found);
+    }
+  try_patterns (lexicon->by_first_byte[(guchar) word->text[0]], words, pos, want_end, match, &found);
+  return found;
+}
+
 gboolean
 cm_lexicon_match_at (const CmLexicon *lexicon, const CmWords *words, guint pos, CmMatch *match)
 {
-  gboolean found = FALSE;
-  if (pos >= words->n)
-    return FALSE;
-  try_candidates (g_hash_table_lookup (lexicon->by_first, words->words[pos].text), words, pos,
-                  -1, match, &found);
-  try_candidates (lexicon->prefix_first, words, pos, -1, match, &found);
-  return found;
+  return match_at (lexicon, words, pos, -1, match);
 }
 
 gboolean
 cm_lexicon_matches_whole (const CmLexicon *lexicon, const CmWords *words)
 {
-  gboolean found = FALSE;
   CmMatch match;
-  if (words->n == 0)
-    return FALSE;
-  try_candidates (g_hash_table_lookup (lexicon->by_first, words->words[0].text), words, 0,
-                  (int) words->n, &match, &found);
-  if (!found)
-    try_candidates (lexicon->prefix_first, words, 0, (int) words->n, &match, &found);
-  return found;
+  return words->n > 0 && match_at (lexicon, words, 0, (int) words->n, &match);
 }
 
 void

@@ -38,15 +38,6 @@ participant_free (gpointer p)
 }
 
 static void
-sentence_free (gpointer p)
-{
-  CmSentence *sentence = p;
-  g_free (sentence->text);
-  cm_words_free (sentence->words);
-  g_free (sentence);
-}
-
-static void
 attachment_free (gpointer p)
 {
   CmAttachment *attachment = p;
@@ -315,25 +306,66 @@ walk (Builder *b, GMimeObject *object, gboolean history, int depth)
   add_attachment (b, object, NULL, 0); /* message/partial and the like */
 }
 
+/* Split the subject and the authored text into words once, and give each
+ * sentence its range of them. */
 static void
 make_sentences (CmView *view)
 {
-  if (view->subject && *view->subject)
+  view->subject_words = cm_words_split (view->subject ? view->subject : "");
+  view->authored_words = cm_words_split (view->authored);
+  view->signature_words = cm_words_split (view->signature);
+  if (view->subject_words->n > 0)
     {
       CmSentence *s = g_new0 (CmSentence, 1);
-      s->text = g_strdup (view->subject);
-      s->words = cm_words_split (s->text);
+      s->end = strlen (view->subject);
+      s->words = *view->subject_words;
       s->subject = TRUE;
       g_ptr_array_add (view->sentences, s);
     }
-  g_autoptr (GPtrArray) texts = cm_sentences_split (view->authored);
-  for (guint i = 0; i < texts->len; i++)
+
+  g_autoptr (GArray) spans = cm_sentences_split (view->authored);
+  const CmWords *all = view->authored_words;
+  guint word = 0;
+  for (guint i = 0; i < spans->len; i++)
     {
+      CmSpan span = g_array_index (spans, CmSpan, i);
+      while (word < all->n && all->words[word].offset < span.start)
+        word++;
+      guint first = word;
+      while (word < all->n && all->words[word].offset < span.end)
+        word++;
       CmSentence *s = g_new0 (CmSentence, 1);
-      s->text = g_strdup (texts->pdata[i]);
-      s->words = cm_words_split (s->text);
+      s->start = span.start;
+      s->end = span.end;
+      s->words.buffer = NULL;
+      s->words.words = all->words + first;
+      s->words.n = word - first;
       g_ptr_array_add (view->sentences, s);
     }
+}
+
+char *
+cm_view_sentence_text (const CmView *view, const CmSentence *sentence)
+{
+  CmSpan span = { sentence->start, sentence->end };
+  return cm_sentences_text (sentence->subject ? view->subject : view->authored, span);
+}
+
+guint
+cm_view_line (const char *text, const CmWords *all, guint from, CmWords *line)
+{
+  guint end = from;
+  while (++end < all->n)
+    {
+      const CmWord *previous = &all->words[end - 1];
+      const char *gap = text + previous->offset + previous->length;
+      if (memchr (gap, '\n', all->words[end].offset - (previous->offset + previous->length)))
+        break;
+    }
+  line->buffer = NULL;
+  line->words = all->words + from;
+  line->n = MIN (end, all->n) - from;
+  return MIN (end, all->n);
 }
 
 GMimeMessage *
@@ -368,7 +400,7 @@ cm_view_new (const CmDirectory *directory, const CmLexicons *lexicons,
   view->cc = g_ptr_array_new ();
   view->recipients = g_ptr_array_new ();
   view->blind = g_ptr_array_new ();
-  view->sentences = g_ptr_array_new_with_free_func (sentence_free);
+  view->sentences = g_ptr_array_new_with_free_func (g_free);
   view->attachments = g_ptr_array_new_with_free_func (attachment_free);
 
   Builder b = { view, directory, lexicons, g_hash_table_new (g_str_hash, g_str_equal),
@@ -403,6 +435,9 @@ cm_view_free (CmView *view)
   g_ptr_array_unref (view->participants);
   g_ptr_array_unref (view->sentences);
   g_ptr_array_unref (view->attachments);
+  cm_words_free (view->subject_words);
+  cm_words_free (view->authored_words);
+  cm_words_free (view->signature_words);
   g_free (view->subject);
   g_free (view->authored);
   g_free (view->signature);

@@ -1,11 +1,13 @@
 /*
- * sentences.c: text to sentences.
+ * sentences.c: text to sentences, as byte spans of the text.
  *
- * Paragraphs are separated by blank lines; the lines of a paragraph are
- * joined; a sentence ends at '.', '!' or '?' followed by a space, except
- * after the abbreviations that mail is full of ("Mr.", "Cllr.", "e.g.").
- * A line that looks like a heading or a list item stays a sentence of its
- * own, so a greeting never joins the sentence after it.
+ * Paragraphs are separated by blank lines; a sentence ends at '.', '!' or
+ * '?' followed by white space (a line end included), except after the
+ * abbreviations that mail is full of ("Mr.", "Cllr.", "e.g.").  A line
+ * that looks like a greeting, a heading or a list item is a sentence of
+ * its own, so a greeting never joins the sentence after it.  Spans, not
+ * copies: the view splits the whole text into words once and gives each
+ * sentence its range of them.
  */
 #include "config.h"
 
@@ -15,6 +17,12 @@
 
 /* The longest sentence kept whole; longer runs are cut into pieces. */
 #define SENTENCE_MAX 2000
+
+static gboolean
+is_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
 
 static gboolean
 is_abbreviation (const char *start, const char *dot)
@@ -34,88 +42,125 @@ is_abbreviation (const char *start, const char *dot)
   return FALSE;
 }
 
+/* Add [start, end) of TEXT, trimmed, cut into pieces of SENTENCE_MAX. */
 static void
-add_sentence (GPtrArray *out, const char *start, gsize len)
+add_span (GArray *out, const char *text, const char *start, const char *end)
 {
-  while (len > 0 && g_ascii_isspace (*start))
-    start++, len--;
-  while (len > 0 && g_ascii_isspace (start[len - 1]))
-    len--;
-  while (len > SENTENCE_MAX)
+  while (start < end && is_space (*start))
+    start++;
+  while (end > start && is_space (end[-1]))
+    end--;
+  while (end - start > SENTENCE_MAX)
     {
       const char *cut = g_utf8_find_prev_char (start, start + SENTENCE_MAX);
-      gsize piece = cut ? (gsize) (cut - start) : SENTENCE_MAX;
-      g_ptr_array_add (out, g_strndup (start, piece));
-      start += piece;
-      len -= piece;
+      if (cut == NULL || cut == start)
+        cut = start + SENTENCE_MAX;
+      CmSpan piece = { (gsize) (start - text), (gsize) (cut - text) };
+      g_array_append_val (out, piece);
+      start = cut;
     }
-  if (len > 0)
-    g_ptr_array_add (out, g_strndup (start, len));
+  if (end > start)
+    {
+      CmSpan span = { (gsize) (start - text), (gsize) (end - text) };
+      g_array_append_val (out, span);
+    }
 }
 
-/* Split one paragraph (lines already joined with spaces). */
+/* Split the paragraph [start, end) of TEXT into sentences. */
 static void
-split_paragraph (GPtrArray *out, const char *text)
+split_paragraph (GArray *out, const char *text, const char *start, const char *end)
 {
-  const char *start = text;
-  for (const char *p = text; *p; p++)
+  for (const char *p = start; p < end; p++)
     {
       if (*p != '.' && *p != '!' && *p != '?')
         continue;
-      const char *end = p + 1;
-      while (*end == '.' || *end == '!' || *end == '?' || *end == '"' || *end == ')' || *end == '\'')
-        end++;
-      if (*end != ' ' && *end != '\0')
+      const char *stop = p + 1;
+      while (stop < end && (*stop == '.' || *stop == '!' || *stop == '?' || *stop == '"'
+                            || *stop == ')' || *stop == '\''))
+        stop++;
+      if (stop < end && !is_space (*stop))
         continue;
       if (*p == '.' && is_abbreviation (start, p))
         continue;
-      add_sentence (out, start, end - start);
-      start = end;
-      p = end - 1;
+      add_span (out, text, start, stop);
+      start = stop;
+      p = stop - 1;
     }
-  add_sentence (out, start, strlen (start));
+  add_span (out, text, start, end);
 }
 
-/* A line that stands alone: short and without a sentence's end, or a list item. */
+/* A line that stands alone: a list item, or short and ending in , or :. */
 static gboolean
-stands_alone (const char *line)
+stands_alone (const char *line, const char *end)
 {
-  gsize len = strlen (line);
-  if (len == 0)
+  while (line < end && is_space (*line))
+    line++;
+  while (end > line && is_space (end[-1]))
+    end--;
+  if (line == end)
     return FALSE;
-  if (line[0] == '-' || line[0] == '*' || (unsigned char) line[0] == 0xE2 /* bullets */)
+  if (*line == '-' || *line == '*' || (guchar) *line == 0xE2 /* bullets */)
     return TRUE;
-  return len < 40 && (line[len - 1] == ',' || line[len - 1] == ':');
+  return end - line < 40 && (end[-1] == ',' || end[-1] == ':');
 }
 
-GPtrArray *
+static gboolean
+is_blank (const char *line, const char *end)
+{
+  while (line < end && is_space (*line))
+    line++;
+  return line == end;
+}
+
+GArray *
 cm_sentences_split (const char *text)
 {
-  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  GString *paragraph = g_string_new (NULL);
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (CmSpan));
+  const char *paragraph = NULL; /* start of the paragraph being read */
+  const char *line = text;
 
-  for (guint i = 0;; i++)
+  for (;;)
     {
-      char *line = lines[i] ? g_strstrip (lines[i]) : NULL;
-      gboolean alone = line && stands_alone (line);
-      if (line == NULL || *line == '\0' || alone)
+      const char *end = strchr (line, '\n');
+      if (end == NULL)
+        end = line + strlen (line);
+      gboolean blank = is_blank (line, end);
+      gboolean alone = !blank && stands_alone (line, end);
+      if (blank || alone)
         {
-          split_paragraph (out, paragraph->str);
-          g_string_truncate (paragraph, 0);
+          if (paragraph)
+            split_paragraph (out, text, paragraph, line);
+          paragraph = NULL;
           if (alone)
-            add_sentence (out, line, strlen (line));
-          if (line == NULL)
-            break;
+            add_span (out, text, line, end);
+        }
+      else if (paragraph == NULL)
+        paragraph = line;
+      if (*end == '\0')
+        break;
+      line = end + 1;
+    }
+  if (paragraph)
+    split_paragraph (out, text, paragraph, text + strlen (text));
+  return out;
+}
+
+char *
+cm_sentences_text (const char *text, CmSpan span)
+{
+  GString *out = g_string_sized_new (span.end - span.start);
+  gboolean space = FALSE;
+  for (const char *p = text + span.start; p < text + span.end; p++)
+    {
+      if (is_space (*p))
+        {
+          space = out->len > 0;
           continue;
         }
-      for (char *c = line; *c; c++)
-        if (*c == '\t' || *c == '\r')
-          *c = ' ';
-      if (paragraph->len)
-        g_string_append_c (paragraph, ' ');
-      g_string_append (paragraph, line);
+      if (space)
+        g_string_append_c (out, ' ');
+      space = FALSE;
+      g_string_append_c (out, *p);
     }
-  g_string_free (paragraph, TRUE);
-  return out;
+  return g_string_free (out, FALSE);
 }

@@ -32,7 +32,14 @@ typedef struct {
 /* Append TEXT's lines to the three parts of SPLIT. */
 void cm_text_split (const char *text, const CmLexicons *lexicons, CmTextSplit *split);
 
-/* The sentences of TEXT (char *, whitespace folded). */
-GPtrArray *cm_sentences_split (const char *text);
+/* A sentence: bytes [start, end) of a text. */
+typedef struct {
+  gsize start, end;
+} CmSpan;
+
+/* The sentences of TEXT, as CmSpan. */
+GArray *cm_sentences_split (const char *text);
+/* The text of SPAN with white space folded to single spaces. */
+char *cm_sentences_text (const char *text, CmSpan span);
 
 #endif

@@ -23,8 +23,8 @@ typedef struct {
 } CmParticipant;
 
 typedef struct {
-  char *text;             /* whitespace folded */
-  CmWords *words;
+  gsize start, end;       /* bytes of the authored text (or the subject) */
+  CmWords words;          /* its words: a range of the view's, not owned */
   gboolean subject;       /* the Subject line */
 } CmSentence;
 
@@ -45,6 +45,9 @@ typedef struct {
   char *authored;           /* the sender's new text */
   char *signature;          /* the sender's signature */
   char *history;            /* quoted and forwarded text by others */
+  CmWords *authored_words;  /* every word of the authored text */
+  CmWords *signature_words; /* every word of the signature */
+  CmWords *subject_words;
   GPtrArray *sentences;     /* CmSentence *: the subject, then the authored text */
   GPtrArray *attachments;   /* CmAttachment * */
 } CmView;
@@ -58,6 +61,14 @@ CmView *cm_view_new (const CmDirectory *directory, const CmLexicons *lexicons,
                      const CmEnvelope *envelope, GMimeMessage *message);
 void cm_view_free (CmView *view);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmView, cm_view_free)
+
+/* The words of the line of TEXT (split into ALL) that starts at word FROM:
+ * LINE is a range of ALL, not owned.  Returns the first word of the next
+ * line (ALL->n at the end). */
+guint cm_view_line (const char *text, const CmWords *all, guint from, CmWords *line);
+
+/* The text of SENTENCE, white space folded (made only for evidence). */
+char *cm_view_sentence_text (const CmView *view, const CmSentence *sentence);
 
 /* Is P one of the addresses of the person who sent the message? */
 gboolean cm_view_is_sender (const CmView *view, const CmParticipant *p);

@@ -1,11 +1,18 @@
 /*
  * words.c: split text into lower-case words (words.h).
+ *
+ * This runs over every sentence of every message, so it allocates once
+ * for the words and once for their text, and hashes each word as it goes
+ * (the lexicon's indexes are keyed by these hashes).
  */
 #include "config.h"
 
 #include <string.h>
 
 #include "words.h"
+
+#define FNV_OFFSET G_GUINT64_CONSTANT (0xcbf29ce484222325)
+#define FNV_PRIME G_GUINT64_CONSTANT (0x100000001b3)
 
 gboolean
 cm_words_is_word_char (gunichar c)
@@ -19,70 +26,118 @@ is_apostrophe (gunichar c)
   return c == '\'' || c == 0x2019 || c == 0x2018;
 }
 
-/* Append the lower-case form of C to OUT, apostrophes made straight. */
+static gboolean
+is_clause_mark (gunichar c)
+{
+  return c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '-' || c == '.'
+      || c == '!' || c == '?' || c == 0x2013 || c == 0x2014;
+}
+
+guint64
+cm_words_hash (const char *word)
+{
+  guint64 h = FNV_OFFSET;
+  for (const guchar *p = (const guchar *) word; *p; p++)
+    h = (h ^ *p) * FNV_PRIME;
+  return h;
+}
+
+guint64
+cm_words_hash_sequence (guint64 sequence, guint64 word)
+{
+  return (sequence ^ (word + G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) + (sequence << 6) + (sequence >> 2)))
+         * FNV_PRIME;
+}
+
+/* The output buffer: grown only when lower-casing made text longer. */
+typedef struct {
+  char *data;
+  gsize len, size;
+} Buffer;
+
 static void
-append_lower (GString *out, gunichar c)
+reserve (Buffer *b, gsize more)
+{
+  if (b->len + more <= b->size)
+    return;
+  b->size = MAX (b->size * 2, b->len + more);
+  b->data = g_realloc (b->data, b->size);
+}
+
+/* Append the lower-case form of C, apostrophes made straight.  The buffer
+ * always has room for the rest of the input (ASCII never grows), so only a
+ * non-ASCII character, whose lower case may be longer, reserves more. */
+static inline void
+append_lower (Buffer *b, gunichar c, gsize input_left)
 {
   if (c < 0x80)
-    g_string_append_c (out, g_ascii_tolower ((char) c));
+    b->data[b->len++] = g_ascii_tolower ((char) c);
   else if (is_apostrophe (c))
-    g_string_append_c (out, '\'');
+    b->data[b->len++] = '\'';
   else
-    g_string_append_unichar (out, g_unichar_tolower (c));
+    {
+      reserve (b, input_left + 8);
+      b->len += g_unichar_to_utf8 (g_unichar_tolower (c), b->data + b->len);
+    }
 }
 
 CmWords *
 cm_words_split (const char *text)
 {
   gsize text_len = strlen (text);
-  GString *buffer = g_string_sized_new (text_len + 16);
-  GArray *words = g_array_new (FALSE, FALSE, sizeof (CmWord));
-  GArray *starts = g_array_new (FALSE, FALSE, sizeof (gsize)); /* word starts in buffer */
-  const char *p = text;
+  /* At most one word in two bytes; the lower-case text is about as long. */
+  guint capacity = (guint) (text_len / 2 + 1);
+  CmWord *words = g_new (CmWord, capacity);
+  Buffer b = { g_malloc (text_len + 16), 0, text_len + 16 };
+  guint n = 0;
   gboolean clause = FALSE;
+  const char *p = text;
 
   while (*p)
     {
-      gunichar c = g_utf8_get_char (p);
+      gunichar c = (guchar) *p < 0x80 ? (gunichar) *p : g_utf8_get_char (p);
       if (!cm_words_is_word_char (c))
         {
-          clause |= c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == 0x2013
-                  || c == 0x2014 || c == '-' || c == '.' || c == '!' || c == '?';
+          clause |= is_clause_mark (c);
           p = g_utf8_next_char (p);
           continue;
         }
       const char *start = p;
-      gsize at = buffer->len;
+      gsize at = b.len;
       while (*p)
         {
-          c = g_utf8_get_char (p);
+          c = (guchar) *p < 0x80 ? (gunichar) *p : g_utf8_get_char (p);
           const char *next = g_utf8_next_char (p);
-          if (cm_words_is_word_char (c))
-            append_lower (buffer, c);
-          else if ((is_apostrophe (c) || c == '-') && *next
-                   && cm_words_is_word_char (g_utf8_get_char (next)))
-            append_lower (buffer, c);
+          if (cm_words_is_word_char (c)
+              || ((is_apostrophe (c) || c == '-') && *next
+                  && cm_words_is_word_char (g_utf8_get_char (next))))
+            append_lower (&b, c, text_len - (gsize) (p - text));
           else
             break;
           p = next;
         }
       /* A possessive names the same thing: "Baker's" is "baker". */
-      if (buffer->len - at > 2 && g_str_has_suffix (buffer->str + at, "'s"))
-        g_string_truncate (buffer, buffer->len - 2);
-      g_string_append_c (buffer, '\0');
-      CmWord word = { NULL, (guint) (start - text), (guint) (p - start), clause };
+      if (b.len - at > 2 && b.data[b.len - 2] == '\'' && b.data[b.len - 1] == 's')
+        b.len -= 2;
+      b.data[b.len++] = '\0'; /* the separator's room, or the final byte's */
+      /* The text pointer is set once the buffer stops moving. */
+      words[n].text = GSIZE_TO_POINTER (at);
+      words[n].offset = (guint) (start - text);
+      words[n].length = (guint) (p - start);
+      words[n].clause = clause;
+      n++;
       clause = FALSE;
-      g_array_append_val (words, word);
-      g_array_append_val (starts, at);
     }
 
-  CmWords *result = g_new0 (CmWords, 1);
-  result->n = words->len;
-  result->buffer = g_string_free (buffer, FALSE);
-  result->words = (CmWord *) g_array_free (words, FALSE);
-  for (guint i = 0; i < result->n; i++)
-    result->words[i].text = result->buffer + g_array_index (starts, gsize, i);
-  g_array_free (starts, TRUE);
+  CmWords *result = g_new (CmWords, 1);
+  result->buffer = b.data;
+  result->words = words;
+  result->n = n;
+  for (guint i = 0; i < n; i++)
+    {
+      words[i].text = b.data + GPOINTER_TO_SIZE (words[i].text);
+      words[i].hash = cm_words_hash (words[i].text);
+    }
   return result;
 }
 

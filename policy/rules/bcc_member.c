@@ -52,26 +52,53 @@ line_names (const CmRuleContext *context, const CmWords *line, const CmPerson *m
   return FALSE;
 }
 
-/* Does a line of the sender's new text or signature disclose MEMBER? */
-static gboolean
-disclosed (const CmRuleContext *context, const CmPerson *member, const char *address)
+/* A line of the sender's new text or signature that discloses a copy
+ * ("CC Councillor Patel"): its words, and its text in lower case. */
+typedef struct {
+  CmWords words; /* a range of the view's words */
+  char *text;
+} Disclosure;
+
+static void
+disclosure_free (gpointer p)
 {
-  const CmView *view = context->view;
-  const char *texts[] = { view->authored, view->signature };
-  for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+  Disclosure *d = p;
+  g_free (d->text);
+  g_free (d);
+}
+
+/* The disclosure lines of TEXT, already split into ALL. */
+static void
+find_disclosures (const CmRuleContext *context, const char *text, const CmWords *all,
+                  GPtrArray *found)
+{
+  for (guint from = 0; from < all->n;)
     {
-      g_auto (GStrv) lines = g_strsplit (texts[t], "\n", -1);
-      for (guint i = 0; lines[i]; i++)
+      CmWords line;
+      guint next = cm_view_line (text, all, from, &line);
+      if (cm_lexicon_matches (context->lexicons->disclosure, &line))
         {
-          g_autoptr (CmWords) words = cm_words_split (lines[i]);
-          if (!cm_lexicon_matches (context->lexicons->disclosure, words))
-            continue;
-          if (line_names (context, words, member))
-            return TRUE;
-          g_autofree char *lower = g_utf8_strdown (lines[i], -1);
-          if (strstr (lower, address))
-            return TRUE;
+          const CmWord *last = &line.words[line.n - 1];
+          Disclosure *d = g_new0 (Disclosure, 1);
+          d->words = line;
+          d->text = g_utf8_strdown (text + line.words[0].offset,
+                                    (gssize) (last->offset + last->length - line.words[0].offset));
+          g_ptr_array_add (found, d);
         }
+      from = next;
+    }
+}
+
+/* Does a disclosure line name MEMBER or give ADDRESS? */
+static gboolean
+disclosed (const CmRuleContext *context, const GPtrArray *found, const CmPerson *member,
+           const char *address)
+{
+  for (guint i = 0; i < found->len; i++)
+    {
+      const Disclosure *d = found->pdata[i];
+      if (line_names (context, &d->words, member) || strstr (d->text, address))
+        return TRUE;
     }
   return FALSE;
 }
@@ -85,12 +112,15 @@ cm_rule_bcc_member (const CmRule *rule, const CmRuleContext *context, GPtrArray 
 
   CmFinding *finding = NULL;
   g_autoptr (GPtrArray) named = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (disclosure_free);
+  find_disclosures (context, view->authored, view->authored_words, found);
+  find_disclosures (context, view->signature, view->signature_words, found);
   for (guint i = 0; i < view->blind->len; i++)
     {
       const CmParticipant *p = view->blind->pdata[i];
       if (p->role != CM_ROLE_MEMBER || p->person == NULL || cm_view_is_sender (view, p))
         continue;
-      if (disclosed (context, p->person, p->address))
+      if (disclosed (context, found, p->person, p->address))
         continue;
       if (finding == NULL)
         finding = cm_finding_new (rule, "Newton Abbot 13", "");

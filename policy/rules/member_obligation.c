@@ -32,18 +32,20 @@ member_in_name (const CmRuleContext *context)
 
   /* An officer writing in a member's name signs with the member's name. */
   const CmLexicon *names = cm_directory_names (context->directory);
-  g_auto (GStrv) lines = g_strsplit (view->signature, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
+  const CmWords *all = view->signature_words;
+  for (guint from = 0; from < all->n;)
     {
-      g_autoptr (CmWords) words = cm_words_split (lines[i]);
-      if (cm_lexicon_matches (context->lexicons->disclosure, words))
+      CmWords line;
+      guint next = cm_view_line (view->signature, all, from, &line);
+      from = next;
+      if (cm_lexicon_matches (context->lexicons->disclosure, &line))
         continue; /* "CC Councillor Patel" names a copy, not the author */
-      for (guint pos = 0; pos < words->n; pos++)
+      for (guint pos = 0; pos < line.n; pos++)
         {
           CmMatch match;
-          if (cm_lexicon_match_at (names, words, pos, &match)
-              && ((const CmPerson *) match.data)->role == CM_ROLE_MEMBER)
-            return match.data;
+          const CmPerson *person = cm_lexicon_match_at (names, &line, pos, &match) ? match.data : NULL;
+          if (person && person->role == CM_ROLE_MEMBER)
+            return person;
         }
     }
   return NULL;
@@ -54,9 +56,9 @@ static gboolean
 obliges (const CmRuleContext *context, const CmSentence *sentence)
 {
   g_autoptr (GArray) matches = g_array_new (FALSE, FALSE, sizeof (CmMatch));
-  cm_lexicon_scan (context->lexicons->obligation, sentence->words, matches);
+  cm_lexicon_scan (context->lexicons->obligation, &sentence->words, matches);
   for (guint i = 0; i < matches->len; i++)
-    if (!cm_lexicons_negated (context->lexicons, sentence->words,
+    if (!cm_lexicons_negated (context->lexicons, &sentence->words,
                               g_array_index (matches, CmMatch, i).start))
       return TRUE;
   return FALSE;
@@ -77,7 +79,7 @@ cm_rule_member_obligation (const CmRule *rule, const CmRuleContext *context, GPt
       const CmSentence *sentence = view->sentences->pdata[i];
       if (sentence->subject || !obliges (context, sentence))
         continue;
-      if (ceremonial_office && cm_lexicon_matches (context->lexicons->ceremonial, sentence->words))
+      if (ceremonial_office && cm_lexicon_matches (context->lexicons->ceremonial, &sentence->words))
         continue;
       if (finding == NULL)
         {
@@ -87,7 +89,8 @@ cm_rule_member_obligation (const CmRule *rule, const CmRuleContext *context, GPt
           finding = cm_finding_new (rule, "South Ribble 13.2", summary);
           cm_finding_add_person (finding, member->addresses->pdata[0]);
         }
-      cm_finding_add_evidence (finding, sentence->text);
+      g_autofree char *text = cm_view_sentence_text (view, sentence);
+      cm_finding_add_evidence (finding, text);
     }
   if (finding)
     g_ptr_array_add (findings, finding);

@@ -25,9 +25,9 @@ static gboolean
 criticises (const CmRuleContext *context, const CmSentence *sentence)
 {
   g_autoptr (GArray) matches = g_array_new (FALSE, FALSE, sizeof (CmMatch));
-  cm_lexicon_scan (context->lexicons->criticism, sentence->words, matches);
+  cm_lexicon_scan (context->lexicons->criticism, &sentence->words, matches);
   for (guint i = 0; i < matches->len; i++)
-    if (!cm_lexicons_negated (context->lexicons, sentence->words,
+    if (!cm_lexicons_negated (context->lexicons, &sentence->words,
                               g_array_index (matches, CmMatch, i).start))
       return TRUE;
   return FALSE;
@@ -78,8 +78,9 @@ cm_rule_officer_criticism (const CmRule *rule, const CmRuleContext *context, GPt
   for (guint i = 0; i < view->sentences->len; i++)
     {
       const CmSentence *sentence = view->sentences->pdata[i];
-      CmOfficerRefs refs;
-      if (!cm_refs_officers (context, sentence, &refs) || !criticises (context, sentence))
+      CmOfficerRefs refs = { 0 };
+      /* Criticism is rare: look for it before looking for officers. */
+      if (!criticises (context, sentence) || !cm_refs_officers (context, sentence, &refs))
         {
           cm_refs_clear (&refs);
           continue;
@@ -90,8 +91,9 @@ cm_rule_officer_criticism (const CmRule *rule, const CmRuleContext *context, GPt
                              : audience.media->len ? "Cambridgeshire 5.5" : "South Ribble 4.6";
           finding = cm_finding_new (rule, clause, "");
         }
-      g_autofree char *evidence = sentence->subject ? g_strdup_printf ("Subject: %s", sentence->text)
-                                                    : g_strdup (sentence->text);
+      g_autofree char *text = cm_view_sentence_text (view, sentence);
+      g_autofree char *evidence = sentence->subject ? g_strdup_printf ("Subject: %s", text)
+                                                    : g_steal_pointer (&text);
       cm_finding_add_evidence (finding, evidence);
       for (guint k = 0; k < refs.named->len; k++)
         {

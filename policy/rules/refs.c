@@ -34,7 +34,7 @@ cm_refs_addresses_officers (const CmView *view)
 gboolean
 cm_refs_officers (const CmRuleContext *context, const CmSentence *sentence, CmOfficerRefs *refs)
 {
-  const CmWords *words = sentence->words;
+  const CmWords *words = &sentence->words;
   const CmLexicon *names = cm_directory_names (context->directory);
   gboolean addressed_officer = cm_refs_addresses_officers (context->view);
 
@@ -47,8 +47,11 @@ cm_refs_officers (const CmRuleContext *context, const CmSentence *sentence, CmOf
       gboolean hit = FALSE;
       if (cm_lexicon_match_at (names, words, pos, &match))
         {
+          /* No person: a title or name shared by several people. */
           const CmPerson *person = match.data;
-          if (person->role == CM_ROLE_OFFICER)
+          if (person == NULL)
+            hit = refs->generic = TRUE;
+          else if (person->role == CM_ROLE_OFFICER)
             {
               if (!g_ptr_array_find (refs->named, person, NULL))
                 g_ptr_array_add (refs->named, (gpointer) person);

@@ -118,14 +118,25 @@ START_TEST (test_quotes)
 }
 END_TEST
 
+/* The sentences of TEXT as folded strings. */
+static GPtrArray *
+sentences (const char *text)
+{
+  g_autoptr (GArray) spans = cm_sentences_split (text);
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < spans->len; i++)
+    g_ptr_array_add (out, cm_sentences_text (text, g_array_index (spans, CmSpan, i)));
+  return out;
+}
+
 START_TEST (test_sentences)
 {
-  g_autoptr (GPtrArray) s = cm_sentences_split (
+  g_autoptr (GPtrArray) s = sentences (
       "Dear Mr. Baker,\n\nThe report was late. Why was it late?\nI asked e.g. the clerk!\n"
-      "It was wrapped\nover two lines.\n\n- a list item\n- another\n");
+      "It was wrapped\nover two lines.\n\n- a list item\n- another\nlast line without a stop");
   const char *expected[] = { "Dear Mr. Baker,", "The report was late.", "Why was it late?",
                              "I asked e.g. the clerk!", "It was wrapped over two lines.",
-                             "- a list item", "- another" };
+                             "- a list item", "- another", "last line without a stop" };
   ck_assert_uint_eq (s->len, G_N_ELEMENTS (expected));
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     ck_assert_str_eq (s->pdata[i], expected[i]);
@@ -134,7 +145,7 @@ START_TEST (test_sentences)
   GString *big = g_string_new (NULL);
   for (int i = 0; i < 3000; i++)
     g_string_append (big, "\xc2\xa3" "x ");
-  g_autoptr (GPtrArray) pieces = cm_sentences_split (big->str);
+  g_autoptr (GPtrArray) pieces = sentences (big->str);
   g_string_free (big, TRUE);
   ck_assert_uint_gt (pieces->len, 1);
   for (guint i = 0; i < pieces->len; i++)
@@ -142,6 +153,8 @@ START_TEST (test_sentences)
       ck_assert (g_utf8_validate (pieces->pdata[i], -1, NULL));
       ck_assert_uint_le (strlen (pieces->pdata[i]), 2000);
     }
+  g_autoptr (GPtrArray) none = sentences ("\n \n\t\n");
+  ck_assert_uint_eq (none->len, 0);
 }
 END_TEST
 
