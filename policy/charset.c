@@ -59,13 +59,50 @@ is_charset (const char *charset, const char *const *names)
   return FALSE;
 }
 
+static const char *const utf8_names[] = { "utf-8", "utf8", "us-ascii", "ascii", "ansi_x3.4-1968", NULL };
+/* Latin-1 labels are read as windows-1252, its superset (as browsers do). */
+static const char *const latin1_names[] = { "iso-8859-1", "iso8859-1", "latin1", "l1", "windows-1252",
+                                            "cp1252", "x-cp1252", "iso_8859-1", NULL };
+
+/* Make NUL bytes spaces; TRUE if every byte is ASCII. */
+static gboolean
+clean_ascii (guint8 *data, gsize length)
+{
+  guint8 high = 0;
+  for (gsize i = 0; i < length; i++)
+    {
+      high |= data[i];
+      if (data[i] == 0)
+        data[i] = ' ';
+    }
+  return high < 0x80;
+}
+
+char *
+cm_charset_to_utf8_owned (GByteArray *bytes, const char *charset)
+{
+  if (charset == NULL || *charset == '\0' || is_charset (charset, utf8_names)
+      || is_charset (charset, latin1_names))
+    {
+      /* Mail is mostly ASCII, which every one of these charsets reads alike. */
+      gboolean ascii = clean_ascii (bytes->data, bytes->len);
+      gboolean utf8 = !is_charset (charset ? charset : "", latin1_names);
+      if (ascii || (utf8 && g_utf8_validate_len ((const char *) bytes->data, bytes->len, NULL)))
+        {
+          g_byte_array_append (bytes, (const guint8 *) "", 1);
+          return (char *) g_byte_array_free (bytes, FALSE);
+        }
+    }
+  char *text = cm_charset_to_utf8 ((const char *) bytes->data, bytes->len, charset);
+  g_byte_array_unref (bytes);
+  return text;
+}
+
 char *
 cm_charset_to_utf8 (const char *data, gsize length, const char *charset)
 {
-  static const char *const utf8[] = { "utf-8", "utf8", "us-ascii", "ascii", "ansi_x3.4-1968", NULL };
-  /* Latin-1 labels are read as windows-1252, its superset (as browsers do). */
-  static const char *const latin1[] = { "iso-8859-1", "iso8859-1", "latin1", "l1", "windows-1252",
-                                        "cp1252", "x-cp1252", "iso_8859-1", NULL };
+  const char *const *utf8 = utf8_names;
+  const char *const *latin1 = latin1_names;
   gboolean valid_utf8 = g_utf8_validate_len (data, length, NULL);
 
   if (charset == NULL || *charset == '\0' || is_charset (charset, utf8))

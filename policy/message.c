@@ -199,8 +199,7 @@ read_text_part (Builder *b, GMimePart *part, gboolean history)
   GMimeObject *object = GMIME_OBJECT (part);
   GByteArray *bytes = part_bytes (part);
   const char *charset = g_mime_object_get_content_type_parameter (object, "charset");
-  g_autofree char *utf8 = cm_charset_to_utf8 ((const char *) bytes->data, bytes->len, charset);
-  g_byte_array_unref (bytes);
+  g_autofree char *utf8 = cm_charset_to_utf8_owned (bytes, charset);
 
   GMimeContentType *type = g_mime_object_get_content_type (object);
   if (g_mime_content_type_is_type (type, "text", "html"))

@@ -44,6 +44,9 @@ static gboolean
 is_history_header (char **lines, guint i)
 {
   const char *line = skip_space (lines[i]);
+  /* Every header below starts with one of these: most lines stop here. */
+  if (strchr ("-OoFfBb", *line) == NULL || *line == '\0')
+    return FALSE;
   if (starts_with_ci (line, "-----Original Message-----")
       || starts_with_ci (line, "----- Original Message -----")
       || starts_with_ci (line, "---------- Forwarded message")
@@ -79,6 +82,8 @@ is_signature_delimiter (const char *line)
 static gboolean
 is_signoff (const char *line, const CmLexicons *lexicons)
 {
+  if (strlen (line) > 40)
+    return FALSE;
   g_autoptr (CmWords) words = cm_words_split (line);
   return words->n <= 4 && cm_lexicon_matches_whole (lexicons->signoff, words);
 }
@@ -89,11 +94,35 @@ is_blank (const char *line)
   return *skip_space (line) == '\0' || strcmp (skip_space (line), "\r") == 0;
 }
 
+/* The lines of a copy of TEXT, in place: one copy, one array, NULL-ended. */
+static char **
+split_lines (const char *text, char **copy, guint *count)
+{
+  *copy = g_strdup (text);
+  guint n = 1;
+  for (const char *p = *copy; (p = strchr (p, '\n')); p++)
+    n++;
+  char **lines = g_new (char *, n + 1);
+  char *line = *copy;
+  for (guint i = 0; i < n; i++)
+    {
+      char *end = strchr (line, '\n');
+      if (end)
+        *end = '\0';
+      lines[i] = line;
+      line = end ? end + 1 : line + strlen (line);
+    }
+  lines[n] = NULL;
+  *count = n;
+  return lines;
+}
+
 void
 cm_text_split (const char *text, const CmLexicons *lexicons, CmTextSplit *split)
 {
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  guint n = g_strv_length (lines);
+  g_autofree char *copy = NULL;
+  guint n = 0;
+  g_autofree char **lines = split_lines (text, &copy, &n);
   Part *parts = g_new0 (Part, n + 1);
   Part state = PART_AUTHORED;
 

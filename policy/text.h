@@ -17,6 +17,8 @@
  * GLib cannot convert, or bytes that are not valid in it, fall back to
  * UTF-8 if the bytes are valid UTF-8, else to windows-1252. */
 char *cm_charset_to_utf8 (const char *data, gsize length, const char *charset);
+/* The same, consuming BYTES: text that is already valid UTF-8 is not copied. */
+char *cm_charset_to_utf8_owned (GByteArray *bytes, const char *charset);
 
 /* The text of an HTML document (UTF-8).  Blockquotes and mail clients'
  * quote containers come out as "> " lines, their reply headers and

@@ -81,6 +81,14 @@ append_lower (Buffer *b, gunichar c, gsize input_left)
     }
 }
 
+/* Does the word go on at P (a letter or digit)? */
+static inline gboolean
+word_char_at (const char *p)
+{
+  guchar u = (guchar) *p;
+  return u < 0x80 ? g_ascii_isalnum (u) : cm_words_is_word_char (g_utf8_get_char (p));
+}
+
 CmWords *
 cm_words_split (const char *text)
 {
@@ -95,25 +103,35 @@ cm_words_split (const char *text)
 
   while (*p)
     {
-      gunichar c = (guchar) *p < 0x80 ? (gunichar) *p : g_utf8_get_char (p);
-      if (!cm_words_is_word_char (c))
+      guchar u = (guchar) *p;
+      if (u < 0x80 ? !g_ascii_isalnum (u) : !cm_words_is_word_char (g_utf8_get_char (p)))
         {
-          clause |= is_clause_mark (c);
+          clause |= is_clause_mark (u < 0x80 ? u : g_utf8_get_char (p));
           p = g_utf8_next_char (p);
           continue;
         }
       const char *start = p;
       gsize at = b.len;
-      while (*p)
+      for (;;)
         {
-          c = (guchar) *p < 0x80 ? (gunichar) *p : g_utf8_get_char (p);
+          u = (guchar) *p;
+          if (u < 0x80)
+            {
+              /* The common case, kept short: ASCII letters, digits, ' and -. */
+              if (g_ascii_isalnum (u))
+                b.data[b.len++] = (char) (u >= 'A' && u <= 'Z' ? u + 32 : u);
+              else if ((u == '\'' || u == '-') && word_char_at (p + 1))
+                b.data[b.len++] = (char) u;
+              else
+                break;
+              p++;
+              continue;
+            }
+          gunichar c = g_utf8_get_char (p);
           const char *next = g_utf8_next_char (p);
-          if (cm_words_is_word_char (c)
-              || ((is_apostrophe (c) || c == '-') && *next
-                  && cm_words_is_word_char (g_utf8_get_char (next))))
-            append_lower (&b, c, text_len - (gsize) (p - text));
-          else
+          if (!cm_words_is_word_char (c) && !(is_apostrophe (c) && word_char_at (next)))
             break;
+          append_lower (&b, c, text_len - (gsize) (p - text));
           p = next;
         }
       /* A possessive names the same thing: "Baker's" is "baker". */
