@@ -418,6 +418,10 @@ cm_directory_person (const CmDirectory *directory, const char *address)
 {
   if (address == NULL)
     return NULL;
+  /* Most addresses come normalised already (the view's do). */
+  const CmPerson *person = g_hash_table_lookup (directory->by_address, address);
+  if (person)
+    return person;
   g_autofree char *key = cm_address_normalise (address);
   return g_hash_table_lookup (directory->by_address, key);
 }

@@ -120,7 +120,17 @@ cm_check (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *strea
       guint before = verdict->findings->len;
       cm_rules[i].check (&cm_rules[i], &context, verdict->findings);
       for (guint k = before; k < verdict->findings->len; k++)
-        ((CmFinding *) verdict->findings->pdata[k])->action = action;
+        {
+          CmFinding *finding = verdict->findings->pdata[k];
+          finding->action = action;
+          if (finding->evidence_omitted)
+            {
+              char *summary = g_strdup_printf ("%s (%u more sentences like these)", finding->summary,
+                                               finding->evidence_omitted);
+              g_free (finding->summary);
+              finding->summary = summary;
+            }
+        }
     }
 
   verdict->checked = TRUE;

@@ -108,7 +108,8 @@ typedef struct {
   CmAction action;       /* the rule's configured action */
   char *clause;          /* "South Ribble 16.2" */
   char *summary;         /* one line for people */
-  GPtrArray *evidence;   /* char *: the sentences (or facts) that made it fire */
+  GPtrArray *evidence;   /* char *: the sentences (or facts) that made it fire, at most 10 */
+  guint evidence_omitted; /* more such sentences, not kept */
   GPtrArray *people;     /* char *: addresses of the people concerned */
 } CmFinding;
 

@@ -112,6 +112,7 @@ cm_verdict_to_text (const CmVerdict *verdict)
                               f->clause, f->summary);
       for (guint k = 0; k < f->evidence->len; k++)
         g_string_append_printf (out, "  evidence: \"%s\"\n", (const char *) f->evidence->pdata[k]);
+
       for (guint k = 0; k < f->people->len; k++)
         g_string_append_printf (out, "  person:   %s\n", (const char *) f->people->pdata[k]);
     }

@@ -13,6 +13,8 @@
 
 /* Evidence longer than this is cut, with an ellipsis. */
 #define EVIDENCE_MAX 400
+/* A finding keeps this many evidence sentences; the rest are counted. */
+#define EVIDENCE_ITEMS 10
 
 const CmRule cm_rules[] = {
   { "bcc-member", "Newton Abbot 13", CM_ACTION_WARN, cm_rule_bcc_member },
@@ -62,6 +64,11 @@ cm_finding_add_evidence (CmFinding *finding, const char *text)
   for (guint i = 0; i < finding->evidence->len; i++)
     if (strcmp (finding->evidence->pdata[i], text) == 0)
       return;
+  if (finding->evidence->len >= EVIDENCE_ITEMS)
+    {
+      finding->evidence_omitted++;
+      return;
+    }
   if (g_utf8_strlen (text, -1) <= EVIDENCE_MAX)
     {
       g_ptr_array_add (finding->evidence, g_strdup (text));

@@ -249,6 +249,21 @@ START_TEST (test_obligation_near_misses)
 }
 END_TEST
 
+START_TEST (test_evidence_is_bounded)
+{
+  GString *body = g_string_new (NULL);
+  for (int i = 0; i < 25; i++)
+    g_string_append_printf (body, "Item %d: the council will pay for repair number %d.\n\n", i, i);
+  g_autoptr (CmVerdict) v = check (JANE, "builder@example.org", NULL, NULL, body->str);
+  g_string_free (body, TRUE);
+  const CmFinding *f = test_finding (v, "member-obligation");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_uint_eq (f->evidence->len, 10);
+  ck_assert_uint_eq (f->evidence_omitted, 15);
+  ck_assert_msg (g_str_has_suffix (f->summary, "(15 more sentences like these)"), "%s", f->summary);
+}
+END_TEST
+
 /* ---- configuration of rules ---------------------------------------------- */
 
 START_TEST (test_rule_off_and_actions)
@@ -285,6 +300,7 @@ main (void)
   tcase_add_test (tc, test_obligation_fires);
   tcase_add_test (tc, test_obligation_officer_in_members_name);
   tcase_add_test (tc, test_obligation_near_misses);
+  tcase_add_test (tc, test_evidence_is_bounded);
   tcase_add_test (tc, test_rule_off_and_actions);
   suite_add_tcase (suite, tc);
   return test_run (suite);
