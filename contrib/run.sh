@@ -92,12 +92,12 @@ test_all () {
     echo "== build with -Werror, make check"
     configure_build build --enable-werror
     make -C build -j"$jobs" >/dev/null
-    run_check build "unit and message tests"
+    run_check build "tests"
 
     echo "== make distcheck"
     make -C build -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >build/distcheck.out 2>&1 \
         || { tail -50 build/distcheck.out; exit 1; }
-    grep -E "archives ready|\.tar\.gz" build/distcheck.out | head -3
+    grep -E "archives ready" -A2 build/distcheck.out | tail -2
 
     echo "== AddressSanitizer and UBSan build, make check"
     local san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
@@ -105,7 +105,7 @@ test_all () {
     make -C build-asan -j"$jobs" >/dev/null
     # No fork: each test program is one process, so LeakSanitizer checks it at exit.
     CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-        run_check build-asan "sanitizer tests"
+        run_check build-asan "sanitizers"
 }
 
 case "${1:-}" in
