@@ -14,19 +14,6 @@
 #include "testutil.h"
 
 static GPtrArray *files;
-static CmConfig *config;
-
-static void
-setup (void)
-{
-  config = test_example_config ();
-}
-
-static void
-teardown (void)
-{
-  g_clear_pointer (&config, cm_config_unref);
-}
 
 static void
 collect (const char *dir)
@@ -46,7 +33,7 @@ collect (const char *dir)
 START_TEST (test_corpus_message)
 {
   const char *path = files->pdata[_i];
-  g_autoptr (CmVerdict) as_check = test_check_file (config, NULL, path);
+  g_autoptr (CmVerdict) as_check = test_check_file (test_config, NULL, path);
   ck_assert_msg (as_check->findings->len == 0, "%s: a finding", path);
 
   g_autoptr (CmEnvelope) envelope = cm_envelope_new ("someone@example.org");
@@ -54,7 +41,7 @@ START_TEST (test_corpus_message)
   cm_envelope_add_recipient (envelope, "tom.baker@northmoor.gov.uk");
   cm_envelope_add_recipient (envelope, "cllr.raj.patel@northmoor.gov.uk");
   cm_envelope_add_recipient (envelope, "recipient@example.com");
-  g_autoptr (CmVerdict) forced = test_check_file (config, envelope, path);
+  g_autoptr (CmVerdict) forced = test_check_file (test_config, envelope, path);
   ck_assert_msg (forced->checked, "%s: not checked", path);
   g_autofree char *json = cm_verdict_to_json (forced);
   ck_assert_msg (forced->findings->len == 0, "%s: findings %s", path, json);
@@ -79,7 +66,7 @@ main (void)
 
   Suite *suite = suite_create ("corpora");
   TCase *tc = tcase_create ("corpora");
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, test_config_setup, test_config_teardown);
   tcase_add_loop_test (tc, test_corpus_message, 0, (int) files->len);
   suite_add_tcase (suite, tc);
   int status = test_run (suite);

@@ -11,19 +11,6 @@
 #include "view.h"
 #include "testutil.h"
 
-static CmConfig *config;
-
-static void
-setup (void)
-{
-  config = test_example_config ();
-}
-
-static void
-teardown (void)
-{
-  g_clear_pointer (&config, cm_config_unref);
-}
 
 static CmView *
 view_of (const CmEnvelope *envelope, const char *text, gsize max_scan)
@@ -32,7 +19,7 @@ view_of (const CmEnvelope *envelope, const char *text, gsize max_scan)
   gsize scanned = 0;
   gboolean truncated = FALSE;
   g_autoptr (GMimeMessage) message = cm_message_parse (stream, max_scan, &scanned, &truncated);
-  return cm_view_new (cm_config_directory (config), cm_config_lexicons (config), envelope, message);
+  return cm_view_new (cm_config_directory (test_config), cm_config_lexicons (test_config), envelope, message);
 }
 
 static gboolean
@@ -181,7 +168,7 @@ START_TEST (test_max_scan)
   g_autoptr (GMimeMessage) message = cm_message_parse (stream, 65536, &scanned, &truncated);
   ck_assert (truncated);
   ck_assert_uint_eq (scanned, 65536);
-  g_autoptr (CmView) v = cm_view_new (cm_config_directory (config), cm_config_lexicons (config), NULL, message);
+  g_autoptr (CmView) v = cm_view_new (cm_config_directory (test_config), cm_config_lexicons (test_config), NULL, message);
   ck_assert (strstr (v->authored, "Start."));
   ck_assert (!strstr (v->authored, "The very end."));
   g_string_free (big, TRUE);
@@ -194,7 +181,7 @@ main (void)
   cm_policy_init ();
   Suite *suite = suite_create ("message");
   TCase *tc = tcase_create ("message");
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, test_config_setup, test_config_teardown);
   tcase_add_test (tc, test_participants_from_headers);
   tcase_add_test (tc, test_envelope_recipients);
   tcase_add_test (tc, test_alternative_reads_plain);

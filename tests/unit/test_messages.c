@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "text.h"
 #include "testutil.h"
 
 static const char *const rules[] = { "bcc-member", "officer-criticism", "member-obligation" };
@@ -20,39 +21,13 @@ typedef struct {
 } Case;
 
 static GPtrArray *cases; /* Case * */
-static CmConfig *config;
 
-static void
-setup (void)
-{
-  config = test_example_config ();
-}
-
-static void
-teardown (void)
-{
-  g_clear_pointer (&config, cm_config_unref);
-}
-
-/* Collapse runs of white space to one space. */
+/* TEXT with runs of white space folded to one space. */
 static char *
 fold (const char *text)
 {
-  GString *out = g_string_new (NULL);
-  gboolean space = FALSE;
-  for (const char *p = text; *p; p++)
-    {
-      if (g_ascii_isspace (*p))
-        {
-          space = out->len > 0;
-          continue;
-        }
-      if (space)
-        g_string_append_c (out, ' ');
-      space = FALSE;
-      g_string_append_c (out, *p);
-    }
-  return g_string_free (out, FALSE);
+  CmSpan all = { 0, strlen (text) };
+  return cm_sentences_text (text, all);
 }
 
 /* The values of header NAME in the header block of DATA. */
@@ -99,7 +74,7 @@ START_TEST (test_message)
   const Case *c = cases->pdata[_i];
   g_autofree char *data = NULL;
   ck_assert (g_file_get_contents (c->path, &data, NULL, NULL));
-  g_autoptr (CmVerdict) v = test_check_file (config, NULL, c->path);
+  g_autoptr (CmVerdict) v = test_check_file (test_config, NULL, c->path);
   g_autofree char *got = describe (v);
   ck_assert_msg (v->checked, "%s: not checked (sender not council mail): %s", c->path, got);
 
@@ -183,7 +158,7 @@ main (void)
 
   Suite *suite = suite_create ("messages");
   TCase *tc = tcase_create ("messages");
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, test_config_setup, test_config_teardown);
   tcase_add_test (tc, test_enough_messages);
   tcase_add_loop_test (tc, test_message, 0, (int) cases->len);
   suite_add_tcase (suite, tc);

@@ -9,19 +9,6 @@
 
 #include "testutil.h"
 
-static CmConfig *config;
-
-static void
-setup (void)
-{
-  config = test_example_config ();
-}
-
-static void
-teardown (void)
-{
-  g_clear_pointer (&config, cm_config_unref);
-}
 
 /* Check a plain message with these headers and body; envelope from headers. */
 static CmVerdict *
@@ -34,7 +21,7 @@ check (const char *from, const char *to, const char *cc, const char *bcc, const 
   if (bcc)
     g_string_append_printf (text, "Bcc: %s\n", bcc);
   g_string_append_printf (text, "Subject: Test\nContent-Type: text/plain; charset=utf-8\n\n%s\n", body);
-  CmVerdict *verdict = test_check (config, NULL, text->str);
+  CmVerdict *verdict = test_check (test_config, NULL, text->str);
   g_string_free (text, TRUE);
   return verdict;
 }
@@ -146,7 +133,7 @@ START_TEST (test_criticism_audiences)
 
   /* The subject line counts. */
   g_autofree char *msg = g_strdup_printf ("From: %s\nTo: %s\nSubject: Mr Baker's incompetence\n\nSee below.\n", JANE, RAJ);
-  g_autoptr (CmVerdict) subject = test_check (config, NULL, msg);
+  g_autoptr (CmVerdict) subject = test_check (test_config, NULL, msg);
   f = test_finding (subject, "officer-criticism");
   ck_assert_ptr_nonnull (f);
   ck_assert (test_has_evidence (f, "Subject: Mr Baker's incompetence"));
@@ -289,7 +276,7 @@ main (void)
   cm_policy_init ();
   Suite *suite = suite_create ("rules");
   TCase *tc = tcase_create ("rules");
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, test_config_setup, test_config_teardown);
   tcase_add_test (tc, test_bcc_fires);
   tcase_add_test (tc, test_bcc_officer_sender);
   tcase_add_test (tc, test_bcc_near_misses);

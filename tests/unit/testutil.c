@@ -28,6 +28,20 @@ test_example_config (void)
   return config;
 }
 
+CmConfig *test_config;
+
+void
+test_config_setup (void)
+{
+  test_config = test_example_config ();
+}
+
+void
+test_config_teardown (void)
+{
+  g_clear_pointer (&test_config, cm_config_unref);
+}
+
 static GPtrArray *scratch_dirs;
 
 static void

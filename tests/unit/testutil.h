@@ -15,6 +15,11 @@
 char *test_srcdir (const char *relative);
 /* The example configuration (config/council-milter.conf); never NULL. */
 CmConfig *test_example_config (void);
+/* A checked fixture: test_config holds the example configuration. */
+extern CmConfig *test_config;
+void test_config_setup (void);
+void test_config_teardown (void);
+
 /* A new scratch directory, removed with its files by test_cleanup(). */
 char *test_scratch_dir (void);
 /* Write CONTENT to DIR/NAME and return the path. */
