@@ -93,8 +93,8 @@ CmWords *
 cm_words_split (const char *text)
 {
   gsize text_len = strlen (text);
-  /* At most one word in two bytes; the lower-case text is about as long. */
-  guint capacity = (guint) (text_len / 2 + 1);
+  /* About one word in six bytes of mail; the array grows if not. */
+  guint capacity = (guint) (text_len / 6 + 16);
   CmWord *words = g_new (CmWord, capacity);
   Buffer b = { g_malloc (text_len + 16), 0, text_len + 16 };
   guint n = 0;
@@ -138,6 +138,11 @@ cm_words_split (const char *text)
       if (b.len - at > 2 && b.data[b.len - 2] == '\'' && b.data[b.len - 1] == 's')
         b.len -= 2;
       b.data[b.len++] = '\0'; /* the separator's room, or the final byte's */
+      if (n == capacity)
+        {
+          capacity *= 2;
+          words = g_renew (CmWord, words, capacity);
+        }
       /* The text pointer is set once the buffer stops moving. */
       words[n].text = GSIZE_TO_POINTER (at);
       words[n].offset = (guint) (start - text);
