@@ -22,6 +22,7 @@ typedef enum {
   KEY_SIZE,     /* bytes, with an optional K, M or G; in [min, max] */
   KEY_SOCKET,   /* unix:/path, local:/path or inet:PORT@HOST / inet6: */
   KEY_HOSTPORT, /* HOST:PORT */
+  KEY_OCTAL,    /* a file mode, e.g. 0660, in [min, max] */
 } KeyType;
 
 typedef struct {
@@ -40,6 +41,12 @@ static const KeySpec keys[] = {
   { "milter", "mode", KEY_ENUM, "enforce", "enforce|advise|monitor" },
   { "milter", "on-error", KEY_ENUM, "tempfail", "tempfail|accept|reject" },
   { "milter", "directory", KEY_PATH, "directory.conf" },
+  { "milter", "user", KEY_STRING, NULL },
+  { "milter", "pid-file", KEY_PATH, NULL },
+  { "milter", "socket-mode", KEY_OCTAL, "0660", NULL, 0, 0777 },
+  { "milter", "temp-dir", KEY_PATH, "/var/tmp" },
+  { "milter", "body-memory", KEY_SIZE, "1M", NULL, 4096, G_GINT64_CONSTANT (256) << 20 },
+  { "milter", "subject-tag", KEY_STRING, NULL },
   { "policy", "lexicon", KEY_PATH, "lexicon" },
   { "policy", "max-scan-size", KEY_SIZE, "10M", NULL, 64 * 1024, G_GINT64_CONSTANT (1) << 32 },
   { "notify", "smtp", KEY_HOSTPORT, "127.0.0.1:10026" },
@@ -214,6 +221,19 @@ store_value (CmConfig *config, const CmKeyFile *file, const KeySpec *spec, const
           return FALSE;
         }
       normal = g_strdup (value);
+      break;
+    case KEY_OCTAL:
+      {
+        char *end = NULL;
+        number = g_ascii_strtoll (value, &end, 8);
+        if (end == value || *end || number < spec->min || number > spec->max)
+          {
+            cm_keyfile_error (error, file, spec->group, spec->key,
+                              "\"%s\" is not a file mode in octal, e.g. 0660", value);
+            return FALSE;
+          }
+        normal = g_strdup_printf ("%" G_GINT64_FORMAT, number);
+      }
       break;
     case KEY_HOSTPORT:
       if (!valid_hostport (value))
@@ -462,15 +482,31 @@ cm_config_describe (const CmConfig *config)
 }
 
 gboolean
+cm_config_is_council_address (const CmConfig *config, const char *address)
+{
+  return address && *address
+      && (cm_directory_in_council_domain (config->directory, address)
+          || cm_directory_person (config->directory, address) != NULL);
+}
+
+const char *
+cm_config_council_name (const CmConfig *config)
+{
+  return cm_directory_council_name (config->directory);
+}
+
+const char *
+cm_config_council_domain (const CmConfig *config)
+{
+  return cm_directory_domain (config->directory);
+}
+
+gboolean
 cm_config_in_scope (const CmConfig *config, const CmEnvelope *envelope)
 {
   if (envelope == NULL)
     return FALSE;
   if (envelope->authenticated)
     return TRUE;
-  const char *sender = envelope->sender;
-  if (sender == NULL || *sender == '\0')
-    return FALSE;
-  return cm_directory_in_council_domain (config->directory, sender)
-      || cm_directory_person (config->directory, sender) != NULL;
+  return cm_config_is_council_address (config, envelope->sender);
 }

@@ -406,6 +406,12 @@ cm_directory_monitoring_officer (const CmDirectory *directory)
   return directory->monitoring_officer;
 }
 
+const char *
+cm_directory_domain (const CmDirectory *directory)
+{
+  return directory->domains->pdata[0];
+}
+
 guint
 cm_directory_count (const CmDirectory *directory, CmRole role)
 {

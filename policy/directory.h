@@ -40,6 +40,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmDirectory, cm_directory_free)
 const char *cm_directory_council_name (const CmDirectory *directory);
 const char *cm_directory_monitoring_officer (const CmDirectory *directory);
 guint cm_directory_count (const CmDirectory *directory, CmRole role);
+/* The council's first mail domain. */
+const char *cm_directory_domain (const CmDirectory *directory);
 
 /* The listed person with ADDRESS (any case), or NULL. */
 const CmPerson *cm_directory_person (const CmDirectory *directory, const char *address);

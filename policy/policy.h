@@ -97,6 +97,13 @@ void cm_envelope_add_recipient (CmEnvelope *envelope, const char *recipient);
 void cm_envelope_free (CmEnvelope *envelope);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmEnvelope, cm_envelope_free)
 
+/* Is ADDRESS the council's: in a council domain or the directory? */
+gboolean cm_config_is_council_address (const CmConfig *config, const char *address);
+/* The council's first mail domain ("northmoor.gov.uk"). */
+const char *cm_config_council_domain (const CmConfig *config);
+/* The council's name from the directory. */
+const char *cm_config_council_name (const CmConfig *config);
+
 /* Outgoing council mail: an authenticated client, or an envelope sender in
  * a council domain or the directory.  Everything else is not checked. */
 gboolean cm_config_in_scope (const CmConfig *config, const CmEnvelope *envelope);
@@ -105,6 +112,7 @@ gboolean cm_config_in_scope (const CmConfig *config, const CmEnvelope *envelope)
 
 typedef struct {
   const char *rule;      /* static: the rule's id */
+  const char *advice;    /* static: what to do instead, for notices and replies */
   CmAction action;       /* the rule's configured action */
   char *clause;          /* "South Ribble 16.2" */
   char *summary;         /* one line for people */

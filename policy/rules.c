@@ -17,10 +17,20 @@
 #define EVIDENCE_ITEMS 10
 
 const CmRule cm_rules[] = {
-  { "bcc-member", "Newton Abbot 13", CM_ACTION_WARN, cm_rule_bcc_member },
+  { "bcc-member", "Newton Abbot 13", CM_ACTION_WARN,
+    "Copy the councillor openly (in Cc), or add \"CC Councillor\" and their name at the foot "
+    "of the message, so that everyone who receives it knows who else has it.",
+    cm_rule_bcc_member },
   { "officer-criticism", "South Ribble 16.2, 4.6; Cambridgeshire 5.5; Runnymede 2.2; Newton Abbot 6",
-    CM_ACTION_HOLD, cm_rule_officer_criticism },
+    CM_ACTION_HOLD,
+    "Raise a concern about an officer's conduct or capability privately, with the Chief "
+    "Executive or the Monitoring Officer, not in mail copied to other members, the press or the "
+    "public. Criticism of a policy or a decision is fine.",
+    cm_rule_officer_criticism },
   { "member-obligation", "South Ribble 13.1-13.2; Newton Abbot 13", CM_ACTION_HOLD,
+    "Ask the relevant officer to write on the council's behalf: letters and emails that create "
+    "obligations or give instructions for the council go in an officer's name, never a "
+    "councillor's. As a ward councillor, say that you write in that capacity.",
     cm_rule_member_obligation },
 };
 const guint cm_n_rules = G_N_ELEMENTS (cm_rules);
@@ -39,6 +49,7 @@ cm_finding_new (const CmRule *rule, const char *clause, const char *summary)
 {
   CmFinding *finding = g_new0 (CmFinding, 1);
   finding->rule = rule->id;
+  finding->advice = rule->advice;
   finding->clause = g_strdup (clause);
   finding->summary = g_strdup (summary);
   finding->evidence = g_ptr_array_new_with_free_func (g_free);

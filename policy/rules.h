@@ -26,6 +26,7 @@ struct _CmRule {
   const char *id;            /* "bcc-member" */
   const char *paragraphs;    /* every paragraph it enforces, for the man page and -n */
   CmAction default_action;   /* when the configuration has no [rule:ID] */
+  const char *advice;        /* what the sender should do instead */
   CmRuleCheck check;
 };
 

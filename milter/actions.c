@@ -1,0 +1,162 @@
+/*
+ * actions.c: verdicts and failures to libmilter calls (actions.h).
+ *
+ *   tag     X-Council-Protocol: one header per finding, and the subject tag
+ *   warn    tag, and a protocol notice to the sender; delivered
+ *   hold    tag, the MTA's own quarantine (Postfix's hold queue), a notice
+ *           (the hold store of the review issue will replace the quarantine)
+ *   reject  550 5.7.1 naming the paragraph and what to do instead
+ * A scan cut short by [policy] max-scan-size is said in X-Council-Protocol-Scan.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "actions.h"
+#include "log.h"
+#include "notify.h"
+
+/* SMTP reply lines must be short and plain. */
+#define REPLY_LINE_MAX 400
+
+static void
+remove_forged (SMFICTX *ctx, CmMsgCtx *msg)
+{
+  /* Highest index first, so the lower ones keep their numbers. */
+  for (guint i = msg->forged_verdict; i > 0; i--)
+    smfi_chgheader (ctx, CM_HEADER_VERDICT, (int) i, NULL);
+  for (guint i = msg->forged_scan; i > 0; i--)
+    smfi_chgheader (ctx, CM_HEADER_SCAN, (int) i, NULL);
+  if (msg->forged_verdict + msg->forged_scan > 0)
+    cm_log (LOG_NOTICE, "%s: removed %u forged %s header(s)", msg->queue_id,
+            msg->forged_verdict + msg->forged_scan, CM_HEADER_VERDICT);
+}
+
+static void
+add_headers (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict)
+{
+  for (guint i = 0; i < verdict->findings->len; i++)
+    {
+      const CmFinding *f = verdict->findings->pdata[i];
+      g_autofree char *value = g_strdup_printf ("%s; %s; %s", f->rule, f->clause,
+                                                cm_rule_action_name (f->action));
+      smfi_addheader (ctx, CM_HEADER_VERDICT, value);
+    }
+  if (verdict->truncated)
+    {
+      g_autofree char *value = g_strdup_printf ("only the first %zu bytes of %zu were checked",
+                                                verdict->scanned, msg->headers->len + msg->body_size);
+      smfi_addheader (ctx, CM_HEADER_SCAN, value);
+    }
+  const char *tag = cm_config_get (msg->config, "milter", "subject-tag");
+  if (tag && *tag && verdict->findings->len > 0)
+    {
+      g_autofree char *subject = g_strdup_printf ("%s %s", tag, msg->subject ? msg->subject : "");
+      if (msg->subject)
+        smfi_chgheader (ctx, "Subject", 1, subject);
+      else
+        smfi_addheader (ctx, "Subject", subject);
+    }
+}
+
+/* TEXT made fit for an SMTP reply line: printable ASCII, bounded, no '%'. */
+static char *
+reply_line (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  for (const char *p = text; *p && out->len < REPLY_LINE_MAX; p++)
+    {
+      guchar c = (guchar) *p;
+      g_string_append_c (out, c >= 0x20 && c < 0x7f && c != '%' ? (char) c : ' ');
+    }
+  return g_string_free (out, FALSE);
+}
+
+static sfsistat
+reject (SMFICTX *ctx, const CmVerdict *verdict)
+{
+  const CmFinding *f = NULL;
+  for (guint i = 0; i < verdict->findings->len && f == NULL; i++)
+    if (((const CmFinding *) verdict->findings->pdata[i])->action == CM_ACTION_REJECT)
+      f = verdict->findings->pdata[i];
+  if (f == NULL)
+    f = verdict->findings->pdata[0];
+  g_autofree char *first = g_strdup_printf ("Refused under the Member/Officer Protocol, %s: %s",
+                                            f->clause, f->summary);
+  g_autofree char *second = g_strdup_printf ("What to do instead: %s", f->advice);
+  g_autofree char *line1 = reply_line (first);
+  g_autofree char *line2 = reply_line (second);
+  if (smfi_setmlreply (ctx, "550", "5.7.1", line1, line2, NULL) != MI_SUCCESS)
+    smfi_setreply (ctx, "550", "5.7.1", line1);
+  return SMFIS_REJECT;
+}
+
+static void
+send_notice (const CmMsgCtx *msg, const CmVerdict *verdict)
+{
+  if (!cm_notify_wanted (msg))
+    {
+      cm_log (LOG_INFO, "%s: no notice to %s (outside the council, null or automatic)",
+              msg->queue_id, *msg->envelope->sender ? msg->envelope->sender : "<>");
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  if (cm_notify_send (msg, verdict, &error))
+    cm_log (LOG_INFO, "%s: notice sent to %s", msg->queue_id, msg->envelope->sender);
+  else
+    cm_log (LOG_ERR, "%s: %s", msg->queue_id, error->message);
+}
+
+static char *
+describe_findings (const CmVerdict *verdict)
+{
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < verdict->findings->len; i++)
+    {
+      const CmFinding *f = verdict->findings->pdata[i];
+      g_string_append_printf (out, "%s%s(%s)", i ? "," : "", f->rule, f->clause);
+    }
+  return g_string_free (out, FALSE);
+}
+
+sfsistat
+cm_actions_apply (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict)
+{
+  remove_forged (ctx, msg);
+  g_autofree char *rules = describe_findings (verdict);
+  double ms = (double) (g_get_monotonic_time () - msg->started) / 1000.0;
+  cm_log (LOG_INFO, "%s: checked from=<%s> role=%s rcpts=%u action=%s mode=%s rules=%s%s time=%.1fms",
+          msg->queue_id, msg->envelope->sender, cm_role_name (verdict->sender_role),
+          msg->envelope->recipients->len, cm_action_name (verdict->action), cm_mode_name (verdict->mode),
+          *rules ? rules : "none", verdict->truncated ? " scan=truncated" : "", ms);
+
+  if (verdict->action == CM_ACTION_REJECT)
+    return reject (ctx, verdict);
+  add_headers (ctx, msg, verdict);
+  if (verdict->action == CM_ACTION_HOLD)
+    {
+      g_autofree char *reason = g_strdup_printf ("Member/Officer Protocol: %s", rules);
+      if (smfi_quarantine (ctx, reason) != MI_SUCCESS)
+        return cm_actions_fail (ctx, msg, "the MTA refused to quarantine a held message");
+      cm_log (LOG_NOTICE, "%s: held in the MTA's quarantine (%s)", msg->queue_id, reason);
+    }
+  if (verdict->action >= CM_ACTION_WARN)
+    send_notice (msg, verdict);
+  return SMFIS_CONTINUE;
+}
+
+sfsistat
+cm_actions_fail (SMFICTX *ctx, const CmMsgCtx *msg, const char *what)
+{
+  const char *policy = msg ? cm_config_get (msg->config, "milter", "on-error") : "tempfail";
+  cm_log (LOG_ERR, "%s: filter failure: %s; on-error=%s", msg ? msg->queue_id : "NOQUEUE", what, policy);
+  if (g_strcmp0 (policy, "accept") == 0)
+    return SMFIS_ACCEPT;
+  if (g_strcmp0 (policy, "reject") == 0)
+    {
+      smfi_setreply (ctx, "550", "5.7.1", "The council's mail filter could not check this message");
+      return SMFIS_REJECT;
+    }
+  smfi_setreply (ctx, "451", "4.7.1", "The council's mail filter could not check this message; try again later");
+  return SMFIS_TEMPFAIL;
+}

@@ -1,0 +1,21 @@
+/*
+ * actions.h: the ONLY place where a verdict, or a failure of the filter
+ * itself, becomes libmilter calls and an answer to the MTA.
+ */
+#ifndef CM_ACTIONS_H
+#define CM_ACTIONS_H
+
+#include <libmilter/mfapi.h>
+
+#include "policy.h"
+#include "msgctx.h"
+
+/* Apply VERDICT to the message: remove forged headers, tag, notify,
+ * quarantine or reject; log one line.  Returns the answer for eom. */
+sfsistat cm_actions_apply (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict);
+
+/* The filter failed on a message (WHAT says how): log it and answer as
+ * [milter] on-error says (tempfail unless configured otherwise). */
+sfsistat cm_actions_fail (SMFICTX *ctx, const CmMsgCtx *msg, const char *what);
+
+#endif

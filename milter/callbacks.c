@@ -1,0 +1,182 @@
+/*
+ * callbacks.c: the libmilter callbacks.  They only move what the MTA says
+ * into the connection and message contexts; at the end of the message
+ * they hand it to the policy engine and its verdict to actions.c.
+ *
+ * Scope is decided at MAIL FROM: mail that is not outgoing council mail
+ * (no SMTP authentication, envelope sender outside the council's domains
+ * and directory) is accepted there, with nothing parsed or kept.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "actions.h"
+#include "callbacks.h"
+#include "connctx.h"
+#include "log.h"
+#include "reload.h"
+
+static CmConnCtx *
+conn_of (SMFICTX *ctx)
+{
+  return smfi_getpriv (ctx);
+}
+
+/* An address from the MTA without its angle brackets. */
+static char *
+bare_address (const char *address)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (address ? address : ""));
+  gsize len = strlen (copy);
+  if (len >= 2 && copy[0] == '<' && copy[len - 1] == '>')
+    return g_strndup (copy + 1, len - 2);
+  return g_steal_pointer (&copy);
+}
+
+static sfsistat
+on_connect (SMFICTX *ctx, char *hostname, _SOCK_ADDR *address G_GNUC_UNUSED)
+{
+  const char *ip = smfi_getsymval (ctx, "{client_addr}");
+  CmConnCtx *conn = cm_connctx_new (hostname, ip);
+  if (smfi_setpriv (ctx, conn) != MI_SUCCESS)
+    {
+      cm_connctx_free (conn);
+      return cm_actions_fail (ctx, NULL, "cannot keep per-connection state");
+    }
+  return SMFIS_CONTINUE;
+}
+
+static sfsistat
+on_helo (SMFICTX *ctx, char *helo)
+{
+  CmConnCtx *conn = conn_of (ctx);
+  if (conn)
+    cm_connctx_set_helo (conn, helo);
+  return SMFIS_CONTINUE;
+}
+
+static sfsistat
+on_envfrom (SMFICTX *ctx, char **argv)
+{
+  CmConnCtx *conn = conn_of (ctx);
+  if (conn == NULL)
+    return cm_actions_fail (ctx, NULL, "MAIL FROM without a connection context");
+  cm_connctx_end_message (conn);
+
+  CmConfig *config = cm_reload_current ();
+  g_autofree char *sender = bare_address (argv[0]);
+  CmEnvelope *envelope = cm_envelope_new (sender);
+  const char *auth = smfi_getsymval (ctx, "{auth_authen}");
+  envelope->authenticated = auth != NULL && *auth != '\0';
+  if (!cm_config_in_scope (config, envelope))
+    {
+      cm_envelope_free (envelope);
+      cm_config_unref (config);
+      return SMFIS_ACCEPT;
+    }
+  conn->msg = cm_msgctx_new (config, envelope);
+  return SMFIS_CONTINUE;
+}
+
+static sfsistat
+on_envrcpt (SMFICTX *ctx, char **argv)
+{
+  CmConnCtx *conn = conn_of (ctx);
+  if (conn && conn->msg)
+    {
+      g_autofree char *recipient = bare_address (argv[0]);
+      cm_envelope_add_recipient (conn->msg->envelope, recipient);
+    }
+  return SMFIS_CONTINUE;
+}
+
+static sfsistat
+on_header (SMFICTX *ctx, char *name, char *value)
+{
+  CmConnCtx *conn = conn_of (ctx);
+  if (conn && conn->msg)
+    cm_msgctx_add_header (conn->msg, name, value);
+  return SMFIS_CONTINUE;
+}
+
+static sfsistat
+on_eoh (SMFICTX *ctx)
+{
+  CmConnCtx *conn = conn_of (ctx);
+  if (conn && conn->msg)
+    cm_msgctx_end_headers (conn->msg);
+  return SMFIS_CONTINUE;
+}
+
+static sfsistat
+on_body (SMFICTX *ctx, unsigned char *chunk, size_t length)
+{
+  CmConnCtx *conn = conn_of (ctx);
+  if (conn == NULL || conn->msg == NULL)
+    return SMFIS_CONTINUE;
+  g_autoptr (GError) error = NULL;
+  if (!cm_msgctx_add_body (conn->msg, chunk, length, &error))
+    {
+      sfsistat answer = cm_actions_fail (ctx, conn->msg, error->message);
+      cm_connctx_end_message (conn);
+      return answer;
+    }
+  return SMFIS_CONTINUE;
+}
+
+static sfsistat
+on_eom (SMFICTX *ctx)
+{
+  CmConnCtx *conn = conn_of (ctx);
+  if (conn == NULL || conn->msg == NULL)
+    return SMFIS_CONTINUE;
+  CmMsgCtx *msg = conn->msg;
+  const char *queue_id = smfi_getsymval (ctx, "i");
+  if (queue_id && *queue_id)
+    {
+      g_free (msg->queue_id);
+      msg->queue_id = g_strdup (queue_id);
+    }
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMimeStream) stream = cm_msgctx_stream (msg, &error);
+  g_autoptr (CmVerdict) verdict = stream ? cm_check (msg->config, msg->envelope, stream, &error) : NULL;
+  sfsistat answer = verdict ? cm_actions_apply (ctx, msg, verdict)
+                            : cm_actions_fail (ctx, msg, error->message);
+  cm_connctx_end_message (conn);
+  return answer;
+}
+
+static sfsistat
+on_abort (SMFICTX *ctx)
+{
+  CmConnCtx *conn = conn_of (ctx);
+  if (conn)
+    cm_connctx_end_message (conn);
+  return SMFIS_CONTINUE;
+}
+
+static sfsistat
+on_close (SMFICTX *ctx)
+{
+  cm_connctx_free (conn_of (ctx));
+  smfi_setpriv (ctx, NULL);
+  return SMFIS_CONTINUE;
+}
+
+struct smfiDesc cm_milter_description = {
+  .xxfi_name = "council-milter",
+  .xxfi_version = SMFI_VERSION,
+  .xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE,
+  .xxfi_connect = on_connect,
+  .xxfi_helo = on_helo,
+  .xxfi_envfrom = on_envfrom,
+  .xxfi_envrcpt = on_envrcpt,
+  .xxfi_header = on_header,
+  .xxfi_eoh = on_eoh,
+  .xxfi_body = on_body,
+  .xxfi_eom = on_eom,
+  .xxfi_abort = on_abort,
+  .xxfi_close = on_close,
+};

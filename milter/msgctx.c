@@ -1,0 +1,169 @@
+/*
+ * msgctx.c: one message's state and its body spool (msgctx.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "msgctx.h"
+
+CmMsgCtx *
+cm_msgctx_new (CmConfig *config, CmEnvelope *envelope)
+{
+  CmMsgCtx *msg = g_new0 (CmMsgCtx, 1);
+  msg->config = config;
+  msg->envelope = envelope;
+  msg->queue_id = g_strdup ("NOQUEUE");
+  msg->headers = g_string_sized_new (2048);
+  msg->body = g_byte_array_new ();
+  msg->body_fd = -1;
+  msg->body_memory = (gsize) cm_config_get_int (config, "milter", "body-memory");
+  msg->started = g_get_monotonic_time ();
+  return msg;
+}
+
+void
+cm_msgctx_free (CmMsgCtx *msg)
+{
+  if (msg == NULL)
+    return;
+  if (msg->body_fd >= 0)
+    close (msg->body_fd);
+  if (msg->body)
+    g_byte_array_unref (msg->body);
+  g_string_free (msg->headers, TRUE);
+  g_free (msg->subject);
+  g_free (msg->message_id);
+  g_free (msg->queue_id);
+  cm_envelope_free (msg->envelope);
+  cm_config_unref (msg->config);
+  g_free (msg);
+}
+
+void
+cm_msgctx_add_header (CmMsgCtx *msg, const char *name, const char *value)
+{
+  if (g_ascii_strcasecmp (name, CM_HEADER_VERDICT) == 0)
+    {
+      msg->forged_verdict++;
+      return;
+    }
+  if (g_ascii_strcasecmp (name, CM_HEADER_SCAN) == 0)
+    {
+      msg->forged_scan++;
+      return;
+    }
+  if (g_ascii_strcasecmp (name, "Subject") == 0 && msg->subject == NULL)
+    msg->subject = g_strdup (value);
+  else if (g_ascii_strcasecmp (name, "Message-ID") == 0 && msg->message_id == NULL)
+    msg->message_id = g_strdup (value);
+  else if (g_ascii_strcasecmp (name, "Auto-Submitted") == 0)
+    {
+      const char *v = value;
+      while (*v == ' ' || *v == '\t')
+        v++;
+      msg->auto_submitted |= g_ascii_strncasecmp (v, "no", 2) != 0;
+    }
+  g_string_append_printf (msg->headers, "%s: %s\r\n", name, value);
+}
+
+void
+cm_msgctx_end_headers (CmMsgCtx *msg)
+{
+  g_string_append (msg->headers, "\r\n");
+}
+
+/* Write all of DATA to FD, through interruptions and short writes. */
+static gboolean
+write_all (int fd, const guint8 *data, gsize length, GError **error)
+{
+  while (length > 0)
+    {
+      ssize_t n = write (fd, data, length);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       "writing the body spool: %s", g_strerror (saved));
+          return FALSE;
+        }
+      data += n;
+      length -= (gsize) n;
+    }
+  return TRUE;
+}
+
+/* Move the body from memory to a private, already unlinked file. */
+static gboolean
+spill (CmMsgCtx *msg, GError **error)
+{
+  const char *dir = cm_config_get (msg->config, "milter", "temp-dir");
+  g_autofree char *path = g_build_filename (dir, "council-milter-XXXXXX", NULL);
+  int fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "creating a body spool file in %s: %s", dir, g_strerror (saved));
+      return FALSE;
+    }
+  g_unlink (path);
+  msg->body_fd = fd;
+  gboolean ok = write_all (fd, msg->body->data, msg->body->len, error);
+  g_byte_array_unref (msg->body);
+  msg->body = NULL;
+  return ok;
+}
+
+gboolean
+cm_msgctx_add_body (CmMsgCtx *msg, const guint8 *data, gsize length, GError **error)
+{
+  msg->body_size += length;
+  if (msg->body_fd < 0 && msg->body->len + length <= msg->body_memory)
+    {
+      g_byte_array_append (msg->body, data, (guint) length);
+      return TRUE;
+    }
+  if (msg->body_fd < 0 && !spill (msg, error))
+    return FALSE;
+  return write_all (msg->body_fd, data, length, error);
+}
+
+GMimeStream *
+cm_msgctx_stream (CmMsgCtx *msg, GError **error)
+{
+  GMimeStream *cat = g_mime_stream_cat_new ();
+  GMimeStream *headers = g_mime_stream_mem_new_with_buffer (msg->headers->str, msg->headers->len);
+  g_mime_stream_cat_add_source (GMIME_STREAM_CAT (cat), headers);
+  g_object_unref (headers);
+
+  GMimeStream *body;
+  if (msg->body_fd >= 0)
+    {
+      int fd = dup (msg->body_fd);
+      if (fd < 0)
+        {
+          int saved = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       "reading the body spool: %s", g_strerror (saved));
+          g_object_unref (cat);
+          return NULL;
+        }
+      lseek (fd, 0, SEEK_SET);
+      body = g_mime_stream_fs_new_with_bounds (fd, 0, (gint64) msg->body_size);
+    }
+  else
+    {
+      body = g_mime_stream_mem_new_with_byte_array (msg->body);
+      g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (body), FALSE);
+    }
+  g_mime_stream_cat_add_source (GMIME_STREAM_CAT (cat), body);
+  g_object_unref (body);
+  return cat;
+}

@@ -1,0 +1,46 @@
+/*
+ * msgctx.h: one message's state in the daemon: its configuration (pinned
+ * at MAIL FROM), envelope, queue id, headers, and the body spool (memory
+ * up to [milter] body-memory, then a private temporary file, so a 50 MB
+ * message does not cost 50 MB of memory).
+ */
+#ifndef CM_MSGCTX_H
+#define CM_MSGCTX_H
+
+#include <glib.h>
+#include <gmime/gmime.h>
+
+#include "policy.h"
+
+/* The headers the filter adds: copies arriving with a message are removed. */
+#define CM_HEADER_VERDICT "X-Council-Protocol"
+#define CM_HEADER_SCAN "X-Council-Protocol-Scan"
+
+typedef struct {
+  CmConfig *config;       /* reference pinned at MAIL FROM */
+  CmEnvelope *envelope;
+  char *queue_id;         /* {i}, or "NOQUEUE" until known */
+  GString *headers;       /* "Name: value\r\n"..., our own headers left out */
+  guint forged_verdict;   /* X-Council-Protocol headers that came with it */
+  guint forged_scan;      /* X-Council-Protocol-Scan headers that came with it */
+  char *subject;          /* the Subject header's value, or NULL */
+  char *message_id;       /* the Message-ID header's value, or NULL */
+  gboolean auto_submitted; /* Auto-Submitted other than "no": never send a notice */
+  GByteArray *body;       /* the body while it is small */
+  int body_fd;            /* then a temporary file, already unlinked; -1 if none */
+  gsize body_size;
+  gsize body_memory;      /* [milter] body-memory */
+  gint64 started;         /* monotonic time at MAIL FROM */
+} CmMsgCtx;
+
+CmMsgCtx *cm_msgctx_new (CmConfig *config, CmEnvelope *envelope);
+void cm_msgctx_free (CmMsgCtx *msg);
+
+void cm_msgctx_add_header (CmMsgCtx *msg, const char *name, const char *value);
+void cm_msgctx_end_headers (CmMsgCtx *msg);
+/* Spool a piece of the body; fails (with errno's reason) on a full disk. */
+gboolean cm_msgctx_add_body (CmMsgCtx *msg, const guint8 *data, gsize length, GError **error);
+/* The whole message (headers and body) as one stream for the engine. */
+GMimeStream *cm_msgctx_stream (CmMsgCtx *msg, GError **error);
+
+#endif

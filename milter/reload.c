@@ -1,0 +1,103 @@
+/*
+ * reload.c: the reference-counted configuration snapshot and its reload
+ * on SIGUSR1 (reload.h).  libmilter owns SIGHUP, SIGTERM and SIGINT; main
+ * blocks SIGUSR1 before any thread starts, and one thread here waits for
+ * it with sigwait(), so a reload never runs inside a signal handler.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+
+#include "log.h"
+#include "reload.h"
+
+static GMutex lock;
+static CmConfig *current; /* guarded by lock */
+static char *config_path; /* set once by cm_reload_init */
+
+gboolean
+cm_reload_init (const char *path, GError **error)
+{
+  CmConfig *config = cm_config_load (path, error);
+  if (config == NULL)
+    return FALSE;
+  config_path = g_strdup (path);
+  g_mutex_lock (&lock);
+  current = config;
+  g_mutex_unlock (&lock);
+  return TRUE;
+}
+
+CmConfig *
+cm_reload_current (void)
+{
+  g_mutex_lock (&lock);
+  CmConfig *config = current ? cm_config_ref (current) : NULL;
+  g_mutex_unlock (&lock);
+  return config;
+}
+
+gboolean
+cm_reload_now (void)
+{
+  g_autoptr (GError) error = NULL;
+  CmConfig *config = cm_config_load (config_path, &error);
+  if (config == NULL)
+    {
+      cm_log (LOG_ERR, "reload refused, the configuration in force is kept: %s", error->message);
+      return FALSE;
+    }
+  g_mutex_lock (&lock);
+  CmConfig *old = current;
+  current = config;
+  g_mutex_unlock (&lock);
+  /* Messages still holding the old one release it when they end. */
+  if (old)
+    cm_config_unref (old);
+  g_autofree char *summary = cm_config_describe (config);
+  g_strdelimit (summary, "\n", ';');
+  cm_log (LOG_INFO, "configuration reloaded: %s", summary);
+  return TRUE;
+}
+
+static gpointer
+signal_thread (gpointer data G_GNUC_UNUSED)
+{
+  sigset_t set;
+  sigemptyset (&set);
+  sigaddset (&set, SIGUSR1);
+  for (;;)
+    {
+      int signal_number = 0;
+      int status = sigwait (&set, &signal_number);
+      if (status != 0 && status != EINTR)
+        {
+          cm_log (LOG_ERR, "sigwait: %s; SIGUSR1 reloads are off", strerror (status));
+          return NULL;
+        }
+      if (signal_number == SIGUSR1)
+        cm_reload_now ();
+    }
+  return NULL;
+}
+
+void
+cm_reload_start_signal_thread (void)
+{
+  g_thread_unref (g_thread_new ("reload", signal_thread, NULL));
+}
+
+void
+cm_reload_shutdown (void)
+{
+  g_mutex_lock (&lock);
+  CmConfig *old = current;
+  current = NULL;
+  g_mutex_unlock (&lock);
+  if (old)
+    cm_config_unref (old);
+  g_clear_pointer (&config_path, g_free);
+}
