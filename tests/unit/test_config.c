@@ -107,7 +107,7 @@ START_TEST (test_typed_keys)
     { "smtp=", "smtp=localhost", "[notify] smtp: \"localhost\" is not HOST:PORT" },
     { "directory=", "directory=/nonexistent/directory.conf", "/nonexistent/directory.conf" },
     { "lexicon=", "lexicon=/nonexistent/lexicon", "/nonexistent/lexicon/criticism.txt" },
-    { "socket=", "sockett=unix:/x", "[milter] sockett: unknown key (known: socket, mode, on-error, directory)" },
+    { "socket=", "sockett=unix:/x", "[milter] sockett: unknown key (known: socket, mode, on-error, directory, user, pid-file" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {

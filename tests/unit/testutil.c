@@ -99,6 +99,14 @@ test_write (const char *dir, const char *name, const char *content)
   return path;
 }
 
+/* The key of a "key=value" line, or NULL. */
+static char *
+line_key (const char *line)
+{
+  const char *eq = strchr (line, '=');
+  return eq && line[0] != '#' && line[0] != '[' ? g_strstrip (g_strndup (line, eq - line)) : NULL;
+}
+
 char *
 test_config_variant (const char *extra, const char *directory)
 {
@@ -109,27 +117,64 @@ test_config_variant (const char *extra, const char *directory)
   g_autofree char *text = NULL;
   ck_assert (g_file_get_contents (example, &text, NULL, NULL));
 
-  /* Point the copy at the example lexicon and at its own directory file. */
   g_autofree char *dir_text = NULL;
   if (directory == NULL)
     ck_assert (g_file_get_contents (example_directory, &dir_text, NULL, NULL));
   g_autofree char *dir_path = test_write (dir, "directory.conf", directory ? directory : dir_text);
+
+  /* EXTRA's keys, by group: they replace the example's or join its group. */
+  g_autoptr (GKeyFile) override = g_key_file_new ();
+  if (extra)
+    ck_assert_msg (g_key_file_load_from_data (override, extra, -1, G_KEY_FILE_NONE, NULL), "extra: %s", extra);
+  g_autoptr (GHashTable) placed = g_hash_table_new (g_str_hash, g_str_equal);
+
   GString *conf = g_string_new (NULL);
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autofree char *group = NULL;
   gboolean in_rule = FALSE;
   for (guint i = 0; lines[i]; i++)
     {
-      if (lines[i][0] == '[')
-        in_rule = g_str_has_prefix (lines[i], "[rule:");
+      const char *line = lines[i];
+      if (line[0] == '[')
+        {
+          g_free (group);
+          group = g_strndup (line + 1, strcspn (line + 1, "]"));
+          in_rule = g_str_has_prefix (group, "rule:");
+          if (in_rule)
+            continue;
+          g_string_append_printf (conf, "%s\n", line);
+          g_auto (GStrv) keys = g_key_file_get_keys (override, group, NULL, NULL);
+          for (guint k = 0; keys && keys[k]; k++)
+            {
+              g_autofree char *value = g_key_file_get_value (override, group, keys[k], NULL);
+              g_string_append_printf (conf, "%s=%s\n", keys[k], value);
+            }
+          g_hash_table_add (placed, (gpointer) g_intern_string (group));
+          continue;
+        }
       if (in_rule)
         continue;
-      if (g_str_has_prefix (lines[i], "lexicon="))
+      g_autofree char *key = line_key (line);
+      if (key && group && g_key_file_has_key (override, group, key, NULL))
+        continue;
+      if (key && strcmp (key, "lexicon") == 0)
         g_string_append_printf (conf, "lexicon=%s\n", lexicon);
       else
-        g_string_append_printf (conf, "%s\n", lines[i]);
+        g_string_append_printf (conf, "%s\n", line);
     }
-  if (extra)
-    g_string_append_printf (conf, "\n%s\n", extra);
+  g_auto (GStrv) groups = g_key_file_get_groups (override, NULL);
+  for (guint g = 0; groups[g]; g++)
+    {
+      if (g_hash_table_contains (placed, g_intern_string (groups[g])))
+        continue;
+      g_string_append_printf (conf, "\n[%s]\n", groups[g]);
+      g_auto (GStrv) keys = g_key_file_get_keys (override, groups[g], NULL, NULL);
+      for (guint k = 0; keys && keys[k]; k++)
+        {
+          g_autofree char *value = g_key_file_get_value (override, groups[g], keys[k], NULL);
+          g_string_append_printf (conf, "%s=%s\n", keys[k], value);
+        }
+    }
   char *path = test_write (dir, "council-milter.conf", conf->str);
   g_string_free (conf, TRUE);
   return path;

@@ -25,8 +25,8 @@ char *test_scratch_dir (void);
 /* Write CONTENT to DIR/NAME and return the path. */
 char *test_write (const char *dir, const char *name, const char *content);
 /* A copy of the example configuration in a scratch directory, without
- * its [rule:ID] groups (so each rule has its default action), with EXTRA
- * appended to council-milter.conf and DIRECTORY (if not NULL) as
+ * its [rule:ID] groups (so each rule has its default action), with the
+ * keys of EXTRA (key-file text) set in their groups to council-milter.conf and DIRECTORY (if not NULL) as
  * directory.conf; returns the configuration's path. */
 char *test_config_variant (const char *extra, const char *directory);
 

@@ -1,0 +1,472 @@
+#!/usr/bin/env bash
+# run.sh: the integration test of council-milter with a real Postfix.
+#
+# A private Postfix instance on loopback (postfix.sh) calls council-milter on
+# its first smtpd; its second smtpd (no milters) takes the protocol notices;
+# everything is relayed to an smtp-sink that keeps one file per message.  The
+# test sends real mail with send.py and asserts what arrives at the sink, what
+# Postfix holds, and what the SMTP client is told.  Output is TAP ("ok N - ...",
+# "not ok N - ..." with the evidence as "#" lines), then "# N passed, N failed"
+# and "integration: N passed, N failed".
+#
+#   sudo tests/integration/run.sh [--keep] [--no-install] [COUNCIL_MILTER [TOP_SRCDIR]]
+#
+# COUNCIL_MILTER (the binary) defaults to $TOP_BUILDDIR/council-milter and
+# TOP_SRCDIR to this checkout, as automake's test environment sets them.
+# --no-install: do not apt-get install postfix when it is missing.
+# --keep: keep the work directory (it is always kept when a case failed).
+# Exit status: 0 all passed, 1 a case failed, 77 skipped (not root, no binary),
+# 99 the harness itself could not start.  Every process it starts is stopped
+# by its saved pid on exit; nothing outside its mktemp work directory changes
+# (except installing postfix, which leaves no service running or enabled).
+
+set -u
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$HERE/postfix.sh"
+
+KEEP=0 INSTALL=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --keep) KEEP=1; shift;;
+    --no-install) INSTALL=0; shift;;
+    -h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0;;
+    *) break;;
+  esac
+done
+MILTER_BIN=${1:-${COUNCIL_MILTER:-${TOP_BUILDDIR:-$HERE/../..}/council-milter}}
+SRC=${2:-${TOP_SRCDIR:-$(cd "$HERE/../.." && pwd)}}
+MSGS=$SRC/tests/messages
+RUN=$$.$(date +%s)          # makes this run's Message-IDs unique
+DOM=integration.invalid
+
+[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP the integration test runs a Postfix instance: needs root"; exit 77; }
+[ -x "$MILTER_BIN" ] || { echo "1..0 # SKIP no council-milter binary at $MILTER_BIN"; exit 77; }
+MILTER_BIN=$(cd "$(dirname "$MILTER_BIN")" && pwd)/$(basename "$MILTER_BIN")
+[ -f "$SRC/config/council-milter.conf" ] || { echo "Bail out! no source tree at $SRC"; exit 99; }
+
+# ------------------------------------------------------------------ TAP
+N=0 PASSED=0 FAILED=0
+
+# result STATUS DESCRIPTION [EVIDENCE-LINE...]: one TAP line; evidence as "#" lines
+result() {
+  local status=$1 desc=$2; shift 2
+  N=$((N + 1))
+  if [ "$status" = 0 ]; then PASSED=$((PASSED + 1)); echo "ok $N - $desc"
+  else FAILED=$((FAILED + 1)); echo "not ok $N - $desc"; fi
+  local line
+  for line in "$@"; do printf '%s\n' "$line" | sed 's/^/#   /'; done
+}
+
+# bail MESSAGE: the harness cannot go on
+bail() { echo "Bail out! $*"; BAILED=1; exit 99; }
+BAILED=0
+
+# ------------------------------------------------------------------ work dir, cleanup
+W=$(mktemp -d "${TMPDIR:-/tmp}/council-integ.XXXXXX") || exit 99
+chmod 755 "$W"
+PF=$W/postfix            # the Postfix instance (postfix.sh layout)
+MD=$W/milter             # the milter's configuration, log, temp dir, hold spool
+mkdir -p "$MD/tmp" "$MD/hold" "$W/msg"
+MILTER_PID="" SENDER_PID=""
+
+# cleanup: stop everything we started, by pid; keep the work dir after a failure
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM HUP
+  [ -n "$SENDER_PID" ] && pf_stop_pid "$SENDER_PID" 2
+  [ -n "$MILTER_PID" ] && pf_stop_pid "$MILTER_PID" 8
+  pf_stop "$PF"
+  if [ "$KEEP" = 1 ] || [ "$FAILED" -gt 0 ] || [ "$BAILED" = 1 ]; then
+    echo "# work directory kept: $W (postfix/maillog, milter/milter.log, postfix/sink/)"
+  else
+    rm -rf "$W"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# ------------------------------------------------------------------ helpers
+# wait_until SECONDS CMD...: poll CMD every 0.2 s until it succeeds; false on timeout
+wait_until() {
+  local secs=$1 i; shift
+  for ((i = 0; i < secs * 5; i++)); do "$@" && return 0; sleep 0.2; done
+  "$@"
+}
+
+# send [send.py options...] FILE: send to the milter smtpd; sets SENT (reply) and SENT_RC
+send() {
+  SENT=$(python3 "$HERE/send.py" --port "$SMTPD_PORT" "$@" 2>&1); SENT_RC=$?
+}
+
+# queue_id REPLY: the Postfix queue id in a "250 ... queued as ID" reply
+queue_id() { sed -n 's/.*queued as \([0-9A-Za-z]*\).*/\1/p' <<< "$1"; }
+
+# maillog QID|PATTERN: the Postfix log lines matching it
+maillog() { [ -n "$1" ] && grep -E -- "$1" "$PF/maillog" 2>/dev/null | sed 's/^[A-Z][a-z][a-z] [ 0-9]* //' ; true; }
+
+# milterlog PATTERN: the milter's log lines matching PATTERN (case-insensitive)
+milterlog() { grep -iE -- "$1" "$MD/milter.log" 2>/dev/null | tail -n 8; true; }
+
+# sink_table: one tab-separated line per complete message at the sink:
+# file, Message-ID, envelope sender, envelope recipients, Auto-Submitted, To, Subject,
+# the X-Council-Protocol values (joined by " | "); files younger than 0.3 s may still be written
+sink_table() {
+  python3 - "$PF/sink" <<'PY'
+import email.parser, email.policy, os, sys, time
+d = sys.argv[1]
+p = email.parser.BytesParser(policy=email.policy.compat32)
+def clean(v):
+    return " ".join(str(v or "").split())
+for name in sorted(os.listdir(d)):
+    f = os.path.join(d, name)
+    try:
+        if time.time() - os.stat(f).st_mtime < 0.3:
+            continue
+        with open(f, "rb") as fh:
+            m = p.parse(fh, headersonly=True)
+    except OSError:
+        continue
+    env_from = clean(m.get("X-Mail-Args")).split(" ")[0].strip("<>")
+    rcpts = ",".join(clean(r).split(" ")[0].strip("<>").lower() for r in m.get_all("X-Rcpt-Args", []))
+    xcp = " | ".join(clean(v) for v in m.get_all("X-Council-Protocol", []))
+    print("\t".join([f, clean(m.get("Message-ID")), env_from, rcpts, clean(m.get("Auto-Submitted")),
+                     clean(m.get("To")), clean(m.get("Subject")), xcp]))
+PY
+}
+
+# sink_row MESSAGE-ID: the sink_table lines of that message
+sink_row() { sink_table | awk -F'\t' -v m="$1" '$2 == m'; }
+
+# at_sink MESSAGE-ID: true when that message has reached the sink
+at_sink() { [ -n "$(sink_row "$1")" ]; }
+
+# col N LINE: field N of a sink_table line
+col() { cut -f"$1" <<< "$2"; }
+
+# notices_since SNAPSHOT RCPT: sink lines of notices to RCPT not in the SNAPSHOT file list
+# (a notice: null envelope sender, Auto-Submitted: auto-generated)
+notices_since() {
+  sink_table | awk -F'\t' -v r="$(tr 'A-Z' 'a-z' <<< "$2")" '$3 == "" && index("," $4 ",", "," r ",")' |
+    grep -v -F -f "$1" 2>/dev/null || true
+}
+
+# sink_snapshot FILE: remember which messages are at the sink now
+sink_snapshot() { { pf_sink_files "$PF"; echo /nonexistent; } > "$1"; }
+
+# hold_mids: "queue-id Message-ID" of each message in Postfix's hold queue
+hold_mids() {
+  local id
+  for id in $(pf_queue_ids "$PF" hold); do
+    printf '%s %s\n' "$id" "$(postcat -c "$PF/conf" -h -q "$id" 2>/dev/null |
+      python3 -c 'import sys,email; print(" ".join(str(email.message_from_string(sys.stdin.read()).get("Message-ID","")).split()))')"
+  done
+}
+
+# in_hold MESSAGE-ID: true when that message is in the hold queue
+in_hold() { hold_mids | awk -v m="$1" '$2 == m {f=1} END {exit !f}'; }
+
+# same_body FILE-SENT SINK-FILE: true when the sink copy has the same Subject and body bytes
+same_body() {
+  python3 - "$1" "$2" <<'PY'
+import sys
+def split(path):
+    raw = open(path, "rb").read().replace(b"\r\n", b"\n")
+    head, _, body = raw.partition(b"\n\n")
+    subj = [l for l in head.split(b"\n") if l.lower().startswith(b"subject:")]
+    return subj, body.rstrip(b"\n")
+sys.exit(0 if split(sys.argv[1]) == split(sys.argv[2]) else 1)
+PY
+}
+
+# write_conf OUT BCC-ACTION: the test configuration, a copy of config/council-milter.conf
+# with the socket, notice listener, paths and rule actions of this run
+write_conf() {
+  python3 - "$SRC/config/council-milter.conf" "$1" <<PY
+import sys
+src, out = sys.argv[1], sys.argv[2]
+want = {
+  "milter": {"socket": "inet:$MPORT@127.0.0.1", "mode": "enforce", "on-error": "tempfail",
+             "directory": "$SRC/config/directory.conf", "temp-dir": "$MD/tmp",
+             "body-memory": "4K"},
+  "policy": {"lexicon": "$SRC/config/lexicon"},
+  "notify": {"smtp": "127.0.0.1:$REINJECT_PORT"},
+  "hold": {"spool": "$MD/hold"},
+  "rule:bcc-member": {"action": "$2"},
+  "rule:officer-criticism": {"action": "hold"},
+  "rule:member-obligation": {"action": "reject"},
+}
+lines, group, done = [], None, set()
+def flush(g):
+    for k, v in want.get(g, {}).items():
+        if (g, k) not in done:
+            lines.append("%s=%s" % (k, v)); done.add((g, k))
+for line in open(src, encoding="utf-8").read().splitlines():
+    s = line.strip()
+    if s.startswith("[") and s.endswith("]"):
+        flush(group); group = s[1:-1]
+    elif "=" in s and not s.startswith("#") and group in want:
+        k = s.split("=", 1)[0].strip()
+        if k in want[group]:
+            line = "%s=%s" % (k, want[group][k]); done.add((group, k))
+    lines.append(line)
+flush(group)
+for g in want:
+    if not any(gg == g for gg, _ in done):
+        lines.append(""); lines.append("[%s]" % g); flush(g)
+open(out, "w", encoding="utf-8").write("\n".join(lines) + "\n")
+PY
+}
+
+# milter_start CONF: start council-milter -f in the background (its own process
+# group), wait for its socket; sets MILTER_PID
+milter_start() {
+  echo "=== $(date +%T) start: council-milter -f -c $1" >> "$MD/milter.log"
+  setsid "$MILTER_BIN" -f -c "$1" -p "inet:$MPORT@127.0.0.1" -P "$MD/milter.pid" \
+    >> "$MD/milter.log" 2>&1 < /dev/null &
+  MILTER_PID=$!
+  disown "$MILTER_PID" 2>/dev/null || true
+  local i
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$MILTER_PID" 2>/dev/null || { MILTER_PID=""; return 1; }
+    pf_waitport "$MPORT" 0.2 && return 0
+  done
+  return 1
+}
+
+# milter_stop: SIGTERM the milter (libmilter needs up to 5 s to notice), SIGKILL after 8 s
+milter_stop() { [ -n "$MILTER_PID" ] && pf_stop_pid "$MILTER_PID" 8; MILTER_PID=""; }
+
+# ------------------------------------------------------------------ set up
+echo "# council-milter: $MILTER_BIN"
+echo "# source tree:    $SRC"
+echo "# work dir:       $W"
+if [ "$INSTALL" = 1 ]; then
+  pf_install > "$W/install.log" 2>&1 || { cat "$W/install.log"; bail "could not install postfix"; }
+fi
+pf_installed || { echo "1..0 # SKIP postfix is not installed (run without --no-install)"; exit 77; }
+
+read -r MPORT < <(pf_freeports 1)
+pf_setup "$PF" "inet:127.0.0.1:$MPORT" > "$W/setup.log" 2>&1 || { cat "$W/setup.log"; bail "postfix setup failed"; }
+pf_load "$PF"
+while [ "$MPORT" = "$SMTPD_PORT" ] || [ "$MPORT" = "$REINJECT_PORT" ] || [ "$MPORT" = "$SINK_PORT" ]; do
+  read -r MPORT < <(pf_freeports 1)
+  pf_setup "$PF" "inet:127.0.0.1:$MPORT" > "$W/setup.log" 2>&1 || bail "postfix setup failed"
+  pf_load "$PF"
+done
+echo "# ports: smtpd+milter $SMTPD_PORT, notice listener $REINJECT_PORT, sink $SINK_PORT, milter $MPORT"
+
+CONF_TAG=$MD/council-milter.conf          # bcc-member=tag, officer-criticism=hold, member-obligation=reject
+CONF_WARN=$MD/council-milter-warn.conf    # the same with bcc-member=warn
+write_conf "$CONF_TAG" tag && write_conf "$CONF_WARN" warn || bail "cannot write the test configuration"
+
+# 1. the configuration check
+out=$("$MILTER_BIN" -n -c "$CONF_TAG" 2>&1); rc=$?
+result "$rc" "council-milter -n accepts the test configuration" "exit $rc: $out"
+sed 's/^action=tag$/action=sometimes/' "$CONF_TAG" > "$MD/bad.conf"
+out=$("$MILTER_BIN" -n -c "$MD/bad.conf" 2>&1); rc=$?
+[ "$rc" = 1 ] && grep -q 'action' <<< "$out"; r=$?
+result "$r" "council-milter -n refuses a bad rule action with exit 1 and a reason" "exit $rc: $out"
+
+pf_start "$PF" > "$W/start.log" 2>&1 || { cat "$W/start.log"; bail "postfix did not start"; }
+
+# 2. the daemon starts
+if milter_start "$CONF_TAG"; then r=0; else r=1; fi
+pidf=$(cat "$MD/milter.pid" 2>/dev/null)
+[ "$r" = 0 ] && [ "$pidf" = "$MILTER_PID" ]; r=$?
+result "$r" "council-milter -f listens on inet:$MPORT@127.0.0.1 and writes its pid file" \
+  "pid $MILTER_PID, pid file: '${pidf}'" "$(tail -n 5 "$MD/milter.log")"
+[ -n "$MILTER_PID" ] || bail "council-milter did not start: $(tail -n 20 "$MD/milter.log")"
+
+# ------------------------------------------------------------------ phase 1: bcc-member=tag
+# (a) a tagged message arrives with X-Council-Protocol naming rule and clause
+mid_a="<integ-a-$RUN@$DOM>"
+send --message-id "$mid_a" --from cllr.ahmed.khan@northmoor.gov.uk \
+  --rcpt tom.baker@northmoor.gov.uk --rcpt cllr.raj.patel@northmoor.gov.uk \
+  "$MSGS/bcc-member/breach/member-to-head-of-planning-bcc-leader.eml"
+sent_a=$SENT
+wait_until 30 at_sink "$mid_a"
+row=$(sink_row "$mid_a" | head -n 1); xcp=$(col 8 "$row")
+[ "$SENT_RC" = 0 ] && [ -n "$row" ] && grep -qE '(^| \| )bcc-member; *Newton Abbot 13' <<< "$xcp"; r=$?
+result "$r" "(a) tag: a blind copy to a member arrives with X-Council-Protocol naming bcc-member and Newton Abbot 13" \
+  "client: $sent_a" "at the sink: ${row:+X-Council-Protocol: $xcp}${row:-nothing}" \
+  "$(maillog "$(queue_id "$sent_a")")"
+
+# (b) forged X-Council-Protocol headers on a clean outgoing message are removed
+mid_b="<integ-b-$RUN@$DOM>"
+send --message-id "$mid_b" --from cllr.david.hughes@northmoor.gov.uk \
+  --add-header "X-Council-Protocol: officer-criticism; South Ribble 16.2; hold" \
+  --add-header "x-council-protocol: bcc-member; Newton Abbot 13; tag" \
+  --rcpt cllr.raj.patel@northmoor.gov.uk --rcpt cllr.susan.clarke@northmoor.gov.uk \
+  --rcpt cllr.jane.smith@northmoor.gov.uk --rcpt cllr.emily.wright@northmoor.gov.uk \
+  "$MSGS/officer-criticism/compliant/policy-criticism-library-closure-to-members.eml"
+sent_b=$SENT
+wait_until 30 at_sink "$mid_b"
+row=$(sink_row "$mid_b" | head -n 1); xcp=$(col 8 "$row")
+[ "$SENT_RC" = 0 ] && [ -n "$row" ] && [ -z "$xcp" ]; r=$?
+result "$r" "(b) forged X-Council-Protocol headers on a clean outgoing message are removed" \
+  "client: $sent_b" "at the sink: ${row:+X-Council-Protocol: '$xcp'}${row:-nothing}" \
+  "$(maillog "$(queue_id "$sent_b")")"
+
+# (c) reject: 550 5.7.1 naming the paragraph, nothing queued
+mid_c="<integ-c-$RUN@$DOM>"
+send --message-id "$mid_c" --from cllr.ahmed.khan@northmoor.gov.uk --rcpt imran.shah@btinternet.com \
+  "$MSGS/member-obligation/breach/council-will-pay-boundary-wall-to-resident.eml"
+sent_c=$SENT rc_c=$SENT_RC
+[ "$rc_c" = 1 ] && grep -q '^550' <<< "$sent_c" && grep -q '5\.7\.1' <<< "$sent_c" &&
+  grep -q 'South Ribble 13\.2' <<< "$sent_c" && [ -z "$(queue_id "$sent_c")" ]; r=$?
+result "$r" "(c) reject: the client gets 550 5.7.1 naming South Ribble 13.2" \
+  "client (exit $rc_c): $sent_c" "$(maillog 'milter-reject' | tail -n 2)" "$(milterlog 'reject')"
+
+# (d) hold: not delivered, in Postfix's hold queue; the sender gets a notice
+sink_snapshot "$W/snap-d"
+mid_d="<integ-d-$RUN@$DOM>"
+send --message-id "$mid_d" --from cllr.emily.wright@northmoor.gov.uk --rcpt news@northmoorgazette.co.uk \
+  "$MSGS/officer-criticism/breach/mr-baker-misled-committee-to-gazette-base64.eml"
+sent_d=$SENT qid_d=$(queue_id "$SENT")
+wait_until 30 in_hold "$mid_d"; held=$?
+notice_d() { [ -n "$(notices_since "$W/snap-d" cllr.emily.wright@northmoor.gov.uk)" ]; }
+wait_until 30 notice_d
+[ "$SENT_RC" = 0 ] && [ "$held" = 0 ] && ! at_sink "$mid_d"; r=$?
+result "$r" "(d) hold: officer criticism to the press is not delivered and is in Postfix's hold queue" \
+  "client: $sent_d" "hold queue: $(hold_mids | grep -F -- "$mid_d" || echo 'not there')" \
+  "$(postqueue -c "$PF/conf" -j 2>/dev/null | grep -F -- "\"$qid_d\"" | cut -c1-160)" \
+  "at the sink: $(sink_row "$mid_d" | cut -f1 || true)" "$(maillog "$qid_d")"
+nrow=$(notices_since "$W/snap-d" cllr.emily.wright@northmoor.gov.uk | head -n 1)
+grep -qi '^auto-generated' <<< "$(col 5 "$nrow")" && grep -qi 'cllr.emily.wright@northmoor.gov.uk' <<< "$(col 6 "$nrow")"; r=$?
+result "$r" "(d) hold: the sender gets a protocol notice (null sender, Auto-Submitted: auto-generated, To the sender)" \
+  "notice: ${nrow:-none}" "$(milterlog 'notice|notify')"
+
+# (c) the rejected message never reached the sink (checked after the later deliveries)
+! at_sink "$mid_c"; r=$?
+result "$r" "(c) reject: the rejected message never reaches the sink" "at the sink: $(sink_row "$mid_c" | cut -f1)"
+
+# (f) inbound mail from outside passes untouched
+mid_f="<integ-f-$RUN@$DOM>"
+cat > "$W/msg/inbound.eml" <<EOF
+From: Resident <resident@example.org>
+To: Cllr Jane Smith <cllr.jane.smith@northmoor.gov.uk>
+Cc: Cllr Raj Patel <cllr.raj.patel@northmoor.gov.uk>
+Subject: Mill Lane planning application
+Date: Mon, 3 Jun 2024 10:00:00 +0100
+Message-ID: $mid_f
+MIME-Version: 1.0
+Content-Type: text/plain; charset=us-ascii
+
+Dear Councillors,
+
+The Head of Planning is incompetent and Mr Baker lied to residents about the
+drainage plan. The council will pay for this, I am told. Please pass this on
+to every member.
+
+Resident of Brook Street
+EOF
+send --from resident@example.org --rcpt cllr.jane.smith@northmoor.gov.uk --rcpt cllr.raj.patel@northmoor.gov.uk \
+  "$W/msg/inbound.eml"
+sent_f=$SENT
+wait_until 30 at_sink "$mid_f"
+row=$(sink_row "$mid_f" | head -n 1); xcp=$(col 8 "$row")
+[ "$SENT_RC" = 0 ] && [ -n "$row" ] && [ -z "$xcp" ] && same_body "$W/msg/inbound.eml" "$(col 1 "$row")"; r=$?
+result "$r" "(f) inbound: mail from resident@example.org with criticism words passes untouched" \
+  "client: $sent_f" "at the sink: ${row:+X-Council-Protocol: '$xcp', subject and body $(same_body "$W/msg/inbound.eml" "$(col 1 "$row")" && echo unchanged || echo CHANGED)}${row:-nothing}"
+
+# ------------------------------------------------------------------ phase 2: bcc-member=warn
+milter_stop
+milter_start "$CONF_WARN" || bail "council-milter did not restart with $CONF_WARN: $(tail -n 20 "$MD/milter.log")"
+
+# (e) warn: delivered, and a notice to the sender
+sink_snapshot "$W/snap-e"
+mid_e="<integ-e-$RUN@$DOM>"
+send --message-id "$mid_e" --from cllr.mary.oconnor@northmoor.gov.uk \
+  --rcpt sarah.jones@northmoor.gov.uk --rcpt raj.patel@outlook.com \
+  "$MSGS/bcc-member/breach/member-bcc-leader-personal-outlook-base64.eml"
+sent_e=$SENT
+wait_until 30 at_sink "$mid_e"
+notice_e() { [ -n "$(notices_since "$W/snap-e" cllr.mary.oconnor@northmoor.gov.uk)" ]; }
+wait_until 30 notice_e
+row=$(sink_row "$mid_e" | head -n 1)
+nrow=$(notices_since "$W/snap-e" cllr.mary.oconnor@northmoor.gov.uk | head -n 1)
+[ "$SENT_RC" = 0 ] && [ -n "$row" ] && [ -n "$nrow" ] && grep -qi '^auto-generated' <<< "$(col 5 "$nrow")" &&
+  grep -qi 'cllr.mary.oconnor@northmoor.gov.uk' <<< "$(col 6 "$nrow")"; r=$?
+result "$r" "(e) warn: the message is delivered and a notice (null sender, Auto-Submitted: auto-generated, To the sender) reaches the sink" \
+  "client: $sent_e" "delivered: ${row:+X-Council-Protocol: $(col 8 "$row")}${row:-no}" \
+  "notice: ${nrow:-none}" "$(milterlog 'notice|notify')"
+
+# (g) SIGKILL of the milter in the middle of a run loses nothing
+G=20
+# send_loop: send G messages one after the other (odd: clean, even: a hold breach),
+# resending each one after a 4xx as a client's retry would; one log line per attempt
+send_loop() {
+  local i mid f from rcpt out rc tries
+  for ((i = 1; i <= G; i++)); do
+    mid="<integ-g-$i-$RUN@$DOM>"
+    if ((i % 2)); then
+      f=$MSGS/officer-criticism/compliant/policy-criticism-library-closure-to-members.eml
+      from=cllr.david.hughes@northmoor.gov.uk rcpt=cllr.raj.patel@northmoor.gov.uk
+    else
+      f=$MSGS/officer-criticism/breach/mr-baker-misled-committee-to-gazette-base64.eml
+      from=cllr.emily.wright@northmoor.gov.uk rcpt=news@northmoorgazette.co.uk
+    fi
+    for ((tries = 0; tries < 150; tries++)); do
+      out=$(python3 "$HERE/send.py" --port "$SMTPD_PORT" --timeout 20 --message-id "$mid" \
+            --from "$from" --rcpt "$rcpt" "$f" 2>&1); rc=$?
+      printf '%s\t%s\t%s\n' "$i" "$rc" "$out" >> "$W/g-sent.log"
+      [ "$rc" = 0 ] && break
+      case "$out" in 4*|'') sleep 0.2;; *) break;; esac   # 5xx: final, not retried
+    done
+  done
+}
+: > "$W/g-sent.log"
+send_loop &
+SENDER_PID=$!
+g_accepted() { [ "$(awk -F'\t' '$2 == 0' "$W/g-sent.log" | wc -l)" -ge "$1" ]; }
+wait_until 30 g_accepted 5
+kill -KILL "$MILTER_PID" 2>/dev/null; killed_pid=$MILTER_PID
+echo "=== $(date +%T) test: SIGKILL to pid $killed_pid" >> "$MD/milter.log"
+for ((i = 0; i < 50; i++)); do kill -0 "$killed_pid" 2>/dev/null || break; sleep 0.1; done
+MILTER_PID=""
+sleep 1
+milter_start "$CONF_WARN"; restarted=$?
+sender_done() { ! kill -0 "$SENDER_PID" 2>/dev/null; }
+wait_until 60 sender_done || pf_stop_pid "$SENDER_PID" 2
+SENDER_PID=""
+pf_flush "$PF"
+g_where() {   # "sink", "hold" or "lost" for message $1 of the loop
+  local mid="<integ-g-$1-$RUN@$DOM>"
+  if at_sink "$mid"; then echo sink; elif in_hold "$mid"; then echo hold; else echo lost; fi
+}
+g_all_there() {
+  local i
+  G_SINK=0 G_HOLD=0 G_LOST="" G_LEAK=""
+  local sinkt holdt
+  sinkt=$(sink_table | cut -f2); holdt=$(hold_mids | cut -d' ' -f2)
+  for ((i = 1; i <= G; i++)); do
+    local mid="<integ-g-$i-$RUN@$DOM>"
+    if grep -qxF -- "$mid" <<< "$sinkt"; then G_SINK=$((G_SINK + 1)); ((i % 2)) || G_LEAK="$G_LEAK $i"
+    elif grep -qxF -- "$mid" <<< "$holdt"; then G_HOLD=$((G_HOLD + 1))
+    else G_LOST="$G_LOST $i"; fi
+  done
+  [ -z "$G_LOST" ]
+}
+wait_until 30 g_all_there
+tempfails=$(awk -F'\t' '$3 ~ /^4/' "$W/g-sent.log" | wc -l)
+final5=$(awk -F'\t' '$3 ~ /^5/' "$W/g-sent.log" | wc -l)
+[ -z "$G_LOST" ] && [ $((G_SINK + G_HOLD)) = "$G" ] && [ "$final5" = 0 ] && [ "$restarted" = 0 ]; r=$?
+result "$r" "(g) SIGKILL of the milter mid-run: all $G messages are at the sink or held (4xx resent by the client)" \
+  "killed pid $killed_pid after 5 accepted; restarted: $([ "$restarted" = 0 ] && echo "yes, pid $MILTER_PID" || echo NO)" \
+  "at the sink: $G_SINK, held: $G_HOLD, lost:${G_LOST:- none}; 4xx replies resent: $tempfails; 5xx: $final5" \
+  "$(awk -F'\t' '$3 !~ /^250/' "$W/g-sent.log" | sort -u -t$'\t' -k3,3 | head -n 3 | cut -f3)" \
+  "$(maillog 'milter' | grep -iE 'warning|reject' | sort -u -k5 | head -n 4)"
+[ -z "$G_LEAK" ] && [ "$G_HOLD" = $((G / 2)) ]; r=$?
+result "$r" "(g) no breach slipped through while the milter was down: all $((G / 2)) breaches are held" \
+  "breaches delivered instead of held:${G_LEAK:- none}; held: $G_HOLD"
+
+# ------------------------------------------------------------------ end
+milter_stop
+echo "1..$N"
+echo "# $PASSED passed, $FAILED failed"
+echo "integration: $PASSED passed, $FAILED failed"
+if [ "$FAILED" -gt 0 ]; then
+  echo "# the milter's log (last 40 lines):"; tail -n 40 "$MD/milter.log" | sed 's/^/#   /'
+fi
+[ "$FAILED" = 0 ]

@@ -1,0 +1,141 @@
+/*
+ * test_msgctx.c: the daemon's per-message state: headers kept and our own
+ * left out, the body spool in memory then in a private file, the stream
+ * the engine reads, and a spool that cannot be written.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "msgctx.h"
+#include "testutil.h"
+
+static CmMsgCtx *
+new_message (const char *extra_config)
+{
+  g_autofree char *path = test_config_variant (extra_config, NULL);
+  g_autoptr (GError) error = NULL;
+  CmConfig *config = cm_config_load (path, &error);
+  ck_assert_msg (config != NULL, "%s", error ? error->message : "");
+  CmEnvelope *envelope = cm_envelope_new ("cllr.jane.smith@northmoor.gov.uk");
+  cm_envelope_add_recipient (envelope, "builder@example.org");
+  return cm_msgctx_new (config, envelope);
+}
+
+/* The whole stream of MSG as a string. */
+static char *
+stream_text (CmMsgCtx *msg)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMimeStream) stream = cm_msgctx_stream (msg, &error);
+  ck_assert_msg (stream != NULL, "%s", error ? error->message : "");
+  GByteArray *bytes = g_byte_array_new ();
+  g_autoptr (GMimeStream) mem = g_mime_stream_mem_new_with_byte_array (bytes);
+  ck_assert_int_ge (g_mime_stream_write_to_stream (stream, mem), 0);
+  g_byte_array_append (bytes, (const guint8 *) "", 1);
+  return g_strdup ((const char *) bytes->data);
+}
+
+START_TEST (test_headers)
+{
+  CmMsgCtx *msg = new_message (NULL);
+  cm_msgctx_add_header (msg, "From", "cllr.jane.smith@northmoor.gov.uk");
+  cm_msgctx_add_header (msg, "X-Council-Protocol", "forged; by the sender");
+  cm_msgctx_add_header (msg, "x-council-protocol-scan", "forged too");
+  cm_msgctx_add_header (msg, "Subject", "Repairs");
+  cm_msgctx_add_header (msg, "Message-ID", "<a@b>");
+  cm_msgctx_add_header (msg, "Auto-Submitted", " no");
+  cm_msgctx_end_headers (msg);
+  ck_assert_uint_eq (msg->forged_verdict, 1);
+  ck_assert_uint_eq (msg->forged_scan, 1);
+  ck_assert_str_eq (msg->subject, "Repairs");
+  ck_assert_str_eq (msg->message_id, "<a@b>");
+  ck_assert (!msg->auto_submitted);
+  cm_msgctx_add_header (msg, "Auto-Submitted", "auto-replied");
+  ck_assert (msg->auto_submitted);
+  g_autofree char *text = stream_text (msg);
+  ck_assert_msg (strstr (text, "Subject: Repairs\r\n"), "%s", text);
+  ck_assert_msg (!strstr (text, "forged"), "%s", text);
+  cm_msgctx_free (msg);
+}
+END_TEST
+
+START_TEST (test_spool_to_file)
+{
+  g_autofree char *dir = test_scratch_dir ();
+  g_autofree char *extra = g_strdup_printf ("[milter]\ntemp-dir=%s\nbody-memory=4096", dir);
+  CmMsgCtx *msg = new_message (extra);
+  ck_assert_uint_eq (msg->body_memory, 4096);
+  cm_msgctx_add_header (msg, "Subject", "Big");
+  cm_msgctx_end_headers (msg);
+  GString *body = g_string_new (NULL);
+  for (int i = 0; i < 2000; i++)
+    g_string_append_printf (body, "Line %d of a long body.\r\n", i);
+  for (gsize at = 0; at < body->len; at += 1000)
+    ck_assert (cm_msgctx_add_body (msg, (const guint8 *) body->str + at, MIN (1000, body->len - at), NULL));
+  ck_assert_int_ge (msg->body_fd, 0);      /* spilled to a file */
+  ck_assert_ptr_null (msg->body);
+  ck_assert_uint_eq (msg->body_size, body->len);
+  struct stat st;
+  ck_assert_int_eq (fstat (msg->body_fd, &st), 0);
+  ck_assert_int_eq (st.st_nlink, 0);       /* already unlinked: private */
+  ck_assert_int_eq (st.st_mode & 0777, 0600);
+  g_autofree char *text = stream_text (msg);
+  ck_assert (g_str_has_prefix (text, "Subject: Big\r\n\r\nLine 0 of"));
+  ck_assert (g_str_has_suffix (text, "Line 1999 of a long body.\r\n"));
+  g_string_free (body, TRUE);
+  cm_msgctx_free (msg);
+}
+END_TEST
+
+START_TEST (test_spool_cannot_be_written)
+{
+  CmMsgCtx *msg = new_message ("[milter]\ntemp-dir=/nonexistent/council-milter-spool\nbody-memory=4096");
+  cm_msgctx_end_headers (msg);
+  guint8 block[8192];
+  memset (block, 'x', sizeof block);
+  g_autoptr (GError) error = NULL;
+  ck_assert (!cm_msgctx_add_body (msg, block, sizeof block, &error));
+  ck_assert_msg (strstr (error->message, "/nonexistent/council-milter-spool"), "%s", error->message);
+  cm_msgctx_free (msg);
+}
+END_TEST
+
+START_TEST (test_spool_full_disk)
+{
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    return;
+  CmMsgCtx *msg = new_message (NULL);
+  msg->body_memory = 16;
+  cm_msgctx_end_headers (msg);
+  ck_assert (cm_msgctx_add_body (msg, (const guint8 *) "small", 5, NULL));
+  /* Replace the spool file by /dev/full: every write fails with ENOSPC. */
+  guint8 block[64] = { 0 };
+  ck_assert (cm_msgctx_add_body (msg, block, sizeof block, NULL));
+  int full = open ("/dev/full", O_WRONLY);
+  ck_assert_int_ge (full, 0);
+  dup2 (full, msg->body_fd);
+  close (full);
+  g_autoptr (GError) error = NULL;
+  ck_assert (!cm_msgctx_add_body (msg, block, sizeof block, &error));
+  ck_assert_msg (strstr (error->message, "writing the body spool"), "%s", error->message);
+  cm_msgctx_free (msg);
+}
+END_TEST
+
+int
+main (void)
+{
+  cm_policy_init ();
+  Suite *suite = suite_create ("msgctx");
+  TCase *tc = tcase_create ("msgctx");
+  tcase_add_test (tc, test_headers);
+  tcase_add_test (tc, test_spool_to_file);
+  tcase_add_test (tc, test_spool_cannot_be_written);
+  tcase_add_test (tc, test_spool_full_disk);
+  suite_add_tcase (suite, tc);
+  return test_run (suite);
+}
