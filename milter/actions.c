@@ -38,8 +38,11 @@ add_headers (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict)
   for (guint i = 0; i < verdict->findings->len; i++)
     {
       const CmFinding *f = verdict->findings->pdata[i];
-      g_autofree char *value = g_strdup_printf ("%s; %s; %s", f->rule, f->clause,
-                                                cm_rule_action_name (f->action));
+      /* The rule's configured action; outside enforce mode, the mode too. */
+      g_autofree char *value = g_strdup_printf ("%s; %s; %s%s%s", f->rule, f->clause,
+                                                cm_rule_action_name (f->action),
+                                                verdict->mode == CM_MODE_ENFORCE ? "" : "; mode=",
+                                                verdict->mode == CM_MODE_ENFORCE ? "" : cm_mode_name (verdict->mode));
       smfi_addheader (ctx, CM_HEADER_VERDICT, value);
     }
   if (verdict->truncated)
@@ -51,7 +54,7 @@ add_headers (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict)
   const char *tag = cm_config_get (msg->config, "milter", "subject-tag");
   if (tag && *tag && verdict->findings->len > 0)
     {
-      g_autofree char *subject = g_strdup_printf ("%s %s", tag, msg->subject ? msg->subject : "");
+      g_autofree char *subject = msg->subject ? g_strdup_printf ("%s %s", tag, msg->subject) : g_strdup (tag);
       if (msg->subject)
         smfi_chgheader (ctx, "Subject", 1, subject);
       else

@@ -163,11 +163,16 @@ main (int argc, char **argv)
   const char *pid_file = o.pid_file ? o.pid_file : cm_config_get (config, "milter", "pid-file");
   int mode = (int) cm_config_get_int (config, "milter", "socket-mode");
 
-  /* SIGUSR1 is taken by the reload thread alone: block it before any
-   * thread exists, so every thread inherits the mask. */
+  /* Block these before any thread exists, so every thread inherits the
+   * mask: SIGUSR1 is taken by the reload thread alone (sigwait), and
+   * SIGHUP, SIGTERM and SIGINT by libmilter's own signal thread, which
+   * stops the filter cleanly; no other thread may catch them first. */
   sigset_t set;
   sigemptyset (&set);
   sigaddset (&set, SIGUSR1);
+  sigaddset (&set, SIGHUP);
+  sigaddset (&set, SIGTERM);
+  sigaddset (&set, SIGINT);
   pthread_sigmask (SIG_BLOCK, &set, NULL);
   signal (SIGPIPE, SIG_IGN);
 

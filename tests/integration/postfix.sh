@@ -26,13 +26,17 @@
 PF_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PF_MASTER=${PF_MASTER:-/usr/lib/postfix/sbin/master}
 PF_LIFETIME=${PF_LIFETIME:-600}    # hard lifetime of master and sink, in case we die
+# python3 for the helpers: the system one when present (a pyenv shim costs 0.3 s a call)
+if [ -z "${PY:-}" ]; then
+  if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=python3; fi
+fi
 
 # pf_log MSG...: a progress line on stderr
 pf_log() { printf '# [%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # pf_freeports N: print N distinct free TCP ports on 127.0.0.1
 pf_freeports() {
-  python3 - "$1" <<'PY'
+  "$PY" - "$1" <<'PY'
 import socket, sys
 socks = []
 for _ in range(int(sys.argv[1])):
@@ -45,7 +49,7 @@ PY
 
 # pf_waitport PORT SECONDS: wait until 127.0.0.1:PORT accepts connections
 pf_waitport() {
-  python3 - "$1" "$2" <<'PY'
+  "$PY" - "$1" "$2" <<'PY'
 import socket, sys, time
 port, deadline = int(sys.argv[1]), time.monotonic() + float(sys.argv[2])
 while time.monotonic() < deadline:
@@ -61,7 +65,7 @@ PY
 # pf_installed: true when every program this file needs is present
 pf_installed() {
   [ -x /usr/sbin/postfix ] && [ -x "$PF_MASTER" ] && [ -x /usr/sbin/smtp-sink ] &&
-    [ -x /usr/sbin/postqueue ] && [ -x /usr/sbin/postcat ] && command -v python3 >/dev/null
+    [ -x /usr/sbin/postqueue ] && [ -x /usr/sbin/postcat ] && command -v "$PY" >/dev/null
 }
 
 # pf_default_running: true when the system's default Postfix instance is running
@@ -191,6 +195,7 @@ EOF
 }
 
 # pf_load W: read W/ports.env into SMTPD_PORT, REINJECT_PORT, SINK_PORT, MILTER
+# shellcheck source=/dev/null
 pf_load() { . "$1/ports.env"; }
 
 # pf_bg W NAME LOG CMD...: start CMD in the background as its own process-group
@@ -280,9 +285,9 @@ pf_selftest() {
   pf_load "$w"
   pf_log "instance up: smtpd :$SMTPD_PORT, notice listener :$REINJECT_PORT, sink :$SINK_PORT"
   printf 'From: Selftest <tom.baker@northmoor.gov.uk>\nTo: someone@example.org\nSubject: selftest\nMessage-ID: <selftest-%s@integration.invalid>\n\nhello\n' "$$" > "$w/msg.eml"
-  python3 "$PF_HERE/send.py" --port "$SMTPD_PORT" --from tom.baker@northmoor.gov.uk \
+  "$PY" "$PF_HERE/send.py" --port "$SMTPD_PORT" --from tom.baker@northmoor.gov.uk \
     --rcpt someone@example.org "$w/msg.eml" || return 1
-  python3 "$PF_HERE/send.py" --port "$REINJECT_PORT" --from '' \
+  "$PY" "$PF_HERE/send.py" --port "$REINJECT_PORT" --from '' \
     --rcpt tom.baker@northmoor.gov.uk "$w/msg.eml" || return 1
   for ((f = 0; f < 300; f++)); do
     [ "$(pf_sink_grep "$w" "^Message-ID: <selftest-$$@" | wc -l)" -ge 2 ] && { rc=0; break; }

@@ -54,7 +54,7 @@ result() {
   if [ "$status" = 0 ]; then PASSED=$((PASSED + 1)); echo "ok $N - $desc"
   else FAILED=$((FAILED + 1)); echo "not ok $N - $desc"; fi
   local line
-  for line in "$@"; do printf '%s\n' "$line" | sed 's/^/#   /'; done
+  for line in "$@"; do [ -n "$line" ] && printf '%s\n' "$line" | sed 's/^/#   /'; done
 }
 
 # bail MESSAGE: the harness cannot go on
@@ -96,7 +96,7 @@ wait_until() {
 
 # send [send.py options...] FILE: send to the milter smtpd; sets SENT (reply) and SENT_RC
 send() {
-  SENT=$(python3 "$HERE/send.py" --port "$SMTPD_PORT" "$@" 2>&1); SENT_RC=$?
+  SENT=$("$PY" "$HERE/send.py" --port "$SMTPD_PORT" "$@" 2>&1); SENT_RC=$?
 }
 
 # queue_id REPLY: the Postfix queue id in a "250 ... queued as ID" reply
@@ -112,7 +112,7 @@ milterlog() { grep -iE -- "$1" "$MD/milter.log" 2>/dev/null | tail -n 8; true; }
 # file, Message-ID, envelope sender, envelope recipients, Auto-Submitted, To, Subject,
 # the X-Council-Protocol values (joined by " | "); files younger than 0.3 s may still be written
 sink_table() {
-  python3 - "$PF/sink" <<'PY'
+  "$PY" - "$PF/sink" <<'PY'
 import email.parser, email.policy, os, sys, time
 d = sys.argv[1]
 p = email.parser.BytesParser(policy=email.policy.compat32)
@@ -147,8 +147,15 @@ col() { cut -f"$1" <<< "$2"; }
 # notices_since SNAPSHOT RCPT: sink lines of notices to RCPT not in the SNAPSHOT file list
 # (a notice: null envelope sender, Auto-Submitted: auto-generated)
 notices_since() {
-  sink_table | awk -F'\t' -v r="$(tr 'A-Z' 'a-z' <<< "$2")" '$3 == "" && index("," $4 ",", "," r ",")' |
+  sink_table | awk -F'\t' -v r="$(tr '[:upper:]' '[:lower:]' <<< "$2")" '$3 == "" && index("," $4 ",", "," r ",")' |
     grep -v -F -f "$1" 2>/dev/null || true
+}
+
+# sink_desc LINE: a sink_table line for people (or "nothing")
+sink_desc() {
+  [ -n "$1" ] || { echo nothing; return; }
+  awk -F'\t' '{ printf "%s: Message-ID %s, MAIL FROM <%s>, RCPT %s, Auto-Submitted: %s, To: %s, Subject: %s, X-Council-Protocol: %s\n",
+                 $1, $2, $3, $4, ($5 == "" ? "-" : $5), $6, $7, ($8 == "" ? "(none)" : $8) }' <<< "$1"
 }
 
 # sink_snapshot FILE: remember which messages are at the sink now
@@ -159,7 +166,7 @@ hold_mids() {
   local id
   for id in $(pf_queue_ids "$PF" hold); do
     printf '%s %s\n' "$id" "$(postcat -c "$PF/conf" -h -q "$id" 2>/dev/null |
-      python3 -c 'import sys,email; print(" ".join(str(email.message_from_string(sys.stdin.read()).get("Message-ID","")).split()))')"
+      "$PY" -c 'import sys,email; print(" ".join(str(email.message_from_string(sys.stdin.read()).get("Message-ID","")).split()))')"
   done
 }
 
@@ -168,7 +175,7 @@ in_hold() { hold_mids | awk -v m="$1" '$2 == m {f=1} END {exit !f}'; }
 
 # same_body FILE-SENT SINK-FILE: true when the sink copy has the same Subject and body bytes
 same_body() {
-  python3 - "$1" "$2" <<'PY'
+  "$PY" - "$1" "$2" <<'PY'
 import sys
 def split(path):
     raw = open(path, "rb").read().replace(b"\r\n", b"\n")
@@ -179,14 +186,14 @@ sys.exit(0 if split(sys.argv[1]) == split(sys.argv[2]) else 1)
 PY
 }
 
-# write_conf OUT BCC-ACTION: the test configuration, a copy of config/council-milter.conf
-# with the socket, notice listener, paths and rule actions of this run
+# write_conf OUT BCC-ACTION [MODE]: the test configuration, a copy of config/council-milter.conf
+# with the socket, notice listener, paths, mode and rule actions of this run
 write_conf() {
-  python3 - "$SRC/config/council-milter.conf" "$1" <<PY
+  "$PY" - "$SRC/config/council-milter.conf" "$1" <<PY
 import sys
 src, out = sys.argv[1], sys.argv[2]
 want = {
-  "milter": {"socket": "inet:$MPORT@127.0.0.1", "mode": "enforce", "on-error": "tempfail",
+  "milter": {"socket": "inet:$MPORT@127.0.0.1", "mode": "${3:-enforce}", "on-error": "tempfail",
              "directory": "$SRC/config/directory.conf", "temp-dir": "$MD/tmp",
              "body-memory": "4K"},
   "policy": {"lexicon": "$SRC/config/lexicon"},
@@ -258,7 +265,9 @@ echo "# ports: smtpd+milter $SMTPD_PORT, notice listener $REINJECT_PORT, sink $S
 
 CONF_TAG=$MD/council-milter.conf          # bcc-member=tag, officer-criticism=hold, member-obligation=reject
 CONF_WARN=$MD/council-milter-warn.conf    # the same with bcc-member=warn
-write_conf "$CONF_TAG" tag && write_conf "$CONF_WARN" warn || bail "cannot write the test configuration"
+CONF_MON=$MD/council-milter-monitor.conf  # the same in mode=monitor
+write_conf "$CONF_TAG" tag && write_conf "$CONF_WARN" warn && write_conf "$CONF_MON" warn monitor ||
+  bail "cannot write the test configuration"
 
 # 1. the configuration check
 out=$("$MILTER_BIN" -n -c "$CONF_TAG" 2>&1); rc=$?
@@ -268,15 +277,14 @@ out=$("$MILTER_BIN" -n -c "$MD/bad.conf" 2>&1); rc=$?
 [ "$rc" = 1 ] && grep -q 'action' <<< "$out"; r=$?
 result "$r" "council-milter -n refuses a bad rule action with exit 1 and a reason" "exit $rc: $out"
 
-pf_start "$PF" > "$W/start.log" 2>&1 || { cat "$W/start.log"; bail "postfix did not start"; }
-
-# 2. the daemon starts
+# 2. the daemon starts (before Postfix, whose first smtpd would otherwise answer 451)
 if milter_start "$CONF_TAG"; then r=0; else r=1; fi
 pidf=$(cat "$MD/milter.pid" 2>/dev/null)
 [ "$r" = 0 ] && [ "$pidf" = "$MILTER_PID" ]; r=$?
 result "$r" "council-milter -f listens on inet:$MPORT@127.0.0.1 and writes its pid file" \
   "pid $MILTER_PID, pid file: '${pidf}'" "$(tail -n 5 "$MD/milter.log")"
 [ -n "$MILTER_PID" ] || bail "council-milter did not start: $(tail -n 20 "$MD/milter.log")"
+pf_start "$PF" > "$W/start.log" 2>&1 || { cat "$W/start.log"; bail "postfix did not start"; }
 
 # ------------------------------------------------------------------ phase 1: bcc-member=tag
 # (a) a tagged message arrives with X-Council-Protocol naming rule and clause
@@ -289,7 +297,7 @@ wait_until 30 at_sink "$mid_a"
 row=$(sink_row "$mid_a" | head -n 1); xcp=$(col 8 "$row")
 [ "$SENT_RC" = 0 ] && [ -n "$row" ] && grep -qE '(^| \| )bcc-member; *Newton Abbot 13' <<< "$xcp"; r=$?
 result "$r" "(a) tag: a blind copy to a member arrives with X-Council-Protocol naming bcc-member and Newton Abbot 13" \
-  "client: $sent_a" "at the sink: ${row:+X-Council-Protocol: $xcp}${row:-nothing}" \
+  "client: $sent_a" "at the sink: $(sink_desc "$row")" \
   "$(maillog "$(queue_id "$sent_a")")"
 
 # (b) forged X-Council-Protocol headers on a clean outgoing message are removed
@@ -305,7 +313,7 @@ wait_until 30 at_sink "$mid_b"
 row=$(sink_row "$mid_b" | head -n 1); xcp=$(col 8 "$row")
 [ "$SENT_RC" = 0 ] && [ -n "$row" ] && [ -z "$xcp" ]; r=$?
 result "$r" "(b) forged X-Council-Protocol headers on a clean outgoing message are removed" \
-  "client: $sent_b" "at the sink: ${row:+X-Council-Protocol: '$xcp'}${row:-nothing}" \
+  "client: $sent_b" "at the sink: $(sink_desc "$row")" \
   "$(maillog "$(queue_id "$sent_b")")"
 
 # (c) reject: 550 5.7.1 naming the paragraph, nothing queued
@@ -316,7 +324,7 @@ sent_c=$SENT rc_c=$SENT_RC
 [ "$rc_c" = 1 ] && grep -q '^550' <<< "$sent_c" && grep -q '5\.7\.1' <<< "$sent_c" &&
   grep -q 'South Ribble 13\.2' <<< "$sent_c" && [ -z "$(queue_id "$sent_c")" ]; r=$?
 result "$r" "(c) reject: the client gets 550 5.7.1 naming South Ribble 13.2" \
-  "client (exit $rc_c): $sent_c" "$(maillog 'milter-reject' | tail -n 2)" "$(milterlog 'reject')"
+  "client (exit $rc_c): $sent_c" "$(maillog 'milter-reject: END-OF-MESSAGE' | tail -n 1)" "$(milterlog 'action=reject')"
 
 # (d) hold: not delivered, in Postfix's hold queue; the sender gets a notice
 sink_snapshot "$W/snap-d"
@@ -331,15 +339,15 @@ wait_until 30 notice_d
 result "$r" "(d) hold: officer criticism to the press is not delivered and is in Postfix's hold queue" \
   "client: $sent_d" "hold queue: $(hold_mids | grep -F -- "$mid_d" || echo 'not there')" \
   "$(postqueue -c "$PF/conf" -j 2>/dev/null | grep -F -- "\"$qid_d\"" | cut -c1-160)" \
-  "at the sink: $(sink_row "$mid_d" | cut -f1 || true)" "$(maillog "$qid_d")"
+  "at the sink: $(sink_desc "$(sink_row "$mid_d")")" "$(maillog "$qid_d: milter-hold")"
 nrow=$(notices_since "$W/snap-d" cllr.emily.wright@northmoor.gov.uk | head -n 1)
 grep -qi '^auto-generated' <<< "$(col 5 "$nrow")" && grep -qi 'cllr.emily.wright@northmoor.gov.uk' <<< "$(col 6 "$nrow")"; r=$?
 result "$r" "(d) hold: the sender gets a protocol notice (null sender, Auto-Submitted: auto-generated, To the sender)" \
-  "notice: ${nrow:-none}" "$(milterlog 'notice|notify')"
+  "notice: $(sink_desc "$nrow")" "$(milterlog 'notice|notify')"
 
 # (c) the rejected message never reached the sink (checked after the later deliveries)
 ! at_sink "$mid_c"; r=$?
-result "$r" "(c) reject: the rejected message never reaches the sink" "at the sink: $(sink_row "$mid_c" | cut -f1)"
+result "$r" "(c) reject: the rejected message never reaches the sink" "at the sink: $(sink_desc "$(sink_row "$mid_c")")"
 
 # (f) inbound mail from outside passes untouched
 mid_f="<integ-f-$RUN@$DOM>"
@@ -368,7 +376,8 @@ wait_until 30 at_sink "$mid_f"
 row=$(sink_row "$mid_f" | head -n 1); xcp=$(col 8 "$row")
 [ "$SENT_RC" = 0 ] && [ -n "$row" ] && [ -z "$xcp" ] && same_body "$W/msg/inbound.eml" "$(col 1 "$row")"; r=$?
 result "$r" "(f) inbound: mail from resident@example.org with criticism words passes untouched" \
-  "client: $sent_f" "at the sink: ${row:+X-Council-Protocol: '$xcp', subject and body $(same_body "$W/msg/inbound.eml" "$(col 1 "$row")" && echo unchanged || echo CHANGED)}${row:-nothing}"
+  "client: $sent_f" "at the sink: $(sink_desc "$row")" \
+  "subject and body: $([ -n "$row" ] && same_body "$W/msg/inbound.eml" "$(col 1 "$row")" && echo unchanged || echo CHANGED or missing)"
 
 # ------------------------------------------------------------------ phase 2: bcc-member=warn
 milter_stop
@@ -389,15 +398,19 @@ nrow=$(notices_since "$W/snap-e" cllr.mary.oconnor@northmoor.gov.uk | head -n 1)
 [ "$SENT_RC" = 0 ] && [ -n "$row" ] && [ -n "$nrow" ] && grep -qi '^auto-generated' <<< "$(col 5 "$nrow")" &&
   grep -qi 'cllr.mary.oconnor@northmoor.gov.uk' <<< "$(col 6 "$nrow")"; r=$?
 result "$r" "(e) warn: the message is delivered and a notice (null sender, Auto-Submitted: auto-generated, To the sender) reaches the sink" \
-  "client: $sent_e" "delivered: ${row:+X-Council-Protocol: $(col 8 "$row")}${row:-no}" \
-  "notice: ${nrow:-none}" "$(milterlog 'notice|notify')"
+  "client: $sent_e" "delivered: $(sink_desc "$row")" \
+  "notice: $(sink_desc "$nrow")" "$(milterlog 'notice|notify')"
 
 # (g) SIGKILL of the milter in the middle of a run loses nothing
 G=20
 # send_loop: send G messages one after the other (odd: clean, even: a hold breach),
-# resending each one after a 4xx as a client's retry would; one log line per attempt
+# resending each one after a 4xx as a client's retry would; one log line per attempt.
+# The first attempt of message 6 stalls before its final dot until the test has
+# killed the milter (g-stall appears, the test removes it): the milter dies while
+# that transaction is open (envelope seen, content not yet), and stays down for
+# a second, so the next attempts meet no milter at all
 send_loop() {
-  local i mid f from rcpt out rc tries
+  local i mid f from rcpt out rc tries stall
   for ((i = 1; i <= G; i++)); do
     mid="<integ-g-$i-$RUN@$DOM>"
     if ((i % 2)); then
@@ -408,9 +421,10 @@ send_loop() {
       from=cllr.emily.wright@northmoor.gov.uk rcpt=news@northmoorgazette.co.uk
     fi
     for ((tries = 0; tries < 150; tries++)); do
-      out=$(python3 "$HERE/send.py" --port "$SMTPD_PORT" --timeout 20 --message-id "$mid" \
-            --from "$from" --rcpt "$rcpt" "$f" 2>&1); rc=$?
-      printf '%s\t%s\t%s\n' "$i" "$rc" "$out" >> "$W/g-sent.log"
+      stall=0; [ "$i" = 6 ] && [ "$tries" = 0 ] && stall=20
+      out=$("$PY" "$HERE/send.py" --port "$SMTPD_PORT" --timeout 30 --message-id "$mid" \
+            --stall-before-dot "$stall" --stall-file "$W/g-stall" --from "$from" --rcpt "$rcpt" "$f" 2>&1); rc=$?
+      printf '%s\t%s\t%s\t%s\n' "$i" "$rc" "$out" "$(date +%T.%N | cut -c1-12)" >> "$W/g-sent.log"
       [ "$rc" = 0 ] && break
       case "$out" in 4*|'') sleep 0.2;; *) break;; esac   # 5xx: final, not retried
     done
@@ -419,11 +433,12 @@ send_loop() {
 : > "$W/g-sent.log"
 send_loop &
 SENDER_PID=$!
-g_accepted() { [ "$(awk -F'\t' '$2 == 0' "$W/g-sent.log" | wc -l)" -ge "$1" ]; }
-wait_until 30 g_accepted 5
+g_stalled() { [ -e "$W/g-stall" ]; }
+wait_until 30 g_stalled; stalled=$?       # message 6 is now open, before its final dot
 kill -KILL "$MILTER_PID" 2>/dev/null; killed_pid=$MILTER_PID
 echo "=== $(date +%T) test: SIGKILL to pid $killed_pid" >> "$MD/milter.log"
 for ((i = 0; i < 50; i++)); do kill -0 "$killed_pid" 2>/dev/null || break; sleep 0.1; done
+rm -f "$W/g-stall"                        # message 6 ends its DATA with no milter
 MILTER_PID=""
 sleep 1
 milter_start "$CONF_WARN"; restarted=$?
@@ -431,14 +446,11 @@ sender_done() { ! kill -0 "$SENDER_PID" 2>/dev/null; }
 wait_until 60 sender_done || pf_stop_pid "$SENDER_PID" 2
 SENDER_PID=""
 pf_flush "$PF"
-g_where() {   # "sink", "hold" or "lost" for message $1 of the loop
-  local mid="<integ-g-$1-$RUN@$DOM>"
-  if at_sink "$mid"; then echo sink; elif in_hold "$mid"; then echo hold; else echo lost; fi
-}
+# g_all_there: count the loop's messages at the sink (G_SINK) and held (G_HOLD); list
+# the lost ones (G_LOST) and the breaches that were delivered (G_LEAK); true when none is lost
 g_all_there() {
-  local i
+  local i sinkt holdt
   G_SINK=0 G_HOLD=0 G_LOST="" G_LEAK=""
-  local sinkt holdt
   sinkt=$(sink_table | cut -f2); holdt=$(hold_mids | cut -d' ' -f2)
   for ((i = 1; i <= G; i++)); do
     local mid="<integ-g-$i-$RUN@$DOM>"
@@ -453,13 +465,40 @@ tempfails=$(awk -F'\t' '$3 ~ /^4/' "$W/g-sent.log" | wc -l)
 final5=$(awk -F'\t' '$3 ~ /^5/' "$W/g-sent.log" | wc -l)
 [ -z "$G_LOST" ] && [ $((G_SINK + G_HOLD)) = "$G" ] && [ "$final5" = 0 ] && [ "$restarted" = 0 ]; r=$?
 result "$r" "(g) SIGKILL of the milter mid-run: all $G messages are at the sink or held (4xx resent by the client)" \
-  "killed pid $killed_pid after 5 accepted; restarted: $([ "$restarted" = 0 ] && echo "yes, pid $MILTER_PID" || echo NO)" \
+  "killed pid $killed_pid after 5 accepted, $([ "$stalled" = 0 ] && echo "during message 6's DATA" || echo "(message 6 never stalled)"); restarted: $([ "$restarted" = 0 ] && echo "yes, pid $MILTER_PID" || echo NO)" \
   "at the sink: $G_SINK, held: $G_HOLD, lost:${G_LOST:- none}; 4xx replies resent: $tempfails; 5xx: $final5" \
   "$(awk -F'\t' '$3 !~ /^250/' "$W/g-sent.log" | sort -u -t$'\t' -k3,3 | head -n 3 | cut -f3)" \
   "$(maillog 'milter' | grep -iE 'warning|reject' | sort -u -k5 | head -n 4)"
 [ -z "$G_LEAK" ] && [ "$G_HOLD" = $((G / 2)) ]; r=$?
 result "$r" "(g) no breach slipped through while the milter was down: all $((G / 2)) breaches are held" \
   "breaches delivered instead of held:${G_LEAK:- none}; held: $G_HOLD"
+
+# ------------------------------------------------------------------ phase 3: mode=monitor
+milter_stop
+milter_start "$CONF_MON" || bail "council-milter did not restart with $CONF_MON: $(tail -n 20 "$MD/milter.log")"
+
+# (h) monitor mode only tags: a reject breach and a hold breach are both delivered, tagged,
+# nothing held, no notice
+sink_snapshot "$W/snap-h"
+mid_h1="<integ-h1-$RUN@$DOM>" mid_h2="<integ-h2-$RUN@$DOM>"
+send --message-id "$mid_h1" --from cllr.ahmed.khan@northmoor.gov.uk --rcpt imran.shah@btinternet.com \
+  "$MSGS/member-obligation/breach/council-will-pay-boundary-wall-to-resident.eml"
+sent_h1=$SENT rc_h1=$SENT_RC
+send --message-id "$mid_h2" --from cllr.emily.wright@northmoor.gov.uk --rcpt news@northmoorgazette.co.uk \
+  "$MSGS/officer-criticism/breach/mr-baker-misled-committee-to-gazette-base64.eml"
+sent_h2=$SENT rc_h2=$SENT_RC
+h_both() { at_sink "$mid_h1" && at_sink "$mid_h2"; }
+wait_until 30 h_both
+sleep 1                                   # a notice, if one were sent, has left by now
+row1=$(sink_row "$mid_h1" | head -n 1) row2=$(sink_row "$mid_h2" | head -n 1)
+notices=$(notices_since "$W/snap-h" cllr.ahmed.khan@northmoor.gov.uk; notices_since "$W/snap-h" cllr.emily.wright@northmoor.gov.uk)
+[ "$rc_h1" = 0 ] && [ "$rc_h2" = 0 ] &&
+  grep -qE '(^| \| )member-obligation; *South Ribble 13\.2' <<< "$(col 8 "$row1")" &&
+  grep -qE '(^| \| )officer-criticism; *Cambridgeshire 5\.5' <<< "$(col 8 "$row2")" &&
+  ! in_hold "$mid_h2" && [ -z "$notices" ]; r=$?
+result "$r" "(h) monitor mode only tags: a reject and a hold breach are delivered tagged, nothing held, no notice" \
+  "client: $sent_h1 / $sent_h2" "at the sink: $(sink_desc "$row1")" "at the sink: $(sink_desc "$row2")" \
+  "held: $(in_hold "$mid_h2" && echo yes || echo no); notices: ${notices:-none}"
 
 # ------------------------------------------------------------------ end
 milter_stop

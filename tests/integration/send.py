@@ -4,22 +4,29 @@ client would, and print the server's final reply.
 
     send.py [--host H] --port P --from ADDR --rcpt ADDR [--rcpt ADDR]...
             [--message-id ID] [--add-header 'Name: value']... [--keep-bcc]
-            [--xclient-login NAME] [--helo NAME] FILE
+            [--xclient-login NAME] [--helo NAME]
+            [--stall-before-dot SECONDS [--stall-file PATH]] FILE
 
 --from '' sends the null sender (MAIL FROM:<>).  Like a mail client, it drops
 Bcc: headers (unless --keep-bcc) and sends the bytes of FILE otherwise as
 they are (line ends made CRLF, dots stuffed).  --message-id replaces the
 Message-ID header (or adds one); --add-header puts a header on top.
 --xclient-login presents an authenticated login with Postfix's XCLIENT.
+--stall-before-dot sends the whole message, then waits up to SECONDS before
+the final "." (so a test can break the filter while the message is in
+flight); with --stall-file it creates PATH when it starts waiting and stops
+waiting as soon as PATH is removed.
 
 Prints one line "CODE TEXT" (the reply that decided the transaction: 250
 after DATA, or the first 4xx/5xx at any stage) and exits 0 for 250, 1 for a
 4xx/5xx reply, 2 for a connection or usage error.
 """
 import argparse
+import os
 import re
 import smtplib
 import sys
+import time
 
 
 def parse_args():
@@ -35,6 +42,8 @@ def parse_args():
     p.add_argument("--xclient-login")
     p.add_argument("--helo", default="client.northmoor.gov.uk")
     p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--stall-before-dot", type=float, default=0)
+    p.add_argument("--stall-file")
     p.add_argument("file")
     return p.parse_args()
 
@@ -70,6 +79,26 @@ def prepare(raw, args):
         fields.insert(0, h.encode("utf-8"))
     msg = b"\n".join(fields) + b"\n\n" + body
     return re.sub(rb"\r?\n", b"\r\n", msg)
+
+
+def data_stalled(s, data, pause, stall_file):
+    """DATA by hand: the message, a pause, then the final dot; (code, text) of the reply."""
+    code, text = s.docmd("DATA")
+    if code != 354:
+        return code, text
+    data = re.sub(rb"(?m)^\.", b"..", data)
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    s.send(data)
+    deadline = time.monotonic() + pause
+    if stall_file:
+        open(stall_file, "w").close()
+        while os.path.exists(stall_file) and time.monotonic() < deadline:
+            time.sleep(0.02)
+    else:
+        time.sleep(pause)
+    s.send(b".\r\n")
+    return s.getreply()
 
 
 def report(code, text):
@@ -112,7 +141,10 @@ def send(args, data):
         if not accepted:
             s.rset()
             return report(*first_refusal)
-        code, text = s.data(data)
+        if args.stall_before_dot > 0:
+            code, text = data_stalled(s, data, args.stall_before_dot, args.stall_file)
+        else:
+            code, text = s.data(data)
         status = report(code, text)
         if first_refusal is not None and status == 0:
             print("note: recipient refused: %d %s" % first_refusal, file=sys.stderr)

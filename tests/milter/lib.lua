@@ -133,11 +133,11 @@ function letter(from, to, cc, subject, text)
   return headers, "Hello,\r\n\r\n" .. text .. "\r\n\r\nRegards\r\n"
 end
 
--- The member-obligation breach, from Raj Patel to a resident.
-function obligation_message(subject)
-  local headers, body = letter("Raj Patel <" .. RAJ .. ">", { "Mrs Jones <" .. RESIDENT .. ">" }, nil,
-                               subject or "Repairs", OBLIGATION)
-  return { from = RAJ, rcpt = { RESIDENT }, headers = headers, body = body }
+-- The member-obligation breach, from Raj Patel to a resident (or TO).
+function obligation_message(subject, to)
+  to = to or RESIDENT
+  local headers, body = letter("Raj Patel <" .. RAJ .. ">", { to }, nil, subject or "Repairs", OBLIGATION)
+  return { from = RAJ, rcpt = { to }, headers = headers, body = body }
 end
 
 -- A message that breaks no rule, from Raj Patel to Tom Baker.

@@ -161,6 +161,9 @@ directive () {
 # log in DIR/log.  Sets daemon_pid and port; fails if it does not start.
 start_daemon () {
     port=$(free_port)
+    while [ "$port" = "$notify_port" ]; do
+        port=$(free_port)
+    done
     "$daemon" -f -c "$1/council-milter.conf" -p "inet:$port@127.0.0.1" -P "$1/pid" > "$1/log" 2>&1 &
     daemon_pid=$!
     tries=0
@@ -174,14 +177,17 @@ start_daemon () {
     return 0
 }
 
-# stop_daemon: SIGTERM to the daemon we started, and wait for it.
+# stop_daemon: SIGTERM to the daemon we started, and wait for it; its
+# exit status is in daemon_status.
 stop_daemon () {
     kill "$daemon_pid" 2> /dev/null
     wait "$daemon_pid" 2> /dev/null
+    daemon_status=$?
     daemon_pid=
 }
 
 notify_port=$(free_port)
+unclean=
 
 if [ $# -gt 0 ]; then
     scenarios=
@@ -189,7 +195,10 @@ if [ $# -gt 0 ]; then
         scenarios="$scenarios $here/${name%.lua}.lua"
     done
 else
-    scenarios=$(ls "$here"/*.lua | grep -v '/lib\.lua$')
+    scenarios=
+    for script in "$here"/*.lua; do
+        [ "$script" = "$here/lib.lua" ] || scenarios="$scenarios $script"
+    done
 fi
 
 for script in $scenarios; do
@@ -238,6 +247,11 @@ for script in $scenarios; do
         not_ok "$name: council-milter still running"
     fi
     stop_daemon
+    # libmilter owns SIGTERM: smfi_main returns, main removes the pid file
+    # and exits 0.  Checked once for all scenarios, after the loop.
+    if [ $daemon_status -ne 0 ] || [ -f "$dir/pid" ]; then
+        unclean="$unclean $name(status $daemon_status$([ -f "$dir/pid" ] && echo ', pid file left'))"
+    fi
 
     # What the daemon must (not) have logged.
     directive log "$script" > "$dir/want"
@@ -263,6 +277,12 @@ for script in $scenarios; do
         comment "$dir/log"
     fi
 done
+
+if [ -z "$unclean" ]; then
+    ok "council-milter stopped cleanly on SIGTERM (exit 0, pid file removed) in every scenario"
+else
+    not_ok "council-milter stopped cleanly on SIGTERM (exit 0, pid file removed) in every scenario: not in$unclean"
+fi
 
 echo "miltertest: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -65,6 +65,9 @@ START_TEST (test_bad_values_name_line)
     { "[rule:no-such-rule]\naction=warn", "[rule:no-such-rule]: no rule is called \"no-such-rule\"" },
     { "[rule:bcc-member]\nlevel=3", "[rule:bcc-member] level: unknown key (known: action)" },
     { "[frobnicate]\nx=1", "[frobnicate]: unknown group" },
+    { "[milter]\nsocket-mode=0999", "[milter] socket-mode: \"0999\" is not a file mode in octal" },
+    { "[milter]\nbody-memory=12", "[milter] body-memory: \"12\" is not a size" },
+    { "[milter]\ntemp-dir=", "[milter] temp-dir: an empty value is not allowed" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
