@@ -5,6 +5,7 @@
 #                              bundled example messages with council-check
 #   bash contrib/run.sh test   install the dependencies, build with warnings
 #                              as errors, run every test (make check), the
+#                              integration test with a private Postfix, the
 #                              distribution check, and the whole suite again
 #                              under AddressSanitizer and UBSan
 #
@@ -18,7 +19,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 packages=(build-essential autoconf automake pkg-config
           libglib2.0-dev libgmime-3.0-dev libxml2-dev libetpan-dev libmilter-dev
-          check python3)
+          check python3 miltertest)
 
 as_root () {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -93,6 +94,12 @@ test_all () {
     configure_build build --enable-werror
     make -C build -j"$jobs" >/dev/null
     run_check build "tests"
+
+    echo "== integration: a private Postfix with council-milter attached"
+    as_root make -C build check-integration >build/integration.out 2>&1 \
+        || { cat build/integration.out; exit 1; }
+    grep -E "^(ok|not ok) " build/integration.out
+    grep -E "^integration: " build/integration.out
 
     echo "== make distcheck"
     make -C build -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >build/distcheck.out 2>&1 \
