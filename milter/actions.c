@@ -48,7 +48,7 @@ add_headers (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict)
   if (verdict->truncated)
     {
       g_autofree char *value = g_strdup_printf ("only the first %zu bytes of %zu were checked",
-                                                verdict->scanned, msg->headers->len + msg->body_size);
+                                                verdict->scanned, msg->headers->len + msg->body_received);
       smfi_addheader (ctx, CM_HEADER_SCAN, value);
     }
   const char *tag = cm_config_get (msg->config, "milter", "subject-tag");

@@ -6,6 +6,11 @@
  * Scope is decided at MAIL FROM: mail that is not outgoing council mail
  * (no SMTP authentication, envelope sender outside the council's domains
  * and directory) is accepted there, with nothing parsed or kept.
+ *
+ * Speed: the MTA is asked not to wait for replies where the filter never
+ * has anything to say (connect, recipients, headers, end of headers), not
+ * to send HELO or DATA at all, and to skip the rest of a body past
+ * [policy] max-scan-size.  A spool failure is answered at end of message.
  */
 #include "config.h"
 
@@ -17,10 +22,42 @@
 #include "log.h"
 #include "reload.h"
 
+/* The steps the filter would like to skip or not answer. */
+#define WANTED_PROTOCOL (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_SKIP | SMFIP_NR_CONN \
+                         | SMFIP_NR_HELO | SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_UNKN \
+                         | SMFIP_NR_DATA)
+
 static CmConnCtx *
 conn_of (SMFICTX *ctx)
 {
   return smfi_getpriv (ctx);
+}
+
+/* CONTINUE, or no reply at all where the MTA agreed not to wait for one. */
+static sfsistat
+carry_on (const CmConnCtx *conn, unsigned long no_reply_step)
+{
+  return conn && (conn->protocol & no_reply_step) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+static sfsistat
+on_negotiate (SMFICTX *ctx, unsigned long actions, unsigned long steps,
+              unsigned long unused0 G_GNUC_UNUSED, unsigned long unused1 G_GNUC_UNUSED,
+              unsigned long *want_actions, unsigned long *want_steps,
+              unsigned long *want_unused0, unsigned long *want_unused1)
+{
+  CmConnCtx *conn = cm_connctx_new ();
+  if (smfi_setpriv (ctx, conn) != MI_SUCCESS)
+    {
+      cm_connctx_free (conn);
+      return SMFIS_ALL_OPTS;
+    }
+  *want_actions = actions & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE);
+  conn->protocol = steps & WANTED_PROTOCOL;
+  *want_steps = conn->protocol;
+  *want_unused0 = 0;
+  *want_unused1 = 0;
+  return SMFIS_CONTINUE;
 }
 
 /* An address from the MTA without its angle brackets. */
@@ -37,23 +74,19 @@ bare_address (const char *address)
 static sfsistat
 on_connect (SMFICTX *ctx, char *hostname, _SOCK_ADDR *address G_GNUC_UNUSED)
 {
-  const char *ip = smfi_getsymval (ctx, "{client_addr}");
-  CmConnCtx *conn = cm_connctx_new (hostname, ip);
-  if (smfi_setpriv (ctx, conn) != MI_SUCCESS)
-    {
-      cm_connctx_free (conn);
-      return cm_actions_fail (ctx, NULL, "cannot keep per-connection state");
-    }
-  return SMFIS_CONTINUE;
-}
-
-static sfsistat
-on_helo (SMFICTX *ctx, char *helo)
-{
   CmConnCtx *conn = conn_of (ctx);
-  if (conn)
-    cm_connctx_set_helo (conn, helo);
-  return SMFIS_CONTINUE;
+  if (conn == NULL)
+    {
+      /* An MTA that did not negotiate: the context starts here. */
+      conn = cm_connctx_new ();
+      if (smfi_setpriv (ctx, conn) != MI_SUCCESS)
+        {
+          cm_connctx_free (conn);
+          return cm_actions_fail (ctx, NULL, "cannot keep per-connection state");
+        }
+    }
+  cm_connctx_set_client (conn, hostname, smfi_getsymval (ctx, "{client_addr}"));
+  return carry_on (conn, SMFIP_NR_CONN);
 }
 
 static sfsistat
@@ -88,7 +121,7 @@ on_envrcpt (SMFICTX *ctx, char **argv)
       g_autofree char *recipient = bare_address (argv[0]);
       cm_envelope_add_recipient (conn->msg->envelope, recipient);
     }
-  return SMFIS_CONTINUE;
+  return carry_on (conn, SMFIP_NR_RCPT);
 }
 
 static sfsistat
@@ -97,7 +130,7 @@ on_header (SMFICTX *ctx, char *name, char *value)
   CmConnCtx *conn = conn_of (ctx);
   if (conn && conn->msg)
     cm_msgctx_add_header (conn->msg, name, value);
-  return SMFIS_CONTINUE;
+  return carry_on (conn, SMFIP_NR_HDR);
 }
 
 static sfsistat
@@ -106,7 +139,7 @@ on_eoh (SMFICTX *ctx)
   CmConnCtx *conn = conn_of (ctx);
   if (conn && conn->msg)
     cm_msgctx_end_headers (conn->msg);
-  return SMFIS_CONTINUE;
+  return carry_on (conn, SMFIP_NR_EOH);
 }
 
 static sfsistat
@@ -115,14 +148,18 @@ on_body (SMFICTX *ctx, unsigned char *chunk, size_t length)
   CmConnCtx *conn = conn_of (ctx);
   if (conn == NULL || conn->msg == NULL)
     return SMFIS_CONTINUE;
+  CmMsgCtx *msg = conn->msg;
+  if (msg->failure)
+    return SMFIS_CONTINUE;
   g_autoptr (GError) error = NULL;
-  if (!cm_msgctx_add_body (conn->msg, chunk, length, &error))
+  gboolean enough = FALSE;
+  if (!cm_msgctx_add_body (msg, chunk, length, &enough, &error))
     {
-      sfsistat answer = cm_actions_fail (ctx, conn->msg, error->message);
-      cm_connctx_end_message (conn);
-      return answer;
+      /* Answered at the end of the message, where a reply is certain. */
+      msg->failure = g_strdup (error->message);
+      return (conn->protocol & SMFIP_SKIP) ? SMFIS_SKIP : SMFIS_CONTINUE;
     }
-  return SMFIS_CONTINUE;
+  return enough && (conn->protocol & SMFIP_SKIP) ? SMFIS_SKIP : SMFIS_CONTINUE;
 }
 
 static sfsistat
@@ -139,6 +176,12 @@ on_eom (SMFICTX *ctx)
       msg->queue_id = g_strdup (queue_id);
     }
 
+  if (msg->failure)
+    {
+      sfsistat answer = cm_actions_fail (ctx, msg, msg->failure);
+      cm_connctx_end_message (conn);
+      return answer;
+    }
   g_autoptr (GError) error = NULL;
   g_autoptr (GMimeStream) stream = cm_msgctx_stream (msg, &error);
   g_autoptr (CmVerdict) verdict = stream ? cm_check (msg->config, msg->envelope, stream, &error) : NULL;
@@ -170,7 +213,6 @@ struct smfiDesc cm_milter_description = {
   .xxfi_version = SMFI_VERSION,
   .xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE,
   .xxfi_connect = on_connect,
-  .xxfi_helo = on_helo,
   .xxfi_envfrom = on_envfrom,
   .xxfi_envrcpt = on_envrcpt,
   .xxfi_header = on_header,
@@ -179,4 +221,5 @@ struct smfiDesc cm_milter_description = {
   .xxfi_eom = on_eom,
   .xxfi_abort = on_abort,
   .xxfi_close = on_close,
+  .xxfi_negotiate = on_negotiate,
 };

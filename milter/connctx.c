@@ -6,19 +6,17 @@
 #include "connctx.h"
 
 CmConnCtx *
-cm_connctx_new (const char *hostname, const char *address)
+cm_connctx_new (void)
 {
-  CmConnCtx *conn = g_new0 (CmConnCtx, 1);
-  conn->client = g_strdup_printf ("%s [%s]", hostname ? hostname : "unknown",
-                                  address ? address : "unknown");
-  return conn;
+  return g_new0 (CmConnCtx, 1);
 }
 
 void
-cm_connctx_set_helo (CmConnCtx *conn, const char *helo)
+cm_connctx_set_client (CmConnCtx *conn, const char *hostname, const char *address)
 {
-  g_free (conn->helo);
-  conn->helo = g_strdup (helo);
+  g_free (conn->client);
+  conn->client = g_strdup_printf ("%s [%s]", hostname ? hostname : "unknown",
+                                  address ? address : "unknown");
 }
 
 void
@@ -34,6 +32,5 @@ cm_connctx_free (CmConnCtx *conn)
     return;
   cm_connctx_end_message (conn);
   g_free (conn->client);
-  g_free (conn->helo);
   g_free (conn);
 }

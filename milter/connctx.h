@@ -10,13 +10,13 @@
 #include "msgctx.h"
 
 typedef struct {
-  char *client;    /* "hostname [address]" for the log */
-  char *helo;
-  CmMsgCtx *msg;   /* NULL between messages and for mail not checked */
+  char *client;             /* "hostname [address]" for the log */
+  unsigned long protocol;   /* the SMFIP_* steps agreed with the MTA */
+  CmMsgCtx *msg;            /* NULL between messages and for mail not checked */
 } CmConnCtx;
 
-CmConnCtx *cm_connctx_new (const char *hostname, const char *address);
-void cm_connctx_set_helo (CmConnCtx *conn, const char *helo);
+CmConnCtx *cm_connctx_new (void);
+void cm_connctx_set_client (CmConnCtx *conn, const char *hostname, const char *address);
 /* End the message under way, if any. */
 void cm_connctx_end_message (CmConnCtx *conn);
 void cm_connctx_free (CmConnCtx *conn);

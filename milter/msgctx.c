@@ -22,6 +22,7 @@ cm_msgctx_new (CmConfig *config, CmEnvelope *envelope)
   msg->body = g_byte_array_new ();
   msg->body_fd = -1;
   msg->body_memory = (gsize) cm_config_get_int (config, "milter", "body-memory");
+  msg->scan_limit = (gsize) cm_config_get_int (config, "policy", "max-scan-size");
   msg->started = g_get_monotonic_time ();
   return msg;
 }
@@ -38,6 +39,7 @@ cm_msgctx_free (CmMsgCtx *msg)
   g_string_free (msg->headers, TRUE);
   g_free (msg->subject);
   g_free (msg->message_id);
+  g_free (msg->failure);
   g_free (msg->queue_id);
   cm_envelope_free (msg->envelope);
   cm_config_unref (msg->config);
@@ -122,8 +124,16 @@ spill (CmMsgCtx *msg, GError **error)
 }
 
 gboolean
-cm_msgctx_add_body (CmMsgCtx *msg, const guint8 *data, gsize length, GError **error)
+cm_msgctx_add_body (CmMsgCtx *msg, const guint8 *data, gsize length, gboolean *enough, GError **error)
 {
+  msg->body_received += length;
+  /* Keep one byte past the limit, so the engine still sees it was cut. */
+  gsize kept = msg->headers->len + msg->body_size;
+  gsize room = kept <= msg->scan_limit ? msg->scan_limit + 1 - kept : 0;
+  length = MIN (length, room);
+  *enough = length == room;
+  if (length == 0)
+    return TRUE;
   msg->body_size += length;
   if (msg->body_fd < 0 && msg->body->len + length <= msg->body_memory)
     {

@@ -28,8 +28,11 @@ typedef struct {
   gboolean auto_submitted; /* Auto-Submitted other than "no": never send a notice */
   GByteArray *body;       /* the body while it is small */
   int body_fd;            /* then a temporary file, already unlinked; -1 if none */
-  gsize body_size;
+  gsize body_size;        /* bytes of the body kept */
+  gsize body_received;    /* bytes of the body the MTA sent */
   gsize body_memory;      /* [milter] body-memory */
+  gsize scan_limit;       /* [policy] max-scan-size: no need to keep more */
+  char *failure;          /* why the spool failed, answered at end of message */
   gint64 started;         /* monotonic time at MAIL FROM */
 } CmMsgCtx;
 
@@ -38,8 +41,11 @@ void cm_msgctx_free (CmMsgCtx *msg);
 
 void cm_msgctx_add_header (CmMsgCtx *msg, const char *name, const char *value);
 void cm_msgctx_end_headers (CmMsgCtx *msg);
-/* Spool a piece of the body; fails (with errno's reason) on a full disk. */
-gboolean cm_msgctx_add_body (CmMsgCtx *msg, const guint8 *data, gsize length, GError **error);
+/* Spool a piece of the body; fails (with errno's reason) on a full disk.
+ * Past [policy] max-scan-size nothing more is kept (the engine would not
+ * read it): *ENOUGH says so, and the MTA may skip the rest. */
+gboolean cm_msgctx_add_body (CmMsgCtx *msg, const guint8 *data, gsize length, gboolean *enough,
+                             GError **error);
 /* The whole message (headers and body) as one stream for the engine. */
 GMimeStream *cm_msgctx_stream (CmMsgCtx *msg, GError **error);
 

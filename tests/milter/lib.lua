@@ -62,7 +62,8 @@ function open()
     error("cannot connect to " .. SOCKET)
   end
   must(mt.conninfo(conn, "client.example.org", "127.0.0.1"), "conninfo")
-  must(mt.helo(conn, "client.example.org"), "helo")
+  -- No HELO: the filter negotiates it away (SMFIP_NOHELO), as a real MTA
+  -- then never sends it.
   return conn
 end
 
@@ -104,6 +105,10 @@ function send(conn, m)
   end
   for _, chunk in ipairs(m.chunks or { m.body or "Hello.\r\n" }) do
     must(mt.bodystring(conn, chunk), "body")
+    -- SKIP: the filter has read all it needs; the MTA goes on to EOM.
+    if mt.getreply(conn) == SMFIR_SKIP then
+      break
+    end
     if mt.getreply(conn) ~= SMFIR_CONTINUE then
       return "body", mt.getreply(conn)
     end

@@ -12,7 +12,7 @@ local conn = open()
 local m = obligation_message("Too big to spool")
 m.chunks = filler_chunks(200 * 1024)
 local stage, r = send(conn, m)
-check(stage == "body", "spool failure ends the message in the body (stopped at " .. stage .. ")")
+check(stage == "eom", "a spool failure is answered at end of message (stopped at " .. stage .. ")")
 check(r == SMFIR_REPLYCODE or r == SMFIR_TEMPFAIL, "on-error=tempfail: reply " .. reply_name(r))
 
 -- The next message on the same connection, small enough for memory, works.

@@ -74,8 +74,10 @@ START_TEST (test_spool_to_file)
   GString *body = g_string_new (NULL);
   for (int i = 0; i < 2000; i++)
     g_string_append_printf (body, "Line %d of a long body.\r\n", i);
+  gboolean enough = FALSE;
   for (gsize at = 0; at < body->len; at += 1000)
-    ck_assert (cm_msgctx_add_body (msg, (const guint8 *) body->str + at, MIN (1000, body->len - at), NULL));
+    ck_assert (cm_msgctx_add_body (msg, (const guint8 *) body->str + at, MIN (1000, body->len - at), &enough, NULL));
+  ck_assert (!enough);
   ck_assert_int_ge (msg->body_fd, 0);      /* spilled to a file */
   ck_assert_ptr_null (msg->body);
   ck_assert_uint_eq (msg->body_size, body->len);
@@ -98,7 +100,8 @@ START_TEST (test_spool_cannot_be_written)
   guint8 block[8192];
   memset (block, 'x', sizeof block);
   g_autoptr (GError) error = NULL;
-  ck_assert (!cm_msgctx_add_body (msg, block, sizeof block, &error));
+  gboolean enough = FALSE;
+  ck_assert (!cm_msgctx_add_body (msg, block, sizeof block, &enough, &error));
   ck_assert_msg (strstr (error->message, "/nonexistent/council-milter-spool"), "%s", error->message);
   cm_msgctx_free (msg);
 }
@@ -111,17 +114,43 @@ START_TEST (test_spool_full_disk)
   CmMsgCtx *msg = new_message (NULL);
   msg->body_memory = 16;
   cm_msgctx_end_headers (msg);
-  ck_assert (cm_msgctx_add_body (msg, (const guint8 *) "small", 5, NULL));
+  gboolean enough = FALSE;
+  ck_assert (cm_msgctx_add_body (msg, (const guint8 *) "small", 5, &enough, NULL));
   /* Replace the spool file by /dev/full: every write fails with ENOSPC. */
   guint8 block[64] = { 0 };
-  ck_assert (cm_msgctx_add_body (msg, block, sizeof block, NULL));
+  ck_assert (cm_msgctx_add_body (msg, block, sizeof block, &enough, NULL));
   int full = open ("/dev/full", O_WRONLY);
   ck_assert_int_ge (full, 0);
   dup2 (full, msg->body_fd);
   close (full);
   g_autoptr (GError) error = NULL;
-  ck_assert (!cm_msgctx_add_body (msg, block, sizeof block, &error));
+  ck_assert (!cm_msgctx_add_body (msg, block, sizeof block, &enough, &error));
   ck_assert_msg (strstr (error->message, "writing the body spool"), "%s", error->message);
+  cm_msgctx_free (msg);
+}
+END_TEST
+
+START_TEST (test_scan_limit)
+{
+  CmMsgCtx *msg = new_message ("[policy]\nmax-scan-size=64K");
+  cm_msgctx_add_header (msg, "Subject", "Huge");
+  cm_msgctx_end_headers (msg);
+  guint8 block[10000];
+  memset (block, 'y', sizeof block);
+  gboolean enough = FALSE;
+  guint chunks = 0;
+  while (!enough && chunks < 100)
+    {
+      ck_assert (cm_msgctx_add_body (msg, block, sizeof block, &enough, NULL));
+      chunks++;
+    }
+  ck_assert (enough);
+  ck_assert_uint_eq (chunks, 7);
+  /* One byte past the limit is kept, so the engine knows it was cut. */
+  ck_assert_uint_eq (msg->headers->len + msg->body_size, 64 * 1024 + 1);
+  ck_assert (cm_msgctx_add_body (msg, block, sizeof block, &enough, NULL));
+  ck_assert_uint_eq (msg->body_received, 80000);
+  ck_assert_uint_eq (msg->headers->len + msg->body_size, 64 * 1024 + 1);
   cm_msgctx_free (msg);
 }
 END_TEST
@@ -136,6 +165,7 @@ main (void)
   tcase_add_test (tc, test_spool_to_file);
   tcase_add_test (tc, test_spool_cannot_be_written);
   tcase_add_test (tc, test_spool_full_disk);
+  tcase_add_test (tc, test_scan_limit);
   suite_add_tcase (suite, tc);
   return test_run (suite);
 }

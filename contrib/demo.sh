@@ -1,0 +1,508 @@
+#!/usr/bin/env bash
+# demo.sh: watch council-milter judge real mail behind a real Postfix.
+#
+#   sudo bash contrib/demo.sh [--keep] [--no-install] [BUILDDIR [SRCDIR]]
+#
+# For a mail administrator meeting the filter for the first time.  In under a
+# minute, and without touching the machine's own mail system, it
+#
+#   1. starts council-milter with the example council (Northmoor District
+#      Council, config/) and the example policy as shipped:
+#      bcc-member=warn, officer-criticism=hold, member-obligation=hold;
+#   2. starts a private Postfix on 127.0.0.1 that asks the filter about every
+#      message, and an smtp-sink behind it that keeps every message Postfix
+#      delivers in a file (nothing leaves this machine);
+#   3. sends example messages from tests/messages (two breaches and one
+#      compliant message per rule) and one message from a resident outside the
+#      council, each with the envelope a mail client would give it (MAIL FROM
+#      the From address, RCPT TO every To, Cc and Bcc address);
+#   4. then changes member-obligation to reject, reloads the filter the way
+#      `systemctl reload council-milter` does (SIGUSR1), and sends one of that
+#      rule's breaches again: the same message is now refused at SMTP;
+#   5. says for each message what happened: delivered (with the filter's
+#      X-Council-Protocol headers), held in Postfix's hold queue, or refused,
+#      the filter's log lines, and the protocol notice the sender got;
+#      then a summary table and where the logs are.
+#
+# BUILDDIR holds the council-milter binary (default: $TOP_BUILDDIR, else
+# build/ in this checkout, where contrib/run.sh builds); SRCDIR is the source
+# tree (default: $TOP_SRCDIR, else this checkout).  It must run as root (the
+# Postfix master, smtp-sink), and installs Postfix from Debian's archive when
+# it is missing, leaving no Postfix service running or enabled
+# (--no-install: do not).  Everything it starts is stopped on exit, by pid;
+# its work directory under /tmp is removed unless --keep is given.
+
+set -u
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KEEP=0 INSTALL=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --keep) KEEP=1; shift;;
+    --no-install) INSTALL=0; shift;;
+    -h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0;;
+    -*) echo "demo.sh: unknown option $1 (see --help)" >&2; exit 2;;
+    *) break;;
+  esac
+done
+BUILD=${1:-${TOP_BUILDDIR:-$top/build}}
+SRC=$(cd "${2:-${TOP_SRCDIR:-$top}}" 2>/dev/null && pwd) || { echo "demo.sh: no source tree at ${2:-${TOP_SRCDIR:-$top}}" >&2; exit 2; }
+MILTER_BIN=$BUILD/council-milter
+MSGS=$SRC/tests/messages
+
+[ "$(id -u)" = 0 ] || { echo "demo.sh: this runs a private Postfix instance and must run as root: sudo bash contrib/demo.sh" >&2; exit 1; }
+if [ ! -f "$SRC/tests/integration/postfix.sh" ] || [ ! -f "$SRC/config/council-milter.conf" ]; then
+  echo "demo.sh: $SRC is not a council-milter source tree" >&2; exit 2
+fi
+[ -x "$MILTER_BIN" ] || {
+  echo "demo.sh: no council-milter binary in $BUILD." >&2
+  echo "  Build it first (bash contrib/run.sh demo configures build/, then make -C build council-milter)," >&2
+  echo "  or name the build directory: sudo bash contrib/demo.sh BUILDDIR (or TOP_BUILDDIR=BUILDDIR)." >&2
+  exit 1; }
+MILTER_BIN=$(cd "$(dirname "$MILTER_BIN")" && pwd)/council-milter
+
+PF_LIFETIME=${PF_LIFETIME:-300}     # the instance stops by itself after 5 minutes, should we die
+# shellcheck source=/dev/null
+. "$SRC/tests/integration/postfix.sh"
+
+# The messages sent with the shipped policy, from tests/messages: two breaches
+# and one compliant message (a near miss) per rule.
+MESSAGES=(
+  bcc-member/breach/member-to-head-of-planning-bcc-leader.eml
+  bcc-member/breach/head-of-housing-to-member-bcc-cabinet-member-qp.eml
+  bcc-member/compliant/disclosure-cc-councillor-surname.eml
+  officer-criticism/breach/head-of-planning-incompetent-to-members.eml
+  officer-criticism/breach/mr-baker-misled-committee-to-gazette-base64.eml
+  officer-criticism/compliant/policy-criticism-library-closure-to-members.eml
+  member-obligation/breach/council-will-pay-boundary-wall-to-resident.eml
+  member-obligation/breach/please-proceed-with-contract-html-only.eml
+  member-obligation/compliant/council-will-consider-claim-deliberative.eml
+)
+# The breach sent again once member-obligation is reject.
+REJECT_DEMO=member-obligation/breach/council-will-pay-boundary-wall-to-resident.eml
+
+# ------------------------------------------------------------------ work dir, cleanup
+W=$(mktemp -d "${TMPDIR:-/tmp}/council-demo.XXXXXX") || exit 1
+chmod 755 "$W"                       # Postfix's processes (user postfix) traverse it
+PF=$W/postfix                        # the Postfix instance (postfix.sh's layout)
+MD=$W/milter                         # the filter's configuration, log, temp dir
+CONF=$MD/council-milter.conf
+MLOG=$MD/milter.log
+mkdir -p "$MD/tmp" "$MD/hold" "$W/messages"
+MILTER_PID=""
+N=0                                  # messages sent so far
+T_MSG=() T_EXP=() T_OUT=() T_OK=()   # the summary table's rows
+
+# cleanup: stop the filter and the Postfix instance by their pids; remove the work dir unless --keep
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM HUP
+  [ -n "$MILTER_PID" ] && pf_stop_pid "$MILTER_PID" 8
+  pf_stop "$PF" 2>/dev/null
+  if [ "$KEEP" = 1 ]; then
+    echo "Kept the work directory $W (everything in it is stopped)."
+  else
+    rm -rf "$W"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'echo; echo "demo.sh: interrupted, stopping everything"; exit 130' INT TERM HUP
+
+# ------------------------------------------------------------------ helpers
+# say TEXT...: a line of the report
+say() { printf '%s\n' "$*"; }
+
+# heading TEXT: a section title
+heading() { printf '\n== %s\n\n' "$*"; }
+
+# die TEXT: give up, with the reason
+die() { echo "demo.sh: $*" >&2; exit 1; }
+
+# indent PREFIX: copy standard input, each line behind PREFIX
+indent() { local line; while IFS= read -r line; do printf '%s%s\n' "$1" "$line"; done; }
+
+# pyhelp CMD ARGS...: the demo's small Python helpers (message headers, the sink's files)
+pyhelp() {
+  "$PY" - "$@" <<'PY'
+import email, email.policy, os, sys, time
+from email.header import decode_header, make_header
+from email.utils import getaddresses
+
+cmd, args = sys.argv[1], sys.argv[2:]
+
+def load(path, policy=email.policy.compat32):
+    with open(path, "rb") as fh:
+        return email.message_from_binary_file(fh, policy=policy)
+
+def clean(value):
+    """A header value on one line, RFC 2047 words decoded."""
+    try:
+        value = str(make_header(decode_header(str(value or ""))))
+    except Exception:
+        value = str(value or "")
+    return " ".join(value.split())
+
+def sink_files(sink, snapshot):
+    """The complete sink files that were not there when SNAPSHOT was written."""
+    old = set(open(snapshot).read().split()) if snapshot else set()
+    for name in sorted(os.listdir(sink)):
+        path = os.path.join(sink, name)
+        if path in old or time.time() - os.stat(path).st_mtime < 0.3:
+            continue
+        yield path
+
+if cmd == "envelope":
+    # FILE: the From address, the Subject, the Message-ID, then "To|Cc|Bcc ADDRESS" lines
+    m = load(args[0])
+    sender = getaddresses(m.get_all("From", []))
+    print(sender[0][1] if sender else "")
+    print(clean(m.get("Subject")) or "(no subject)")
+    print(clean(m.get("Message-ID")))
+    seen = set()
+    for field in ("To", "Cc", "Bcc"):
+        for _, addr in getaddresses(m.get_all(field, [])):
+            if addr and addr.lower() not in seen:
+                seen.add(addr.lower())
+                print(field, addr)
+elif cmd in ("delivered", "notice"):
+    # SINK SNAPSHOT MESSAGE-ID: the new sink file holding that message (delivered)
+    # or the protocol notice about it (notice: its In-Reply-To is that Message-ID)
+    sink, snapshot, mid = args
+    for path in sink_files(sink, snapshot):
+        m = load(path)
+        auto = clean(m.get("Auto-Submitted")).lower().startswith("auto-generated")
+        if cmd == "delivered" and not auto and clean(m.get("Message-ID")) == mid:
+            print(path); break
+        if cmd == "notice" and auto and clean(m.get("In-Reply-To")) == mid:
+            print(path); break
+elif cmd == "headers":
+    # FILE NAME: the values of header NAME, one a line
+    for v in load(args[0]).get_all(args[1], []):
+        print(clean(v))
+elif cmd == "show-notice":
+    # FILE LINES: To, Subject and the first LINES lines of the body of a notice
+    m = load(args[0], email.policy.default)
+    print(clean(m.get("To")))
+    print("Subject: %s" % clean(m.get("Subject")))
+    part = m.get_body(preferencelist=("plain",))
+    lines = [l.rstrip() for l in (part.get_content() if part else "").strip("\n").splitlines()]
+    for l in lines[:int(args[1])]:
+        print("| " + l if l else "|")
+    if len(lines) > int(args[1]):
+        print("| [... %d more lines]" % (len(lines) - int(args[1])))
+elif cmd == "conf-set":
+    # FILE GROUP KEY VALUE [GROUP KEY VALUE]...: set KEY=VALUE in [GROUP] of the
+    # configuration FILE, replacing the key's line or adding it at the end of the group
+    path, want = args[0], {}
+    for i in range(1, len(args), 3):
+        want.setdefault(args[i], {})[args[i + 1]] = args[i + 2]
+    out, group, done = [], None, set()
+    def flush(g):
+        for k, v in want.get(g, {}).items():
+            if (g, k) not in done:
+                out.append("%s=%s" % (k, v)); done.add((g, k))
+    for line in open(path, encoding="utf-8").read().splitlines():
+        s = line.strip()
+        if s.startswith("[") and s.endswith("]"):
+            while out and not out[-1].strip():
+                out.pop()
+            flush(group)
+            if out:
+                out.append("")
+            group = s[1:-1]
+        elif "=" in s and not s.startswith("#") and s.split("=", 1)[0].strip() in want.get(group, {}):
+            k = s.split("=", 1)[0].strip()
+            line = "%s=%s" % (k, want[group][k]); done.add((group, k))
+        out.append(line)
+    flush(group)
+    for g in want:
+        if any((g, k) not in done for k in want[g]):
+            out += ["", "[%s]" % g]; flush(g)
+    open(path, "w", encoding="utf-8").write("\n".join(out) + "\n")
+PY
+}
+
+# wait_until SECONDS CMD...: run CMD every 0.2 s until it succeeds; false on timeout
+wait_until() {
+  local secs=$1 i; shift
+  for ((i = 0; i < secs * 5; i++)); do "$@" && return 0; sleep 0.2; done
+  "$@"
+}
+
+# action_of RULE: the action configured for RULE in the demo's configuration now
+action_of() { awk -v g="[rule:$1]" '$0 == g {in_g = 1; next} /^\[/ {in_g = 0} in_g && /^action=/ {sub(/^action=/, ""); print}' "$CONF"; }
+
+# milter_start: start council-milter -f in the background (its own process group), wait for its socket
+milter_start() {
+  setsid "$MILTER_BIN" -f -c "$CONF" -P "$MD/milter.pid" >> "$MLOG" 2>&1 < /dev/null &
+  MILTER_PID=$!
+  disown "$MILTER_PID" 2>/dev/null || true
+  local i
+  for ((i = 0; i < 50; i++)); do
+    kill -0 "$MILTER_PID" 2>/dev/null || { MILTER_PID=""; return 1; }
+    pf_waitport "$MPORT" 0.2 && return 0
+  done
+  return 1
+}
+
+# filter_log_since LINES: the filter's log lines after the first LINES, without the program name
+filter_log_since() { tail -n +"$(($1 + 1))" "$MLOG" | sed 's/^council-milter: //'; }
+
+# in_hold QID: true when Postfix's hold queue has QID
+in_hold() { [ -f "$PF/queue/hold/$1" ]; }
+
+# found VAR CMD...: run CMD; true, with its output in VAR, when it printed something
+found() { local __v=$1; shift; printf -v "$__v" '%s' "$("$@")"; [ -n "${!__v}" ]; }
+
+# settled QID MID: true once the message is held or at the sink (sets DELIVERED)
+settled() { in_hold "$1" || found DELIVERED pyhelp delivered "$PF/sink" "$W/snapshot" "$2"; }
+
+# expected_for REL: the action the folder name and the policy in force predict for message REL
+expected_for() {
+  case "$1" in
+    */breach/*) action_of "${1%%/*}";;
+    *) echo accept;;
+  esac
+}
+
+# send_one REL-OR-PATH LABEL: send one message through the filter and report what happened
+send_one() {
+  local file=$1 label=$2 rel expect from subject mid rcpts=() shown=() kind addr
+  case "$file" in /*) rel="";; *) rel=$file; file=$MSGS/$rel;; esac
+  N=$((N + 1))
+  expect=$(expected_for "${rel:-inbound}")
+  { read -r from; read -r subject; read -r mid
+    while read -r kind addr; do
+      rcpts+=("$addr")
+      if [ "$kind" = Bcc ]; then shown+=("$addr (Bcc)"); else shown+=("$addr"); fi
+    done; } < <(pyhelp envelope "$file")
+
+  printf '[%d] %s\n' "$N" "$label"
+  say "  Subject:  $subject"
+  local joined
+  joined=$(printf '%s, ' "${shown[@]}")
+  say "  envelope: $from -> ${joined%, }"
+
+  # send it, as a mail client would (send.py drops the Bcc header)
+  local lines reply rc qid args=() r
+  lines=$(wc -l < "$MLOG")
+  pf_sink_files "$PF" > "$W/snapshot"
+  for r in "${rcpts[@]}"; do args+=(--rcpt "$r"); done
+  reply=$("$PY" "$SRC/tests/integration/send.py" --port "$SMTPD_PORT" --from "$from" "${args[@]}" "$file" 2>&1); rc=$?
+  qid=$(sed -n 's/.*queued as \([0-9A-Za-z]*\).*/\1/p' <<< "$reply")
+
+  local log outcome="" action="" notice=""
+  log=$(filter_log_since "$lines")
+  if [ -n "$log" ]; then
+    say "  filter:   $(head -n 1 <<< "$log")"
+    tail -n +2 <<< "$log" | indent "            "
+  else
+    say "  filter:   nothing logged: the sender is outside the council, so the filter let the"
+    say "            message go at MAIL FROM without reading it"
+  fi
+
+  if [ "$rc" != 0 ]; then
+    case "$reply" in
+      5*) action=reject outcome="refused at SMTP (${reply%% *})"
+          say "  result:   REFUSED at SMTP; the client, and so the sender, is told:"
+          # send.py joins the reply's lines: one 550 line per "5.7.1"
+          # shellcheck disable=SC2001
+          sed 's/ \([45]\.[0-9]\.[0-9]\) /\n\1 /g' <<< "${reply#* }" | indent "            ${reply%% *} "
+          say "            Nothing was queued: Postfix keeps no copy.";;
+      *)  action=failed outcome="not accepted: ${reply%% *}"
+          say "  result:   NOT ACCEPTED: $reply";;
+    esac
+  else
+    DELIVERED=""
+    if ! wait_until 20 settled "$qid" "$mid"; then
+      action=failed outcome="no outcome after 20 s"
+      say "  result:   accepted ($reply), but neither delivered nor held after 20 s; Postfix says:"
+      grep -F "$qid" "$PF/maillog" | tail -n 3 | indent "            "
+    elif in_hold "$qid"; then
+      action=hold outcome="held (id $qid)"
+      say "  result:   HELD for review (Postfix hold queue, id $qid): not delivered"
+    else
+      local xcp
+      xcp=$(pyhelp headers "$DELIVERED" X-Council-Protocol)
+      if [ -n "$xcp" ]; then
+        action=tag outcome="delivered, tagged"
+        say "  result:   DELIVERED ($reply), with the header"
+        indent "            X-Council-Protocol: " <<< "$xcp"
+      else
+        if [ -n "$log" ]; then action=accept; else action="not checked"; fi
+        outcome="delivered untouched"
+        say "  result:   DELIVERED untouched ($reply): no X-Council-Protocol header"
+      fi
+    fi
+    # the protocol notice, when the filter says it sent one
+    if grep -q ': notice sent to ' <<< "$log"; then
+      local nfile="" ntext
+      if wait_until 15 found nfile pyhelp notice "$PF/sink" "$W/snapshot" "$mid"; then
+        notice=1
+        ntext=$(pyhelp show-notice "$nfile" 6)
+        say "  notice:   to $(head -n 1 <<< "$ntext") (the sender), as it reached the sink:"
+        tail -n +2 <<< "$ntext" | indent "            "
+      else
+        say "  notice:   the filter sent one, but it did not reach the sink within 15 s (see the maillog)"
+      fi
+    elif [ -n "$log" ] && [ "$action" != accept ]; then
+      say "  notice:   none"
+    fi
+  fi
+  # what was seen, as the action that would produce it: a notice on a tagged message is warn
+  [ "$action" = tag ] && [ -n "$notice" ] && action=warn
+  [ -n "$notice" ] && outcome="$outcome, notice to sender"
+  [ "$action" = "not checked" ] && action=accept
+  say ""
+
+  local folder
+  if [ -n "$rel" ]; then folder="${rel%/*}"; folder="${folder/\// }"; else folder="from outside"; fi
+  T_MSG+=("$(basename "${rel:-$file}" .eml)")
+  T_EXP+=("$folder: $expect")
+  T_OUT+=("$action: $outcome")
+  if [ "$action" = "$expect" ]; then T_OK+=(ok); else T_OK+=("NOT AS EXPECTED"); fi
+}
+
+# summary: the table of every message sent, expected and seen
+summary() {
+  local i w=7 e=8
+  for i in "${!T_MSG[@]}"; do
+    [ "${#T_MSG[$i]}" -gt "$w" ] && w=${#T_MSG[$i]}
+    [ "${#T_EXP[$i]}" -gt "$e" ] && e=${#T_EXP[$i]}
+  done
+  printf '  %-3s %-*s  %-*s  %s\n' "#" "$w" message "$e" "expected (folder: action)" "outcome"
+  printf '  %-3s %-*s  %-*s  %s\n' "--" "$w" "$(printf '%*s' "$w" '' | tr ' ' -)" "$e" "$(printf '%*s' "$e" '' | tr ' ' -)" \
+    "$(printf '%*s' 41 '' | tr ' ' -)"
+  for i in "${!T_MSG[@]}"; do
+    printf '  %-3s %-*s  %-*s  %s%s\n' "$((i + 1))" "$w" "${T_MSG[$i]}" "$e" "${T_EXP[$i]}" "${T_OUT[$i]}" \
+      "$([ "${T_OK[$i]}" = ok ] || echo "   <-- ${T_OK[$i]}")"
+  done
+}
+
+# ------------------------------------------------------------------ set up
+START=$(date +%s)
+say "council-milter demo: the filter behind a private Postfix on 127.0.0.1"
+say "  filter:       $MILTER_BIN"
+say "  source tree:  $SRC"
+say "  work dir:     $W"
+say "Nothing leaves this machine: Postfix relays all mail to an smtp-sink on 127.0.0.1"
+say "that keeps each message it receives as a file."
+
+if ! pf_installed; then
+  [ "$INSTALL" = 1 ] || die "Postfix is not installed (run without --no-install to install it)"
+  say "  installing Postfix from Debian's archive (once; no Postfix service is left running) ..."
+  pf_install > "$W/install.log" 2>&1 || { cat "$W/install.log"; die "could not install Postfix"; }
+fi
+
+# the ports: the filter's, and Postfix's three (smtpd with the filter, notice listener, sink)
+read -r MPORT < <(pf_freeports 1)
+pf_setup "$PF" "inet:127.0.0.1:$MPORT" > "$W/setup.log" 2>&1 || { cat "$W/setup.log"; die "Postfix set-up failed"; }
+pf_load "$PF"
+while [ "$MPORT" = "$SMTPD_PORT" ] || [ "$MPORT" = "$REINJECT_PORT" ] || [ "$MPORT" = "$SINK_PORT" ]; do
+  read -r MPORT < <(pf_freeports 1)
+  pf_setup "$PF" "inet:127.0.0.1:$MPORT" > "$W/setup.log" 2>&1 || die "Postfix set-up failed"
+  pf_load "$PF"
+done
+
+# the demo's configuration: the example's, with this run's socket, notice listener and paths
+cp "$SRC/config/council-milter.conf" "$CONF"
+pyhelp conf-set "$CONF" \
+  milter socket "inet:$MPORT@127.0.0.1" \
+  milter directory "$SRC/config/directory.conf" \
+  milter temp-dir "$MD/tmp" \
+  policy lexicon "$SRC/config/lexicon" \
+  notify smtp "127.0.0.1:$REINJECT_PORT" \
+  hold spool "$MD/hold" || die "cannot write $CONF"
+
+heading "The filter's configuration (council-milter -n -c $CONF)"
+say "The example's (config/council-milter.conf) with only the socket, the notice listener"
+say "and the paths changed for this run:"
+say ""
+check=$("$MILTER_BIN" -n -c "$CONF" 2>&1) || { echo "$check"; die "the configuration does not load"; }
+indent "  " <<< "$check"
+say ""
+say "What the actions mean: warn = delivered, tagged with X-Council-Protocol headers, and the"
+say "sender gets a protocol notice; hold = not delivered, kept in Postfix's hold queue for the"
+say "Monitoring Officer, and the sender gets a notice; reject = refused at SMTP with 550 5.7.1"
+say "(no rule rejects in the shipped policy: the last message shows it, with a changed policy)."
+
+heading "Starting"
+milter_start || { cat "$MLOG"; die "council-milter did not start"; }
+say "  council-milter   pid $MILTER_PID, listening on inet:$MPORT@127.0.0.1, log: $MLOG"
+pf_start "$PF" > "$W/start.log" 2>&1 || { cat "$W/start.log"; die "Postfix did not start"; }
+say "  Postfix          127.0.0.1:$SMTPD_PORT (smtpd_milters = inet:127.0.0.1:$MPORT), log: $PF/maillog"
+say "                   127.0.0.1:$REINJECT_PORT, no filter: takes the filter's notices ([notify] smtp)"
+say "  smtp-sink        127.0.0.1:$SINK_PORT, where Postfix relays everything: one file per message"
+
+# ------------------------------------------------------------------ the shipped policy
+heading "Sending ${#MESSAGES[@]} example messages and one from outside, with the shipped policy"
+for rel in "${MESSAGES[@]}"; do
+  send_one "$rel" "tests/messages/$rel"
+done
+
+cat > "$W/messages/resident-writes-to-councillors.eml" <<'EOF'
+From: Grace Okafor <grace.okafor@hotmail.co.uk>
+To: Cllr Jane Smith <cllr.jane.smith@northmoor.gov.uk>
+Cc: Cllr Raj Patel <cllr.raj.patel@northmoor.gov.uk>
+Subject: Mill Lane planning application
+Date: Mon, 3 Jun 2024 10:00:00 +0100
+Message-ID: <go-millane-demo@hotmail.co.uk>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=us-ascii
+
+Dear Councillors,
+
+The Head of Planning is incompetent and Mr Baker misled residents about the
+drainage plan. The council will pay for this, I am told.
+
+Grace Okafor, Brook Street
+EOF
+send_one "$W/messages/resident-writes-to-councillors.eml" \
+  "a resident writes to two councillors (a message the demo writes: criticism of officers, from outside)"
+
+# ------------------------------------------------------------------ member-obligation = reject
+heading "Changing member-obligation from hold to reject, and reloading"
+pyhelp conf-set "$CONF" rule:member-obligation action reject
+say "  [rule:member-obligation] action=reject in $CONF, then kill -USR1 $MILTER_PID"
+say "  (what systemctl reload council-milter does, after checking the file with council-milter -n):"
+check=$("$MILTER_BIN" -n -c "$CONF" 2>&1) || { echo "$check"; die "the changed configuration does not load"; }
+lines=$(wc -l < "$MLOG")
+kill -USR1 "$MILTER_PID"
+reloaded() { filter_log_since "$lines" | grep -q 'configuration reloaded\|reload refused'; }
+wait_until 10 reloaded || die "council-milter did not answer the reload: $(tail -n 5 "$MLOG")"
+filter_log_since "$lines" | sed 's/: /:\n/; s/;\([a-z]\)/\n\1/g; s/;$//' | sed '1!s/^/  /' | indent "  "
+filter_log_since "$lines" | grep -q 'reload refused' && die "the reload was refused"
+say ""
+send_one "$REJECT_DEMO" "tests/messages/$REJECT_DEMO (again)"
+
+# ------------------------------------------------------------------ the end
+heading "Summary"
+summary
+say ""
+DIFFER=0
+for ok in "${T_OK[@]}"; do [ "$ok" = ok ] || DIFFER=$((DIFFER + 1)); done
+if [ "$DIFFER" = 0 ]; then
+  say "Every message was handled as its folder and the policy in force say it should be."
+else
+  say "$DIFFER of $N messages were NOT handled as expected: see their reports above and the logs."
+fi
+say ""
+say "Held messages stay in Postfix's hold queue until someone acts. On a real relay:"
+say "  postqueue -p        lists them, with a '!' after the queue id"
+say "  postcat -q ID       shows one;  postsuper -H ID  releases it;  postsuper -d ID hold  deletes it"
+say "(contrib/README.md, step 8.)"
+[ "$KEEP" = 1 ] && say "This run's held messages can still be read: postcat -c $PF/conf -q ID"
+say ""
+say "The logs of this run:"
+say "  the filter's log:     $MLOG"
+say "  Postfix's maillog:    $PF/maillog"
+say "  the delivered mail:   $PF/sink/ (one file per message, notices included)"
+say "  the hold queue:       $PF/queue/hold/"
+if [ "$KEEP" = 1 ]; then
+  say "They are kept (--keep); everything that ran is stopped now."
+else
+  say "They are removed now; run with --keep to keep them."
+fi
+say "Took $(( $(date +%s) - START )) s; stopping council-milter and Postfix."
+[ "$DIFFER" = 0 ]
