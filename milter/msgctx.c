@@ -77,6 +77,8 @@ void
 cm_msgctx_end_headers (CmMsgCtx *msg)
 {
   g_string_append (msg->headers, "\r\n");
+  /* The spool holds the whole message, headers first. */
+  g_byte_array_append (msg->body, (const guint8 *) msg->headers->str, (guint) msg->headers->len);
 }
 
 /* Write all of DATA to FD, through interruptions and short writes. */
@@ -101,7 +103,7 @@ write_all (int fd, const guint8 *data, gsize length, GError **error)
   return TRUE;
 }
 
-/* Move the body from memory to a private, already unlinked file. */
+/* Move the message from memory to a private, already unlinked file. */
 static gboolean
 spill (CmMsgCtx *msg, GError **error)
 {
@@ -135,7 +137,7 @@ cm_msgctx_add_body (CmMsgCtx *msg, const guint8 *data, gsize length, gboolean *e
   if (length == 0)
     return TRUE;
   msg->body_size += length;
-  if (msg->body_fd < 0 && msg->body->len + length <= msg->body_memory)
+  if (msg->body_fd < 0 && msg->body->len + length <= MAX (msg->body_memory, msg->headers->len))
     {
       g_byte_array_append (msg->body, data, (guint) length);
       return TRUE;
@@ -148,32 +150,20 @@ cm_msgctx_add_body (CmMsgCtx *msg, const guint8 *data, gsize length, gboolean *e
 GMimeStream *
 cm_msgctx_stream (CmMsgCtx *msg, GError **error)
 {
-  GMimeStream *cat = g_mime_stream_cat_new ();
-  GMimeStream *headers = g_mime_stream_mem_new_with_buffer (msg->headers->str, msg->headers->len);
-  g_mime_stream_cat_add_source (GMIME_STREAM_CAT (cat), headers);
-  g_object_unref (headers);
-
-  GMimeStream *body;
-  if (msg->body_fd >= 0)
+  if (msg->body_fd < 0)
     {
-      int fd = dup (msg->body_fd);
-      if (fd < 0)
-        {
-          int saved = errno;
-          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                       "reading the body spool: %s", g_strerror (saved));
-          g_object_unref (cat);
-          return NULL;
-        }
-      lseek (fd, 0, SEEK_SET);
-      body = g_mime_stream_fs_new_with_bounds (fd, 0, (gint64) msg->body_size);
+      GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (msg->body);
+      g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
+      return stream;
     }
-  else
+  int fd = dup (msg->body_fd);
+  if (fd < 0)
     {
-      body = g_mime_stream_mem_new_with_byte_array (msg->body);
-      g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (body), FALSE);
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "reading the body spool: %s", g_strerror (saved));
+      return NULL;
     }
-  g_mime_stream_cat_add_source (GMIME_STREAM_CAT (cat), body);
-  g_object_unref (body);
-  return cat;
+  lseek (fd, 0, SEEK_SET);
+  return g_mime_stream_fs_new_with_bounds (fd, 0, (gint64) (msg->headers->len + msg->body_size));
 }

@@ -26,7 +26,7 @@ typedef struct {
   char *subject;          /* the Subject header's value, or NULL */
   char *message_id;       /* the Message-ID header's value, or NULL */
   gboolean auto_submitted; /* Auto-Submitted other than "no": never send a notice */
-  GByteArray *body;       /* the body while it is small */
+  GByteArray *body;       /* the whole message (headers, then body) while small */
   int body_fd;            /* then a temporary file, already unlinked; -1 if none */
   gsize body_size;        /* bytes of the body kept */
   gsize body_received;    /* bytes of the body the MTA sent */
@@ -46,7 +46,9 @@ void cm_msgctx_end_headers (CmMsgCtx *msg);
  * read it): *ENOUGH says so, and the MTA may skip the rest. */
 gboolean cm_msgctx_add_body (CmMsgCtx *msg, const guint8 *data, gsize length, gboolean *enough,
                              GError **error);
-/* The whole message (headers and body) as one stream for the engine. */
+/* The whole message (headers and body) as one stream for the engine: one
+ * memory or file stream, which GMime's parser can cut into parts without
+ * copying them. */
 GMimeStream *cm_msgctx_stream (CmMsgCtx *msg, GError **error);
 
 #endif

@@ -24,7 +24,8 @@ cm_reload_init (const char *path, GError **error)
   CmConfig *config = cm_config_load (path, error);
   if (config == NULL)
     return FALSE;
-  config_path = g_strdup (path);
+  /* Absolute: the daemon changes to / when it goes into the background. */
+  config_path = g_canonicalize_filename (path, NULL);
   g_mutex_lock (&lock);
   current = config;
   g_mutex_unlock (&lock);

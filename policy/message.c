@@ -383,6 +383,8 @@ cm_message_parse (GMimeStream *stream, gsize max_scan, gsize *scanned, gboolean 
 
   GMimeParser *parser = g_mime_parser_new_with_stream (bounded);
   g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+  /* Parts refer to the stream instead of being copied (the default, said). */
+  g_mime_parser_set_persist_stream (parser, TRUE);
   GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
   g_object_unref (parser);
   g_object_unref (bounded);
