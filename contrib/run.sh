@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # run.sh: set up, build and run council-milter on a fresh Debian 12 machine.
 #
-#   bash contrib/run.sh demo   install the dependencies, build, and check the
-#                              bundled example messages with council-check
+#   bash contrib/run.sh demo   install the dependencies, build, run the live
+#                              demo (the daemon behind a private Postfix, the
+#                              example messages sent through it), then check
+#                              every example message with council-check
 #   bash contrib/run.sh test   install the dependencies, build with warnings
 #                              as errors, run every test (make check), the
 #                              integration test with a private Postfix, the
@@ -74,9 +76,13 @@ run_check () {
 demo () {
     install_dependencies
     configure_build build
-    make -C build -j"$jobs" council-check >/dev/null
+    make -C build -j"$jobs" council-check council-milter >/dev/null
+    echo "== the live demo: council-milter behind a private Postfix (contrib/demo.sh)"
+    as_root bash contrib/demo.sh "$top/build" "$top"
+    echo
+    echo "== council-check on every example message in tests/messages/"
     for f in tests/messages/*/*/*.eml; do
-        echo "== $f"
+        echo "-- $f"
         build/council-check -c config/council-milter.conf "$f"
         echo
     done
