@@ -155,6 +155,8 @@ biff = no
 in_flow_delay = 0
 # deferred mail is retried within seconds
 queue_run_delay = 1s
+# room for the 50 MB message of case (i)
+message_size_limit = 104857600
 minimal_backoff_time = 1s
 maximal_backoff_time = 2s
 # the milter (on the first smtpd only); a dead milter means 4xx, never loss

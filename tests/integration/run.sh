@@ -401,6 +401,40 @@ result "$r" "(e) warn: the message is delivered and a notice (null sender, Auto-
   "client: $sent_e" "delivered: $(sink_desc "$row")" \
   "notice: $(sink_desc "$nrow")" "$(milterlog 'notice|notify')"
 
+# (i) a 50 MB message passes with the milter's memory growing by less than
+# 16 MB: the body goes to a private file past [milter] body-memory, and
+# nothing past [policy] max-scan-size is kept at all.
+big="$W/big-50m.eml"
+"$PY" - "$big" <<'PY'
+import base64, os, sys
+with open(sys.argv[1], "wb") as f:
+    f.write(b"From: Cllr Raj Patel <cllr.raj.patel@northmoor.gov.uk>\r\n"
+            b"To: builder@example.org\r\nSubject: Site plans\r\n"
+            b"Message-ID: <integ-i-big@integration.invalid>\r\nMIME-Version: 1.0\r\n"
+            b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+            b"--b\r\nContent-Type: text/plain\r\n\r\nThe plans are attached.\r\n\r\n"
+            b"--b\r\nContent-Type: application/pdf; name=plans.pdf\r\n"
+            b"Content-Transfer-Encoding: base64\r\n\r\n")
+    line = base64.encodebytes(os.urandom(57 * 1000)).replace(b"\n", b"\r\n")
+    while f.tell() < 50 * 1024 * 1024:
+        f.write(line)
+    f.write(b"--b--\r\n")
+PY
+# rss_kb FIELD: VmRSS or VmHWM of the milter, in kB
+rss_kb() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$MILTER_PID/status" 2>/dev/null; }
+rss_before=$(rss_kb VmRSS)
+mid_i="<integ-i-big@integration.invalid>"
+send --from cllr.raj.patel@northmoor.gov.uk --rcpt builder@example.org "$big"
+sent_i=$SENT
+wait_until 60 at_sink "$mid_i"
+peak_after=$(rss_kb VmHWM)
+growth=$(( ${peak_after:-0} - ${rss_before:-0} ))
+[ "$SENT_RC" = 0 ] && at_sink "$mid_i" && [ -n "$rss_before" ] && [ "$growth" -lt 16384 ]; r=$?
+result "$r" "(i) a 50 MB message is delivered and the milter's memory grows by less than 16 MB" \
+  "client: $sent_i" "milter RSS before: ${rss_before:-?} kB, peak after: ${peak_after:-?} kB, growth: $growth kB" \
+  "$(milterlog 'scan=truncated' | tail -n 1)"
+rm -f "$big"
+
 # (g) SIGKILL of the milter in the middle of a run loses nothing
 G=20
 # send_loop: send G messages one after the other (odd: clean, even: a hold breach),
