@@ -56,7 +56,7 @@ summarise () {
         n=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")
         f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
         checks=$((checks + n + f)); failures=$((failures + f))
-    done < <(grep -hE "^[a-z-]+: [0-9]+ passed, [0-9]+ failed" "$dir"/tests/*.log "$dir"/tests/milter/*.log 2>/dev/null || true)
+    done < <(grep -hE "^[a-z-]+: [0-9]+ passed, [0-9]+ failed" "$dir"/tests/*.log 2>/dev/null || true)
     echo "$label: $((checks - failures)) passed, $failures failed"
 }
 
