@@ -512,6 +512,15 @@ static const struct {
   { "ceremonial.txt", G_STRUCT_OFFSET (CmLexicons, ceremonial) },
   { "disclosure.txt", G_STRUCT_OFFSET (CmLexicons, disclosure) },
   { "signoff.txt", G_STRUCT_OFFSET (CmLexicons, signoff) },
+  { "marking.txt", G_STRUCT_OFFSET (CmLexicons, marking) },
+  { "disclaimer.txt", G_STRUCT_OFFSET (CmLexicons, disclaimer) },
+  { "political.txt", G_STRUCT_OFFSET (CmLexicons, political) },
+  { "employment.txt", G_STRUCT_OFFSET (CmLexicons, employment) },
+  { "abuse.txt", G_STRUCT_OFFSET (CmLexicons, abuse) },
+  { "discriminatory.txt", G_STRUCT_OFFSET (CmLexicons, discriminatory) },
+  { "decision-criticism.txt", G_STRUCT_OFFSET (CmLexicons, decision_criticism) },
+  { "decision-words.txt", G_STRUCT_OFFSET (CmLexicons, decision_words) },
+  { "member-words.txt", G_STRUCT_OFFSET (CmLexicons, member_words) },
 };
 
 CmLexicons *

@@ -53,6 +53,15 @@ typedef struct {
   CmLexicon *ceremonial;     /* ceremonial.txt */
   CmLexicon *disclosure;     /* disclosure.txt */
   CmLexicon *signoff;        /* signoff.txt */
+  CmLexicon *marking;        /* marking.txt */
+  CmLexicon *disclaimer;     /* disclaimer.txt */
+  CmLexicon *political;      /* political.txt */
+  CmLexicon *employment;     /* employment.txt */
+  CmLexicon *abuse;          /* abuse.txt */
+  CmLexicon *discriminatory; /* discriminatory.txt */
+  CmLexicon *decision_criticism; /* decision-criticism.txt */
+  CmLexicon *decision_words; /* decision-words.txt */
+  CmLexicon *member_words;   /* member-words.txt */
 } CmLexicons;
 
 CmLexicons *cm_lexicons_load (const char *directory, GError **error);

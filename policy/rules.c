@@ -32,6 +32,32 @@ const CmRule cm_rules[] = {
     "obligations or give instructions for the council go in an officer's name, never a "
     "councillor's. As a ward councillor, say that you write in that capacity.",
     cm_rule_member_obligation },
+  /* Hold: a disclosure cannot be taken back once the mail has gone. */
+  { "confidential-disclosure", "South Ribble 9, 14.3; Cambridgeshire 6.6, 7.1; Runnymede 3.6",
+    CM_ACTION_HOLD,
+    "Do not send confidential, exempt or Part 2 material outside the council or to the press; a "
+    "briefing given to one member or group stays with them. Ask the Monitoring Officer if in doubt.",
+    cm_rule_confidential_disclosure },
+  /* Warn: often a slip of the wrong account; the notice is the remedy. */
+  { "political-use", "Cambridgeshire 4.2; South Ribble 12.1; Newton Abbot 15", CM_ACTION_WARN,
+    "Use your own (party or personal) email for party-political and campaigning work, and do "
+    "not ask council staff to help with party business.",
+    cm_rule_political_use },
+  /* Warn: the officer is pointed to the proper route; nothing is disclosed. */
+  { "employment-lobbying", "Runnymede 3.13; South Ribble 4.8", CM_ACTION_WARN,
+    "Raise your own pay, grading, grievance or application with your manager, HR or your union, "
+    "not with a councillor.",
+    cm_rule_employment_lobbying },
+  /* Hold: abuse and discrimination harm the person they reach. */
+  { "disrespect", "Runnymede 2.1; Cambridgeshire 5.8", CM_ACTION_HOLD,
+    "Write with courtesy and respect; criticise decisions, not people, and never by reference to "
+    "age, sex, race, religion, disability, pregnancy or sexual orientation.",
+    cm_rule_disrespect },
+  /* Hold: public criticism by an officer cannot be recalled. */
+  { "officer-political", "Cambridgeshire 5.1; South Ribble 4.9; Runnymede 3.12", CM_ACTION_HOLD,
+    "Officers do not criticise council decisions or members in public or to the press; raise "
+    "concerns with your manager or the Monitoring Officer, and leave statements to the media team.",
+    cm_rule_officer_political },
 };
 const guint cm_n_rules = G_N_ELEMENTS (cm_rules);
 

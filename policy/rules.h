@@ -45,5 +45,10 @@ void cm_finding_add_person (CmFinding *finding, const char *address);
 void cm_rule_bcc_member (const CmRule *rule, const CmRuleContext *context, GPtrArray *findings);
 void cm_rule_officer_criticism (const CmRule *rule, const CmRuleContext *context, GPtrArray *findings);
 void cm_rule_member_obligation (const CmRule *rule, const CmRuleContext *context, GPtrArray *findings);
+void cm_rule_confidential_disclosure (const CmRule *rule, const CmRuleContext *context, GPtrArray *findings);
+void cm_rule_political_use (const CmRule *rule, const CmRuleContext *context, GPtrArray *findings);
+void cm_rule_employment_lobbying (const CmRule *rule, const CmRuleContext *context, GPtrArray *findings);
+void cm_rule_disrespect (const CmRule *rule, const CmRuleContext *context, GPtrArray *findings);
+void cm_rule_officer_political (const CmRule *rule, const CmRuleContext *context, GPtrArray *findings);
 
 #endif

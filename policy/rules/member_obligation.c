@@ -55,13 +55,7 @@ member_in_name (const CmRuleContext *context)
 static gboolean
 obliges (const CmRuleContext *context, const CmSentence *sentence)
 {
-  g_autoptr (GArray) matches = g_array_new (FALSE, FALSE, sizeof (CmMatch));
-  cm_lexicon_scan (context->lexicons->obligation, &sentence->words, matches);
-  for (guint i = 0; i < matches->len; i++)
-    if (!cm_lexicons_negated (context->lexicons, &sentence->words,
-                              g_array_index (matches, CmMatch, i).start))
-      return TRUE;
-  return FALSE;
+  return cm_refs_matches_unnegated (context, context->lexicons->obligation, &sentence->words);
 }
 
 void

@@ -20,17 +20,11 @@
 
 #include "refs.h"
 
-/* The first criticism in SENTENCE that is not negated. */
+/* Does SENTENCE criticise, not negated? */
 static gboolean
 criticises (const CmRuleContext *context, const CmSentence *sentence)
 {
-  g_autoptr (GArray) matches = g_array_new (FALSE, FALSE, sizeof (CmMatch));
-  cm_lexicon_scan (context->lexicons->criticism, &sentence->words, matches);
-  for (guint i = 0; i < matches->len; i++)
-    if (!cm_lexicons_negated (context->lexicons, &sentence->words,
-                              g_array_index (matches, CmMatch, i).start))
-      return TRUE;
-  return FALSE;
+  return cm_refs_matches_unnegated (context, context->lexicons->criticism, &sentence->words);
 }
 
 /* "copied to 3 members and sent to the media (northmoorgazette.co.uk)" */

@@ -114,3 +114,69 @@ cm_refs_audience_clear (CmAudience *audience)
     g_ptr_array_unref (audience->media);
   memset (audience, 0, sizeof *audience);
 }
+
+gboolean
+cm_refs_matches_unnegated (const CmRuleContext *context, const CmLexicon *lexicon, const CmWords *words)
+{
+  g_autoptr (GArray) matches = g_array_new (FALSE, FALSE, sizeof (CmMatch));
+  cm_lexicon_scan (lexicon, words, matches);
+  for (guint i = 0; i < matches->len; i++)
+    if (!cm_lexicons_negated (context->lexicons, words, g_array_index (matches, CmMatch, i).start))
+      return TRUE;
+  return FALSE;
+}
+
+/* Is some To recipient (not the sender) a council person? */
+static gboolean
+addresses_council (const CmView *view)
+{
+  for (guint i = 0; i < view->to->len; i++)
+    {
+      const CmParticipant *p = view->to->pdata[i];
+      if (!cm_view_is_sender (view, p) && p->role != CM_ROLE_EXTERNAL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+add_address (GPtrArray *people, const char *address)
+{
+  for (guint i = 0; i < people->len; i++)
+    if (strcmp (people->pdata[i], address) == 0)
+      return;
+  g_ptr_array_add (people, (gpointer) address);
+}
+
+gboolean
+cm_refs_people (const CmRuleContext *context, const CmSentence *sentence, GPtrArray *people)
+{
+  const CmView *view = context->view;
+  const CmWords *words = &sentence->words;
+  const CmLexicon *names = cm_directory_names (context->directory);
+  gboolean found = FALSE, you = FALSE;
+  gboolean to_council = addresses_council (view);
+  for (guint pos = 0; pos < words->n; pos++)
+    {
+      CmMatch match;
+      if (cm_lexicon_match_at (names, words, pos, &match))
+        {
+          const CmPerson *person = match.data;
+          if (person && !(view->sender->person == person))
+            add_address (people, person->addresses->pdata[0]);
+          found = TRUE;
+        }
+      else if (cm_lexicon_match_at (context->lexicons->officer_words, words, pos, &match)
+               || cm_lexicon_match_at (context->lexicons->member_words, words, pos, &match))
+        found = TRUE;
+      else if (to_council && cm_lexicon_match_at (context->lexicons->addressee, words, pos, &match))
+        found = you = TRUE;
+    }
+  for (guint i = 0; you && i < view->to->len; i++)
+    {
+      const CmParticipant *p = view->to->pdata[i];
+      if (!cm_view_is_sender (view, p) && p->role != CM_ROLE_EXTERNAL)
+        add_address (people, p->address);
+    }
+  return found;
+}

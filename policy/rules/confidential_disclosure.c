@@ -1,0 +1,167 @@
+/*
+ * confidential_disclosure.c: the rule confidential-disclosure.
+ *
+ * South Ribble 9 (confidential information), 14.3 (Part 2 items never to
+ * the media); Cambridgeshire 6.6 (people outside the council are not bound
+ * by its confidentiality), 7.1 (confidential briefings); Runnymede 3.6 (a
+ * confidential reply is not copied to other members).
+ *
+ * Material is marked when marking.txt appears in the Subject, an
+ * attachment's name (or a forwarded message's subject), or a short line
+ * (a marking, not prose) of the new text or of the quoted or forwarded
+ * history; a line with a disclaimer.txt phrase (the footers on nearly all
+ * council mail) marks nothing.  Fires when marked material goes to the
+ * media or outside the council, or when a member copies a briefing someone
+ * else marked (history or attachment) to other members.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "refs.h"
+
+/* A marking line is short: a heading, not a sentence. */
+#define MARKING_MAX_WORDS 8
+
+typedef struct {
+  char *where;        /* "Subject: ...", "attachment: NAME", "line: ..." */
+  gboolean borrowed;  /* in history or an attachment: someone else's material */
+  gboolean part2;     /* exempt or Part 2, not only confidential */
+} Marking;
+
+/* Does TEXT carry a marking (and no disclaimer)? */
+static gboolean
+marked (const CmRuleContext *context, const char *text, gboolean short_only, gboolean *part2)
+{
+  g_autoptr (CmWords) words = cm_words_split (text);
+  if (words->n == 0 || (short_only && words->n > MARKING_MAX_WORDS))
+    return FALSE;
+  if (cm_lexicon_matches (context->lexicons->disclaimer, words))
+    return FALSE;
+  g_autoptr (GArray) matches = g_array_new (FALSE, FALSE, sizeof (CmMatch));
+  cm_lexicon_scan (context->lexicons->marking, words, matches);
+  for (guint i = 0; i < matches->len; i++)
+    {
+      CmMatch m = g_array_index (matches, CmMatch, i);
+      if (cm_lexicons_negated (context->lexicons, words, m.start))
+        continue;
+      const char *first = words->words[m.start].text;
+      *part2 = strcmp (first, "part") == 0 || strcmp (first, "exempt") == 0;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+find_in_lines (const CmRuleContext *context, const char *text, gboolean borrowed, GArray *found)
+{
+  const char *line = text;
+  while (line && *line)
+    {
+      const char *end = strchr (line, '\n');
+      gsize len = end ? (gsize) (end - line) : strlen (line);
+      /* Markings are short lines: skip long ones without splitting them. */
+      if (len > 0 && len < 120)
+        {
+          g_autofree char *copy = g_strndup (line, len);
+          const char *body = copy;
+          while (*body == '>' || *body == ' ' || *body == '\t')
+            body++;
+          Marking m = { NULL, borrowed, FALSE };
+          if (marked (context, body, TRUE, &m.part2))
+            {
+              m.where = g_strdup_printf ("marked: \"%s\"", g_strstrip (g_strdup (body)));
+              g_array_append_val (found, m);
+            }
+        }
+      line = end ? end + 1 : NULL;
+    }
+}
+
+static void
+find_markings (const CmRuleContext *context, GArray *found)
+{
+  const CmView *view = context->view;
+  Marking m = { NULL, FALSE, FALSE };
+  if (view->subject && marked (context, view->subject, FALSE, &m.part2))
+    {
+      m.where = g_strdup_printf ("Subject: %s", view->subject);
+      g_array_append_val (found, m);
+    }
+  for (guint i = 0; i < view->attachments->len; i++)
+    {
+      const CmAttachment *a = view->attachments->pdata[i];
+      Marking am = { NULL, TRUE, FALSE };
+      if (a->filename && marked (context, a->filename, FALSE, &am.part2))
+        {
+          am.where = g_strdup_printf ("attachment: %s", a->filename);
+          g_array_append_val (found, am);
+        }
+    }
+  find_in_lines (context, view->authored, FALSE, found);
+  find_in_lines (context, view->history, TRUE, found);
+}
+
+static void
+marking_clear (gpointer p)
+{
+  g_free (((Marking *) p)->where);
+}
+
+void
+cm_rule_confidential_disclosure (const CmRule *rule, const CmRuleContext *context, GPtrArray *findings)
+{
+  const CmView *view = context->view;
+  if (view->sender->role == CM_ROLE_EXTERNAL)
+    return;
+  g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (Marking));
+  g_array_set_clear_func (found, marking_clear);
+  find_markings (context, found);
+  if (found->len == 0)
+    return;
+
+  gboolean part2 = FALSE, borrowed = FALSE;
+  for (guint i = 0; i < found->len; i++)
+    {
+      part2 |= g_array_index (found, Marking, i).part2;
+      borrowed |= g_array_index (found, Marking, i).borrowed;
+    }
+  g_autoptr (GPtrArray) outside = g_ptr_array_new ();
+  g_autoptr (GPtrArray) members = g_ptr_array_new ();
+  gboolean media = FALSE;
+  for (guint i = 0; i < view->recipients->len; i++)
+    {
+      const CmParticipant *p = view->recipients->pdata[i];
+      if (cm_view_is_sender (view, p))
+        continue;
+      if (p->role == CM_ROLE_EXTERNAL)
+        {
+          g_ptr_array_add (outside, (gpointer) p);
+          media |= p->media;
+        }
+      else if (p->role == CM_ROLE_MEMBER)
+        g_ptr_array_add (members, (gpointer) p);
+    }
+  gboolean briefing = view->sender->role == CM_ROLE_MEMBER && borrowed && members->len > 0;
+  if (outside->len == 0 && !briefing)
+    return;
+
+  const char *clause = media ? (part2 ? "South Ribble 14.3" : "Cambridgeshire 6.6")
+                     : outside->len ? "South Ribble 9" : "Runnymede 3.6";
+  g_autofree char *summary = NULL;
+  if (outside->len)
+    summary = g_strdup_printf ("material marked %s sent %s (%u address%s)",
+                               part2 ? "Part 2 or exempt" : "confidential",
+                               media ? "to the media" : "outside the council", outside->len,
+                               outside->len == 1 ? "" : "es");
+  else
+    summary = g_strdup_printf ("a confidential briefing copied to %u other member%s", members->len,
+                               members->len == 1 ? "" : "s");
+  CmFinding *finding = cm_finding_new (rule, clause, summary);
+  for (guint i = 0; i < found->len; i++)
+    cm_finding_add_evidence (finding, g_array_index (found, Marking, i).where);
+  GPtrArray *people = outside->len ? outside : members;
+  for (guint i = 0; i < people->len; i++)
+    cm_finding_add_person (finding, ((const CmParticipant *) people->pdata[i])->address);
+  g_ptr_array_add (findings, finding);
+}

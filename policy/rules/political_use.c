@@ -1,0 +1,64 @@
+/*
+ * political_use.c: the rule political-use.
+ *
+ * Cambridgeshire 4.2: council ICT is not for party-political or
+ * campaigning work; South Ribble 12.1; Newton Abbot 15: council resources
+ * and staff are not for party politics, and members must not press staff
+ * to provide support they may not give.
+ *
+ * Fires when a member writing from a council address (a personal address
+ * is not a council resource) has a sentence of political.txt in the new
+ * text, and the mail goes to an officer (asking staff for party business)
+ * or outside the council (campaigning with council mail).  Member-to-member
+ * talk of a party meeting is not political use of the council or its staff.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "refs.h"
+
+void
+cm_rule_political_use (const CmRule *rule, const CmRuleContext *context, GPtrArray *findings)
+{
+  const CmView *view = context->view;
+  const CmParticipant *sender = view->sender;
+  if (sender->role != CM_ROLE_MEMBER || !cm_directory_in_council_domain (context->directory, sender->address))
+    return;
+
+  const CmParticipant *officer = NULL;
+  guint outside = 0;
+  for (guint i = 0; i < view->recipients->len; i++)
+    {
+      const CmParticipant *p = view->recipients->pdata[i];
+      if (cm_view_is_sender (view, p))
+        continue;
+      if (p->role == CM_ROLE_OFFICER && officer == NULL)
+        officer = p;
+      outside += p->role == CM_ROLE_EXTERNAL;
+    }
+  if (officer == NULL && outside == 0)
+    return;
+
+  CmFinding *finding = NULL;
+  for (guint i = 0; i < view->sentences->len; i++)
+    {
+      const CmSentence *sentence = view->sentences->pdata[i];
+      if (!cm_refs_matches_unnegated (context, context->lexicons->political, &sentence->words))
+        continue;
+      if (finding == NULL)
+        {
+          g_autofree char *summary = officer
+              ? g_strdup_printf ("party-political or campaigning work asked of council staff (%s)", officer->address)
+              : g_strdup_printf ("party-political or campaigning work sent from a council address to %u "
+                                 "address%s outside the council", outside, outside == 1 ? "" : "es");
+          finding = cm_finding_new (rule, officer ? "Newton Abbot 15" : "Cambridgeshire 4.2", summary);
+          if (officer)
+            cm_finding_add_person (finding, officer->address);
+        }
+      g_autofree char *text = cm_view_sentence_text (view, sentence);
+      cm_finding_add_evidence (finding, text);
+    }
+  if (finding)
+    g_ptr_array_add (findings, finding);
+}
