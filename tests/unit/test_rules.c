@@ -251,6 +251,133 @@ START_TEST (test_evidence_is_bounded)
 }
 END_TEST
 
+/* ---- the further rules ---------------------------------------------------- */
+
+#define TOM_ADDR "tom.baker@northmoor.gov.uk"
+#define PRESS "newsdesk@northmoorgazette.co.uk"
+#define FOOTER "\n\nThis email and any attachments are confidential and intended solely for the addressee."
+
+START_TEST (test_confidential_disclosure)
+{
+  /* A marking line, to the press. */
+  g_autoptr (CmVerdict) press = check (JANE, PRESS, NULL, NULL, "CONFIDENTIAL\n\nHere are the figures you asked for.");
+  const CmFinding *f = test_finding (press, "confidential-disclosure");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_str_eq (f->clause, "Cambridgeshire 6.6");
+  ck_assert (test_has_person (f, PRESS));
+  ck_assert (test_has_evidence (f, "CONFIDENTIAL"));
+  /* Part 2 in the subject, to the media: South Ribble 14.3. */
+  g_autofree char *part2 = g_strdup_printf ("From: %s\nTo: %s\nSubject: Part 2 - Mill Lane valuation\n\nSee below.\n", JANE, PRESS);
+  g_autoptr (CmVerdict) p2 = test_check (test_config, NULL, part2);
+  f = test_finding (p2, "confidential-disclosure");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_str_eq (f->clause, "South Ribble 14.3");
+  /* A forwarded briefing, marked, copied to other members. */
+  g_autoptr (CmVerdict) brief = check (JANE, RAJ, NULL, NULL,
+      "For your information.\n\n-----Original Message-----\nFrom: Linda Carter\nCONFIDENTIAL BRIEFING\nThe figures are low.\n");
+  f = test_finding (brief, "confidential-disclosure");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_str_eq (f->clause, "Runnymede 3.6");
+
+  /* Near misses: the footer; a long sentence; inside the council only. */
+  g_autoptr (CmVerdict) footer = check (JANE, "resident@example.org", NULL, NULL, "Thank you for your letter." FOOTER);
+  ck_assert_ptr_null (test_finding (footer, "confidential-disclosure"));
+  g_autoptr (CmVerdict) prose = check (JANE, "resident@example.org", NULL, NULL,
+      "I will of course treat everything you have told me about your neighbour as confidential.");
+  ck_assert_ptr_null (test_finding (prose, "confidential-disclosure"));
+  g_autoptr (CmVerdict) inside = check (TOM, JANE, NULL, NULL, "CONFIDENTIAL\n\nThe valuation is attached.");
+  ck_assert_ptr_null (test_finding (inside, "confidential-disclosure"));
+}
+END_TEST
+
+START_TEST (test_political_use)
+{
+  g_autoptr (CmVerdict) staff = check (JANE, TOM, NULL, NULL,
+      "Could your team print 500 election leaflets for the ward party before Friday?");
+  const CmFinding *f = test_finding (staff, "political-use");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_str_eq (f->clause, "Newton Abbot 15");
+  ck_assert (test_has_person (f, TOM_ADDR));
+  g_autoptr (CmVerdict) residents = check (JANE, "resident@example.org", NULL, NULL,
+      "Please vote for me on 2 May: I need your support for my re-election campaign.");
+  ck_assert_ptr_nonnull (test_finding (residents, "political-use"));
+  /* Near misses: member to member; a personal address; an officer. */
+  g_autoptr (CmVerdict) members = check (JANE, RAJ, NULL, NULL, "See you at the ward party meeting on Tuesday.");
+  ck_assert_ptr_null (test_finding (members, "political-use"));
+  g_autoptr (CmVerdict) personal = check ("janesmith1962@gmail.com", "resident@example.org", NULL, NULL,
+      "Please vote for me on 2 May.");
+  ck_assert_ptr_null (test_finding (personal, "political-use"));
+  g_autoptr (CmVerdict) officer = check ("gary.lewis@northmoor.gov.uk", "resident@example.org", NULL, NULL,
+      "Polling day arrangements: your polling station is the village hall.");
+  ck_assert_ptr_null (test_finding (officer, "political-use"));
+}
+END_TEST
+
+START_TEST (test_employment_lobbying)
+{
+  g_autoptr (CmVerdict) v = check ("Sarah Jones <sarah.jones@northmoor.gov.uk>", RAJ, NULL, NULL,
+      "I would be grateful if you could support my appeal against the regrading of my post.");
+  const CmFinding *f = test_finding (v, "employment-lobbying");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_str_eq (f->clause, "Runnymede 3.13");
+  ck_assert (test_has_person (f, RAJ));
+  /* Near misses: to the manager; about a resident; about the restructure in general. */
+  g_autoptr (CmVerdict) manager = check ("sarah.jones@northmoor.gov.uk", TOM, NULL, NULL,
+      "I would like to discuss my grievance at our next one-to-one.");
+  ck_assert_ptr_null (test_finding (manager, "employment-lobbying"));
+  g_autoptr (CmVerdict) general = check ("sarah.jones@northmoor.gov.uk", RAJ, NULL, NULL,
+      "The planning team restructure will be reported to cabinet in March.");
+  ck_assert_ptr_null (test_finding (general, "employment-lobbying"));
+}
+END_TEST
+
+START_TEST (test_disrespect)
+{
+  g_autoptr (CmVerdict) you = check (JANE, TOM, NULL, NULL, "Well done for nothing, as usual.\n\nYou are pathetic.");
+  const CmFinding *f = test_finding (you, "disrespect");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_str_eq (f->clause, "Runnymede 2.1");
+  ck_assert (test_has_person (f, TOM_ADDR));
+  g_autoptr (CmVerdict) bias = check (TOM, RAJ, NULL, NULL, "Councillor Khan is too old to understand planning law.");
+  f = test_finding (bias, "disrespect");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_str_eq (f->clause, "Cambridgeshire 5.8");
+  ck_assert (test_has_person (f, "cllr.ahmed.khan@northmoor.gov.uk"));
+  /* Near misses: civil disagreement; negated; neutral mention. */
+  g_autoptr (CmVerdict) civil = check (JANE, TOM, NULL, NULL, "I profoundly disagree with your recommendation.");
+  ck_assert_ptr_null (test_finding (civil, "disrespect"));
+  g_autoptr (CmVerdict) negated = check (JANE, TOM, NULL, NULL, "I would never call you pathetic.");
+  ck_assert_ptr_null (test_finding (negated, "disrespect"));
+  g_autoptr (CmVerdict) neutral = check (TOM, JANE, NULL, NULL, "Sarah Jones is on maternity leave until May.");
+  ck_assert_ptr_null (test_finding (neutral, "disrespect"));
+}
+END_TEST
+
+START_TEST (test_officer_political)
+{
+  g_autoptr (CmVerdict) press = check (TOM, PRESS, NULL, NULL,
+      "Frankly the committee's decision to approve Mill Lane was a disgrace.");
+  const CmFinding *f = test_finding (press, "officer-political");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_str_eq (f->clause, "Cambridgeshire 5.1");
+  ck_assert (test_has_person (f, PRESS));
+  g_autoptr (CmVerdict) member = check ("planning.team@northmoor.gov.uk", "resident@example.org", NULL, NULL,
+      "Councillor Patel got it wrong on the flood defences.");
+  f = test_finding (member, "officer-political");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_str_eq (f->clause, "South Ribble 4.9");
+  /* Near misses: explaining; privately; a member to the press. */
+  g_autoptr (CmVerdict) factual = check (TOM, "resident@example.org", NULL, NULL,
+      "The committee decided to refuse the application because of the flood risk.");
+  ck_assert_ptr_null (test_finding (factual, "officer-political"));
+  g_autoptr (CmVerdict) inside = check (TOM, "monitoring.officer@northmoor.gov.uk", NULL, NULL,
+      "I think the committee's decision was a mistake.");
+  ck_assert_ptr_null (test_finding (inside, "officer-political"));
+  g_autoptr (CmVerdict) politics = check (JANE, PRESS, NULL, NULL, "The cabinet's decision is a mistake.");
+  ck_assert_ptr_null (test_finding (politics, "officer-political"));
+}
+END_TEST
+
 /* ---- configuration of rules ---------------------------------------------- */
 
 START_TEST (test_rule_off_and_actions)
@@ -288,6 +415,11 @@ main (void)
   tcase_add_test (tc, test_obligation_officer_in_members_name);
   tcase_add_test (tc, test_obligation_near_misses);
   tcase_add_test (tc, test_evidence_is_bounded);
+  tcase_add_test (tc, test_confidential_disclosure);
+  tcase_add_test (tc, test_political_use);
+  tcase_add_test (tc, test_employment_lobbying);
+  tcase_add_test (tc, test_disrespect);
+  tcase_add_test (tc, test_officer_political);
   tcase_add_test (tc, test_rule_off_and_actions);
   suite_add_tcase (suite, tc);
   return test_run (suite);
