@@ -37,13 +37,23 @@ typedef struct {
 /* Patterns with more combinations than this stay general patterns. */
 #define MAX_EXPANSION 256
 #define STARTS_BITS 65536
+#define PREFIX_BUCKETS 1024
+
+/* The bucket of a word or prefix by its first two bytes (two or more). */
+static guint
+prefix_bucket (const char *word)
+{
+  return (((guint) (guchar) word[0] << 8) ^ ((guint) (guchar) word[1] * 31u)) & (PREFIX_BUCKETS - 1);
+}
 
 struct _CmLexicon {
   guint size;                      /* patterns added */
+  gboolean bits;                   /* data are bit sets: equal phrases OR them */
   GPtrArray *patterns;             /* Pattern *, owned: those with gaps or prefixes */
   GPtrArray *phrases;              /* Phrase *, owned */
   CmIndex *by_first;               /* first word's hash -> Pattern * (exact first words) */
-  GPtrArray *by_first_byte[256];   /* first byte -> Pattern * (prefix first words) */
+  GPtrArray *by_prefix[PREFIX_BUCKETS]; /* prefix_bucket () of a prefix first word -> Pattern * */
+  GPtrArray *short_prefix;         /* patterns whose first word is a one-letter prefix */
   CmIndex *phrase_index;           /* phrase_key () -> Phrase * */
   CmIndex *prefix_index;           /* phrase_key () of every phrase's beginnings */
   guint longest_phrase;
@@ -101,9 +111,11 @@ cm_lexicon_free (CmLexicon *lexicon)
   cm_index_free (lexicon->by_first);
   cm_index_free (lexicon->phrase_index);
   cm_index_free (lexicon->prefix_index);
-  for (guint i = 0; i < G_N_ELEMENTS (lexicon->by_first_byte); i++)
-    if (lexicon->by_first_byte[i])
-      g_ptr_array_unref (lexicon->by_first_byte[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (lexicon->by_prefix); i++)
+    if (lexicon->by_prefix[i])
+      g_ptr_array_unref (lexicon->by_prefix[i]);
+  if (lexicon->short_prefix)
+    g_ptr_array_unref (lexicon->short_prefix);
   g_ptr_array_unref (lexicon->phrases);
   g_ptr_array_unref (lexicon->patterns);
   g_free (lexicon);
@@ -221,7 +233,9 @@ add_phrase (CmLexicon *lexicon, char **words, guint n, gpointer data)
         k++;
       if (k == n && other->n == n)
         {
-          if (other->data != data)
+          if (lexicon->bits)
+            other->data = GUINT_TO_POINTER (GPOINTER_TO_UINT (other->data) | GPOINTER_TO_UINT (data));
+          else if (other->data != data)
             other->data = NULL; /* two people share a title: it names neither */
           return;
         }
@@ -261,7 +275,7 @@ add_phrases (CmLexicon *lexicon, Pattern *pattern)
   return TRUE;
 }
 
-/* Index a general pattern by its first word (or the first byte of it). */
+/* Index a general pattern by its first word (or the first two bytes of it). */
 static void
 index_pattern (CmLexicon *lexicon, Pattern *pattern)
 {
@@ -275,11 +289,12 @@ index_pattern (CmLexicon *lexicon, Pattern *pattern)
           mark_start (lexicon, cm_words_hash (first->alternatives[i]));
           continue;
         }
-      guchar byte = (guchar) first->alternatives[i][0];
-      if (lexicon->by_first_byte[byte] == NULL)
-        lexicon->by_first_byte[byte] = g_ptr_array_new ();
-      if (!g_ptr_array_find (lexicon->by_first_byte[byte], pattern, NULL))
-        g_ptr_array_add (lexicon->by_first_byte[byte], pattern);
+      const char *prefix = first->alternatives[i];
+      GPtrArray **list = prefix[1] ? &lexicon->by_prefix[prefix_bucket (prefix)] : &lexicon->short_prefix;
+      if (*list == NULL)
+        *list = g_ptr_array_new ();
+      if (!g_ptr_array_find (*list, pattern, NULL))
+        g_ptr_array_add (*list, pattern);
     }
 }
 
@@ -325,8 +340,10 @@ cm_lexicon_add (CmLexicon *lexicon, const char *text, gpointer data, GError **er
   return TRUE;
 }
 
-CmLexicon *
-cm_lexicon_load (const char *path, GError **error)
+/* Load PATH; when ALSO is not NULL, add every pattern to it too, with BIT
+ * as its data. */
+static CmLexicon *
+load_into (const char *path, CmLexicon *also, guint bit, GError **error)
 {
   g_autofree char *text = NULL;
   g_autoptr (GError) local = NULL;
@@ -352,6 +369,8 @@ cm_lexicon_load (const char *path, GError **error)
           g_set_error (error, CM_ERROR, CM_ERROR_LEXICON, "%s:%u: %s", path, n + 1, local->message);
           return NULL;
         }
+      if (also)
+        cm_lexicon_add (also, line, GUINT_TO_POINTER (bit), NULL);
     }
   if (cm_lexicon_size (lexicon) == 0)
     {
@@ -359,6 +378,12 @@ cm_lexicon_load (const char *path, GError **error)
       return NULL;
     }
   return g_steal_pointer (&lexicon);
+}
+
+CmLexicon *
+cm_lexicon_load (const char *path, GError **error)
+{
+  return load_into (path, NULL, 0, error);
 }
 
 static gboolean
@@ -461,8 +486,64 @@ match_at (const CmLexicon *lexicon, const CmWords *words, guint pos, int want_en
       found = match_phrase (lexicon, words, pos, length, match);
       try_patterns (cm_index_get (lexicon->by_first, word->hash), words, pos, want_end, match, &found);
     }
-  try_patterns (lexicon->by_first_byte[(guchar) word->text[0]], words, pos, want_end, match, &found);
+  if (word->text[1])
+    try_patterns (lexicon->by_prefix[prefix_bucket (word->text)], words, pos, want_end, match, &found);
+  try_patterns (lexicon->short_prefix, words, pos, want_end, match, &found);
   return found;
+}
+
+/* The OR of the data of every pattern of a bit-set lexicon matching at POS. */
+static guint
+match_bits_at (const CmLexicon *lexicon, const CmWords *words, guint pos)
+{
+  const CmWord *word = &words->words[pos];
+  guint bits = 0;
+  if (may_start (lexicon, word->hash))
+    {
+      guint64 sequence = 0;
+      for (guint n = 1; n <= lexicon->longest_phrase && pos + n <= words->n; n++)
+        {
+          sequence = cm_words_hash_sequence (sequence, words->words[pos + n - 1].hash);
+          guint64 key = phrase_key (sequence, n);
+          const GPtrArray *list = cm_index_get (lexicon->phrase_index, key);
+          for (guint i = 0; list && i < list->len; i++)
+            {
+              const Phrase *phrase = list->pdata[i];
+              guint k = 0;
+              while (k < n && phrase->n == n && strcmp (phrase->words[k], words->words[pos + k].text) == 0)
+                k++;
+              if (k == n && phrase->n == n)
+                bits |= GPOINTER_TO_UINT (phrase->data);
+            }
+          if (cm_index_get (lexicon->prefix_index, key) == NULL)
+            break;
+        }
+      const GPtrArray *general = cm_index_get (lexicon->by_first, word->hash);
+      for (guint i = 0; general && i < general->len; i++)
+        if (match_from (general->pdata[i], 0, words, pos, -1) >= 0)
+          bits |= GPOINTER_TO_UINT (((const Pattern *) general->pdata[i])->data);
+    }
+  const GPtrArray *lists[] = { word->text[1] ? lexicon->by_prefix[prefix_bucket (word->text)] : NULL,
+                               lexicon->short_prefix };
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; lists[l] && i < lists[l]->len; i++)
+      if (match_from (lists[l]->pdata[i], 0, words, pos, -1) >= 0)
+        bits |= GPOINTER_TO_UINT (((const Pattern *) lists[l]->pdata[i])->data);
+  return bits;
+}
+
+guint
+cm_lexicons_sentence_hits (const CmLexicons *lexicons, const CmWords *words)
+{
+  guint hits = 0;
+  for (guint pos = 0; pos < words->n; pos++)
+    {
+      guint bits = match_bits_at (lexicons->content, words, pos);
+      /* A negated phrase does not count; another of the same list may. */
+      if ((bits & ~hits) && !cm_lexicons_negated (lexicons, words, pos))
+        hits |= bits;
+    }
+  return hits;
 }
 
 gboolean
@@ -502,23 +583,24 @@ cm_lexicon_matches (const CmLexicon *lexicon, const CmWords *words)
 static const struct {
   const char *file;
   gsize offset;
+  guint hit;  /* its CM_HIT_ bit in the combined sentence scan, or 0 */
 } lexicon_files[] = {
-  { "criticism.txt", G_STRUCT_OFFSET (CmLexicons, criticism) },
+  { "criticism.txt", G_STRUCT_OFFSET (CmLexicons, criticism), CM_HIT_CRITICISM },
   { "officer-words.txt", G_STRUCT_OFFSET (CmLexicons, officer_words) },
   { "addressee.txt", G_STRUCT_OFFSET (CmLexicons, addressee) },
   { "negation.txt", G_STRUCT_OFFSET (CmLexicons, negation) },
   { "negation-exceptions.txt", G_STRUCT_OFFSET (CmLexicons, negation_exceptions) },
-  { "obligation.txt", G_STRUCT_OFFSET (CmLexicons, obligation) },
+  { "obligation.txt", G_STRUCT_OFFSET (CmLexicons, obligation), CM_HIT_OBLIGATION },
   { "ceremonial.txt", G_STRUCT_OFFSET (CmLexicons, ceremonial) },
   { "disclosure.txt", G_STRUCT_OFFSET (CmLexicons, disclosure) },
   { "signoff.txt", G_STRUCT_OFFSET (CmLexicons, signoff) },
   { "marking.txt", G_STRUCT_OFFSET (CmLexicons, marking) },
   { "disclaimer.txt", G_STRUCT_OFFSET (CmLexicons, disclaimer) },
-  { "political.txt", G_STRUCT_OFFSET (CmLexicons, political) },
-  { "employment.txt", G_STRUCT_OFFSET (CmLexicons, employment) },
-  { "abuse.txt", G_STRUCT_OFFSET (CmLexicons, abuse) },
-  { "discriminatory.txt", G_STRUCT_OFFSET (CmLexicons, discriminatory) },
-  { "decision-criticism.txt", G_STRUCT_OFFSET (CmLexicons, decision_criticism) },
+  { "political.txt", G_STRUCT_OFFSET (CmLexicons, political), CM_HIT_POLITICAL },
+  { "employment.txt", G_STRUCT_OFFSET (CmLexicons, employment), CM_HIT_EMPLOYMENT },
+  { "abuse.txt", G_STRUCT_OFFSET (CmLexicons, abuse), CM_HIT_ABUSE },
+  { "discriminatory.txt", G_STRUCT_OFFSET (CmLexicons, discriminatory), CM_HIT_DISCRIMINATORY },
+  { "decision-criticism.txt", G_STRUCT_OFFSET (CmLexicons, decision_criticism), CM_HIT_DECISION_CRITICISM },
   { "decision-words.txt", G_STRUCT_OFFSET (CmLexicons, decision_words) },
   { "member-words.txt", G_STRUCT_OFFSET (CmLexicons, member_words) },
 };
@@ -527,10 +609,13 @@ CmLexicons *
 cm_lexicons_load (const char *directory, GError **error)
 {
   g_autoptr (CmLexicons) lexicons = g_new0 (CmLexicons, 1);
+  lexicons->content = cm_lexicon_new ();
+  lexicons->content->bits = TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (lexicon_files); i++)
     {
       g_autofree char *path = g_build_filename (directory, lexicon_files[i].file, NULL);
-      CmLexicon *lexicon = cm_lexicon_load (path, error);
+      guint hit = lexicon_files[i].hit;
+      CmLexicon *lexicon = load_into (path, hit ? lexicons->content : NULL, hit, error);
       if (lexicon == NULL)
         return NULL;
       G_STRUCT_MEMBER (CmLexicon *, lexicons, lexicon_files[i].offset) = lexicon;
@@ -545,6 +630,7 @@ cm_lexicons_free (CmLexicons *lexicons)
     return;
   for (guint i = 0; i < G_N_ELEMENTS (lexicon_files); i++)
     cm_lexicon_free (G_STRUCT_MEMBER (CmLexicon *, lexicons, lexicon_files[i].offset));
+  cm_lexicon_free (lexicons->content);
   g_free (lexicons);
 }
 

@@ -42,6 +42,17 @@ gboolean cm_lexicon_matches_whole (const CmLexicon *lexicon, const CmWords *word
 /* Does any pattern match anywhere in WORDS? */
 gboolean cm_lexicon_matches (const CmLexicon *lexicon, const CmWords *words);
 
+/* The lists every sentence is scanned for at once (CmSentence.hits). */
+enum {
+  CM_HIT_CRITICISM = 1 << 0,
+  CM_HIT_OBLIGATION = 1 << 1,
+  CM_HIT_POLITICAL = 1 << 2,
+  CM_HIT_EMPLOYMENT = 1 << 3,
+  CM_HIT_ABUSE = 1 << 4,
+  CM_HIT_DISCRIMINATORY = 1 << 5,
+  CM_HIT_DECISION_CRITICISM = 1 << 6,
+};
+
 /* The named word lists of config/lexicon/, one file each. */
 typedef struct {
   CmLexicon *criticism;      /* criticism.txt */
@@ -62,11 +73,16 @@ typedef struct {
   CmLexicon *decision_criticism; /* decision-criticism.txt */
   CmLexicon *decision_words; /* decision-words.txt */
   CmLexicon *member_words;   /* member-words.txt */
+  CmLexicon *content;        /* the CM_HIT_ lists in one, data = their bits */
 } CmLexicons;
 
 CmLexicons *cm_lexicons_load (const char *directory, GError **error);
 void cm_lexicons_free (CmLexicons *lexicons);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmLexicons, cm_lexicons_free)
+
+/* The CM_HIT_ lists with a match in WORDS that is not negated: one pass
+ * for all of them, so each rule's test of a sentence costs nothing. */
+guint cm_lexicons_sentence_hits (const CmLexicons *lexicons, const CmWords *words);
 
 /* Is the match starting at word START negated: a negation word up to eight
  * words before it in the same clause (no , ; : or "but", "and"... between)? */

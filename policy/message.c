@@ -308,7 +308,7 @@ walk (Builder *b, GMimeObject *object, gboolean history, int depth)
 /* Split the subject and the authored text into words once, and give each
  * sentence its range of them. */
 static void
-make_sentences (CmView *view)
+make_sentences (CmView *view, const CmLexicons *lexicons)
 {
   view->subject_words = cm_words_split (view->subject ? view->subject : "");
   view->authored_words = cm_words_split (view->authored);
@@ -319,6 +319,7 @@ make_sentences (CmView *view)
       s->end = strlen (view->subject);
       s->words = *view->subject_words;
       s->subject = TRUE;
+      s->hits = cm_lexicons_sentence_hits (lexicons, &s->words);
       g_ptr_array_add (view->sentences, s);
     }
 
@@ -339,6 +340,7 @@ make_sentences (CmView *view)
       s->words.buffer = NULL;
       s->words.words = all->words + first;
       s->words.n = word - first;
+      s->hits = cm_lexicons_sentence_hits (lexicons, &s->words);
       g_ptr_array_add (view->sentences, s);
     }
 }
@@ -420,7 +422,7 @@ cm_view_new (const CmDirectory *directory, const CmLexicons *lexicons,
   view->signature = g_string_free (b.split.signature, FALSE);
   view->history = g_string_free (b.split.history, FALSE);
   g_hash_table_unref (b.by_address);
-  make_sentences (view);
+  make_sentences (view, lexicons);
   return view;
 }
 

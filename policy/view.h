@@ -13,6 +13,7 @@
 #include "policy.h"
 #include "directory.h"
 #include "words.h"
+#include "lexicon.h"
 
 typedef struct {
   char *address;          /* lower case */
@@ -25,6 +26,7 @@ typedef struct {
 typedef struct {
   gsize start, end;       /* bytes of the authored text (or the subject) */
   CmWords words;          /* its words: a range of the view's, not owned */
+  guint hits;             /* CM_HIT_ lists it matches, not negated */
   gboolean subject;       /* the Subject line */
 } CmSentence;
 

@@ -52,6 +52,23 @@ marked (const CmRuleContext *context, const char *text, gboolean short_only, gbo
   return FALSE;
 }
 
+/* Has the line [p, end) at most MARKING_MAX_WORDS words?  A cheap count
+ * of runs of non-blanks, so that prose lines are never split into words. */
+static gboolean
+short_line (const char *p, const char *end)
+{
+  guint runs = 0;
+  gboolean in_run = FALSE;
+  for (; p < end; p++)
+    {
+      gboolean blank = *p == ' ' || *p == '\t' || *p == '\r';
+      if (!blank && !in_run && ++runs > MARKING_MAX_WORDS)
+        return FALSE;
+      in_run = !blank;
+    }
+  return runs > 0;
+}
+
 static void
 find_in_lines (const CmRuleContext *context, const char *text, gboolean borrowed, GArray *found)
 {
@@ -61,7 +78,7 @@ find_in_lines (const CmRuleContext *context, const char *text, gboolean borrowed
       const char *end = strchr (line, '\n');
       gsize len = end ? (gsize) (end - line) : strlen (line);
       /* Markings are short lines: skip long ones without splitting them. */
-      if (len > 0 && len < 120)
+      if (len > 0 && len < 120 && short_line (line, line + len))
         {
           g_autofree char *copy = g_strndup (line, len);
           const char *body = copy;
@@ -78,12 +95,14 @@ find_in_lines (const CmRuleContext *context, const char *text, gboolean borrowed
     }
 }
 
+/* The markings of the message; the new text's only when OWN_TOO (a
+ * briefing copied to members is someone else's marked material). */
 static void
-find_markings (const CmRuleContext *context, GArray *found)
+find_markings (const CmRuleContext *context, gboolean own_too, GArray *found)
 {
   const CmView *view = context->view;
   Marking m = { NULL, FALSE, FALSE };
-  if (view->subject && marked (context, view->subject, FALSE, &m.part2))
+  if (own_too && view->subject && marked (context, view->subject, FALSE, &m.part2))
     {
       m.where = g_strdup_printf ("Subject: %s", view->subject);
       g_array_append_val (found, m);
@@ -98,7 +117,8 @@ find_markings (const CmRuleContext *context, GArray *found)
           g_array_append_val (found, am);
         }
     }
-  find_in_lines (context, view->authored, FALSE, found);
+  if (own_too)
+    find_in_lines (context, view->authored, FALSE, found);
   find_in_lines (context, view->history, TRUE, found);
 }
 
@@ -114,18 +134,8 @@ cm_rule_confidential_disclosure (const CmRule *rule, const CmRuleContext *contex
   const CmView *view = context->view;
   if (view->sender->role == CM_ROLE_EXTERNAL)
     return;
-  g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (Marking));
-  g_array_set_clear_func (found, marking_clear);
-  find_markings (context, found);
-  if (found->len == 0)
-    return;
 
-  gboolean part2 = FALSE, borrowed = FALSE;
-  for (guint i = 0; i < found->len; i++)
-    {
-      part2 |= g_array_index (found, Marking, i).part2;
-      borrowed |= g_array_index (found, Marking, i).borrowed;
-    }
+  /* Who receives it first: most mail stays inside and needs no reading. */
   g_autoptr (GPtrArray) outside = g_ptr_array_new ();
   g_autoptr (GPtrArray) members = g_ptr_array_new ();
   gboolean media = FALSE;
@@ -142,9 +152,18 @@ cm_rule_confidential_disclosure (const CmRule *rule, const CmRuleContext *contex
       else if (p->role == CM_ROLE_MEMBER)
         g_ptr_array_add (members, (gpointer) p);
     }
-  gboolean briefing = view->sender->role == CM_ROLE_MEMBER && borrowed && members->len > 0;
-  if (outside->len == 0 && !briefing)
+  gboolean briefing_possible = view->sender->role == CM_ROLE_MEMBER && members->len > 0;
+  if (outside->len == 0 && !briefing_possible)
     return;
+
+  g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (Marking));
+  g_array_set_clear_func (found, marking_clear);
+  find_markings (context, outside->len > 0, found);
+  if (found->len == 0)
+    return;
+  gboolean part2 = FALSE;
+  for (guint i = 0; i < found->len; i++)
+    part2 |= g_array_index (found, Marking, i).part2;
 
   const char *clause = media ? (part2 ? "South Ribble 14.3" : "Cambridgeshire 6.6")
                      : outside->len ? "South Ribble 9" : "Runnymede 3.6";

@@ -30,8 +30,8 @@ cm_rule_disrespect (const CmRule *rule, const CmRuleContext *context, GPtrArray 
   for (guint i = 0; i < view->sentences->len; i++)
     {
       const CmSentence *sentence = view->sentences->pdata[i];
-      gboolean abuse = cm_refs_matches_unnegated (context, context->lexicons->abuse, &sentence->words);
-      gboolean bias = cm_refs_matches_unnegated (context, context->lexicons->discriminatory, &sentence->words);
+      gboolean abuse = (sentence->hits & CM_HIT_ABUSE) != 0;
+      gboolean bias = (sentence->hits & CM_HIT_DISCRIMINATORY) != 0;
       if ((!abuse && !bias) || !cm_refs_people (context, sentence, people))
         continue;
       if (finding == NULL)

@@ -33,7 +33,7 @@ cm_rule_employment_lobbying (const CmRule *rule, const CmRuleContext *context, G
   for (guint i = 0; i < view->sentences->len; i++)
     {
       const CmSentence *sentence = view->sentences->pdata[i];
-      if (!cm_refs_matches_unnegated (context, context->lexicons->employment, &sentence->words))
+      if (!(sentence->hits & CM_HIT_EMPLOYMENT))
         continue;
       if (finding == NULL)
         {

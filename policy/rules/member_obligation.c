@@ -55,7 +55,7 @@ member_in_name (const CmRuleContext *context)
 static gboolean
 obliges (const CmRuleContext *context, const CmSentence *sentence)
 {
-  return cm_refs_matches_unnegated (context, context->lexicons->obligation, &sentence->words);
+  return (sentence->hits & CM_HIT_OBLIGATION) != 0;
 }
 
 void

@@ -24,7 +24,7 @@
 static gboolean
 criticises (const CmRuleContext *context, const CmSentence *sentence)
 {
-  return cm_refs_matches_unnegated (context, context->lexicons->criticism, &sentence->words);
+  return (sentence->hits & CM_HIT_CRITICISM) != 0;
 }
 
 /* "copied to 3 members and sent to the media (northmoorgazette.co.uk)" */

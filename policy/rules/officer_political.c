@@ -59,8 +59,7 @@ cm_rule_officer_political (const CmRule *rule, const CmRuleContext *context, GPt
   for (guint i = 0; i < view->sentences->len; i++)
     {
       const CmSentence *sentence = view->sentences->pdata[i];
-      if (!cm_refs_matches_unnegated (context, context->lexicons->decision_criticism, &sentence->words)
-          || !about_decision_or_member (context, sentence, &member))
+      if (!(sentence->hits & CM_HIT_DECISION_CRITICISM) || !about_decision_or_member (context, sentence, &member))
         continue;
       if (finding == NULL)
         finding = cm_finding_new (rule, "", "");

@@ -44,7 +44,7 @@ cm_rule_political_use (const CmRule *rule, const CmRuleContext *context, GPtrArr
   for (guint i = 0; i < view->sentences->len; i++)
     {
       const CmSentence *sentence = view->sentences->pdata[i];
-      if (!cm_refs_matches_unnegated (context, context->lexicons->political, &sentence->words))
+      if (!(sentence->hits & CM_HIT_POLITICAL))
         continue;
       if (finding == NULL)
         {

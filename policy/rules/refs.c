@@ -115,17 +115,6 @@ cm_refs_audience_clear (CmAudience *audience)
   memset (audience, 0, sizeof *audience);
 }
 
-gboolean
-cm_refs_matches_unnegated (const CmRuleContext *context, const CmLexicon *lexicon, const CmWords *words)
-{
-  g_autoptr (GArray) matches = g_array_new (FALSE, FALSE, sizeof (CmMatch));
-  cm_lexicon_scan (lexicon, words, matches);
-  for (guint i = 0; i < matches->len; i++)
-    if (!cm_lexicons_negated (context->lexicons, words, g_array_index (matches, CmMatch, i).start))
-      return TRUE;
-  return FALSE;
-}
-
 /* Is some To recipient (not the sender) a council person? */
 static gboolean
 addresses_council (const CmView *view)

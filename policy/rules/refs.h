@@ -20,10 +20,6 @@ gboolean cm_refs_officers (const CmRuleContext *context, const CmSentence *sente
                            CmOfficerRefs *refs);
 void cm_refs_clear (CmOfficerRefs *refs);
 
-/* Does a pattern of LEXICON match WORDS anywhere, not negated? */
-gboolean cm_refs_matches_unnegated (const CmRuleContext *context, const CmLexicon *lexicon,
-                                    const CmWords *words);
-
 /* Does SENTENCE refer to a council person (officer or member, by name,
  * title, generic word, or "you" to a council recipient)?  The people named
  * or addressed are added to PEOPLE (const CmParticipant * or CmPerson *
