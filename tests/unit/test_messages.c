@@ -11,7 +11,8 @@
 #include "text.h"
 #include "testutil.h"
 
-static const char *const rules[] = { "bcc-member", "officer-criticism", "member-obligation" };
+static const char *const rules[] = { "bcc-member", "officer-criticism", "member-obligation",
+                                     "disrespect", "officer-political" };
 #define MIN_PER_FOLDER 12
 
 typedef struct {
