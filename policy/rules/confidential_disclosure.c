@@ -69,6 +69,30 @@ short_line (const char *p, const char *end)
   return runs > 0;
 }
 
+/* Is the short line at LINE part of a wrapped disclaimer sentence?  The
+ * line before and the two after are read with it. */
+static gboolean
+in_disclaimer (const CmRuleContext *context, const char *text, const char *line)
+{
+  const char *start = line;
+  if (start > text)
+    {
+      start--; /* the newline before LINE */
+      while (start > text && start[-1] != '\n')
+        start--;
+    }
+  const char *end = line;
+  for (guint n = 0; n < 3 && end && *end; n++)
+    {
+      end = strchr (end, '\n');
+      if (end)
+        end++;
+    }
+  g_autofree char *window = end ? g_strndup (start, end - start) : g_strdup (start);
+  g_autoptr (CmWords) words = cm_words_split (window);
+  return cm_lexicon_matches (context->lexicons->disclaimer, words);
+}
+
 static void
 find_in_lines (const CmRuleContext *context, const char *text, gboolean borrowed, GArray *found)
 {
@@ -85,7 +109,7 @@ find_in_lines (const CmRuleContext *context, const char *text, gboolean borrowed
           while (*body == '>' || *body == ' ' || *body == '\t')
             body++;
           Marking m = { NULL, borrowed, FALSE };
-          if (marked (context, body, TRUE, &m.part2))
+          if (marked (context, body, TRUE, &m.part2) && !in_disclaimer (context, text, line))
             {
               m.where = g_strdup_printf ("marked: \"%s\"", g_strstrip (g_strdup (body)));
               g_array_append_val (found, m);
@@ -111,7 +135,10 @@ find_markings (const CmRuleContext *context, gboolean own_too, GArray *found)
     {
       const CmAttachment *a = view->attachments->pdata[i];
       Marking am = { NULL, TRUE, FALSE };
-      if (a->filename && marked (context, a->filename, FALSE, &am.part2))
+      /* "CONFIDENTIAL-briefing.docx": the name's separators are spaces. */
+      g_autofree char *name = g_strdup (a->filename ? a->filename : "");
+      g_strdelimit (name, "-_.", ' ');
+      if (a->filename && marked (context, name, FALSE, &am.part2))
         {
           am.where = g_strdup_printf ("attachment: %s", a->filename);
           g_array_append_val (found, am);

@@ -12,6 +12,7 @@
 #include "testutil.h"
 
 static const char *const rules[] = { "bcc-member", "officer-criticism", "member-obligation",
+                                     "confidential-disclosure", "political-use", "employment-lobbying",
                                      "disrespect", "officer-political" };
 #define MIN_PER_FOLDER 12
 
