@@ -441,6 +441,18 @@ try_patterns (const GPtrArray *list, const CmWords *words, guint pos, int want_e
     }
 }
 
+/* Are the N words of WORDS at POS the words of PHRASE? */
+static gboolean
+phrase_is_at (const Phrase *phrase, const CmWords *words, guint pos, guint n)
+{
+  if (phrase->n != n)
+    return FALSE;
+  for (guint k = 0; k < n; k++)
+    if (strcmp (phrase->words[k], words->words[pos + k].text) != 0)
+      return FALSE;
+  return TRUE;
+}
+
 /* The shortest phrase at POS (of exactly LENGTH words when not 0). */
 static gboolean
 match_phrase (const CmLexicon *lexicon, const CmWords *words, guint pos, guint length,
@@ -455,10 +467,7 @@ match_phrase (const CmLexicon *lexicon, const CmWords *words, guint pos, guint l
       for (guint i = 0; list && i < list->len; i++)
         {
           const Phrase *phrase = list->pdata[i];
-          guint k = 0;
-          while (k < n && phrase->n == n && strcmp (phrase->words[k], words->words[pos + k].text) == 0)
-            k++;
-          if (k == n && phrase->n == n)
+          if (phrase_is_at (phrase, words, pos, n))
             {
               match->start = pos;
               match->end = pos + n;
@@ -509,10 +518,7 @@ match_bits_at (const CmLexicon *lexicon, const CmWords *words, guint pos)
           for (guint i = 0; list && i < list->len; i++)
             {
               const Phrase *phrase = list->pdata[i];
-              guint k = 0;
-              while (k < n && phrase->n == n && strcmp (phrase->words[k], words->words[pos + k].text) == 0)
-                k++;
-              if (k == n && phrase->n == n)
+              if (phrase_is_at (phrase, words, pos, n))
                 bits |= GPOINTER_TO_UINT (phrase->data);
             }
           if (cm_index_get (lexicon->prefix_index, key) == NULL)
