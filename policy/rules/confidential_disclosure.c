@@ -105,13 +105,13 @@ find_in_lines (const CmRuleContext *context, const char *text, gboolean borrowed
       if (len > 0 && len < 120 && short_line (line, line + len))
         {
           g_autofree char *copy = g_strndup (line, len);
-          const char *body = copy;
+          char *body = copy; /* the line without its quoting */
           while (*body == '>' || *body == ' ' || *body == '\t')
             body++;
           Marking m = { NULL, borrowed, FALSE };
           if (marked (context, body, TRUE, &m.part2) && !in_disclaimer (context, text, line))
             {
-              m.where = g_strdup_printf ("marked: \"%s\"", g_strstrip (g_strdup (body)));
+              m.where = g_strdup_printf ("marked: \"%s\"", g_strstrip (body));
               g_array_append_val (found, m);
             }
         }
