@@ -191,35 +191,6 @@ elif cmd == "show-notice":
         print("| " + l if l else "|")
     if len(lines) > int(args[1]):
         print("| [... %d more lines]" % (len(lines) - int(args[1])))
-elif cmd == "conf-set":
-    # FILE GROUP KEY VALUE [GROUP KEY VALUE]...: set KEY=VALUE in [GROUP] of the
-    # configuration FILE, replacing the key's line or adding it at the end of the group
-    path, want = args[0], {}
-    for i in range(1, len(args), 3):
-        want.setdefault(args[i], {})[args[i + 1]] = args[i + 2]
-    out, group, done = [], None, set()
-    def flush(g):
-        for k, v in want.get(g, {}).items():
-            if (g, k) not in done:
-                out.append("%s=%s" % (k, v)); done.add((g, k))
-    for line in open(path, encoding="utf-8").read().splitlines():
-        s = line.strip()
-        if s.startswith("[") and s.endswith("]"):
-            while out and not out[-1].strip():
-                out.pop()
-            flush(group)
-            if out:
-                out.append("")
-            group = s[1:-1]
-        elif "=" in s and not s.startswith("#") and s.split("=", 1)[0].strip() in want.get(group, {}):
-            k = s.split("=", 1)[0].strip()
-            line = "%s=%s" % (k, want[group][k]); done.add((group, k))
-        out.append(line)
-    flush(group)
-    for g in want:
-        if any((g, k) not in done for k in want[g]):
-            out += ["", "[%s]" % g]; flush(g)
-    open(path, "w", encoding="utf-8").write("\n".join(out) + "\n")
 PY
 }
 
@@ -407,7 +378,7 @@ done
 
 # the demo's configuration: the example's, with this run's socket, notice listener and paths
 cp "$SRC/config/council-milter.conf" "$CONF"
-pyhelp conf-set "$CONF" \
+"$PY" "$SRC/tests/integration/conf-set.py" "$CONF" \
   milter socket "inet:$MPORT@127.0.0.1" \
   milter directory "$SRC/config/directory.conf" \
   milter temp-dir "$MD/tmp" \
@@ -463,7 +434,7 @@ send_one "$W/messages/resident-writes-to-councillors.eml" \
 
 # ------------------------------------------------------------------ member-obligation = reject
 heading "Changing member-obligation from hold to reject, and reloading"
-pyhelp conf-set "$CONF" rule:member-obligation action reject
+"$PY" "$SRC/tests/integration/conf-set.py" "$CONF" rule:member-obligation action reject
 say "  [rule:member-obligation] action=reject in $CONF, then kill -USR1 $MILTER_PID"
 say "  (what systemctl reload council-milter does, after checking the file with council-milter -n):"
 check=$("$MILTER_BIN" -n -c "$CONF" 2>&1) || { echo "$check"; die "the changed configuration does not load"; }

@@ -189,40 +189,12 @@ PY
 # write_conf OUT BCC-ACTION [MODE]: the test configuration, a copy of config/council-milter.conf
 # with the socket, notice listener, paths, mode and rule actions of this run
 write_conf() {
-  "$PY" - "$SRC/config/council-milter.conf" "$1" <<PY
-import sys
-src, out = sys.argv[1], sys.argv[2]
-want = {
-  "milter": {"socket": "inet:$MPORT@127.0.0.1", "mode": "${3:-enforce}", "on-error": "tempfail",
-             "directory": "$SRC/config/directory.conf", "temp-dir": "$MD/tmp",
-             "body-memory": "4K"},
-  "policy": {"lexicon": "$SRC/config/lexicon"},
-  "notify": {"smtp": "127.0.0.1:$REINJECT_PORT"},
-  "hold": {"spool": "$MD/hold"},
-  "rule:bcc-member": {"action": "$2"},
-  "rule:officer-criticism": {"action": "hold"},
-  "rule:member-obligation": {"action": "reject"},
-}
-lines, group, done = [], None, set()
-def flush(g):
-    for k, v in want.get(g, {}).items():
-        if (g, k) not in done:
-            lines.append("%s=%s" % (k, v)); done.add((g, k))
-for line in open(src, encoding="utf-8").read().splitlines():
-    s = line.strip()
-    if s.startswith("[") and s.endswith("]"):
-        flush(group); group = s[1:-1]
-    elif "=" in s and not s.startswith("#") and group in want:
-        k = s.split("=", 1)[0].strip()
-        if k in want[group]:
-            line = "%s=%s" % (k, want[group][k]); done.add((group, k))
-    lines.append(line)
-flush(group)
-for g in want:
-    if not any(gg == g for gg, _ in done):
-        lines.append(""); lines.append("[%s]" % g); flush(g)
-open(out, "w", encoding="utf-8").write("\n".join(lines) + "\n")
-PY
+  cp "$SRC/config/council-milter.conf" "$1"
+  "$PY" "$HERE/conf-set.py" "$1" \
+    milter socket "inet:$MPORT@127.0.0.1" milter mode "${3:-enforce}" milter on-error tempfail \
+    milter directory "$SRC/config/directory.conf" milter temp-dir "$MD/tmp" milter body-memory 4K \
+    policy lexicon "$SRC/config/lexicon" notify smtp "127.0.0.1:$REINJECT_PORT" hold spool "$MD/hold" \
+    rule:bcc-member action "$2" rule:officer-criticism action hold rule:member-obligation action reject
 }
 
 # milter_start CONF: start council-milter -f in the background (its own process
