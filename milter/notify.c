@@ -4,11 +4,9 @@
 #include "config.h"
 
 #include <string.h>
-#include <libetpan/libetpan.h>
 
 #include "notify.h"
-
-#define SMTP_TIMEOUT_SECONDS 30
+#include "smtp.h"
 
 gboolean
 cm_notify_wanted (const CmMsgCtx *msg)
@@ -94,57 +92,12 @@ cm_notify_compose (const CmMsgCtx *msg, const CmVerdict *verdict)
   return notice;
 }
 
-/* "host:port" of the [notify] smtp key. */
-static gboolean
-split_hostport (const char *value, char **host, guint16 *port)
-{
-  const char *colon = strrchr (value, ':');
-  if (colon == NULL)
-    return FALSE;
-  *host = g_strndup (value, colon - value);
-  *port = (guint16) g_ascii_strtoull (colon + 1, NULL, 10);
-  return TRUE;
-}
-
 gboolean
 cm_notify_send (const CmMsgCtx *msg, const CmVerdict *verdict, GError **error)
 {
   g_autoptr (GMimeMessage) notice = cm_notify_compose (msg, verdict);
   g_autofree char *data = g_mime_object_to_string (GMIME_OBJECT (notice), NULL);
-  const char *listener = cm_config_get (msg->config, "notify", "smtp");
-  g_autofree char *host = NULL;
-  guint16 port = 0;
-  if (!split_hostport (listener, &host, &port))
-    {
-      g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "[notify] smtp \"%s\" is not HOST:PORT", listener);
-      return FALSE;
-    }
-
-  mailsmtp *smtp = mailsmtp_new (0, NULL);
-  mailsmtp_set_timeout (smtp, SMTP_TIMEOUT_SECONDS);
-  const char *step = "connect";
-  int r = mailsmtp_socket_connect (smtp, host, port);
-  if (r == MAILSMTP_NO_ERROR)
-    {
-      step = "EHLO";
-      r = mailesmtp_ehlo (smtp);
-      if (r == MAILSMTP_ERROR_NOT_IMPLEMENTED)
-        r = mailsmtp_helo (smtp);
-    }
-  if (r == MAILSMTP_NO_ERROR)
-    step = "MAIL FROM:<>", r = mailsmtp_mail (smtp, "");
-  if (r == MAILSMTP_NO_ERROR)
-    step = "RCPT TO", r = mailsmtp_rcpt (smtp, msg->envelope->sender);
-  if (r == MAILSMTP_NO_ERROR)
-    step = "DATA", r = mailsmtp_data (smtp);
-  if (r == MAILSMTP_NO_ERROR)
-    step = "the message", r = mailsmtp_data_message (smtp, data, strlen (data));
-  if (r == MAILSMTP_NO_ERROR)
-    mailsmtp_quit (smtp);
-  else
-    g_set_error (error, CM_ERROR, CM_ERROR_IO, "notice to %s through %s failed at %s: %s%s%s",
-                 msg->envelope->sender, listener, step, mailsmtp_strerror (r),
-                 smtp->response ? ": " : "", smtp->response ? smtp->response : "");
-  mailsmtp_free (smtp);
-  return r == MAILSMTP_NO_ERROR;
+  const char *const recipients[] = { msg->envelope->sender, NULL };
+  return cm_smtp_send (cm_config_get (msg->config, "notify", "smtp"), "", recipients, data,
+                       strlen (data), NULL, error);
 }
