@@ -3,6 +3,8 @@
  *
  *   tag     X-Council-Protocol: one header per finding, and the subject tag
  *   warn    tag, and a protocol notice to the sender; delivered
+ *   disclose  warn, and "CC Councillor X" added to the foot of every text
+ *           part (smfi_replacebody), so every recipient sees the blind copy
  *   hold    tag, the MTA's own quarantine (Postfix's hold queue), a notice
  *           (the hold store of the review issue will replace the quarantine)
  *   reject  550 5.7.1 naming the paragraph and what to do instead
@@ -18,6 +20,8 @@
 
 /* SMTP reply lines must be short and plain. */
 #define REPLY_LINE_MAX 400
+/* libmilter takes a replaced body in pieces of at most 64 KB. */
+#define BODY_CHUNK 65535
 
 static void
 remove_forged (SMFICTX *ctx, CmMsgCtx *msg)
@@ -107,7 +111,39 @@ send_notice (const CmMsgCtx *msg, const CmVerdict *verdict)
   if (cm_notify_send (msg, verdict, &error))
     cm_log (LOG_INFO, "%s: notice sent to %s", msg->queue_id, msg->envelope->sender);
   else
-    cm_log (LOG_ERR, "%s: %s", msg->queue_id, error->message);
+    cm_log (LOG_ERR, "%s: notice to %s not sent: %s", msg->queue_id, msg->envelope->sender,
+            error->message);
+}
+
+/* Replace the body with the disclosed one (verdict->disclosure at the
+ * foot of every text part).  The engine has already judged that the body
+ * may be changed; failing here is the filter's own failure. */
+static gboolean
+disclose (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict, GError **error)
+{
+  g_autoptr (GMimeStream) source = cm_msgctx_stream (msg, error);
+  if (source == NULL)
+    return FALSE;
+  g_autoptr (GByteArray) body = g_byte_array_new ();
+  g_autoptr (GMimeStream) out = g_mime_stream_mem_new_with_byte_array (body);
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (out), FALSE);
+  if (!cm_disclose_body (source, verdict->disclosure, out, error))
+    return FALSE;
+  guint at = 0;
+  do
+    {
+      guint length = MIN (BODY_CHUNK, body->len - at);
+      if (smfi_replacebody (ctx, body->data + at, (int) length) != MI_SUCCESS)
+        {
+          g_set_error (error, CM_ERROR, CM_ERROR_IO, "the MTA refused the changed body");
+          return FALSE;
+        }
+      at += length;
+    }
+  while (at < body->len);
+  cm_log (LOG_NOTICE, "%s: disclosed the blind copy: \"%s\" added to the foot of the text",
+          msg->queue_id, verdict->disclosure);
+  return TRUE;
 }
 
 static char *
@@ -143,6 +179,17 @@ cm_actions_apply (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict)
         return cm_actions_fail (ctx, msg, "the MTA refused to quarantine a held message");
       cm_log (LOG_NOTICE, "%s: held in the MTA's quarantine (%s)", msg->queue_id, reason);
     }
+  if (verdict->action == CM_ACTION_DISCLOSE)
+    {
+      g_autoptr (GError) error = NULL;
+      if (!disclose (ctx, msg, verdict, &error))
+        {
+          g_autofree char *what = g_strdup_printf ("adding \"%s\": %s", verdict->disclosure, error->message);
+          return cm_actions_fail (ctx, msg, what);
+        }
+    }
+  if (verdict->undisclosed)
+    cm_log (LOG_NOTICE, "%s: blind copy not disclosed: %s", msg->queue_id, verdict->undisclosed);
   if (verdict->action >= CM_ACTION_WARN)
     send_notice (msg, verdict);
   return SMFIS_CONTINUE;

@@ -23,6 +23,7 @@ outcome (CmAction action)
     {
     case CM_ACTION_REJECT: return "was refused";
     case CM_ACTION_HOLD: return "is held for the Monitoring Officer to review";
+    case CM_ACTION_DISCLOSE: return "was delivered with a line added at its foot";
     default: return "was delivered, with this notice";
     }
 }
@@ -45,6 +46,15 @@ notice_text (const CmMsgCtx *msg, const CmVerdict *verdict)
         g_string_append_printf (text, "  > %s\n", (const char *) f->evidence->pdata[k]);
       g_string_append_printf (text, "What to do instead: %s\n\n", f->advice);
     }
+  if (verdict->disclosure)
+    g_string_append_printf (text, "The line \"%s\" was added at the foot of your message, so that\n"
+                                  "everyone who received it can see who else had a copy.\n\n",
+                            verdict->disclosure);
+  if (verdict->undisclosed)
+    g_string_append_printf (text, "The filter would have added a line at the foot saying who had a\n"
+                                  "blind copy, but did not change your message because %s.\n"
+                                  "Please tell the recipients yourself.\n\n",
+                            verdict->undisclosed);
   if (verdict->action == CM_ACTION_HOLD)
     g_string_append (text, "The Monitoring Officer will review the message and release it or\n"
                            "return it to you with the reason.\n\n");

@@ -73,6 +73,10 @@ cm_smtp_send (const char *hostport, const char *sender, const char *const *recip
   if (r == MAILSMTP_NO_ERROR)
     {
       g_free (step), step = g_strdup ("the end of the message");
+      /* libetpan ends the data with CRLF "." CRLF itself: a message's own
+       * last line end would become an extra empty line. */
+      if (length > 0 && data[length - 1] == '\n')
+        length -= length > 1 && data[length - 2] == '\r' ? 2 : 1;
       r = mailsmtp_data_message (smtp, data, length);
     }
   if (r == MAILSMTP_NO_ERROR)
@@ -83,9 +87,11 @@ cm_smtp_send (const char *hostport, const char *sender, const char *const *recip
       gboolean permanent = smtp->response_code >= 500 && smtp->response_code < 600;
       if (temporary)
         *temporary = !permanent;
-      g_set_error (error, CM_ERROR, CM_ERROR_IO, "SMTP to %s failed at %s: %s%s%s", hostport, step,
-                   mailsmtp_strerror (r), smtp->response ? ": " : "",
-                   smtp->response ? g_strchomp (smtp->response) : "");
+      g_autofree char *reply = smtp->response_code > 0
+          ? g_strdup_printf (": %d %s", smtp->response_code, smtp->response ? g_strchomp (smtp->response) : "")
+          : g_strdup ("");
+      g_set_error (error, CM_ERROR, CM_ERROR_IO, "SMTP to %s failed at %s: %s%s", hostport, step,
+                   mailsmtp_strerror (r), reply);
     }
   mailsmtp_free (smtp);
   return r == MAILSMTP_NO_ERROR;

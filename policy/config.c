@@ -55,7 +55,7 @@ static const KeySpec keys[] = {
   { "hold", "expire-days", KEY_INT, "5", NULL, 1, 365 },
 };
 
-static const char *const rule_actions = "off|tag|warn|hold|reject";
+static const char *const rule_actions = "off|tag|warn|disclose|hold|reject";
 
 struct _CmConfig {
   gint refcount;
@@ -301,7 +301,14 @@ read_rule_group (CmConfig *config, const CmKeyFile *file, const char *group, GEr
       if (index < 0)
         {
           cm_keyfile_error (error, file, group, "action",
-                            "\"%s\" is not one of off, tag, warn, hold, reject", value ? value : "");
+                            "\"%s\" is not one of off, tag, warn, disclose, hold, reject",
+                            value ? value : "");
+          return FALSE;
+        }
+      if (index == CM_ACTION_DISCLOSE && !rule->can_disclose)
+        {
+          cm_keyfile_error (error, file, group, "action",
+                            "disclose is only for bcc-member (it adds \"CC Councillor X\" at the foot)");
           return FALSE;
         }
       config->actions[rule - cm_rules] = (CmAction) index;

@@ -135,6 +135,7 @@ cm_check (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *strea
 
   verdict->checked = TRUE;
   verdict->action = cm_verdict_decide (verdict->mode, verdict->findings);
+  cm_verdict_disclose (verdict, message);
   verdict->sender_address = g_strdup (view->sender->address);
   verdict->sender_role = view->sender->role;
   verdict->sender_name = view->sender->person ? g_strdup (view->sender->person->name) : NULL;

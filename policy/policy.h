@@ -43,6 +43,7 @@ typedef enum {
   CM_ACTION_NONE = 0, /* "off" for a rule, "accept" for a verdict */
   CM_ACTION_TAG,
   CM_ACTION_WARN,
+  CM_ACTION_DISCLOSE, /* bcc-member only: warn, and say the blind copy at the foot */
   CM_ACTION_HOLD,
   CM_ACTION_REJECT,
 } CmAction;
@@ -119,6 +120,7 @@ typedef struct {
   GPtrArray *evidence;   /* char *: the sentences (or facts) that made it fire, at most 10 */
   guint evidence_omitted; /* more such sentences, not kept */
   GPtrArray *people;     /* char *: addresses of the people concerned */
+  char *disclosure;      /* a line that would make it open ("CC Councillor Raj Patel"), or NULL */
 } CmFinding;
 
 typedef struct {
@@ -131,6 +133,8 @@ typedef struct {
   GPtrArray *findings;   /* CmFinding * */
   gsize scanned;         /* bytes of the message the engine read */
   gboolean truncated;    /* the message was larger than max-scan-size */
+  char *disclosure;      /* action disclose: the line to add to every text part */
+  char *undisclosed;     /* a disclose that fell back to warn: why the body was not changed */
 } CmVerdict;
 
 void cm_verdict_free (CmVerdict *verdict);
@@ -145,6 +149,18 @@ CmVerdict *cm_check (const CmConfig *config, const CmEnvelope *envelope,
 
 char *cm_verdict_to_json (const CmVerdict *verdict);
 char *cm_verdict_to_text (const CmVerdict *verdict);
+
+/* ---- disclosure (disclose.c) -------------------------------------------- */
+
+/* Why LINE may not be added to MESSAGE's text parts (signed, encrypted,
+ * DKIM-signed, no text part, a charset that cannot hold it), or NULL. */
+char *cm_disclose_refusal (GMimeMessage *message, const char *line);
+/* Write the body of the message in SOURCE (from its position: everything
+ * after the header block) to OUT, with LINE at the foot of every text
+ * part in that part's charset and transfer encoding, and every other
+ * byte as it was.  Fails, writing nothing useful, when the body may not
+ * be changed (the error says why) or OUT cannot be written. */
+gboolean cm_disclose_body (GMimeStream *source, const char *line, GMimeStream *out, GError **error);
 
 G_END_DECLS
 

@@ -20,7 +20,7 @@ const CmRule cm_rules[] = {
   { "bcc-member", "Newton Abbot 13", CM_ACTION_WARN,
     "Copy the councillor openly (in Cc), or add \"CC Councillor\" and their name at the foot "
     "of the message, so that everyone who receives it knows who else has it.",
-    cm_rule_bcc_member },
+    cm_rule_bcc_member, TRUE },
   { "officer-criticism", "South Ribble 16.2, 4.6; Cambridgeshire 5.5; Runnymede 2.2; Newton Abbot 6",
     CM_ACTION_HOLD,
     "Raise a concern about an officer's conduct or capability privately, with the Chief "
@@ -92,6 +92,7 @@ cm_finding_free (CmFinding *finding)
   g_free (finding->summary);
   g_ptr_array_unref (finding->evidence);
   g_ptr_array_unref (finding->people);
+  g_free (finding->disclosure);
   g_free (finding);
 }
 

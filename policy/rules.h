@@ -28,6 +28,7 @@ struct _CmRule {
   CmAction default_action;   /* when the configuration has no [rule:ID] */
   const char *advice;        /* what the sender should do instead */
   CmRuleCheck check;
+  gboolean can_disclose;     /* its findings carry a disclosure line (action disclose) */
 };
 
 extern const CmRule cm_rules[];

@@ -13,7 +13,7 @@
 const char *
 cm_action_name (CmAction action)
 {
-  static const char *const names[] = { "accept", "tag", "warn", "hold", "reject" };
+  static const char *const names[] = { "accept", "tag", "warn", "disclose", "hold", "reject" };
   return action <= CM_ACTION_REJECT ? names[action] : "accept";
 }
 
@@ -56,12 +56,51 @@ cm_verdict_decide (CmMode mode, const GPtrArray *findings)
 }
 
 void
+cm_verdict_disclose (CmVerdict *verdict, GMimeMessage *message)
+{
+  if (verdict->action != CM_ACTION_DISCLOSE)
+    return;
+  g_autoptr (GPtrArray) lines = g_ptr_array_new ();
+  for (guint i = 0; i < verdict->findings->len; i++)
+    {
+      const CmFinding *finding = verdict->findings->pdata[i];
+      if (finding->action == CM_ACTION_DISCLOSE && finding->disclosure)
+        g_ptr_array_add (lines, finding->disclosure);
+    }
+  g_ptr_array_add (lines, NULL);
+  g_autofree char *line = g_strjoinv ("; ", (char **) lines->pdata);
+
+  char *refusal = verdict->truncated ? g_strdup ("it is larger than [policy] max-scan-size, so only part of it was read")
+                : *line == '\0' ? g_strdup ("no rule gave a line to add")
+                : cm_disclose_refusal (message, line);
+  if (refusal == NULL)
+    {
+      verdict->disclosure = g_steal_pointer (&line);
+      return;
+    }
+  verdict->undisclosed = refusal;
+  for (guint i = 0; i < verdict->findings->len; i++)
+    {
+      CmFinding *finding = verdict->findings->pdata[i];
+      if (finding->action != CM_ACTION_DISCLOSE)
+        continue;
+      finding->action = CM_ACTION_WARN;
+      char *summary = g_strdup_printf ("%s (not disclosed at the foot: %s)", finding->summary, refusal);
+      g_free (finding->summary);
+      finding->summary = summary;
+    }
+  verdict->action = cm_verdict_decide (verdict->mode, verdict->findings);
+}
+
+void
 cm_verdict_free (CmVerdict *verdict)
 {
   if (verdict == NULL)
     return;
   g_free (verdict->sender_address);
   g_free (verdict->sender_name);
+  g_free (verdict->disclosure);
+  g_free (verdict->undisclosed);
   if (verdict->findings)
     g_ptr_array_unref (verdict->findings);
   g_free (verdict);

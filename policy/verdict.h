@@ -10,4 +10,8 @@
 /* The strongest action of FINDINGS under MODE. */
 CmAction cm_verdict_decide (CmMode mode, const GPtrArray *findings);
 
+/* A verdict of disclose gets its line, or, when the body of MESSAGE may
+ * not be changed (or was not read whole), falls back to warn and says why. */
+void cm_verdict_disclose (CmVerdict *verdict, GMimeMessage *message);
+
 #endif

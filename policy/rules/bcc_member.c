@@ -9,7 +9,8 @@
  * or an officer to a member, in To or Cc) reaches a councillor as a blind
  * copy: an envelope recipient absent from To and Cc.  Not a breach: a
  * blind copy to the sender's own addresses or to officers, or one that the
- * new text discloses on a line such as "CC Councillor Patel".
+ * new text discloses on a line such as "CC Councillor Patel".  The finding
+ * carries the line that would disclose it, for the action disclose.
  */
 #include "config.h"
 
@@ -112,6 +113,7 @@ cm_rule_bcc_member (const CmRule *rule, const CmRuleContext *context, GPtrArray 
 
   CmFinding *finding = NULL;
   g_autoptr (GPtrArray) named = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) councillors = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (disclosure_free);
   find_disclosures (context, view->authored, view->authored_words, found);
   find_disclosures (context, view->signature, view->signature_words, found);
@@ -131,6 +133,7 @@ cm_rule_bcc_member (const CmRule *rule, const CmRuleContext *context, GPtrArray 
       cm_finding_add_evidence (finding, fact);
       cm_finding_add_person (finding, p->address);
       g_ptr_array_add (named, g_steal_pointer (&label));
+      g_ptr_array_add (councillors, g_strdup_printf ("Councillor %s", p->person->name));
     }
   if (finding == NULL)
     return;
@@ -138,5 +141,9 @@ cm_rule_bcc_member (const CmRule *rule, const CmRuleContext *context, GPtrArray 
   g_autofree char *who = g_strjoinv (", ", (char **) named->pdata);
   g_free (finding->summary);
   finding->summary = g_strdup_printf ("blind copy of member/officer correspondence to %s", who);
+  /* The line Newton Abbot 13 asks for, naming every blind-copied councillor. */
+  g_ptr_array_add (councillors, NULL);
+  g_autofree char *all = g_strjoinv (", ", (char **) councillors->pdata);
+  finding->disclosure = g_strdup_printf ("CC %s", all);
   g_ptr_array_add (findings, finding);
 }

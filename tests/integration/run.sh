@@ -506,6 +506,82 @@ result "$r" "(h) monitor mode only tags: a reject and a hold breach are delivere
   "client: $sent_h1 / $sent_h2" "at the sink: $(sink_desc "$row1")" "at the sink: $(sink_desc "$row2")" \
   "held: $(in_hold "$mid_h2" && echo yes || echo no); notices: ${notices:-none}"
 
+# ------------------------------------------------------------------ phase 4: bcc-member=disclose
+milter_stop
+CONF_DISC=$MD/council-milter-disclose.conf
+write_conf "$CONF_DISC" disclose || bail "cannot write $CONF_DISC"
+milter_start "$CONF_DISC" || bail "council-milter did not restart with $CONF_DISC: $(tail -n 20 "$MD/milter.log")"
+
+# disclosed_ok SENT SINK-FILE LINE: every text part (plain and HTML, not attachments) of
+# the sink copy holds LINE at its foot, and every other part is the same as sent
+disclosed_ok() {
+  "$PY" - "$@" <<'PY'
+import sys, email, email.policy
+sent, got, line = sys.argv[1], sys.argv[2], sys.argv[3]
+def parts(path):
+    m = email.message_from_binary_file(open(path, "rb"), policy=email.policy.compat32)
+    return [p for p in m.walk() if not p.is_multipart()]
+a, b = parts(sent), parts(got)
+if len(a) != len(b):
+    sys.exit("part count %d sent, %d delivered" % (len(a), len(b)))
+texts = 0
+for x, y in zip(a, b):
+    body = y.get_payload(decode=True) or b""
+    if y.get_content_type() in ("text/plain", "text/html") and not y.get_filename():
+        text = body.decode(y.get_content_charset() or "us-ascii")
+        if y.get("Content-Transfer-Encoding", "7bit").lower() != x.get("Content-Transfer-Encoding", "7bit").lower():
+            sys.exit("transfer encoding changed")
+        tail = text.rstrip()[-400:]
+        if line not in tail:
+            sys.exit("%s part lacks %r at its foot: ...%r" % (y.get_content_type(), line, tail[-120:]))
+        texts += 1
+    elif body != (x.get_payload(decode=True) or b""):
+        sys.exit("%s part changed" % y.get_content_type())
+if texts == 0:
+    sys.exit("no text part")
+PY
+}
+
+# (j) disclose: the blind copy is made open at the foot of every text part, attachments untouched,
+# and the sender is told
+for shape in disclosure-names-different-member-multipart-alternative bcc-monitoring-officer-and-member-pdf-attachment; do
+  sink_snapshot "$W/snap-j"
+  mid_j="<integ-j-$shape-$RUN@$DOM>"
+  f=$MSGS/bcc-member/breach/$shape.eml
+  from=$(awk -F'[<>]' 'tolower($0) ~ /^from:/ {print $2; exit}' "$f")
+  send --message-id "$mid_j" --from "$from" --rcpt helen.price@northmoor.gov.uk \
+    --rcpt cllr.emily.wright@northmoor.gov.uk "$f"
+  sent_j=$SENT
+  wait_until 30 at_sink "$mid_j"
+  row=$(sink_row "$mid_j" | head -n 1); xcp=$(col 8 "$row")
+  why=$(disclosed_ok "$f" "$(col 1 "$row")" "CC Councillor Emily Wright" 2>&1); ok=$?
+  notice_j() { [ -n "$(notices_since "$W/snap-j" "$from")" ]; }
+  wait_until 30 notice_j
+  nfile=$(col 1 "$(notices_since "$W/snap-j" "$from" | head -n 1)")
+  [ "$SENT_RC" = 0 ] && [ -n "$row" ] && [ "$ok" = 0 ] && grep -q 'bcc-member; Newton Abbot 13; disclose' <<< "$xcp" &&
+    [ -n "$nfile" ] && grep -q 'CC Councillor Emily Wright' "$nfile"; r=$?
+  result "$r" "(j) disclose ($shape): \"CC Councillor Emily Wright\" at the foot of every text part, other parts as sent, the sender told" \
+    "client: $sent_j" "at the sink: $(sink_desc "$row")" "check: ${why:-ok}" "notice: ${nfile:-none}" "$(milterlog 'disclos')"
+done
+
+# (k) a DKIM-signed body is not changed: delivered as sent, tagged warn, the notice says why
+sink_snapshot "$W/snap-k"
+mid_k="<integ-k-$RUN@$DOM>"
+f=$MSGS/bcc-member/breach/disclosure-names-different-member-multipart-alternative.eml
+send --message-id "$mid_k" --from cllr.susan.clarke@northmoor.gov.uk \
+  --add-header "DKIM-Signature: v=1; a=rsa-sha256; d=northmoor.gov.uk; s=s1; bh=abc=; b=def=" \
+  --rcpt helen.price@northmoor.gov.uk --rcpt cllr.emily.wright@northmoor.gov.uk "$f"
+sent_k=$SENT
+wait_until 30 at_sink "$mid_k"
+row=$(sink_row "$mid_k" | head -n 1); xcp=$(col 8 "$row")
+notice_k() { [ -n "$(notices_since "$W/snap-k" cllr.susan.clarke@northmoor.gov.uk)" ]; }
+wait_until 30 notice_k
+nfile=$(col 1 "$(notices_since "$W/snap-k" cllr.susan.clarke@northmoor.gov.uk | head -n 1)")
+[ "$SENT_RC" = 0 ] && [ -n "$row" ] && same_body "$f" "$(col 1 "$row")" &&
+  grep -q 'bcc-member; Newton Abbot 13; warn' <<< "$xcp" && [ -n "$nfile" ] && grep -q 'DKIM signature' "$nfile"; r=$?
+result "$r" "(k) disclose on a DKIM-signed body: delivered unchanged, tagged warn, and the notice says why" \
+  "client: $sent_k" "at the sink: $(sink_desc "$row")" "notice: ${nfile:-none}" "$(milterlog 'not disclosed')"
+
 # ------------------------------------------------------------------ end
 milter_stop
 echo "1..$N"

@@ -3,7 +3,7 @@
 -- here: nothing listens on [notify] smtp, which is logged).
 -- config: rule:officer-criticism.action=hold
 -- log: held in the MTA's quarantine (Member/Officer Protocol: officer-criticism(South Ribble 16.2))
--- log: notice to cllr.jane.smith@northmoor.gov.uk through
+-- log: notice to cllr.jane.smith@northmoor.gov.uk not sent
 -- log: no notice to cllr.jane.smith@northmoor.gov.uk (outside the council, null or automatic)
 dofile(lib)
 local conn = open()

@@ -61,7 +61,8 @@ END_TEST
 START_TEST (test_bad_values_name_line)
 {
   struct { const char *extra; const char *expected; } cases[] = {
-    { "[rule:bcc-member]\naction=maybe", "[rule:bcc-member] action: \"maybe\" is not one of off, tag, warn, hold, reject" },
+    { "[rule:bcc-member]\naction=maybe", "[rule:bcc-member] action: \"maybe\" is not one of off, tag, warn, disclose, hold, reject" },
+    { "[rule:officer-criticism]\naction=disclose", "[rule:officer-criticism] action: disclose is only for bcc-member" },
     { "[rule:no-such-rule]\naction=warn", "[rule:no-such-rule]: no rule is called \"no-such-rule\"" },
     { "[rule:bcc-member]\nlevel=3", "[rule:bcc-member] level: unknown key (known: action)" },
     { "[frobnicate]\nx=1", "[frobnicate]: unknown group" },
