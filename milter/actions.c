@@ -5,9 +5,15 @@
  *   warn    tag, and a protocol notice to the sender; delivered
  *   disclose  warn, and "CC Councillor X" added to the foot of every text
  *           part (smfi_replacebody), so every recipient sees the blind copy
- *   hold    tag, the MTA's own quarantine (Postfix's hold queue), a notice
- *           (the hold store of the review issue will replace the quarantine)
+ *   hold    kept in the hold store (written and fsync'd before the MTA is
+ *           told to discard it; a failed write is a tempfail), the
+ *           Monitoring Officer notified with the message attached, and a
+ *           notice to the sender saying how to withdraw or explain
  *   reject  550 5.7.1 naming the paragraph and what to do instead
+ * Notices about warn, disclose and reject go once per sender, rule and
+ * thread within [notify] repeat-hours; a hold's notice always goes.
+ * A message released by council-review carries a release mark: honoured
+ * once if its token verifies, otherwise removed and the message checked.
  * A scan cut short by [policy] max-scan-size is said in X-Council-Protocol-Scan.
  */
 #include "config.h"
@@ -17,6 +23,7 @@
 #include "actions.h"
 #include "log.h"
 #include "notify.h"
+#include "reload.h"
 
 /* SMTP reply lines must be short and plain. */
 #define REPLY_LINE_MAX 400
@@ -31,9 +38,13 @@ remove_forged (SMFICTX *ctx, CmMsgCtx *msg)
     smfi_chgheader (ctx, CM_HEADER_VERDICT, (int) i, NULL);
   for (guint i = msg->forged_scan; i > 0; i--)
     smfi_chgheader (ctx, CM_HEADER_SCAN, (int) i, NULL);
+  for (guint i = msg->release_marks; i > 0; i--)
+    smfi_chgheader (ctx, CM_HEADER_RELEASE, (int) i, NULL);
   if (msg->forged_verdict + msg->forged_scan > 0)
     cm_log (LOG_NOTICE, "%s: removed %u forged %s header(s)", msg->queue_id,
             msg->forged_verdict + msg->forged_scan, CM_HEADER_VERDICT);
+  /* Once only: the release check and the verdict both come here. */
+  msg->forged_verdict = msg->forged_scan = msg->release_marks = 0;
 }
 
 static void
@@ -98,8 +109,21 @@ reject (SMFICTX *ctx, const CmVerdict *verdict)
   return SMFIS_REJECT;
 }
 
+/* The ids of the rules of VERDICT's findings, NULL-terminated. */
+static GPtrArray *
+rule_ids (const CmVerdict *verdict)
+{
+  GPtrArray *ids = g_ptr_array_new ();
+  for (guint i = 0; i < verdict->findings->len; i++)
+    g_ptr_array_add (ids, (gpointer) ((const CmFinding *) verdict->findings->pdata[i])->rule);
+  g_ptr_array_add (ids, NULL);
+  return ids;
+}
+
+/* The sender's notice.  HOLD_ID and REPLY_TO only for a hold. */
 static void
-send_notice (const CmMsgCtx *msg, const CmVerdict *verdict)
+send_notice (const CmMsgCtx *msg, const CmVerdict *verdict, CmServices *services, const char *hold_id,
+             const char *reply_to)
 {
   if (!cm_notify_wanted (msg))
     {
@@ -107,12 +131,115 @@ send_notice (const CmMsgCtx *msg, const CmVerdict *verdict)
               msg->queue_id, *msg->envelope->sender ? msg->envelope->sender : "<>");
       return;
     }
+  if (hold_id == NULL && services)
+    {
+      g_autoptr (GPtrArray) ids = rule_ids (verdict);
+      gint64 window = cm_config_get_int (msg->config, "notify", "repeat-hours") * 3600;
+      g_autoptr (GPtrArray) fresh = cm_noticelog_claim (services->notices, msg->envelope->sender, msg->thread,
+                                                        (const char *const *) ids->pdata,
+                                                        g_get_real_time () / G_USEC_PER_SEC, window);
+      if (fresh->len == 0)
+        {
+          cm_log (LOG_INFO, "%s: no notice to %s: already told about these rules in thread %s",
+                  msg->queue_id, msg->envelope->sender, msg->thread);
+          return;
+        }
+    }
   g_autoptr (GError) error = NULL;
-  if (cm_notify_send (msg, verdict, &error))
-    cm_log (LOG_INFO, "%s: notice sent to %s", msg->queue_id, msg->envelope->sender);
+  if (cm_notify_send (msg, verdict, services ? services->outbox : NULL, hold_id, reply_to, &error))
+    cm_log (LOG_INFO, "%s: notice to %s sent or queued", msg->queue_id, msg->envelope->sender);
   else
     cm_log (LOG_ERR, "%s: notice to %s not sent: %s", msg->queue_id, msg->envelope->sender,
             error->message);
+}
+
+/* A NULL-terminated copy of the envelope recipients. */
+static char **
+recipients_of (const CmMsgCtx *msg)
+{
+  char **copy = g_new0 (char *, msg->envelope->recipients->len + 1);
+  for (guint i = 0; i < msg->envelope->recipients->len; i++)
+    copy[i] = g_strdup (msg->envelope->recipients->pdata[i]);
+  return copy;
+}
+
+/* The paragraphs of VERDICT's findings, "A; B". */
+static char *
+clauses_of (const CmVerdict *verdict)
+{
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < verdict->findings->len; i++)
+    g_string_append_printf (out, "%s%s", i ? "; " : "",
+                            ((const CmFinding *) verdict->findings->pdata[i])->clause);
+  return g_string_free (out, FALSE);
+}
+
+/* The MTA's quarantine, for a message too large to have been kept whole. */
+static sfsistat
+quarantine (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict, const char *rules)
+{
+  g_autofree char *reason = g_strdup_printf ("Member/Officer Protocol: %s", rules);
+  if (smfi_quarantine (ctx, reason) != MI_SUCCESS)
+    return cm_actions_fail (ctx, msg, "the MTA refused to quarantine a held message");
+  cm_log (LOG_WARNING, "%s: held in the MTA's quarantine, not the hold store: only %zu bytes of it "
+          "were kept ([policy] max-scan-size) (%s)", msg->queue_id, verdict->scanned, reason);
+  send_notice (msg, verdict, NULL, "in the mail system's own hold queue", NULL);
+  return SMFIS_CONTINUE;
+}
+
+/* Keep the message in the hold store, tell the Monitoring Officer and
+ * the sender, and have the MTA discard its copy.  A message that cannot
+ * be kept is deferred, whatever on-error says: it must neither be lost
+ * nor slip through. */
+static sfsistat
+hold (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict, CmServices *services, const char *rules)
+{
+  if (verdict->truncated)
+    return quarantine (ctx, msg, verdict, rules);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMimeStream) stream = services ? cm_msgctx_stream (msg, &error) : NULL;
+  g_autoptr (CmHold) stored = NULL;
+  if (stream)
+    {
+      g_autoptr (GPtrArray) ids = rule_ids (verdict);
+      g_auto (GStrv) recipients = recipients_of (msg);
+      g_autofree char *clauses = clauses_of (verdict);
+      g_autofree char *json = cm_verdict_to_json (verdict);
+      g_autofree char *subject = msg->subject ? g_mime_utils_header_decode_text (NULL, msg->subject) : NULL;
+      CmHold record = {
+        .queue_id = msg->queue_id, .sender = msg->envelope->sender, .recipients = recipients,
+        .sender_role = (char *) cm_role_name (verdict->sender_role), .subject = subject,
+        .rules = (char **) ids->pdata, .clauses = clauses, .verdict_json = json,
+      };
+      stored = cm_holdstore_put (services->store, &record, stream, &error);
+    }
+  if (stored == NULL)
+    {
+      cm_log (LOG_ERR, "%s: cannot keep a held message, the MTA is told to try again later: %s",
+              msg->queue_id, error ? error->message : "the hold spool is not open");
+      smfi_setreply (ctx, "451", "4.3.0", "The council's mail filter cannot keep this message for review "
+                                          "just now; try again later");
+      return SMFIS_TEMPFAIL;
+    }
+  cm_log (LOG_NOTICE, "%s: held as %s (%s)", msg->queue_id, stored->id, rules);
+
+  const char *mo = cm_config_monitoring_officer (msg->config);
+  if (mo)
+    {
+      g_mime_stream_reset (stream);
+      if (cm_notify_send_hold (msg, verdict, services->outbox, stored->id, mo, stream, &error))
+        cm_holdstore_add_event (services->store, stored->id, "council-milter", "notified", mo, NULL);
+      else
+        cm_log (LOG_ERR, "%s: the Monitoring Officer was not told of %s: %s", msg->queue_id, stored->id,
+                error->message);
+      g_clear_error (&error);
+    }
+  else
+    cm_log (LOG_WARNING, "%s: no Monitoring Officer is configured to tell of %s", msg->queue_id, stored->id);
+  g_autofree char *token = cm_holdstore_token (services->store, "reply", stored->id);
+  g_autofree char *reply_to = cm_notify_reply_address (msg->config, stored->id, token);
+  send_notice (msg, verdict, services, stored->id, reply_to);
+  return SMFIS_DISCARD;
 }
 
 /* Replace the body with the disclosed one (verdict->disclosure at the
@@ -169,16 +296,15 @@ cm_actions_apply (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict)
           msg->envelope->recipients->len, cm_action_name (verdict->action), cm_mode_name (verdict->mode),
           *rules ? rules : "none", verdict->truncated ? " scan=truncated" : "", ms);
 
+  g_autoptr (CmServices) services = cm_reload_services ();
   if (verdict->action == CM_ACTION_REJECT)
-    return reject (ctx, verdict);
+    {
+      send_notice (msg, verdict, services, NULL, NULL);
+      return reject (ctx, verdict);
+    }
   add_headers (ctx, msg, verdict);
   if (verdict->action == CM_ACTION_HOLD)
-    {
-      g_autofree char *reason = g_strdup_printf ("Member/Officer Protocol: %s", rules);
-      if (smfi_quarantine (ctx, reason) != MI_SUCCESS)
-        return cm_actions_fail (ctx, msg, "the MTA refused to quarantine a held message");
-      cm_log (LOG_NOTICE, "%s: held in the MTA's quarantine (%s)", msg->queue_id, reason);
-    }
+    return hold (ctx, msg, verdict, services, rules);
   if (verdict->action == CM_ACTION_DISCLOSE)
     {
       g_autoptr (GError) error = NULL;
@@ -191,8 +317,31 @@ cm_actions_apply (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict)
   if (verdict->undisclosed)
     cm_log (LOG_NOTICE, "%s: blind copy not disclosed: %s", msg->queue_id, verdict->undisclosed);
   if (verdict->action >= CM_ACTION_WARN)
-    send_notice (msg, verdict);
+    send_notice (msg, verdict, services, NULL, NULL);
   return SMFIS_CONTINUE;
+}
+
+gboolean
+cm_actions_release (SMFICTX *ctx, CmMsgCtx *msg)
+{
+  if (msg->release_mark == NULL)
+    return FALSE;
+  g_auto (GStrv) parts = g_strsplit (g_strstrip (msg->release_mark), " ", 2);
+  g_autoptr (CmServices) services = cm_reload_services ();
+  g_autoptr (GError) error = NULL;
+  gboolean honoured = services && parts[0] && parts[1]
+                   && cm_holdstore_claim_release (services->store, parts[0], g_strstrip (parts[1]), &error);
+  remove_forged (ctx, msg);
+  if (!honoured)
+    {
+      cm_log (LOG_WARNING, "%s: ignored a release mark from <%s>, checking the message as usual: %s",
+              msg->queue_id, msg->envelope->sender, error ? error->message : "malformed or no spool");
+      return FALSE;
+    }
+  smfi_addheader (ctx, CM_HEADER_VERDICT, "released by the Monitoring Officer");
+  cm_log (LOG_NOTICE, "%s: released hold %s delivered to %u recipient(s)", msg->queue_id, parts[0],
+          msg->envelope->recipients->len);
+  return TRUE;
 }
 
 sfsistat

@@ -11,8 +11,13 @@
 #include "msgctx.h"
 
 /* Apply VERDICT to the message: remove forged headers, tag, notify,
- * quarantine or reject; log one line.  Returns the answer for eom. */
+ * disclose, hold or reject; log one line.  Returns the answer for eom. */
 sfsistat cm_actions_apply (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict);
+
+/* A message council-review released carries a release mark: TRUE when
+ * its token verified and it is let through (once); FALSE, with the mark
+ * removed and a log line, when it did not, and it is checked as usual. */
+gboolean cm_actions_release (SMFICTX *ctx, CmMsgCtx *msg);
 
 /* The filter failed on a message (WHAT says how): log it and answer as
  * [milter] on-error says (tempfail unless configured otherwise). */

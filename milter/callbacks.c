@@ -182,6 +182,11 @@ on_eom (SMFICTX *ctx)
       cm_connctx_end_message (conn);
       return answer;
     }
+  if (cm_actions_release (ctx, msg))
+    {
+      cm_connctx_end_message (conn);
+      return SMFIS_CONTINUE;
+    }
   g_autoptr (GError) error = NULL;
   g_autoptr (GMimeStream) stream = cm_msgctx_stream (msg, &error);
   g_autoptr (CmVerdict) verdict = stream ? cm_check (msg->config, msg->envelope, stream, &error) : NULL;

@@ -22,6 +22,7 @@
 
 #include "callbacks.h"
 #include "log.h"
+#include "housekeeping.h"
 #include "reload.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/council-milter/council-milter.conf"
@@ -185,7 +186,15 @@ main (int argc, char **argv)
     }
   if (pid_file && !write_pid_file (pid_file))
     return 1;
+  if (!cm_reload_open_services (&error))
+    {
+      cm_log (LOG_ERR, "the spool: %s", error->message);
+      if (pid_file)
+        g_unlink (pid_file);
+      return 1;
+    }
   cm_reload_start_signal_thread ();
+  CmHousekeeping *keeper = cm_housekeeping_start ();
 
   g_autofree char *summary = cm_config_describe (config);
   g_strdelimit (summary, "\n", ';');
@@ -193,6 +202,7 @@ main (int argc, char **argv)
   g_clear_pointer (&config, cm_config_unref);
 
   int status = smfi_main ();
+  cm_housekeeping_stop (keeper);
   cm_log (LOG_INFO, "stopped (libmilter returned %d)", status);
   if (pid_file)
     g_unlink (pid_file);

@@ -39,6 +39,10 @@ cm_msgctx_free (CmMsgCtx *msg)
   g_string_free (msg->headers, TRUE);
   g_free (msg->subject);
   g_free (msg->message_id);
+  g_free (msg->references);
+  g_free (msg->release_mark);
+  g_free (msg->in_reply_to);
+  g_free (msg->thread);
   g_free (msg->failure);
   g_free (msg->queue_id);
   cm_envelope_free (msg->envelope);
@@ -59,10 +63,20 @@ cm_msgctx_add_header (CmMsgCtx *msg, const char *name, const char *value)
       msg->forged_scan++;
       return;
     }
+  if (g_ascii_strcasecmp (name, CM_HEADER_RELEASE) == 0)
+    {
+      if (msg->release_marks++ == 0)
+        msg->release_mark = g_strdup (value);
+      return;
+    }
   if (g_ascii_strcasecmp (name, "Subject") == 0 && msg->subject == NULL)
     msg->subject = g_strdup (value);
   else if (g_ascii_strcasecmp (name, "Message-ID") == 0 && msg->message_id == NULL)
     msg->message_id = g_strdup (value);
+  else if (g_ascii_strcasecmp (name, "References") == 0 && msg->references == NULL)
+    msg->references = g_strdup (value);
+  else if (g_ascii_strcasecmp (name, "In-Reply-To") == 0 && msg->in_reply_to == NULL)
+    msg->in_reply_to = g_strdup (value);
   else if (g_ascii_strcasecmp (name, "Auto-Submitted") == 0)
     {
       const char *v = value;
@@ -73,9 +87,25 @@ cm_msgctx_add_header (CmMsgCtx *msg, const char *name, const char *value)
   g_string_append_printf (msg->headers, "%s: %s\r\n", name, value);
 }
 
+/* The first "<id>" of VALUE, or NULL. */
+static char *
+first_id (const char *value)
+{
+  const char *open = value ? strchr (value, '<') : NULL;
+  const char *close = open ? strchr (open, '>') : NULL;
+  return close && close > open + 1 ? g_ascii_strdown (open, close - open + 1) : NULL;
+}
+
 void
 cm_msgctx_end_headers (CmMsgCtx *msg)
 {
+  /* A reply's thread is named by its first ancestor, which every later
+   * reply keeps at the head of References. */
+  msg->thread = first_id (msg->references);
+  if (msg->thread == NULL)
+    msg->thread = first_id (msg->in_reply_to);
+  if (msg->thread == NULL)
+    msg->thread = first_id (msg->message_id);
   g_string_append (msg->headers, "\r\n");
   /* The spool holds the whole message, headers first. */
   g_byte_array_append (msg->body, (const guint8 *) msg->headers->str, (guint) msg->headers->len);

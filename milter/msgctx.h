@@ -15,6 +15,8 @@
 /* The headers the filter adds: copies arriving with a message are removed. */
 #define CM_HEADER_VERDICT "X-Council-Protocol"
 #define CM_HEADER_SCAN "X-Council-Protocol-Scan"
+/* council-review's mark on a released message: "ID TOKEN"; always removed. */
+#define CM_HEADER_RELEASE "X-Council-Protocol-Release"
 
 typedef struct {
   CmConfig *config;       /* reference pinned at MAIL FROM */
@@ -23,8 +25,14 @@ typedef struct {
   GString *headers;       /* "Name: value\r\n"..., our own headers left out */
   guint forged_verdict;   /* X-Council-Protocol headers that came with it */
   guint forged_scan;      /* X-Council-Protocol-Scan headers that came with it */
+  guint release_marks;    /* X-Council-Protocol-Release headers that came with it */
+  char *release_mark;     /* the first one's value, or NULL */
   char *subject;          /* the Subject header's value, or NULL */
   char *message_id;       /* the Message-ID header's value, or NULL */
+  char *references;       /* the References header's value, or NULL */
+  char *in_reply_to;      /* the In-Reply-To header's value, or NULL */
+  char *thread;           /* at the end of the headers: the first id of
+                           * References, else In-Reply-To, else Message-ID */
   gboolean auto_submitted; /* Auto-Submitted other than "no": never send a notice */
   GByteArray *body;       /* the whole message (headers, then body) while small */
   int body_fd;            /* then a temporary file, already unlinked; -1 if none */

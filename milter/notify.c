@@ -1,12 +1,25 @@
 /*
  * notify.c: compose and send protocol notices (notify.h).
+ *
+ * A notice to the sender is a multipart/report (RFC 6522):
+ *   1. text/plain, for people: what was noticed, the paragraph quoted
+ *      from the protocol, the sender's own words that raised it, what to
+ *      do instead, and for a hold how to withdraw or explain by replying;
+ *   2. text/x-council-protocol, for programs: "Field: value" lines;
+ *   3. text/rfc822-headers: the headers of the message it is about.
+ * The Monitoring Officer's notice of a hold is a multipart/mixed: who
+ * sent what to whom, the rules and paragraphs, the evidence and the
+ * commands to decide, then the held message itself as message/rfc822.
+ * Both go through the outbox: sent now, or kept and retried.
  */
 #include "config.h"
 
 #include <string.h>
 
 #include "notify.h"
-#include "smtp.h"
+
+/* Notices are read in mail clients: wrap quoted paragraphs to this. */
+#define WRAP_COLUMN 72
 
 gboolean
 cm_notify_wanted (const CmMsgCtx *msg)
@@ -28,47 +41,164 @@ outcome (CmAction action)
     }
 }
 
+/* TEXT wrapped at WRAP_COLUMN, each line after INDENT. */
+static void
+append_wrapped (GString *out, const char *indent, const char *text)
+{
+  g_auto (GStrv) words = g_strsplit_set (text, " \t\r\n", -1);
+  gsize column = 0;
+  for (guint i = 0; words[i]; i++)
+    {
+      if (*words[i] == '\0')
+        continue;
+      gsize length = g_utf8_strlen (words[i], -1);
+      if (column > 0 && column + 1 + length > WRAP_COLUMN)
+        {
+          g_string_append_c (out, '\n');
+          column = 0;
+        }
+      if (column == 0)
+        {
+          g_string_append (out, indent);
+          column = strlen (indent);
+        }
+      else
+        {
+          g_string_append_c (out, ' ');
+          column++;
+        }
+      g_string_append (out, words[i]);
+      column += length;
+    }
+  if (column > 0)
+    g_string_append_c (out, '\n');
+}
+
+static const char *
+subject_of (const CmMsgCtx *msg)
+{
+  return msg->subject ? msg->subject : "(no subject)";
+}
+
+/* The part for people. */
 static char *
-notice_text (const CmMsgCtx *msg, const CmVerdict *verdict)
+notice_text (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id, const char *reply_to)
 {
   GString *text = g_string_new (NULL);
-  g_string_append_printf (text,
-                          "Your message \"%s\" to %u recipient%s %s, because it appears to go\n"
-                          "against the Member/Officer Protocol of %s.\n\n",
-                          msg->subject ? msg->subject : "(no subject)", msg->envelope->recipients->len,
-                          msg->envelope->recipients->len == 1 ? "" : "s", outcome (verdict->action),
-                          cm_config_council_name (msg->config));
+  guint n = msg->envelope->recipients->len;
+  g_autofree char *opening = g_strdup_printf (
+      "Your message \"%s\" to %u recipient%s %s, because it appears to go against the "
+      "Member/Officer Protocol of %s.", subject_of (msg), n, n == 1 ? "" : "s",
+      outcome (verdict->action), cm_config_council_name (msg->config));
+  append_wrapped (text, "", opening);
   for (guint i = 0; i < verdict->findings->len; i++)
     {
       const CmFinding *f = verdict->findings->pdata[i];
-      g_string_append_printf (text, "%s (%s): %s\n", f->clause, f->rule, f->summary);
+      g_string_append_printf (text, "\nWhat was noticed (%s)\n", f->rule);
+      append_wrapped (text, "  ", f->summary);
+      const char *paragraph = cm_config_paragraph (msg->config, f->clause);
+      g_string_append_printf (text, "\nWhat the protocol says: %s\n", f->clause);
+      if (paragraph)
+        {
+          g_autofree char *quoted = g_strdup_printf ("\"%s\"", paragraph);
+          append_wrapped (text, "  ", quoted);
+        }
+      if (f->evidence->len > 0)
+        g_string_append (text, "\nThe words that raised it\n");
       for (guint k = 0; k < f->evidence->len; k++)
-        g_string_append_printf (text, "  > %s\n", (const char *) f->evidence->pdata[k]);
-      g_string_append_printf (text, "What to do instead: %s\n\n", f->advice);
+        append_wrapped (text, "  > ", f->evidence->pdata[k]);
+      g_string_append (text, "\nWhat to do instead\n");
+      append_wrapped (text, "  ", f->advice);
     }
+  g_string_append_c (text, '\n');
   if (verdict->disclosure)
-    g_string_append_printf (text, "The line \"%s\" was added at the foot of your message, so that\n"
-                                  "everyone who received it can see who else had a copy.\n\n",
-                            verdict->disclosure);
+    {
+      g_autofree char *said = g_strdup_printf (
+          "The line \"%s\" was added at the foot of your message, so that everyone who received "
+          "it can see who else had a copy.", verdict->disclosure);
+      append_wrapped (text, "", said);
+      g_string_append_c (text, '\n');
+    }
   if (verdict->undisclosed)
-    g_string_append_printf (text, "The filter would have added a line at the foot saying who had a\n"
-                                  "blind copy, but did not change your message because %s.\n"
-                                  "Please tell the recipients yourself.\n\n",
-                            verdict->undisclosed);
+    {
+      g_autofree char *said = g_strdup_printf (
+          "The filter would have added a line at the foot saying who had a blind copy, but did "
+          "not change your message because %s. Please tell the recipients yourself.",
+          verdict->undisclosed);
+      append_wrapped (text, "", said);
+      g_string_append_c (text, '\n');
+    }
   if (verdict->action == CM_ACTION_HOLD)
-    g_string_append (text, "The Monitoring Officer will review the message and release it or\n"
-                           "return it to you with the reason.\n\n");
+    {
+      g_autofree char *held = g_strdup_printf (
+          "The Monitoring Officer will review the message (reference %s) and release it or return "
+          "it to you with the reason.", hold_id ? hold_id : "not recorded");
+      append_wrapped (text, "", held);
+      if (reply_to)
+        {
+          g_string_append_c (text, '\n');
+          append_wrapped (text, "", "You can act on it by replying to this notice (the reply goes to "
+                                    "the Monitoring Officer's review, nowhere else):");
+          append_wrapped (text, "  - ", "to withdraw the message, reply with the word WITHDRAW at the "
+                                        "start of your reply;");
+          append_wrapped (text, "  - ", "to explain it, reply with your explanation; the Monitoring "
+                                        "Officer will read it before deciding.");
+        }
+      g_string_append_c (text, '\n');
+    }
   g_string_append (text, "This notice was sent automatically by the council's mail filter.\n");
   return g_string_free (text, FALSE);
 }
 
-GMimeMessage *
-cm_notify_compose (const CmMsgCtx *msg, const CmVerdict *verdict)
+/* The part for programs: "Field: value" lines, as in a delivery status. */
+static char *
+report_fields (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id)
+{
+  GString *fields = g_string_new (NULL);
+  g_string_append_printf (fields, "Reporting-MTA: dns; %s\n", cm_config_council_domain (msg->config));
+  if (msg->message_id)
+    g_string_append_printf (fields, "Original-Message-ID: %s\n", msg->message_id);
+  g_string_append_printf (fields, "Original-Envelope-From: <%s>\n", msg->envelope->sender);
+  g_string_append_printf (fields, "Action: %s\n", cm_action_name (verdict->action));
+  if (hold_id)
+    g_string_append_printf (fields, "Hold-ID: %s\n", hold_id);
+  for (guint i = 0; i < verdict->findings->len; i++)
+    {
+      const CmFinding *f = verdict->findings->pdata[i];
+      g_string_append_printf (fields, "\nRule: %s\nClause: %s\nRule-Action: %s\n", f->rule, f->clause,
+                              cm_rule_action_name (f->action));
+    }
+  return g_string_free (fields, FALSE);
+}
+
+static GMimePart *
+text_part (const char *type, const char *subtype, const char *text)
+{
+  GMimeTextPart *part = g_mime_text_part_new_with_subtype (subtype);
+  if (strcmp (type, "text") != 0)
+    {
+      GMimeContentType *ct = g_mime_content_type_new (type, subtype);
+      g_mime_object_set_content_type (GMIME_OBJECT (part), ct);
+      g_object_unref (ct);
+    }
+  g_mime_text_part_set_text (part, text);
+  return GMIME_PART (part);
+}
+
+static void
+add_part (GMimeMultipart *multipart, GMimePart *part)
+{
+  g_mime_multipart_add (multipart, GMIME_OBJECT (part));
+  g_object_unref (part);
+}
+
+/* A new notice from [notify] from to TO about MSG, with SUBJECT. */
+static GMimeMessage *
+new_notice (const CmMsgCtx *msg, const char *to, const char *subject)
 {
   const CmConfig *config = msg->config;
   const char *domain = cm_config_council_domain (config);
   GMimeMessage *notice = g_mime_message_new (TRUE);
-
   const char *from = cm_config_get (config, "notify", "from");
   g_autofree char *default_from = g_strdup_printf ("Member/Officer Protocol <postmaster@%s>", domain);
   InternetAddressList *from_list = internet_address_list_parse (NULL, from ? from : default_from);
@@ -76,38 +206,138 @@ cm_notify_compose (const CmMsgCtx *msg, const CmVerdict *verdict)
     from_list = internet_address_list_parse (NULL, default_from);
   internet_address_list_append (g_mime_message_get_from (notice), from_list);
   g_object_unref (from_list);
-  g_mime_message_add_mailbox (notice, GMIME_ADDRESS_TYPE_TO, NULL, msg->envelope->sender);
-
-  g_autofree char *subject = g_strdup_printf ("Member/Officer Protocol notice: \"%s\"",
-                                              msg->subject ? msg->subject : "(no subject)");
+  g_mime_message_add_mailbox (notice, GMIME_ADDRESS_TYPE_TO, NULL, to);
   g_mime_message_set_subject (notice, subject, "utf-8");
   GDateTime *now = g_date_time_new_now_local ();
   g_mime_message_set_date (notice, now);
   g_date_time_unref (now);
   g_autofree char *id = g_mime_utils_generate_message_id (domain);
   g_mime_message_set_message_id (notice, id);
+  g_mime_object_set_header (GMIME_OBJECT (notice), "Auto-Submitted", "auto-generated", NULL);
+  return notice;
+}
+
+GMimeMessage *
+cm_notify_compose (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id,
+                   const char *reply_to)
+{
+  g_autofree char *subject = g_strdup_printf ("Member/Officer Protocol notice: \"%s\"", subject_of (msg));
+  GMimeMessage *notice = new_notice (msg, msg->envelope->sender, subject);
   GMimeObject *object = GMIME_OBJECT (notice);
-  g_mime_object_set_header (object, "Auto-Submitted", "auto-generated", NULL);
   if (msg->message_id)
     {
       g_mime_object_set_header (object, "In-Reply-To", msg->message_id, NULL);
       g_mime_object_set_header (object, "References", msg->message_id, NULL);
     }
+  if (reply_to)
+    g_mime_message_add_mailbox (notice, GMIME_ADDRESS_TYPE_REPLY_TO, "Monitoring Officer review", reply_to);
 
-  GMimeTextPart *body = g_mime_text_part_new_with_subtype ("plain");
-  g_autofree char *text = notice_text (msg, verdict);
-  g_mime_text_part_set_text (body, text);
-  g_mime_message_set_mime_part (notice, GMIME_OBJECT (body));
-  g_object_unref (body);
+  GMimeMultipart *report = g_mime_multipart_new_with_subtype ("report");
+  g_mime_object_set_content_type_parameter (GMIME_OBJECT (report), "report-type", "x-council-protocol");
+  g_autofree char *text = notice_text (msg, verdict, hold_id, reply_to);
+  g_autofree char *fields = report_fields (msg, verdict, hold_id);
+  add_part (report, text_part ("text", "plain", text));
+  add_part (report, text_part ("text", "x-council-protocol", fields));
+  add_part (report, text_part ("text", "rfc822-headers", msg->headers->str));
+  g_mime_message_set_mime_part (notice, GMIME_OBJECT (report));
+  g_object_unref (report);
+  return notice;
+}
+
+/* Hand NOTICE to the outbox (or straight to the listener without one). */
+static gboolean
+send_notice (const CmMsgCtx *msg, CmOutbox *outbox, GMimeMessage *notice, const char *to, GError **error)
+{
+  g_autofree char *data = g_mime_object_to_string (GMIME_OBJECT (notice), NULL);
+  const char *const recipients[] = { to, NULL };
+  const char *listener = cm_config_get (msg->config, "notify", "smtp");
+  if (outbox)
+    return cm_outbox_send (outbox, listener, "", recipients, data, strlen (data), error);
+  return cm_smtp_send (listener, "", recipients, data, strlen (data), NULL, error);
+}
+
+gboolean
+cm_notify_send (const CmMsgCtx *msg, const CmVerdict *verdict, CmOutbox *outbox, const char *hold_id,
+                const char *reply_to, GError **error)
+{
+  g_autoptr (GMimeMessage) notice = cm_notify_compose (msg, verdict, hold_id, reply_to);
+  return send_notice (msg, outbox, notice, msg->envelope->sender, error);
+}
+
+char *
+cm_notify_reply_address (const CmConfig *config, const char *hold_id, const char *token)
+{
+  /* The local part and domain of [notify] from, with "+hold-ID-TOKEN". */
+  const char *from = cm_config_get (config, "notify", "from");
+  g_autofree char *address = NULL;
+  InternetAddressList *list = from ? internet_address_list_parse (NULL, from) : NULL;
+  if (list && internet_address_list_length (list) > 0
+      && INTERNET_ADDRESS_IS_MAILBOX (internet_address_list_get_address (list, 0)))
+    address = g_strdup (internet_address_mailbox_get_addr (
+        INTERNET_ADDRESS_MAILBOX (internet_address_list_get_address (list, 0))));
+  g_clear_object (&list);
+  if (address == NULL || strchr (address, '@') == NULL)
+    {
+      g_free (address);
+      address = g_strdup_printf ("postmaster@%s", cm_config_council_domain (config));
+    }
+  char *at = strchr (address, '@');
+  *at = '\0';
+  /* Sixteen hex digits of the token are plenty against guessing. */
+  return g_strdup_printf ("%s+hold-%s-%.16s@%s", address, hold_id, token, at + 1);
+}
+
+GMimeMessage *
+cm_notify_compose_hold (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id,
+                        const char *mo, GMimeStream *held)
+{
+  g_autofree char *subject = g_strdup_printf ("Held for review (%s): \"%s\" from %s", hold_id,
+                                              subject_of (msg), msg->envelope->sender);
+  GMimeMessage *notice = new_notice (msg, mo, subject);
+  GString *text = g_string_new (NULL);
+  g_string_append_printf (text, "A message was held under the Member/Officer Protocol.\n\n"
+                                "Reference: %s\nFrom:      %s (%s)\nTo:        ",
+                          hold_id, msg->envelope->sender, cm_role_name (verdict->sender_role));
+  for (guint i = 0; i < msg->envelope->recipients->len; i++)
+    g_string_append_printf (text, "%s%s", i ? ", " : "", (const char *) msg->envelope->recipients->pdata[i]);
+  g_string_append_printf (text, "\nSubject:   %s\n", subject_of (msg));
+  for (guint i = 0; i < verdict->findings->len; i++)
+    {
+      const CmFinding *f = verdict->findings->pdata[i];
+      g_string_append_printf (text, "\n%s, %s (%s)\n", f->clause, f->rule, cm_rule_action_name (f->action));
+      append_wrapped (text, "  ", f->summary);
+      for (guint k = 0; k < f->evidence->len; k++)
+        append_wrapped (text, "  > ", f->evidence->pdata[k]);
+    }
+  g_string_append_printf (text,
+                          "\nThe sender has been told, and may withdraw it or explain by replying.\n"
+                          "To decide, on the mail relay:\n"
+                          "  council-review show %s\n"
+                          "  council-review release %s --note \"...\"\n"
+                          "  council-review reject %s --reason \"...\"\n"
+                          "The held message is attached.\n", hold_id, hold_id, hold_id);
+
+  GMimeMultipart *mixed = g_mime_multipart_new_with_subtype ("mixed");
+  add_part (mixed, text_part ("text", "plain", text->str));
+  g_string_free (text, TRUE);
+  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (held);
+  g_autoptr (GMimeMessage) original = g_mime_parser_construct_message (parser, NULL);
+  if (original)
+    {
+      GMimeMessagePart *attached = g_mime_message_part_new_with_message ("rfc822", original);
+      g_mime_object_set_disposition (GMIME_OBJECT (attached), "attachment");
+      g_mime_multipart_add (mixed, GMIME_OBJECT (attached));
+      g_object_unref (attached);
+    }
+  g_mime_message_set_mime_part (notice, GMIME_OBJECT (mixed));
+  g_object_unref (mixed);
   return notice;
 }
 
 gboolean
-cm_notify_send (const CmMsgCtx *msg, const CmVerdict *verdict, GError **error)
+cm_notify_send_hold (const CmMsgCtx *msg, const CmVerdict *verdict, CmOutbox *outbox,
+                     const char *hold_id, const char *mo, GMimeStream *held, GError **error)
 {
-  g_autoptr (GMimeMessage) notice = cm_notify_compose (msg, verdict);
-  g_autofree char *data = g_mime_object_to_string (GMIME_OBJECT (notice), NULL);
-  const char *const recipients[] = { msg->envelope->sender, NULL };
-  return cm_smtp_send (cm_config_get (msg->config, "notify", "smtp"), "", recipients, data,
-                       strlen (data), NULL, error);
+  g_autoptr (GMimeMessage) notice = cm_notify_compose_hold (msg, verdict, hold_id, mo, held);
+  return send_notice (msg, outbox, notice, mo, error);
 }

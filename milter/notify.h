@@ -1,25 +1,44 @@
 /*
- * notify.h: protocol notices to the sender of a message that broke a rule:
- * composed with GMime, sent with libetpan's SMTP client to the [notify]
- * smtp listener (one that does not pass mail through the milter again),
- * from the null sender, marked Auto-Submitted (RFC 3834).
+ * notify.h: protocol notices: to the sender of a message that broke a
+ * rule (a multipart/report), and to the Monitoring Officer for each hold
+ * (with the held message attached).  Composed with GMime, handed to the
+ * outbox (sent now through the [notify] smtp listener, which does not
+ * pass mail through the milter again, or kept and retried), from the
+ * null sender, marked Auto-Submitted (RFC 3834).
  */
 #ifndef CM_NOTIFY_H
 #define CM_NOTIFY_H
 
 #include "policy.h"
 #include "msgctx.h"
+#include "outbox.h"
+#include "smtp.h"
 
 /* Should the sender of MSG get a notice at all?  Not outside the council
  * (no backscatter), not for a null sender, never about an automatic
- * message (no loops). */
+ * message such as another notice (no loops). */
 gboolean cm_notify_wanted (const CmMsgCtx *msg);
 
-/* Compose and send the notice about VERDICT (action is warn, hold or
- * reject).  Errors say what failed; the message itself is unaffected. */
-gboolean cm_notify_send (const CmMsgCtx *msg, const CmVerdict *verdict, GError **error);
+/* The notice about VERDICT to the sender of MSG.  For a hold, HOLD_ID is
+ * its reference and REPLY_TO the address a reply to withdraw or explain
+ * goes to (both may be NULL). */
+GMimeMessage *cm_notify_compose (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id,
+                                 const char *reply_to);
+/* Compose it and hand it to OUTBOX (NULL: straight to the listener).
+ * FALSE only when it was neither sent nor kept. */
+gboolean cm_notify_send (const CmMsgCtx *msg, const CmVerdict *verdict, CmOutbox *outbox,
+                         const char *hold_id, const char *reply_to, GError **error);
 
-/* The notice as a GMime message (also for tests). */
-GMimeMessage *cm_notify_compose (const CmMsgCtx *msg, const CmVerdict *verdict);
+/* The reply address of hold HOLD_ID: [notify] from's local part with
+ * "+hold-HOLD_ID-" and the first 16 digits of TOKEN (the hold's "reply"
+ * token), at its domain. */
+char *cm_notify_reply_address (const CmConfig *config, const char *hold_id, const char *token);
+
+/* The Monitoring Officer's notice (to MO) of hold HOLD_ID, with the held
+ * message read from HELD attached. */
+GMimeMessage *cm_notify_compose_hold (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id,
+                                      const char *mo, GMimeStream *held);
+gboolean cm_notify_send_hold (const CmMsgCtx *msg, const CmVerdict *verdict, CmOutbox *outbox,
+                              const char *hold_id, const char *mo, GMimeStream *held, GError **error);
 
 #endif

@@ -16,6 +16,7 @@
 
 static GMutex lock;
 static CmConfig *current; /* guarded by lock */
+static CmServices *services; /* guarded by lock; NULL until opened */
 static char *config_path; /* set once by cm_reload_init */
 
 gboolean
@@ -30,6 +31,31 @@ cm_reload_init (const char *path, GError **error)
   current = config;
   g_mutex_unlock (&lock);
   return TRUE;
+}
+
+gboolean
+cm_reload_open_services (GError **error)
+{
+  g_autoptr (CmConfig) config = cm_reload_current ();
+  CmServices *opened = cm_services_open (config, error);
+  if (opened == NULL)
+    return FALSE;
+  g_mutex_lock (&lock);
+  CmServices *old = services;
+  services = opened;
+  g_mutex_unlock (&lock);
+  if (old)
+    cm_services_unref (old);
+  return TRUE;
+}
+
+CmServices *
+cm_reload_services (void)
+{
+  g_mutex_lock (&lock);
+  CmServices *found = services ? cm_services_ref (services) : NULL;
+  g_mutex_unlock (&lock);
+  return found;
 }
 
 CmConfig *
@@ -51,13 +77,32 @@ cm_reload_now (void)
       cm_log (LOG_ERR, "reload refused, the configuration in force is kept: %s", error->message);
       return FALSE;
     }
+  /* Another spool: open it before anything is swapped. */
+  g_autoptr (CmServices) in_force = cm_reload_services ();
+  CmServices *opened = NULL;
+  const char *spool = cm_config_get (config, "hold", "spool");
+  if (in_force && g_strcmp0 (in_force->spool, spool) != 0)
+    {
+      opened = cm_services_open (config, &error);
+      if (opened == NULL)
+        {
+          cm_log (LOG_ERR, "reload refused, the configuration in force is kept: %s", error->message);
+          cm_config_unref (config);
+          return FALSE;
+        }
+    }
   g_mutex_lock (&lock);
   CmConfig *old = current;
   current = config;
+  CmServices *old_services = opened ? services : NULL;
+  if (opened)
+    services = opened;
   g_mutex_unlock (&lock);
-  /* Messages still holding the old one release it when they end. */
+  /* Messages still holding the old ones release them when they end. */
   if (old)
     cm_config_unref (old);
+  if (old_services)
+    cm_services_unref (old_services);
   g_autofree char *summary = cm_config_describe (config);
   g_strdelimit (summary, "\n", ';');
   cm_log (LOG_INFO, "configuration reloaded: %s", summary);
@@ -96,9 +141,13 @@ cm_reload_shutdown (void)
 {
   g_mutex_lock (&lock);
   CmConfig *old = current;
+  CmServices *old_services = services;
   current = NULL;
+  services = NULL;
   g_mutex_unlock (&lock);
   if (old)
     cm_config_unref (old);
+  if (old_services)
+    cm_services_unref (old_services);
   g_clear_pointer (&config_path, g_free);
 }

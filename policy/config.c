@@ -48,11 +48,19 @@ static const KeySpec keys[] = {
   { "milter", "body-memory", KEY_SIZE, "1M", NULL, 4096, G_GINT64_CONSTANT (256) << 20 },
   { "milter", "subject-tag", KEY_STRING, NULL },
   { "policy", "lexicon", KEY_PATH, "lexicon" },
+  { "policy", "paragraphs", KEY_PATH, "paragraphs.conf" },
   { "policy", "max-scan-size", KEY_SIZE, "10M", NULL, 64 * 1024, G_GINT64_CONSTANT (1) << 32 },
   { "notify", "smtp", KEY_HOSTPORT, "127.0.0.1:10026" },
   { "notify", "from", KEY_STRING, NULL },
+  { "notify", "retry-days", KEY_INT, "5", NULL, 1, 30 },
+  { "notify", "repeat-hours", KEY_INT, "24", NULL, 0, 24 * 90 },
   { "hold", "spool", KEY_PATH, "/var/spool/council-milter" },
   { "hold", "expire-days", KEY_INT, "5", NULL, 1, 365 },
+  { "hold", "expire", KEY_ENUM, "reject", "reject|escalate" },
+  { "hold", "monitoring-officer", KEY_STRING, NULL },
+  { "hold", "deputy", KEY_STRING, NULL },
+  { "hold", "release-smtp", KEY_HOSTPORT, "127.0.0.1:25" },
+  { "hold", "digest-hour", KEY_INT, "8", NULL, 0, 23 },
 };
 
 static const char *const rule_actions = "off|tag|warn|disclose|hold|reject";
@@ -65,6 +73,7 @@ struct _CmConfig {
   CmAction *actions;  /* by index in cm_rules */
   CmDirectory *directory;
   CmLexicons *lexicons;
+  GHashTable *paragraphs; /* clause ("Newton Abbot 13") -> its text, for notices */
 };
 
 GQuark
@@ -367,6 +376,45 @@ apply_defaults (CmConfig *config, const CmKeyFile *file, GError **error)
   return TRUE;
 }
 
+/* The paragraphs file ([policy] paragraphs): one group per clause with
+ * its text.  Optional: without it, notices give the paragraph's number
+ * only; a file that is there must be right. */
+static gboolean
+load_paragraphs (CmConfig *config, GError **error)
+{
+  config->paragraphs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const char *path = cm_config_get (config, "policy", "paragraphs");
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autoptr (GError) local = NULL;
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local))
+    {
+      g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "paragraphs (%s [policy] paragraphs): %s: %s",
+                   config->path, path, local->message);
+      return FALSE;
+    }
+  g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+  for (guint i = 0; groups[i]; i++)
+    {
+      char *text = g_key_file_get_string (kf, groups[i], "text", NULL);
+      if (text == NULL || *g_strstrip (text) == '\0')
+        {
+          g_free (text);
+          g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "paragraphs: %s: [%s] has no text", path, groups[i]);
+          return FALSE;
+        }
+      g_hash_table_insert (config->paragraphs, g_strdup (groups[i]), text);
+    }
+  return TRUE;
+}
+
+const char *
+cm_config_paragraph (const CmConfig *config, const char *clause)
+{
+  return clause ? g_hash_table_lookup (config->paragraphs, clause) : NULL;
+}
+
 CmConfig *
 cm_config_load (const char *path, GError **error)
 {
@@ -403,6 +451,8 @@ cm_config_load (const char *path, GError **error)
                    path, local->message);
       return NULL;
     }
+  if (!load_paragraphs (config, error))
+    return NULL;
   return g_steal_pointer (&config);
 }
 
@@ -423,6 +473,7 @@ cm_config_unref (CmConfig *config)
   g_free (config->actions);
   cm_directory_free (config->directory);
   cm_lexicons_free (config->lexicons);
+  g_hash_table_unref (config->paragraphs);
   g_free (config);
 }
 
@@ -482,6 +533,8 @@ cm_config_describe (const CmConfig *config)
                           cm_directory_count (config->directory, CM_ROLE_MEMBER),
                           cm_directory_count (config->directory, CM_ROLE_OFFICER));
   g_string_append_printf (out, "lexicon %s\n", cm_config_get (config, "policy", "lexicon"));
+  g_string_append_printf (out, "paragraphs %s: %u to quote\n", cm_config_get (config, "policy", "paragraphs"),
+                          g_hash_table_size (config->paragraphs));
   for (guint i = 0; i < cm_n_rules; i++)
     g_string_append_printf (out, "rule %s: %s (%s)\n", cm_rules[i].id,
                             cm_rule_action_name (config->actions[i]), cm_rules[i].paragraphs);
@@ -494,6 +547,13 @@ cm_config_is_council_address (const CmConfig *config, const char *address)
   return address && *address
       && (cm_directory_in_council_domain (config->directory, address)
           || cm_directory_person (config->directory, address) != NULL);
+}
+
+const char *
+cm_config_monitoring_officer (const CmConfig *config)
+{
+  const char *configured = cm_config_get (config, "hold", "monitoring-officer");
+  return configured && *configured ? configured : cm_directory_monitoring_officer (config->directory);
 }
 
 const char *

@@ -82,6 +82,9 @@ const char *cm_config_path (const CmConfig *config);
 const char *cm_config_get (const CmConfig *config, const char *group, const char *key);
 gint64 cm_config_get_int (const CmConfig *config, const char *group, const char *key);
 CmAction cm_config_rule_action (const CmConfig *config, const char *rule_id);
+/* The text of a protocol paragraph ("Newton Abbot 13") from [policy]
+ * paragraphs, for notices; NULL when the file does not have it. */
+const char *cm_config_paragraph (const CmConfig *config, const char *clause);
 /* A one-paragraph summary for `-n` and logs: files, counts of people. */
 char *cm_config_describe (const CmConfig *config);
 
@@ -102,6 +105,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmEnvelope, cm_envelope_free)
 gboolean cm_config_is_council_address (const CmConfig *config, const char *address);
 /* The council's first mail domain ("northmoor.gov.uk"). */
 const char *cm_config_council_domain (const CmConfig *config);
+/* Who reviews held mail: [hold] monitoring-officer, else the directory's
+ * monitoring-officer; NULL when neither is set. */
+const char *cm_config_monitoring_officer (const CmConfig *config);
 /* The council's name from the directory. */
 const char *cm_config_council_name (const CmConfig *config);
 

@@ -3,7 +3,7 @@
 -- config: milter.mode=advise rule:officer-criticism.action=hold rule:member-obligation.action=reject
 -- log: action=warn mode=advise rules=officer-criticism(South Ribble 16.2)
 -- log: action=warn mode=advise rules=member-obligation(South Ribble 13.2)
--- log: notice to cllr.jane.smith@northmoor.gov.uk not sent
+-- log: notice to cllr.jane.smith@northmoor.gov.uk sent or queued
 -- nolog: held in the MTA's quarantine
 dofile(lib)
 local conn = open()

@@ -4,7 +4,8 @@
 --   -D port=PORT  the daemon listens on inet:PORT@127.0.0.1
 --   -D pid=PID    the daemon's process id (for SIGUSR1)
 --   -D dir=DIR    the scenario's scratch directory: council-milter.conf,
---                 alt.conf (if the script asks for one), tmp/ (temp-dir)
+--                 alt.conf (if the script asks for one), tmp/ (temp-dir),
+--                 spool/ (the hold spool)
 --   -D lib=FILE   this file; a script starts with dofile(lib)
 -- A script reports each check as a line "ok - WHAT" or "not ok - WHAT",
 -- which run.sh numbers; a failure of the protocol itself (a step that
@@ -181,6 +182,14 @@ function filler_chunks(length)
     sent = sent + #chunk
   end
   return chunks
+end
+
+-- How many messages the hold spool keeps, and the outbox waits to send.
+function count_files(subdir)
+  local pipe = io.popen("ls -A '" .. dir .. "/spool/" .. subdir .. "' 2>/dev/null | grep -cv '^tmp$\\|^failed$'")
+  local n = tonumber(pipe:read("*l")) or 0
+  pipe:close()
+  return n
 end
 
 -- Run a shell command (for kill -USR1 and config files).

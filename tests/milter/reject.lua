@@ -1,9 +1,10 @@
 -- reject.lua: member-obligation=reject: EOM answers with a 550 5.7.1
 -- reply (SMFIR_REPLYCODE) whose first line names the paragraph and whose
--- second says what to do instead; nothing is added or quarantined.
+-- second says what to do instead; nothing is added or quarantined, and
+-- the sender also gets a notice (kept in the outbox here).
 -- config: rule:member-obligation.action=reject
 -- log: action=reject mode=enforce rules=member-obligation(South Ribble 13.2)
--- nolog: notice
+-- log: notice to cllr.raj.patel@northmoor.gov.uk sent or queued
 dofile(lib)
 local conn = open()
 local stage = send(conn, obligation_message())

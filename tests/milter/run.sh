@@ -16,7 +16,8 @@
 #
 # VALUE may use @DIR@ for the scenario's scratch directory.  Every
 # configuration starts from config/council-milter.conf with the directory
-# and the lexicon of the source tree, temp-dir=DIR/tmp, and [notify] smtp
+# lexicon and paragraphs of the source tree, temp-dir=DIR/tmp, the hold
+# spool in DIR/spool, and [notify] smtp
 # on a loopback port where nothing listens (notices fail and are logged).
 #
 # Output: "ok N - ..." / "not ok N - ..." lines, then
@@ -112,6 +113,8 @@ make_config () {
             set("milter.directory=" top "/config/directory.conf")
             set("milter.temp-dir=" dir "/tmp")
             set("policy.lexicon=" top "/config/lexicon")
+            set("policy.paragraphs=" top "/config/paragraphs.conf")
+            set("hold.spool=" dir "/spool")
             set("notify.smtp=" notify)
             count = split(changes, list, /[ \t]+/)
             for (i = 1; i <= count; i++)

@@ -40,6 +40,37 @@ START_TEST (test_who_gets_a_notice)
 }
 END_TEST
 
+/* TEXT with every run of white space made one space (the notice is wrapped). */
+static char *
+flat (const char *text)
+{
+  g_auto (GStrv) words = g_strsplit_set (text, " \t\r\n", -1);
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; words[i]; i++)
+    if (*words[i])
+      g_string_append_printf (out, "%s%s", out->len ? " " : "", words[i]);
+  return g_string_free (out, FALSE);
+}
+
+static GMimeMessage *
+reparse (GMimeMessage *message)
+{
+  g_autofree char *raw = g_mime_object_to_string (GMIME_OBJECT (message), NULL);
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (raw, strlen (raw));
+  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+  GMimeMessage *parsed = g_mime_parser_construct_message (parser, NULL);
+  ck_assert_ptr_nonnull (parsed);
+  return parsed;
+}
+
+static char *
+part_text (GMimeMultipart *multipart, int index)
+{
+  GMimeObject *part = g_mime_multipart_get_part (multipart, index);
+  ck_assert (GMIME_IS_TEXT_PART (part));
+  return g_mime_text_part_get_text (GMIME_TEXT_PART (part));
+}
+
 START_TEST (test_notice_content)
 {
   CmMsgCtx *msg = message_from ("cllr.jane.smith@northmoor.gov.uk");
@@ -47,21 +78,92 @@ START_TEST (test_notice_content)
                      "The council will pay for the fence.\n";
   g_autoptr (CmVerdict) verdict = test_check (msg->config, msg->envelope, text);
   ck_assert_int_eq (verdict->action, CM_ACTION_HOLD);
-  g_autoptr (GMimeMessage) notice = cm_notify_compose (msg, verdict);
-  g_autofree char *raw = g_mime_object_to_string (GMIME_OBJECT (notice), NULL);
-  ck_assert_msg (strstr (raw, "Auto-Submitted: auto-generated"), "%s", raw);
-  ck_assert_msg (strstr (raw, "To: cllr.jane.smith@northmoor.gov.uk"), "%s", raw);
-  ck_assert_msg (strstr (raw, "From: Member/Officer Protocol <protocol@northmoor.gov.uk>"), "%s", raw);
-  ck_assert_msg (strstr (raw, "In-Reply-To: <orig@northmoor.gov.uk>"), "%s", raw);
-  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (raw, strlen (raw));
-  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
-  g_autoptr (GMimeMessage) parsed = g_mime_parser_construct_message (parser, NULL);
-  g_autofree char *body = g_mime_text_part_get_text (GMIME_TEXT_PART (g_mime_message_get_body (parsed)));
-  ck_assert_msg (strstr (body, "is held for the Monitoring Officer"), "%s", body);
-  ck_assert_msg (strstr (body, "South Ribble 13.2"), "%s", body);
-  ck_assert_msg (strstr (body, "> The council will pay for the fence."), "%s", body);
-  ck_assert_msg (strstr (body, "What to do instead: Ask the relevant officer"), "%s", body);
+  const char *reply = "protocol+hold-20261123-101500-abcdef-0123456789abcdef@northmoor.gov.uk";
+  g_autoptr (GMimeMessage) notice = cm_notify_compose (msg, verdict, "20261123-101500-abcdef", reply);
+  g_autoptr (GMimeMessage) parsed = reparse (notice);
+  GMimeObject *object = GMIME_OBJECT (parsed);
+  ck_assert_str_eq (g_mime_object_get_header (object, "Auto-Submitted"), "auto-generated");
+  ck_assert_str_eq (g_mime_object_get_header (object, "In-Reply-To"), "<orig@northmoor.gov.uk>");
+  g_autofree char *to = internet_address_list_to_string (g_mime_message_get_to (parsed), NULL, FALSE);
+  ck_assert_str_eq (to, "cllr.jane.smith@northmoor.gov.uk");
+  g_autofree char *from = internet_address_list_to_string (g_mime_message_get_from (parsed), NULL, FALSE);
+  ck_assert_str_eq (from, "Member/Officer Protocol <protocol@northmoor.gov.uk>");
+  g_autofree char *reply_to = internet_address_list_to_string (g_mime_message_get_reply_to (parsed), NULL, FALSE);
+  ck_assert_ptr_nonnull (strstr (reply_to, reply));
+
+  /* multipart/report: for people, for programs, the original's headers. */
+  GMimeObject *body = g_mime_message_get_mime_part (parsed);
+  ck_assert (GMIME_IS_MULTIPART (body));
+  GMimeContentType *type = g_mime_object_get_content_type (body);
+  ck_assert (g_mime_content_type_is_type (type, "multipart", "report"));
+  ck_assert_str_eq (g_mime_content_type_get_parameter (type, "report-type"), "x-council-protocol");
+  GMimeMultipart *report = GMIME_MULTIPART (body);
+  ck_assert_int_eq (g_mime_multipart_get_count (report), 3);
+  g_autofree char *human_raw = part_text (report, 0);
+  g_autofree char *human = flat (human_raw);
+  ck_assert_msg (strstr (human, "is held for the Monitoring Officer to review"), "%s", human);
+  ck_assert_msg (strstr (human, "reference 20261123-101500-abcdef"), "%s", human);
+  ck_assert_msg (strstr (human, "What the protocol says: South Ribble 13.2"), "%s", human);
+  /* The paragraph itself, quoted from config/paragraphs.conf. */
+  const char *paragraph = cm_config_paragraph (msg->config, "South Ribble 13.2");
+  ck_assert_ptr_nonnull (paragraph);
+  g_autofree char *flat_paragraph = flat (paragraph);
+  g_autofree char *opening = g_strndup (flat_paragraph, 40);
+  ck_assert_msg (strstr (human, opening), "paragraph missing: %s", opening);
+  ck_assert_msg (strstr (human_raw, "  > The council will pay for the fence."), "%s", human_raw);
+  ck_assert_msg (strstr (human, "What to do instead Ask the relevant officer"), "%s", human);
+  ck_assert_msg (strstr (human, "WITHDRAW"), "%s", human);
+  for (const char *line = human_raw; *line;)
+    {
+      const char *end = strchr (line, '\n');
+      gsize length = end ? (gsize) (end - line) : strlen (line);
+      ck_assert_msg (g_utf8_strlen (line, (gssize) length) <= 76, "long line: %.*s", (int) length, line);
+      line += length + (end ? 1 : 0);
+    }
+  g_autofree char *fields = part_text (report, 1);
+  ck_assert_msg (strstr (fields, "Rule: member-obligation\nClause: South Ribble 13.2\n"), "%s", fields);
+  ck_assert_msg (strstr (fields, "Hold-ID: 20261123-101500-abcdef"), "%s", fields);
+  ck_assert_msg (strstr (fields, "Original-Message-ID: <orig@northmoor.gov.uk>"), "%s", fields);
+  g_autofree char *headers = part_text (report, 2);
+  ck_assert_msg (strstr (headers, "Subject: Fence repairs"), "%s", headers);
   cm_msgctx_free (msg);
+}
+END_TEST
+
+START_TEST (test_hold_notice_for_the_monitoring_officer)
+{
+  CmMsgCtx *msg = message_from ("cllr.jane.smith@northmoor.gov.uk");
+  const char *text = "From: cllr.jane.smith@northmoor.gov.uk\nTo: builder@example.org\n"
+                     "Subject: Fence repairs\n\nThe council will pay for the fence.\n";
+  g_autoptr (CmVerdict) verdict = test_check (msg->config, msg->envelope, text);
+  g_autoptr (GMimeStream) held = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+  ck_assert_str_eq (cm_config_monitoring_officer (msg->config), "monitoring.officer@northmoor.gov.uk");
+  g_autoptr (GMimeMessage) notice = cm_notify_compose_hold (msg, verdict, "20261123-101500-abcdef",
+                                                            cm_config_monitoring_officer (msg->config), held);
+  g_autoptr (GMimeMessage) parsed = reparse (notice);
+  ck_assert_ptr_nonnull (strstr (g_mime_message_get_subject (parsed), "20261123-101500-abcdef"));
+  GMimeMultipart *mixed = GMIME_MULTIPART (g_mime_message_get_mime_part (parsed));
+  ck_assert_int_eq (g_mime_multipart_get_count (mixed), 2);
+  g_autofree char *summary = part_text (mixed, 0);
+  ck_assert_msg (strstr (summary, "From:      cllr.jane.smith@northmoor.gov.uk (member)"), "%s", summary);
+  ck_assert_msg (strstr (summary, "To:        builder@example.org"), "%s", summary);
+  ck_assert_msg (strstr (summary, "South Ribble 13.2, member-obligation"), "%s", summary);
+  ck_assert_msg (strstr (summary, "> The council will pay for the fence."), "%s", summary);
+  ck_assert_msg (strstr (summary, "council-review release 20261123-101500-abcdef"), "%s", summary);
+  GMimeObject *attached = g_mime_multipart_get_part (mixed, 1);
+  ck_assert (GMIME_IS_MESSAGE_PART (attached));
+  GMimeMessage *original = g_mime_message_part_get_message (GMIME_MESSAGE_PART (attached));
+  ck_assert_str_eq (g_mime_message_get_subject (original), "Fence repairs");
+  cm_msgctx_free (msg);
+}
+END_TEST
+
+START_TEST (test_reply_address)
+{
+  g_autoptr (CmConfig) config = test_example_config ();
+  g_autofree char *address = cm_notify_reply_address (config, "20261123-101500-abcdef",
+                                                      "0123456789abcdef0123456789abcdef");
+  ck_assert_str_eq (address, "protocol+hold-20261123-101500-abcdef-0123456789abcdef@northmoor.gov.uk");
 }
 END_TEST
 
@@ -75,7 +177,7 @@ START_TEST (test_send_failure_is_reported)
   g_autoptr (CmVerdict) verdict = test_check (msg->config, NULL,
       "From: cllr.jane.smith@northmoor.gov.uk\nTo: x@example.org\n\nThe council will pay for it.\n");
   g_autoptr (GError) error = NULL;
-  ck_assert (!cm_notify_send (msg, verdict, &error));
+  ck_assert (!cm_notify_send (msg, verdict, NULL, NULL, NULL, &error));
   ck_assert_msg (strstr (error->message, "127.0.0.1:1 failed at connect"), "%s", error->message);
   cm_msgctx_free (msg);
 }
@@ -89,6 +191,8 @@ main (void)
   TCase *tc = tcase_create ("notify");
   tcase_add_test (tc, test_who_gets_a_notice);
   tcase_add_test (tc, test_notice_content);
+  tcase_add_test (tc, test_hold_notice_for_the_monitoring_officer);
+  tcase_add_test (tc, test_reply_address);
   tcase_add_test (tc, test_send_failure_is_reported);
   suite_add_tcase (suite, tc);
   return test_run (suite);

@@ -1,0 +1,50 @@
+/*
+ * services.c: the spool's hold store and outbox, opened together
+ * (services.h).
+ */
+#include "config.h"
+
+#include "services.h"
+
+CmServices *
+cm_services_open (const CmConfig *config, GError **error)
+{
+  const char *spool = cm_config_get (config, "hold", "spool");
+  g_autoptr (CmHoldStore) store = cm_holdstore_open (spool, error);
+  if (store == NULL)
+    return NULL;
+  g_autofree char *outbox_dir = g_build_filename (spool, "outbox", NULL);
+  g_autoptr (CmOutbox) outbox = cm_outbox_open (outbox_dir, error);
+  if (outbox == NULL)
+    return NULL;
+  g_autofree char *log_path = g_build_filename (spool, "notices.sqlite", NULL);
+  g_autoptr (CmNoticeLog) notices = cm_noticelog_open (log_path, error);
+  if (notices == NULL)
+    return NULL;
+  CmServices *services = g_new0 (CmServices, 1);
+  services->notices = g_steal_pointer (&notices);
+  services->refs = 1;
+  services->spool = g_strdup (spool);
+  services->store = g_steal_pointer (&store);
+  services->outbox = g_steal_pointer (&outbox);
+  return services;
+}
+
+CmServices *
+cm_services_ref (CmServices *services)
+{
+  g_atomic_int_inc (&services->refs);
+  return services;
+}
+
+void
+cm_services_unref (CmServices *services)
+{
+  if (services == NULL || !g_atomic_int_dec_and_test (&services->refs))
+    return;
+  cm_holdstore_close (services->store);
+  cm_outbox_close (services->outbox);
+  cm_noticelog_close (services->notices);
+  g_free (services->spool);
+  g_free (services);
+}
