@@ -24,6 +24,7 @@
 #include "log.h"
 #include "notify.h"
 #include "reload.h"
+#include "replies.h"
 
 /* SMTP reply lines must be short and plain. */
 #define REPLY_LINE_MAX 400
@@ -319,6 +320,54 @@ cm_actions_apply (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict)
   if (verdict->action >= CM_ACTION_WARN)
     send_notice (msg, verdict, services, NULL, NULL);
   return SMFIS_CONTINUE;
+}
+
+gboolean
+cm_actions_replies (SMFICTX *ctx, CmMsgCtx *msg, sfsistat *answer)
+{
+  g_autoptr (CmServices) services = NULL;
+  guint taken = 0;
+  GPtrArray *recipients = msg->envelope->recipients;
+  for (guint i = 0; i < recipients->len;)
+    {
+      const char *address = recipients->pdata[i];
+      g_autofree char *id = NULL, *token = NULL;
+      if (!cm_replies_parse_address (msg->config, address, &id, &token))
+        {
+          i++;
+          continue;
+        }
+      if (services == NULL)
+        services = cm_reload_services ();
+      g_autofree char *why = NULL;
+      CmReplyOutcome outcome = cm_replies_take (msg, services, address, &why);
+      cm_log (outcome == CM_REPLY_RECORDED ? LOG_NOTICE : LOG_WARNING, "%s: reply from <%s> to %s: %s",
+              msg->queue_id, msg->envelope->sender, address, why);
+      if (outcome == CM_REPLY_FAILED)
+        {
+          smfi_setreply (ctx, "451", "4.3.0", "The reply could not be recorded just now; try again later");
+          *answer = SMFIS_TEMPFAIL;
+          return TRUE;
+        }
+      if (outcome == CM_REPLY_REFUSED)
+        {
+          g_autofree char *line = reply_line (why);
+          smfi_setreply (ctx, "550", "5.7.1", line);
+          *answer = SMFIS_REJECT;
+          return TRUE;
+        }
+      /* Recorded: the reply goes nowhere else. */
+      g_autofree char *bracketed = g_strdup_printf ("<%s>", address);
+      smfi_delrcpt (ctx, bracketed);
+      g_ptr_array_remove_index (recipients, i);
+      taken++;
+    }
+  if (taken == 0)
+    return FALSE;
+  if (recipients->len > 0)
+    return FALSE; /* the other recipients: checked as usual */
+  *answer = SMFIS_DISCARD;
+  return TRUE;
 }
 
 gboolean

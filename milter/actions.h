@@ -19,6 +19,12 @@ sfsistat cm_actions_apply (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict
  * removed and a log line, when it did not, and it is checked as usual. */
 gboolean cm_actions_release (SMFICTX *ctx, CmMsgCtx *msg);
 
+/* Replies to hold notices among the recipients (replies.h): each is
+ * recorded and its recipient removed.  TRUE, with *ANSWER, when that
+ * settles the message (nothing else to deliver, a refusal, or a failure);
+ * FALSE when the other recipients are to be checked as usual. */
+gboolean cm_actions_replies (SMFICTX *ctx, CmMsgCtx *msg, sfsistat *answer);
+
 /* The filter failed on a message (WHAT says how): log it and answer as
  * [milter] on-error says (tempfail unless configured otherwise). */
 sfsistat cm_actions_fail (SMFICTX *ctx, const CmMsgCtx *msg, const char *what);

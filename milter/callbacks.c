@@ -52,7 +52,7 @@ on_negotiate (SMFICTX *ctx, unsigned long actions, unsigned long steps,
       cm_connctx_free (conn);
       return SMFIS_ALL_OPTS;
     }
-  *want_actions = actions & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_QUARANTINE);
+  *want_actions = actions & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_DELRCPT | SMFIF_QUARANTINE);
   conn->protocol = steps & WANTED_PROTOCOL;
   *want_steps = conn->protocol;
   *want_unused0 = 0;
@@ -182,10 +182,11 @@ on_eom (SMFICTX *ctx)
       cm_connctx_end_message (conn);
       return answer;
     }
-  if (cm_actions_release (ctx, msg))
+  sfsistat settled = SMFIS_CONTINUE;
+  if (cm_actions_release (ctx, msg) || cm_actions_replies (ctx, msg, &settled))
     {
       cm_connctx_end_message (conn);
-      return SMFIS_CONTINUE;
+      return settled;
     }
   g_autoptr (GError) error = NULL;
   g_autoptr (GMimeStream) stream = cm_msgctx_stream (msg, &error);
@@ -216,7 +217,7 @@ on_close (SMFICTX *ctx)
 struct smfiDesc cm_milter_description = {
   .xxfi_name = "council-milter",
   .xxfi_version = SMFI_VERSION,
-  .xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_QUARANTINE,
+  .xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_DELRCPT | SMFIF_QUARANTINE,
   .xxfi_connect = on_connect,
   .xxfi_envfrom = on_envfrom,
   .xxfi_envrcpt = on_envrcpt,

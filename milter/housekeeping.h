@@ -1,8 +1,7 @@
 /*
  * housekeeping.h: the daemon's background work, one thread, apart from
- * mail in flight: retry the outbox every half minute, and once a day
- * (at [hold] digest-hour) send the Monitoring Officer the digest of what
- * is still held and deal with holds older than [hold] expire-days.
+ * mail in flight: retry the outbox every half minute.  (The daily digest
+ * and expiry of holds are council-review's, run by a timer.)
  */
 #ifndef CM_HOUSEKEEPING_H
 #define CM_HOUSEKEEPING_H

@@ -192,11 +192,10 @@ add_part (GMimeMultipart *multipart, GMimePart *part)
   g_object_unref (part);
 }
 
-/* A new notice from [notify] from to TO about MSG, with SUBJECT. */
+/* A new notice from [notify] from to TO, with SUBJECT. */
 static GMimeMessage *
-new_notice (const CmMsgCtx *msg, const char *to, const char *subject)
+new_notice (const CmConfig *config, const char *to, const char *subject)
 {
-  const CmConfig *config = msg->config;
   const char *domain = cm_config_council_domain (config);
   GMimeMessage *notice = g_mime_message_new (TRUE);
   const char *from = cm_config_get (config, "notify", "from");
@@ -222,7 +221,7 @@ cm_notify_compose (const CmMsgCtx *msg, const CmVerdict *verdict, const char *ho
                    const char *reply_to)
 {
   g_autofree char *subject = g_strdup_printf ("Member/Officer Protocol notice: \"%s\"", subject_of (msg));
-  GMimeMessage *notice = new_notice (msg, msg->envelope->sender, subject);
+  GMimeMessage *notice = new_notice (msg->config, msg->envelope->sender, subject);
   GMimeObject *object = GMIME_OBJECT (notice);
   if (msg->message_id)
     {
@@ -246,11 +245,11 @@ cm_notify_compose (const CmMsgCtx *msg, const CmVerdict *verdict, const char *ho
 
 /* Hand NOTICE to the outbox (or straight to the listener without one). */
 static gboolean
-send_notice (const CmMsgCtx *msg, CmOutbox *outbox, GMimeMessage *notice, const char *to, GError **error)
+send_notice (const CmConfig *config, CmOutbox *outbox, GMimeMessage *notice, const char *to, GError **error)
 {
   g_autofree char *data = g_mime_object_to_string (GMIME_OBJECT (notice), NULL);
   const char *const recipients[] = { to, NULL };
-  const char *listener = cm_config_get (msg->config, "notify", "smtp");
+  const char *listener = cm_config_get (config, "notify", "smtp");
   if (outbox)
     return cm_outbox_send (outbox, listener, "", recipients, data, strlen (data), error);
   return cm_smtp_send (listener, "", recipients, data, strlen (data), NULL, error);
@@ -261,7 +260,7 @@ cm_notify_send (const CmMsgCtx *msg, const CmVerdict *verdict, CmOutbox *outbox,
                 const char *reply_to, GError **error)
 {
   g_autoptr (GMimeMessage) notice = cm_notify_compose (msg, verdict, hold_id, reply_to);
-  return send_notice (msg, outbox, notice, msg->envelope->sender, error);
+  return send_notice (msg->config, outbox, notice, msg->envelope->sender, error);
 }
 
 char *
@@ -293,7 +292,7 @@ cm_notify_compose_hold (const CmMsgCtx *msg, const CmVerdict *verdict, const cha
 {
   g_autofree char *subject = g_strdup_printf ("Held for review (%s): \"%s\" from %s", hold_id,
                                               subject_of (msg), msg->envelope->sender);
-  GMimeMessage *notice = new_notice (msg, mo, subject);
+  GMimeMessage *notice = new_notice (msg->config, mo, subject);
   GString *text = g_string_new (NULL);
   g_string_append_printf (text, "A message was held under the Member/Officer Protocol.\n\n"
                                 "Reference: %s\nFrom:      %s (%s)\nTo:        ",
@@ -339,5 +338,16 @@ cm_notify_send_hold (const CmMsgCtx *msg, const CmVerdict *verdict, CmOutbox *ou
                      const char *hold_id, const char *mo, GMimeStream *held, GError **error)
 {
   g_autoptr (GMimeMessage) notice = cm_notify_compose_hold (msg, verdict, hold_id, mo, held);
-  return send_notice (msg, outbox, notice, mo, error);
+  return send_notice (msg->config, outbox, notice, mo, error);
+}
+
+gboolean
+cm_notify_send_text (const CmConfig *config, CmOutbox *outbox, const char *to, const char *subject,
+                     const char *text, GError **error)
+{
+  g_autoptr (GMimeMessage) notice = new_notice (config, to, subject);
+  GMimePart *body = text_part ("text", "plain", text);
+  g_mime_message_set_mime_part (notice, GMIME_OBJECT (body));
+  g_object_unref (body);
+  return send_notice (config, outbox, notice, to, error);
 }

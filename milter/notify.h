@@ -41,4 +41,8 @@ GMimeMessage *cm_notify_compose_hold (const CmMsgCtx *msg, const CmVerdict *verd
 gboolean cm_notify_send_hold (const CmMsgCtx *msg, const CmVerdict *verdict, CmOutbox *outbox,
                               const char *hold_id, const char *mo, GMimeStream *held, GError **error);
 
+/* A plain notice (SUBJECT, TEXT) from [notify] from to TO, through OUTBOX. */
+gboolean cm_notify_send_text (const CmConfig *config, CmOutbox *outbox, const char *to, const char *subject,
+                              const char *text, GError **error);
+
 #endif

@@ -60,7 +60,6 @@ static const KeySpec keys[] = {
   { "hold", "monitoring-officer", KEY_STRING, NULL },
   { "hold", "deputy", KEY_STRING, NULL },
   { "hold", "release-smtp", KEY_HOSTPORT, "127.0.0.1:25" },
-  { "hold", "digest-hour", KEY_INT, "8", NULL, 0, 23 },
 };
 
 static const char *const rule_actions = "off|tag|warn|disclose|hold|reject";

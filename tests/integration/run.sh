@@ -161,17 +161,26 @@ sink_desc() {
 # sink_snapshot FILE: remember which messages are at the sink now
 sink_snapshot() { { pf_sink_files "$PF"; echo /nonexistent; } > "$1"; }
 
-# hold_mids: "queue-id Message-ID" of each message in Postfix's hold queue
+# hold_mids: "hold-id Message-ID" of each message in the milter's hold spool
 hold_mids() {
-  local id
-  for id in $(pf_queue_ids "$PF" hold); do
-    printf '%s %s\n' "$id" "$(postcat -c "$PF/conf" -h -q "$id" 2>/dev/null |
-      "$PY" -c 'import sys,email; print(" ".join(str(email.message_from_string(sys.stdin.read()).get("Message-ID","")).split()))')"
-  done
+  "$PY" - "$MD/hold/held" <<'PY'
+import email.parser, email.policy, os, sys
+d = sys.argv[1]
+for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+    with open(os.path.join(d, name), "rb") as f:
+        m = email.parser.BytesParser(policy=email.policy.compat32).parse(f, headersonly=True)
+    print(name[:-4] if name.endswith(".eml") else name, " ".join(str(m.get("Message-ID", "")).split()))
+PY
 }
 
-# in_hold MESSAGE-ID: true when that message is in the hold queue
+# in_hold MESSAGE-ID: true when that message is in the hold spool
 in_hold() { hold_mids | awk -v m="$1" '$2 == m {f=1} END {exit !f}'; }
+
+# hold_id MESSAGE-ID: the hold id of that message
+hold_id() { hold_mids | awk -v m="$1" '$2 == m {print $1; exit}'; }
+
+# pf_hold_count: messages in Postfix's own hold queue (the milter no longer uses it)
+pf_hold_count() { pf_queue_ids "$PF" hold | wc -l; }
 
 # same_body FILE-SENT SINK-FILE: true when the sink copy has the same Subject and body bytes
 same_body() {
@@ -298,7 +307,8 @@ sent_c=$SENT rc_c=$SENT_RC
 result "$r" "(c) reject: the client gets 550 5.7.1 naming South Ribble 13.2" \
   "client (exit $rc_c): $sent_c" "$(maillog 'milter-reject: END-OF-MESSAGE' | tail -n 1)" "$(milterlog 'action=reject')"
 
-# (d) hold: not delivered, in Postfix's hold queue; the sender gets a notice
+# (d) hold: not delivered, kept in the milter's hold spool (not Postfix's hold queue); the sender
+# gets a notice, the Monitoring Officer gets the case with the message attached
 sink_snapshot "$W/snap-d"
 mid_d="<integ-d-$RUN@$DOM>"
 send --message-id "$mid_d" --from cllr.emily.wright@northmoor.gov.uk --rcpt news@northmoorgazette.co.uk \
@@ -308,14 +318,32 @@ wait_until 30 in_hold "$mid_d"; held=$?
 notice_d() { [ -n "$(notices_since "$W/snap-d" cllr.emily.wright@northmoor.gov.uk)" ]; }
 wait_until 30 notice_d
 [ "$SENT_RC" = 0 ] && [ "$held" = 0 ] && ! at_sink "$mid_d"; r=$?
-result "$r" "(d) hold: officer criticism to the press is not delivered and is in Postfix's hold queue" \
-  "client: $sent_d" "hold queue: $(hold_mids | grep -F -- "$mid_d" || echo 'not there')" \
-  "$(postqueue -c "$PF/conf" -j 2>/dev/null | grep -F -- "\"$qid_d\"" | cut -c1-160)" \
-  "at the sink: $(sink_desc "$(sink_row "$mid_d")")" "$(maillog "$qid_d: milter-hold")"
+[ "$held" = 0 ] && [ "$(pf_hold_count)" = 0 ]; r2=$?
+[ "$r" = 0 ] && [ "$r2" = 0 ]; r=$?
+result "$r" "(d) hold: officer criticism to the press is not delivered and is kept in the hold spool" \
+  "client: $sent_d" "hold spool: $(hold_mids | grep -F -- "$mid_d" || echo 'not there'); Postfix hold queue: $(pf_hold_count)" \
+  "at the sink: $(sink_desc "$(sink_row "$mid_d")")" "$(milterlog "held as")"
 nrow=$(notices_since "$W/snap-d" cllr.emily.wright@northmoor.gov.uk | head -n 1)
 grep -qi '^auto-generated' <<< "$(col 5 "$nrow")" && grep -qi 'cllr.emily.wright@northmoor.gov.uk' <<< "$(col 6 "$nrow")"; r=$?
-result "$r" "(d) hold: the sender gets a protocol notice (null sender, Auto-Submitted: auto-generated, To the sender)" \
-  "notice: $(sink_desc "$nrow")" "$(milterlog 'notice|notify')"
+nfile_d=$(col 1 "$nrow")
+types=$("$PY" "$HERE/mailpart.py" "$nfile_d" types 2>&1 | tr '\n' ' ')
+why=$("$PY" "$HERE/mailpart.py" "$nfile_d" has "is held for the Monitoring Officer to review" \
+      "What the protocol says: Cambridgeshire 5.5" "Mr Baker deliberately misled the planning committee" \
+      "WITHDRAW" 2>&1); ok=$?
+[ -n "$nrow" ] && [ "$ok" = 0 ] && grep -q '^multipart/report; report-type=x-council-protocol text/plain text/x-council-protocol text/rfc822-headers' <<< "$types" &&
+  grep -q '+hold-' <<< "$("$PY" "$HERE/mailpart.py" "$nfile_d" header Reply-To)"; r=$?
+result "$r" "(d) hold: the notice is a multipart/report quoting the paragraph and the evidence, with a reply address to withdraw or explain" \
+  "parts: $types" "check: ${why:-ok}" "Reply-To: $("$PY" "$HERE/mailpart.py" "$nfile_d" header Reply-To 2>&1)"
+mo_d() { [ -n "$(notices_since "$W/snap-d" monitoring.officer@northmoor.gov.uk)" ]; }
+wait_until 30 mo_d
+mofile=$(col 1 "$(notices_since "$W/snap-d" monitoring.officer@northmoor.gov.uk | head -n 1)")
+hid_d=$(hold_id "$mid_d")
+[ -n "$mofile" ] && [ -n "$hid_d" ] && "$PY" "$HERE/mailpart.py" "$mofile" types | grep -q '^message/rfc822' &&
+  "$PY" "$HERE/mailpart.py" "$mofile" has "$hid_d" "cllr.emily.wright@northmoor.gov.uk (member)" \
+    "news@northmoorgazette.co.uk" "Cambridgeshire 5.5" "council-review release $hid_d" > /dev/null; r=$?
+result "$r" "(d) hold: the Monitoring Officer is told who sent what to whom, the paragraph and evidence, with the message attached" \
+  "hold: ${hid_d:-none}; notice to the Monitoring Officer: ${mofile:-none}" \
+  "$([ -n "$mofile" ] && "$PY" "$HERE/mailpart.py" "$mofile" types | tr '\n' ' ')"
 
 # (c) the rejected message never reached the sink (checked after the later deliveries)
 ! at_sink "$mid_c"; r=$?
@@ -581,6 +609,189 @@ nfile=$(col 1 "$(notices_since "$W/snap-k" cllr.susan.clarke@northmoor.gov.uk | 
   grep -q 'bcc-member; Newton Abbot 13; warn' <<< "$xcp" && [ -n "$nfile" ] && grep -q 'DKIM signature' "$nfile"; r=$?
 result "$r" "(k) disclose on a DKIM-signed body: delivered unchanged, tagged warn, and the notice says why" \
   "client: $sent_k" "at the sink: $(sink_desc "$row")" "notice: ${nfile:-none}" "$(milterlog 'not disclosed')"
+
+# ------------------------------------------------------------------ phase 5: notices and review
+milter_stop
+CONF_REV=$MD/council-milter-review.conf
+write_conf "$CONF_REV" warn
+"$PY" "$HERE/conf-set.py" "$CONF_REV" hold release-smtp "127.0.0.1:$SMTPD_PORT" notify repeat-hours 24 ||
+  bail "cannot write $CONF_REV"
+milter_start "$CONF_REV" || bail "council-milter did not restart with $CONF_REV: $(tail -n 20 "$MD/milter.log")"
+REVIEW=$(dirname "$MILTER_BIN")/council-review
+# review ARGS...: run council-review on the test's spool; sets REV (output) and REV_RC
+review() { REV=$("$REVIEW" -c "$CONF_REV" "$@" 2>&1); REV_RC=$?; }
+# hold_breach MID: send the officer-criticism breach (held) from Emily Wright to the Gazette
+hold_breach() {
+  send --message-id "$1" --from cllr.emily.wright@northmoor.gov.uk --rcpt news@northmoorgazette.co.uk \
+    --rcpt cllr.raj.patel@northmoor.gov.uk \
+    "$MSGS/officer-criticism/breach/mr-baker-misled-committee-to-gazette-base64.eml"
+  wait_until 30 in_hold "$1"
+}
+# sink_count MID: how many copies of that message reached the sink
+sink_count() { sink_row "$1" | wc -l; }
+
+# (l) release: delivered exactly once, with its original envelope; a second release is refused
+mid_l="<integ-l-$RUN@$DOM>"
+hold_breach "$mid_l"; hid_l=$(hold_id "$mid_l")
+review list; listed=$REV
+review release "$hid_l" --note "a fair comment on a planning matter"; rel=$REV rel_rc=$REV_RC
+wait_until 30 at_sink "$mid_l"
+sleep 1
+row=$(sink_row "$mid_l" | head -n 1)
+review release "$hid_l"; again=$REV again_rc=$REV_RC
+[ -n "$hid_l" ] && grep -qF "$hid_l" <<< "$listed" && [ "$rel_rc" = 0 ] && [ "$(sink_count "$mid_l")" = 1 ] &&
+  [ "$(col 3 "$row")" = cllr.emily.wright@northmoor.gov.uk ] &&
+  [ "$(col 4 "$row")" = "news@northmoorgazette.co.uk,cllr.raj.patel@northmoor.gov.uk" ] &&
+  ! grep -qi 'X-Council-Protocol-Release' "$(col 1 "$row")" &&
+  [ "$again_rc" = 1 ] && grep -qi 'already released' <<< "$again"; r=$?
+result "$r" "(l) release: the held message appears in council-review list, is delivered once with its original envelope, and cannot be released twice" \
+  "hold: ${hid_l:-none}" "list: $(head -n 3 <<< "$listed")" "release (exit $rel_rc): $rel" \
+  "at the sink ($(sink_count "$mid_l") copies): $(sink_desc "$row")" "second release (exit $again_rc): $again" \
+  "$(milterlog 'release')"
+
+# (m) a replayed release mark (the right token, already used) and a forged one are ignored:
+# the breach is checked as usual and held again
+secret_token() {
+  "$PY" -c 'import hmac,hashlib,sys; print(hmac.new(open(sys.argv[1],"rb").read(), ("release:"+sys.argv[2]).encode(), hashlib.sha256).hexdigest())' \
+    "$MD/hold/secret" "$1"
+}
+mid_m1="<integ-m1-$RUN@$DOM>" mid_m2="<integ-m2-$RUN@$DOM>"
+send --message-id "$mid_m1" --from cllr.emily.wright@northmoor.gov.uk --rcpt news@northmoorgazette.co.uk \
+  --add-header "X-Council-Protocol-Release: $hid_l $(secret_token "$hid_l")" \
+  "$MSGS/officer-criticism/breach/mr-baker-misled-committee-to-gazette-base64.eml"
+sent_m1=$SENT
+send --message-id "$mid_m2" --from cllr.emily.wright@northmoor.gov.uk --rcpt news@northmoorgazette.co.uk \
+  --add-header "X-Council-Protocol-Release: $hid_l 0000000000000000000000000000000000000000000000000000000000000000" \
+  "$MSGS/officer-criticism/breach/mr-baker-misled-committee-to-gazette-base64.eml"
+sent_m2=$SENT
+wait_until 30 in_hold "$mid_m1"; h1=$?
+wait_until 10 in_hold "$mid_m2"; h2=$?
+[ "$h1" = 0 ] && [ "$h2" = 0 ] && ! at_sink "$mid_m1" && ! at_sink "$mid_m2"; r=$?
+result "$r" "(m) a replayed or forged release mark from a client is ignored: the breach is held as usual" \
+  "replayed: $sent_m1; forged: $sent_m2" "$(milterlog 'ignored a release mark')"
+
+# (n) reject: never delivered; the sender gets the reason; a second decision is refused
+sink_snapshot "$W/snap-n"
+mid_n="<integ-n-$RUN@$DOM>"
+hold_breach "$mid_n"; hid_n=$(hold_id "$mid_n")
+review reject "$hid_n" --reason "Please raise concerns about an officer with the Chief Executive, not the press."
+rej=$REV rej_rc=$REV_RC
+reason_n() { notices_since "$W/snap-n" cllr.emily.wright@northmoor.gov.uk | cut -f1 |
+             xargs -r grep -l "not the press" 2>/dev/null | grep -q .; }
+wait_until 30 reason_n; got_reason=$?
+review release "$hid_n"; late=$REV late_rc=$REV_RC
+sleep 1
+[ "$rej_rc" = 0 ] && [ "$got_reason" = 0 ] && ! at_sink "$mid_n" && [ "$late_rc" = 1 ]; r=$?
+result "$r" "(n) reject: the message is never delivered, the sender gets the reason, and a later release is refused" \
+  "hold: ${hid_n:-none}; reject (exit $rej_rc): $rej" "release after reject (exit $late_rc): $late" \
+  "at the sink: $(sink_desc "$(sink_row "$mid_n")")"
+
+# reply_to MID SNAPSHOT: the Reply-To address of the hold notice about MID to Emily Wright
+reply_to() {
+  local f
+  for f in $(notices_since "$2" cllr.emily.wright@northmoor.gov.uk | cut -f1); do
+    grep -q "$3" "$f" 2>/dev/null || continue
+    "$PY" "$HERE/mailpart.py" "$f" header Reply-To | sed -n 's/.*<\(.*\)>.*/\1/p'
+    return
+  done
+}
+# reply FROM TO BODY MID: a reply to a hold notice
+reply() {
+  printf 'From: %s\nTo: %s\nSubject: Re: Member/Officer Protocol notice\nMessage-ID: %s\n\n%s\n\n> Your message was held.\n' \
+    "$1" "$2" "$4" "$3" > "$W/msg/reply.eml"
+  send --from "$1" --rcpt "$2" "$W/msg/reply.eml"
+}
+
+# (o) an explanation by reply is recorded against the hold and shown; a reply from anyone else is
+# refused; a withdrawal stops delivery for good; replies are delivered nowhere
+sink_snapshot "$W/snap-o"
+mid_o="<integ-o-$RUN@$DOM>"
+hold_breach "$mid_o"; hid_o=$(hold_id "$mid_o")
+have_reply_to() { [ -n "$(reply_to "$mid_o" "$W/snap-o" "$hid_o")" ]; }
+wait_until 30 have_reply_to
+addr_o=$(reply_to "$mid_o" "$W/snap-o" "$hid_o")
+reply cllr.emily.wright@northmoor.gov.uk "$addr_o" "I wrote as a resident of Mill Lane, not as a councillor." "<integ-o-r1-$RUN@$DOM>"
+explained=$SENT explained_rc=$SENT_RC
+reply cllr.raj.patel@northmoor.gov.uk "$addr_o" "WITHDRAW" "<integ-o-r2-$RUN@$DOM>"
+stranger=$SENT stranger_rc=$SENT_RC
+review show "$hid_o"; shown=$REV
+reply cllr.emily.wright@northmoor.gov.uk "$addr_o" "WITHDRAW - sorry, sent in haste." "<integ-o-r3-$RUN@$DOM>"
+withdrawn=$SENT withdrawn_rc=$SENT_RC
+review list --state withdrawn; wlist=$REV
+review release "$hid_o"; after=$REV after_rc=$REV_RC
+sleep 1
+[ -n "$addr_o" ] && [ "$explained_rc" = 0 ] && grep -q "as a resident of Mill Lane" <<< "$shown" &&
+  [ "$stranger_rc" = 1 ] && grep -q '^550' <<< "$stranger" && [ "$withdrawn_rc" = 0 ] &&
+  grep -qF "$hid_o" <<< "$wlist" && [ "$after_rc" = 1 ] && ! at_sink "$mid_o" &&
+  ! at_sink "<integ-o-r1-$RUN@$DOM>" && ! at_sink "<integ-o-r3-$RUN@$DOM>"; r=$?
+result "$r" "(o) by reply to the notice the sender explains (recorded, shown) and then withdraws (never delivered); another member's reply is refused" \
+  "reply address: ${addr_o:-none}" "explanation: $explained" "from another member: $stranger" \
+  "withdrawal: $withdrawn" "withdrawn list: $(head -n 2 <<< "$wlist")" "release after withdrawal (exit $after_rc): $after" \
+  "$(milterlog 'reply from')"
+mo_told() { notices_since "$W/snap-o" monitoring.officer@northmoor.gov.uk | cut -f1 | xargs -r grep -l "withdrawn" | grep -q .; }
+wait_until 30 mo_told; r=$?
+result "$r" "(o) the Monitoring Officer is told of the explanation and the withdrawal" \
+  "$(notices_since "$W/snap-o" monitoring.officer@northmoor.gov.uk | cut -f7)"
+
+# (p) warn: the sender's notice names the paragraph and the evidence; a reply in the same thread
+# that breaks the same rule brings no second notice
+sink_snapshot "$W/snap-p"
+mid_p="<integ-p-$RUN@$DOM>"
+f=$MSGS/bcc-member/breach/member-to-head-of-planning-bcc-leader.eml
+send --message-id "$mid_p" --from cllr.ahmed.khan@northmoor.gov.uk \
+  --rcpt tom.baker@northmoor.gov.uk --rcpt cllr.raj.patel@northmoor.gov.uk "$f"
+notice_p() { [ -n "$(notices_since "$W/snap-p" cllr.ahmed.khan@northmoor.gov.uk)" ]; }
+wait_until 30 notice_p
+pfile=$(col 1 "$(notices_since "$W/snap-p" cllr.ahmed.khan@northmoor.gov.uk | head -n 1)")
+why=$([ -n "$pfile" ] && "$PY" "$HERE/mailpart.py" "$pfile" has "Newton Abbot 13" "CC Councillor" 2>&1); ok=$?
+mid_p2="<integ-p2-$RUN@$DOM>"
+send --message-id "$mid_p2" --add-header "In-Reply-To: $mid_p" --add-header "References: $mid_p" \
+  --from cllr.ahmed.khan@northmoor.gov.uk --rcpt tom.baker@northmoor.gov.uk --rcpt cllr.raj.patel@northmoor.gov.uk "$f"
+wait_until 30 at_sink "$mid_p2"
+sleep 2
+count_p=$(notices_since "$W/snap-p" cllr.ahmed.khan@northmoor.gov.uk | wc -l)
+[ -n "$pfile" ] && [ "$ok" = 0 ] && at_sink "$mid_p2" && [ "$count_p" = 1 ]; r=$?
+result "$r" "(p) warn: one notice naming Newton Abbot 13 and the remedy; the reply in the same thread brings no second notice" \
+  "notice: ${pfile:-none}; check: ${why:-ok}; notices to the sender: $count_p" "$(milterlog 'already told')"
+
+# (q) the outbox: with the notice listener unreachable the notice is kept on disk, survives a restart,
+# and is delivered when the listener is back
+sink_snapshot "$W/snap-q"
+CONF_DOWN=$MD/council-milter-down.conf
+cp "$CONF_REV" "$CONF_DOWN"
+read -r DEAD_PORT < <(pf_freeports 1)
+"$PY" "$HERE/conf-set.py" "$CONF_DOWN" notify smtp "127.0.0.1:$DEAD_PORT" || bail "cannot write $CONF_DOWN"
+milter_stop; milter_start "$CONF_DOWN" || bail "council-milter did not restart with $CONF_DOWN"
+mid_q="<integ-q-$RUN@$DOM>"
+send --message-id "$mid_q" --from cllr.david.hughes@northmoor.gov.uk \
+  --rcpt tom.baker@northmoor.gov.uk --rcpt cllr.raj.patel@northmoor.gov.uk "$f"
+wait_until 30 at_sink "$mid_q"
+kept() { [ "$(find "$MD/hold/outbox" -maxdepth 1 -type f | wc -l)" -ge 1 ]; }
+wait_until 10 kept; was_kept=$?
+milter_stop; milter_start "$CONF_REV" || bail "council-milter did not restart with $CONF_REV"
+notice_q() { [ -n "$(notices_since "$W/snap-q" cllr.david.hughes@northmoor.gov.uk)" ]; }
+wait_until 120 notice_q; delivered=$?
+[ "$was_kept" = 0 ] && [ "$delivered" = 0 ] && [ "$(find "$MD/hold/outbox" -maxdepth 1 -type f | wc -l)" = 0 ]; r=$?
+result "$r" "(q) a notice that cannot be sent is kept in the outbox, survives a restart, and is delivered when the listener is back" \
+  "kept while down: $([ "$was_kept" = 0 ] && echo yes || echo no); delivered after restart: $([ "$delivered" = 0 ] && echo yes || echo no)" \
+  "$(milterlog 'outbox|kept')"
+
+# (r) an unwritable hold spool makes the MTA defer the message; nothing is lost, and the resent
+# message is held once the spool is back
+mid_r="<integ-r-$RUN@$DOM>"
+mv "$MD/hold/held" "$MD/hold/held.away" && : > "$MD/hold/held"
+send --message-id "$mid_r" --from cllr.emily.wright@northmoor.gov.uk --rcpt news@northmoorgazette.co.uk \
+  "$MSGS/officer-criticism/breach/mr-baker-misled-committee-to-gazette-base64.eml"
+deferred=$SENT deferred_rc=$SENT_RC
+rm -f "$MD/hold/held" && mv "$MD/hold/held.away" "$MD/hold/held"
+send --message-id "$mid_r" --from cllr.emily.wright@northmoor.gov.uk --rcpt news@northmoorgazette.co.uk \
+  "$MSGS/officer-criticism/breach/mr-baker-misled-committee-to-gazette-base64.eml"
+resent=$SENT
+wait_until 30 in_hold "$mid_r"; held_r=$?
+[ "$deferred_rc" = 1 ] && grep -q '^4' <<< "$deferred" && [ "$held_r" = 0 ] && ! at_sink "$mid_r"; r=$?
+result "$r" "(r) an unwritable hold spool makes the MTA defer (4xx) rather than lose or deliver the message" \
+  "while unwritable: $deferred" "resent: $resent; held: $([ "$held_r" = 0 ] && echo yes || echo no)" \
+  "$(milterlog 'cannot keep a held message')"
 
 # ------------------------------------------------------------------ end
 milter_stop

@@ -1,0 +1,177 @@
+/*
+ * replies.c: a reply to a hold notice, withdrawing or explaining the held
+ * message (replies.h).
+ *
+ * The reply's own text is its first text part down to the first line of
+ * quoted history ("> ...", "On ... wrote:", "-----Original Message-----",
+ * "From: ..."); it withdraws the message when its first word is WITHDRAW,
+ * and is otherwise the sender's explanation.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "log.h"
+#include "notify.h"
+#include "replies.h"
+
+/* An explanation longer than this is cut (the message is in the log). */
+#define EXPLANATION_MAX 8192
+/* The hex digits of the reply token in the address. */
+#define TOKEN_DIGITS 16
+
+/* The local part and domain of [notify] from, lower case. */
+static gboolean
+notice_mailbox (const CmConfig *config, char **local, char **domain)
+{
+  g_autofree char *probe = cm_notify_reply_address (config, "x", "0000000000000000");
+  char *plus = strstr (probe, "+hold-x-");
+  char *at = strrchr (probe, '@');
+  if (plus == NULL || at == NULL)
+    return FALSE;
+  *local = g_ascii_strdown (probe, plus - probe);
+  *domain = g_ascii_strdown (at + 1, -1);
+  return TRUE;
+}
+
+gboolean
+cm_replies_parse_address (const CmConfig *config, const char *address, char **hold_id, char **token)
+{
+  g_autofree char *local = NULL, *domain = NULL;
+  if (address == NULL || !notice_mailbox (config, &local, &domain))
+    return FALSE;
+  g_autofree char *lower = g_ascii_strdown (address, -1);
+  g_autofree char *prefix = g_strdup_printf ("%s+hold-", local);
+  char *at = strrchr (lower, '@');
+  if (at == NULL || strcmp (at + 1, domain) != 0 || !g_str_has_prefix (lower, prefix))
+    return FALSE;
+  *at = '\0';
+  /* ID-TOKEN: the token is after the last '-'. */
+  char *id = lower + strlen (prefix);
+  char *dash = strrchr (id, '-');
+  if (dash == NULL || dash == id || strlen (dash + 1) != TOKEN_DIGITS)
+    return FALSE;
+  *dash = '\0';
+  *hold_id = g_strdup (id);
+  *token = g_strdup (dash + 1);
+  return TRUE;
+}
+
+/* Do the first TOKEN_DIGITS of EXPECTED equal GIVEN?  Constant time. */
+static gboolean
+token_matches (const char *expected, const char *given)
+{
+  if (expected == NULL || strlen (expected) < TOKEN_DIGITS || strlen (given) != TOKEN_DIGITS)
+    return FALSE;
+  guint difference = 0;
+  for (guint i = 0; i < TOKEN_DIGITS; i++)
+    difference |= (guint) (expected[i] ^ g_ascii_tolower (given[i]));
+  return difference == 0;
+}
+
+/* Is LINE where quoted history starts? */
+static gboolean
+history_starts (const char *line)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (line));
+  return *trimmed == '>' || g_str_has_prefix (trimmed, "-----Original Message")
+      || (g_str_has_prefix (trimmed, "On ") && g_str_has_suffix (trimmed, "wrote:"))
+      || g_str_has_prefix (trimmed, "From: ") || g_str_has_prefix (trimmed, "From:\t");
+}
+
+/* The sender's own words in the reply MSG, trimmed; "" when none. */
+static char *
+own_words (CmMsgCtx *msg)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMimeStream) stream = cm_msgctx_stream (msg, &error);
+  if (stream == NULL)
+    return g_strdup ("");
+  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+  g_autoptr (GMimeMessage) message = g_mime_parser_construct_message (parser, NULL);
+  GMimeObject *body = message ? g_mime_message_get_body (message) : NULL;
+  g_autofree char *text = body && GMIME_IS_TEXT_PART (body) ? g_mime_text_part_get_text (GMIME_TEXT_PART (body))
+                                                            : NULL;
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return g_strdup ("");
+  GString *words = g_string_new (NULL);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] && !history_starts (lines[i]) && words->len < EXPLANATION_MAX; i++)
+    g_string_append_printf (words, "%s\n", g_strchomp (lines[i]));
+  char *result = g_strstrip (g_string_free (words, FALSE));
+  if (strlen (result) > EXPLANATION_MAX)
+    *g_utf8_find_prev_char (result, result + EXPLANATION_MAX) = '\0';
+  return result;
+}
+
+static gboolean
+withdraws (const char *words)
+{
+  return g_ascii_strncasecmp (words, "withdraw", 8) == 0 && !g_ascii_isalpha (words[8]);
+}
+
+/* A short note to the Monitoring Officer about hold ID, through the outbox. */
+static void
+tell_monitoring_officer (const CmMsgCtx *msg, CmServices *services, const char *id, const char *what,
+                         const char *words)
+{
+  const char *mo = cm_config_monitoring_officer (msg->config);
+  if (mo == NULL)
+    return;
+  g_autofree char *subject = g_strdup_printf ("Held message %s: %s by %s", id, what, msg->envelope->sender);
+  g_autofree char *text = g_strdup_printf (
+      "The sender of held message %s, %s, has %s it by replying to the notice.\n\n%s%s%s"
+      "To see the whole case: council-review show %s\n", id, msg->envelope->sender, what,
+      *words ? "Their words:\n\n" : "", words, *words ? "\n\n" : "", id);
+  g_autoptr (GError) error = NULL;
+  if (!cm_notify_send_text (msg->config, services->outbox, mo, subject, text, &error))
+    cm_log (LOG_ERR, "%s: the Monitoring Officer was not told that %s was %s: %s", msg->queue_id, id, what,
+            error->message);
+}
+
+CmReplyOutcome
+cm_replies_take (CmMsgCtx *msg, CmServices *services, const char *address, char **why)
+{
+  g_autofree char *id = NULL, *token = NULL;
+  if (services == NULL)
+    {
+      *why = g_strdup ("the hold spool is not open");
+      return CM_REPLY_FAILED;
+    }
+  if (!cm_replies_parse_address (msg->config, address, &id, &token))
+    {
+      *why = g_strdup_printf ("%s is not a reply address", address);
+      return CM_REPLY_REFUSED;
+    }
+  g_autofree char *expected = cm_holdstore_token (services->store, "reply", id);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmHold) hold = token_matches (expected, token) ? cm_holdstore_get (services->store, id, &error)
+                                                             : NULL;
+  if (hold == NULL)
+    {
+      *why = g_strdup_printf ("%s does not belong to a held message", address);
+      return error && error->code == CM_HOLD_ERROR_IO ? CM_REPLY_FAILED : CM_REPLY_REFUSED;
+    }
+  if (g_ascii_strcasecmp (hold->sender, msg->envelope->sender) != 0)
+    {
+      *why = g_strdup_printf ("only the sender of held message %s may reply to it, not %s", id,
+                              msg->envelope->sender);
+      return CM_REPLY_REFUSED;
+    }
+
+  g_autofree char *words = own_words (msg);
+  gboolean withdrawn = withdraws (words);
+  gboolean done = withdrawn
+      ? cm_holdstore_decide (services->store, id, CM_HOLD_WITHDRAWN, msg->envelope->sender,
+                             "withdrawn by the sender's reply", &error)
+      : cm_holdstore_explain (services->store, id, *words ? words : "(an empty reply)", &error);
+  if (!done)
+    {
+      *why = g_strdup_printf ("held message %s: %s", id, error->message);
+      return error->code == CM_HOLD_ERROR_IO ? CM_REPLY_FAILED : CM_REPLY_REFUSED;
+    }
+  const char *what = withdrawn ? "withdrawn" : "explained";
+  tell_monitoring_officer (msg, services, id, what, words);
+  *why = g_strdup_printf ("held message %s %s by its sender", id, what);
+  return CM_REPLY_RECORDED;
+}

@@ -1,0 +1,32 @@
+/*
+ * replies.h: replies to a hold notice.  The sender of a held message may
+ * withdraw it, or explain it to the Monitoring Officer, by replying to the
+ * notice: the reply goes to the hold's own address ([notify] from's local
+ * part + "+hold-ID-TOKEN"), which only the hold's sender may use.  The
+ * reply is recorded against the hold, the Monitoring Officer is told, and
+ * it is delivered nowhere else.
+ */
+#ifndef CM_REPLIES_H
+#define CM_REPLIES_H
+
+#include "msgctx.h"
+#include "services.h"
+
+typedef enum {
+  CM_REPLY_RECORDED,  /* withdrawn or explained: remove the recipient */
+  CM_REPLY_REFUSED,   /* not the hold's sender, a bad token, or decided already: 550 */
+  CM_REPLY_FAILED,    /* the spool could not be written: try again later */
+} CmReplyOutcome;
+
+/* Is ADDRESS a hold's reply address under CONFIG?  Sets *HOLD_ID and
+ * *TOKEN (the 16 hex digits) when it is. */
+gboolean cm_replies_parse_address (const CmConfig *config, const char *address, char **hold_id,
+                                   char **token);
+
+/* Take the reply MSG sent to ADDRESS (a reply address): check the token
+ * and the sender, read the reply's own text (WITHDRAW, or an
+ * explanation), record it and tell the Monitoring Officer.  *WHY says
+ * what happened, for the log and a refusal. */
+CmReplyOutcome cm_replies_take (CmMsgCtx *msg, CmServices *services, const char *address, char **why);
+
+#endif
