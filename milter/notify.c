@@ -41,10 +41,13 @@ outcome (CmAction action)
     }
 }
 
-/* TEXT wrapped at WRAP_COLUMN, each line after INDENT. */
+/* TEXT wrapped at WRAP_COLUMN: the first line after INDENT, the others
+ * after as many spaces (so "  - " and "  > " items hang). */
 static void
 append_wrapped (GString *out, const char *indent, const char *text)
 {
+  g_autofree char *hanging = g_strnfill (strlen (indent), ' ');
+  gboolean first = TRUE;
   g_auto (GStrv) words = g_strsplit_set (text, " \t\r\n", -1);
   gsize column = 0;
   for (guint i = 0; words[i]; i++)
@@ -59,8 +62,11 @@ append_wrapped (GString *out, const char *indent, const char *text)
         }
       if (column == 0)
         {
-          g_string_append (out, indent);
-          column = strlen (indent);
+          /* Quoted evidence keeps its "> " on every line. */
+          const char *lead = first || strchr (indent, '>') ? indent : hanging;
+          g_string_append (out, lead);
+          column = strlen (lead);
+          first = FALSE;
         }
       else
         {

@@ -46,14 +46,14 @@ cm_replies_parse_address (const CmConfig *config, const char *address, char **ho
   if (at == NULL || strcmp (at + 1, domain) != 0 || !g_str_has_prefix (lower, prefix))
     return FALSE;
   *at = '\0';
-  /* ID-TOKEN: the token is after the last '-'. */
+  /* ID-TOKEN: the token is after the last '-'.  A malformed one is still
+   * a reply address (and will be refused), never mail for the mailbox. */
   char *id = lower + strlen (prefix);
   char *dash = strrchr (id, '-');
-  if (dash == NULL || dash == id || strlen (dash + 1) != TOKEN_DIGITS)
-    return FALSE;
-  *dash = '\0';
+  if (dash)
+    *dash = '\0';
   *hold_id = g_strdup (id);
-  *token = g_strdup (dash + 1);
+  *token = g_strdup (dash ? dash + 1 : "");
   return TRUE;
 }
 

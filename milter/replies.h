@@ -18,8 +18,9 @@ typedef enum {
   CM_REPLY_FAILED,    /* the spool could not be written: try again later */
 } CmReplyOutcome;
 
-/* Is ADDRESS a hold's reply address under CONFIG?  Sets *HOLD_ID and
- * *TOKEN (the 16 hex digits) when it is. */
+/* Is ADDRESS a hold's reply address under CONFIG (the notice mailbox
+ * with "+hold-")?  Sets *HOLD_ID and *TOKEN (meant to be 16 hex digits;
+ * whatever the address has, checked later) when it is. */
 gboolean cm_replies_parse_address (const CmConfig *config, const char *address, char **hold_id,
                                    char **token);
 

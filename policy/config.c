@@ -472,7 +472,7 @@ cm_config_unref (CmConfig *config)
   g_free (config->actions);
   cm_directory_free (config->directory);
   cm_lexicons_free (config->lexicons);
-  g_hash_table_unref (config->paragraphs);
+  g_clear_pointer (&config->paragraphs, g_hash_table_unref);
   g_free (config);
 }
 
