@@ -330,7 +330,7 @@ types=$("$PY" "$HERE/mailpart.py" "$nfile_d" types 2>&1 | tr '\n' ' ')
 why=$("$PY" "$HERE/mailpart.py" "$nfile_d" has "is held for the Monitoring Officer to review" \
       "What the protocol says: Cambridgeshire 5.5" "Mr Baker deliberately misled the planning committee" \
       "WITHDRAW" 2>&1); ok=$?
-[ -n "$nrow" ] && [ "$ok" = 0 ] && grep -q '^multipart/report; report-type=x-council-protocol text/plain text/x-council-protocol text/rfc822-headers' <<< "$types" &&
+[ -n "$nrow" ] && [ "$ok" = 0 ] && grep -qE '^multipart/report;.*report-type=x-council-protocol text/plain[^ ]* [^ ]* ?text/x-council-protocol[^ ]* [^ ]* ?text/rfc822-headers' <<< "$types" &&
   grep -q '+hold-' <<< "$("$PY" "$HERE/mailpart.py" "$nfile_d" header Reply-To)"; r=$?
 result "$r" "(d) hold: the notice is a multipart/report quoting the paragraph and the evidence, with a reply address to withdraw or explain" \
   "parts: $types" "check: ${why:-ok}" "Reply-To: $("$PY" "$HERE/mailpart.py" "$nfile_d" header Reply-To 2>&1)"
@@ -641,7 +641,7 @@ row=$(sink_row "$mid_l" | head -n 1)
 review release "$hid_l"; again=$REV again_rc=$REV_RC
 [ -n "$hid_l" ] && grep -qF "$hid_l" <<< "$listed" && [ "$rel_rc" = 0 ] && [ "$(sink_count "$mid_l")" = 1 ] &&
   [ "$(col 3 "$row")" = cllr.emily.wright@northmoor.gov.uk ] &&
-  [ "$(col 4 "$row")" = "news@northmoorgazette.co.uk,cllr.raj.patel@northmoor.gov.uk" ] &&
+  [ "$(col 4 "$row" | tr ',' '\n' | sort | paste -sd,)" = "cllr.raj.patel@northmoor.gov.uk,news@northmoorgazette.co.uk" ] &&
   ! grep -qi 'X-Council-Protocol-Release' "$(col 1 "$row")" &&
   [ "$again_rc" = 1 ] && grep -qi 'already released' <<< "$again"; r=$?
 result "$r" "(l) release: the held message appears in council-review list, is delivered once with its original envelope, and cannot be released twice" \
