@@ -793,6 +793,24 @@ result "$r" "(r) an unwritable hold spool makes the MTA defer (4xx) rather than 
   "while unwritable: $deferred" "resent: $resent; held: $([ "$held_r" = 0 ] && echo yes || echo no)" \
   "$(milterlog 'cannot keep a held message')"
 
+# (s) an authenticated client with an envelope sender outside the council is checked (its breach
+# is held) but never sent a notice: no backscatter
+sink_snapshot "$W/snap-s"
+mid_s="<integ-s-$RUN@$DOM>"
+send --message-id "$mid_s" --xclient-login campaign.volunteer --from volunteer@example.org \
+  --rcpt news@northmoorgazette.co.uk "$MSGS/officer-criticism/breach/mr-baker-misled-committee-to-gazette-base64.eml"
+sent_s=$SENT
+wait_until 30 in_hold "$mid_s"; held_s=$?
+mo_s() { [ -n "$(notices_since "$W/snap-s" monitoring.officer@northmoor.gov.uk)" ]; }
+wait_until 30 mo_s
+sleep 1
+[ "$held_s" = 0 ] && [ -z "$(notices_since "$W/snap-s" volunteer@example.org)" ] && ! at_sink "$mid_s" &&
+  [ -z "$(sink_table | awk -F'\t' '$4 ~ /example\.org/' | grep -v -F -f "$W/snap-s")" ]; r=$?
+result "$r" "(s) an authenticated sender outside the council is checked and held, and gets no notice (no backscatter)" \
+  "client: $sent_s; held: $([ "$held_s" = 0 ] && echo yes || echo no)" \
+  "notices to volunteer@example.org: $(notices_since "$W/snap-s" volunteer@example.org | wc -l)" \
+  "$(milterlog 'no notice to volunteer')"
+
 # ------------------------------------------------------------------ end
 milter_stop
 echo "1..$N"
