@@ -20,16 +20,21 @@
 #      `systemctl reload council-milter` does (SIGUSR1), and sends one of that
 #      rule's breaches again: the same message is now refused at SMTP;
 #   5. says for each message what happened: delivered (with the filter's
-#      X-Council-Protocol headers), held in Postfix's hold queue, or refused,
+#      X-Council-Protocol headers), held in the filter's hold spool (the
+#      Monitoring Officer is told, with the message attached), or refused,
 #      the filter's log lines, and the protocol notice the sender got;
-#      then a summary table and where the logs are.
+#   6. then plays the Monitoring Officer's day with one held message (an
+#      officer-criticism breach): council-review list, the sender explains by
+#      replying to the hold notice, council-review show, release (the message
+#      is delivered once, marked as released) and audit;
+#   7. ends with a summary table and where the logs are.
 #
-# BUILDDIR holds the council-milter binary (default: $TOP_BUILDDIR, else
-# build/ in this checkout, where contrib/run.sh builds); SRCDIR is the source
-# tree (default: $TOP_SRCDIR, else this checkout).  It must run as root (the
-# Postfix master, smtp-sink), and installs Postfix from Debian's archive when
-# it is missing, leaving no Postfix service running or enabled
-# (--no-install: do not).  Everything it starts is stopped on exit, by pid;
+# BUILDDIR holds the council-milter and council-review binaries (default:
+# $TOP_BUILDDIR, else build/ in this checkout, where contrib/run.sh builds);
+# SRCDIR is the source tree (default: $TOP_SRCDIR, else this checkout).  It
+# must run as root (the Postfix master, smtp-sink), and installs Postfix from
+# Debian's archive when it is missing, leaving no Postfix service running or
+# enabled (--no-install: do not).  Everything it starts is stopped on exit, by pid;
 # its work directory under /tmp is removed unless --keep is given.
 
 set -u
@@ -60,6 +65,9 @@ fi
   echo "  or name the build directory: sudo bash contrib/demo.sh BUILDDIR (or TOP_BUILDDIR=BUILDDIR)." >&2
   exit 1; }
 MILTER_BIN=$(cd "$(dirname "$MILTER_BIN")" && pwd)/council-milter
+REVIEW_BIN=$(dirname "$MILTER_BIN")/council-review   # the Monitoring Officer's command, built beside it
+[ -x "$REVIEW_BIN" ] ||
+  echo "demo.sh: no council-review in $BUILD: the Monitoring Officer's day will be skipped (make -C $BUILD council-review)" >&2
 
 PF_LIFETIME=${PF_LIFETIME:-300}     # the instance stops by itself after 5 minutes, should we die
 # shellcheck source=/dev/null
@@ -80,18 +88,24 @@ MESSAGES=(
 )
 # The breach sent again once member-obligation is reject.
 REJECT_DEMO=member-obligation/breach/council-will-pay-boundary-wall-to-resident.eml
+# The held message the Monitoring Officer's day follows (sent with the shipped policy above),
+# the sender's explanation by reply, and the Monitoring Officer's note on releasing it.
+MO_DEMO=officer-criticism/breach/head-of-planning-incompetent-to-members.eml
+MO_EXPLANATION="It went to my two ward colleagues only; I have raised the delay with the Chief Executive."
+MO_NOTE="Ward members only; the concern is now with the Chief Executive."
 
 # ------------------------------------------------------------------ work dir, cleanup
 W=$(mktemp -d "${TMPDIR:-/tmp}/council-demo.XXXXXX") || exit 1
 chmod 755 "$W"                       # Postfix's processes (user postfix) traverse it
 PF=$W/postfix                        # the Postfix instance (postfix.sh's layout)
-MD=$W/milter                         # the filter's configuration, log, temp dir
+MD=$W/milter                         # the filter's configuration, log, temp dir, hold spool (hold/)
 CONF=$MD/council-milter.conf
 MLOG=$MD/milter.log
 mkdir -p "$MD/tmp" "$MD/hold" "$W/messages"
 MILTER_PID=""
 N=0                                  # messages sent so far
 T_MSG=() T_EXP=() T_OUT=() T_OK=()   # the summary table's rows
+declare -A NUM_OF=()                 # Message-ID -> its number in the report
 
 # cleanup: stop the filter and the Postfix instance by their pids; remove the work dir unless --keep
 cleanup() {
@@ -176,6 +190,43 @@ elif cmd in ("delivered", "notice"):
             print(path); break
         if cmd == "notice" and auto and clean(m.get("In-Reply-To")) == mid:
             print(path); break
+elif cmd in ("held", "settled"):
+    # held SPOOL MESSAGE-ID: the hold id of that message in the filter's hold spool (SPOOL/held/ID.eml)
+    # settled SPOOL SINK SNAPSHOT MESSAGE-ID: "held ID", or "delivered FILE" for a new sink file
+    spool, mid = args[0], args[-1]
+    held = os.path.join(spool, "held")
+    for name in sorted(os.listdir(held)) if os.path.isdir(held) else []:
+        if name.endswith(".eml") and clean(load(os.path.join(held, name)).get("Message-ID")) == mid:
+            print(name[:-4] if cmd == "held" else "held " + name[:-4]); break
+    else:
+        if cmd == "settled":
+            for path in sink_files(args[1], args[2]):
+                m = load(path)
+                if not clean(m.get("Auto-Submitted")).lower().startswith("auto-generated") \
+                        and clean(m.get("Message-ID")) == mid:
+                    print("delivered " + path); break
+elif cmd == "mail-to":
+    # SINK SNAPSHOT ADDRESS TEXT: the first new automatic mail at the sink To ADDRESS whose Subject has TEXT
+    sink, snapshot, rcpt, text = args
+    for path in sink_files(sink, snapshot):
+        m = load(path)
+        if clean(m.get("Auto-Submitted")).lower().startswith("auto-generated") \
+                and rcpt.lower() in [a.lower() for _, a in getaddresses(m.get_all("To", []))] \
+                and text in clean(m.get("Subject")):
+            print(path); break
+elif cmd == "count":
+    # SINK MESSAGE-ID: how many copies of that message (not notices) the sink has
+    copies = 0
+    for path in sink_files(args[0], ""):
+        m = load(path)
+        if clean(m.get("Message-ID")) == args[1] \
+                and not clean(m.get("Auto-Submitted")).lower().startswith("auto-generated"):
+            copies += 1
+    print(copies)
+elif cmd == "address":
+    # FILE NAME: the first address in header NAME
+    found = getaddresses(load(args[0]).get_all(args[1], []))
+    print(found[0][1] if found else "")
 elif cmd == "headers":
     # FILE NAME: the values of header NAME, one a line
     for v in load(args[0]).get_all(args[1], []):
@@ -220,14 +271,31 @@ milter_start() {
 # filter_log_since LINES: the filter's log lines after the first LINES, without the program name
 filter_log_since() { tail -n +"$(($1 + 1))" "$MLOG" | sed 's/^council-milter: //'; }
 
-# in_hold QID: true when Postfix's hold queue has QID
-in_hold() { [ -f "$PF/queue/hold/$1" ]; }
-
 # found VAR CMD...: run CMD; true, with its output in VAR, when it printed something
 found() { local __v=$1; shift; printf -v "$__v" '%s' "$("$@")"; [ -n "${!__v}" ]; }
 
-# settled QID MID: true once the message is held or at the sink (sets DELIVERED)
-settled() { in_hold "$1" || found DELIVERED pyhelp delivered "$PF/sink" "$W/snapshot" "$2"; }
+# in_hold MID: true when the filter's hold spool has a file for that Message-ID (sets HELD to its hold id)
+in_hold() { found HELD pyhelp held "$MD/hold" "$1"; }
+
+# settled MID: true once the message is in the hold spool (sets HELD) or at the sink (sets DELIVERED)
+settled() {
+  local state
+  found state pyhelp settled "$MD/hold" "$PF/sink" "$W/snapshot" "$1" || return 1
+  case "$state" in held\ *) HELD=${state#held };; *) DELIVERED=${state#delivered };; esac
+}
+
+# review ARGS...: council-review on this run's spool, as the demo runs it (-c the demo's configuration)
+review() { "$REVIEW_BIN" -c "$CONF" "$@"; }
+
+# as_typed ARGS...: say a council-review command as it is typed on a real relay, and as the demo runs it
+as_typed() {
+  local a shown=""
+  for a in "$@"; do
+    case "$a" in *[[:space:]\"\'\$]*) shown+=" \"$a\"";; *) shown+=" $a";; esac
+  done
+  say "  on a relay:  sudo -u council-milter council-review${shown}"
+  say "  here:        $REVIEW_BIN -c $CONF${shown}"
+}
 
 # expected_for REL: the action the folder name and the policy in force predict for message REL
 expected_for() {
@@ -249,6 +317,7 @@ send_one() {
       if [ "$kind" = Bcc ]; then shown+=("$addr (Bcc)"); else shown+=("$addr"); fi
     done; } < <(pyhelp envelope "$file")
 
+  NUM_OF[$mid]=$N
   printf '[%d] %s\n' "$N" "$label"
   say "  Subject:  $subject"
   local joined
@@ -285,14 +354,24 @@ send_one() {
           say "  result:   NOT ACCEPTED: $reply";;
     esac
   else
-    DELIVERED=""
-    if ! wait_until 20 settled "$qid" "$mid"; then
+    DELIVERED="" HELD=""
+    if ! wait_until 20 settled "$mid"; then
       action=failed outcome="no outcome after 20 s"
       say "  result:   accepted ($reply), but neither delivered nor held after 20 s; Postfix says:"
       grep -F "$qid" "$PF/maillog" | tail -n 3 | indent "            "
-    elif in_hold "$qid"; then
-      action=hold outcome="held (id $qid)"
-      say "  result:   HELD for review (Postfix hold queue, id $qid): not delivered"
+    elif [ -n "$HELD" ]; then
+      action=hold outcome="held (id $HELD)"
+      say "  result:   HELD for the Monitoring Officer, in the filter's hold spool: hold/held/$HELD.eml"
+      say "            the client got \"$reply\"; Postfix was told to discard its own copy"
+      grep -qF "$qid: milter-discard: END-OF-MESSAGE" "$PF/maillog" &&
+        say "            (its maillog: $qid: milter-discard: END-OF-MESSAGE ... milter triggers DISCARD action)"
+      local mofile="" motext
+      if wait_until 15 found mofile pyhelp mail-to "$PF/sink" "$W/snapshot" "$MO" "($HELD)"; then
+        motext=$(pyhelp show-notice "$mofile" 0)
+        say "  MO told:  $(sed -n '2s/^Subject: //p' <<< "$motext"), to $MO, the message attached"
+      else
+        say "  MO told:  no notice to $MO reached the sink within 15 s (see the filter's log)"
+      fi
     else
       local xcp
       xcp=$(pyhelp headers "$DELIVERED" X-Council-Protocol)
@@ -307,7 +386,7 @@ send_one() {
       fi
     fi
     # the protocol notice, when the filter says it sent one
-    if grep -q ': notice sent to ' <<< "$log"; then
+    if grep -qE ': notice to [^ ]+ sent or queued' <<< "$log"; then
       local nfile="" ntext
       if wait_until 15 found nfile pyhelp notice "$PF/sink" "$W/snapshot" "$mid"; then
         notice=1
@@ -376,33 +455,41 @@ while [ "$MPORT" = "$SMTPD_PORT" ] || [ "$MPORT" = "$REINJECT_PORT" ] || [ "$MPO
   pf_load "$PF"
 done
 
-# the demo's configuration: the example's, with this run's socket, notice listener and paths
+# the demo's configuration: the example's, with this run's socket, listeners and paths;
+# release-smtp is the smtpd that asks the filter, as on a relay (127.0.0.1:25 there)
 cp "$SRC/config/council-milter.conf" "$CONF"
 "$PY" "$SRC/tests/integration/conf-set.py" "$CONF" \
   milter socket "inet:$MPORT@127.0.0.1" \
   milter directory "$SRC/config/directory.conf" \
   milter temp-dir "$MD/tmp" \
   policy lexicon "$SRC/config/lexicon" \
+  policy paragraphs "$SRC/config/paragraphs.conf" \
   notify smtp "127.0.0.1:$REINJECT_PORT" \
-  hold spool "$MD/hold" || die "cannot write $CONF"
+  hold spool "$MD/hold" \
+  hold release-smtp "127.0.0.1:$SMTPD_PORT" || die "cannot write $CONF"
+# the Monitoring Officer: [hold] monitoring-officer is not set, so the directory's
+MO=$(sed -n 's/^monitoring-officer=//p' "$SRC/config/directory.conf" | head -n 1)
 
 heading "The filter's configuration (council-milter -n -c $CONF)"
-say "The example's (config/council-milter.conf) with only the socket, the notice listener"
-say "and the paths changed for this run:"
+say "The example's (config/council-milter.conf) with only the socket, the notice listener,"
+say "the release listener ([hold] release-smtp) and the paths changed for this run:"
 say ""
 check=$("$MILTER_BIN" -n -c "$CONF" 2>&1) || { echo "$check"; die "the configuration does not load"; }
 indent "  " <<< "$check"
 say ""
 say "What the actions mean: warn = delivered, tagged with X-Council-Protocol headers, and the"
-say "sender gets a protocol notice; hold = not delivered, kept in Postfix's hold queue for the"
-say "Monitoring Officer, and the sender gets a notice; reject = refused at SMTP with 550 5.7.1"
-say "(no rule rejects in the shipped policy: the last message shows it, with a changed policy)."
+say "sender gets a protocol notice; hold = not delivered, kept in the filter's hold spool"
+say "([hold] spool) until the Monitoring Officer ($MO, told at once, with the"
+say "message attached) releases or rejects it with council-review, and the sender gets a notice"
+say "they can reply to; reject = refused at SMTP with 550 5.7.1 (no rule rejects in the shipped"
+say "policy: a later message shows it, with a changed policy)."
 
 heading "Starting"
 milter_start || { cat "$MLOG"; die "council-milter did not start"; }
 say "  council-milter   pid $MILTER_PID, listening on inet:$MPORT@127.0.0.1, log: $MLOG"
 pf_start "$PF" > "$W/start.log" 2>&1 || { cat "$W/start.log"; die "Postfix did not start"; }
 say "  Postfix          127.0.0.1:$SMTPD_PORT (smtpd_milters = inet:127.0.0.1:$MPORT), log: $PF/maillog"
+say "                   the same port takes the mail council-review releases ([hold] release-smtp)"
 say "                   127.0.0.1:$REINJECT_PORT, no filter: takes the filter's notices ([notify] smtp)"
 say "  smtp-sink        127.0.0.1:$SINK_PORT, where Postfix relays everything: one file per message"
 
@@ -447,6 +534,142 @@ filter_log_since "$lines" | grep -q 'reload refused' && die "the reload was refu
 say ""
 send_one "$REJECT_DEMO" "tests/messages/$REJECT_DEMO (again)"
 
+# ------------------------------------------------------------------ the Monitoring Officer's day
+# row MESSAGE EXPECTED OUTCOME OK: a row of the summary table for a step of this act
+row() { T_MSG+=("$1"); T_EXP+=("$2"); T_OUT+=("$3"); T_OK+=("$4"); }
+
+# mo_day: one held message from arrival to release, as the Monitoring Officer and its sender see it
+mo_day() {
+  local env="" mid="" from="" subject="" id="" nfile="" addr="" nsubj="" nref="" reply="" rc=0 lines=0
+  local log="" mofile="" copies=0 xcp="" ok="" out=""
+  env=$(pyhelp envelope "$MSGS/$MO_DEMO")
+  from=$(sed -n 1p <<< "$env") subject=$(sed -n 2p <<< "$env") mid=$(sed -n 3p <<< "$env")
+  if ! in_hold "$mid"; then
+    say "  $MO_DEMO was not held above, so there is nothing to review."
+    N=$((N + 1)); row "$(basename "$MO_DEMO" .eml)" "MO's day: held, explained, released" "not held" "NOT AS EXPECTED"
+    return 1
+  fi
+  id=$HELD
+
+  say "The Monitoring Officer ($MO) was told of each held message by"
+  say "mail as it was held (\"MO told\" above), with the message attached. What is waiting can be"
+  say "listed at any time (and council-review digest mails the list every working morning,"
+  say "from contrib/council-review.timer):"
+  say ""
+  as_typed list
+  say ""
+  review list 2>&1 | indent "    "
+  say ""
+  say "The act follows $id, message [${NUM_OF[$mid]:-?}] above: \"$subject\" from $from."
+
+  # the sender explains, by replying to the hold notice
+  say ""
+  N=$((N + 1))
+  printf '[%d] %s\n' "$N" "the sender explains, by replying to the hold notice"
+  nfile=$(pyhelp notice "$PF/sink" "" "$mid")
+  [ -n "$nfile" ] && addr=$(pyhelp address "$nfile" Reply-To)
+  if [ -z "$nfile" ] || [ -z "$addr" ]; then
+    say "  the hold notice to $from, with its Reply-To, is not at the sink: the sender cannot reply"
+    row "reply to the hold notice" "MO's day: explained" "no notice with a reply address" "NOT AS EXPECTED"
+  else
+    nsubj=$(pyhelp headers "$nfile" Subject)
+    nref=$(pyhelp headers "$nfile" Message-ID)
+    say "  the notice: To $from, Subject: $nsubj (at the sink: $(basename "$nfile"))"
+    say "  Reply-To:   $(pyhelp headers "$nfile" Reply-To)"
+    { printf 'From: %s\nTo: Monitoring Officer review <%s>\nSubject: Re: %s\n' \
+        "$(pyhelp headers "$MSGS/$MO_DEMO" From)" "$addr" "$nsubj"
+      printf 'Date: %s\nMessage-ID: <explain-%s@northmoor.gov.uk>\n' "$(date -R)" "$$"
+      printf 'In-Reply-To: %s\nReferences: %s\n' "$nref" "$nref"
+      printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n\n%s\n\n' "$MO_EXPLANATION"
+      printf 'On %s, Member/Officer Protocol wrote:\n' "$(date -R)"
+      pyhelp show-notice "$nfile" 3 | sed -n '3,5s/^| \{0,1\}/> /p'
+    } > "$W/messages/explanation-reply.eml"
+    say "  the reply:  from $from to that address, as the sender's mail client sends it:"
+    indent "              | " < "$W/messages/explanation-reply.eml"
+    lines=$(wc -l < "$MLOG")
+    pf_sink_files "$PF" > "$W/snapshot"
+    reply=$("$PY" "$SRC/tests/integration/send.py" --port "$SMTPD_PORT" --from "$from" --rcpt "$addr" \
+            "$W/messages/explanation-reply.eml" 2>&1); rc=$?
+    say "  SMTP:       $reply"
+    log=$(filter_log_since "$lines")
+    say "  filter:     $(head -n 1 <<< "$log")"
+    tail -n +2 <<< "$log" | indent "              "
+    mofile=""
+    wait_until 15 found mofile pyhelp mail-to "$PF/sink" "$W/snapshot" "$MO" "Held message $id: explained"
+    if [ -n "$mofile" ]; then
+      say "  MO told:    $(pyhelp show-notice "$mofile" 0 | sed -n '2s/^Subject: //p')"
+    else
+      say "  MO told:    no notice of the explanation reached the sink within 15 s"
+    fi
+    copies=$(pyhelp count "$PF/sink" "<explain-$$@northmoor.gov.uk>")
+    say "  the reply itself was delivered nowhere: $copies copies at the sink"
+    if [ "$rc" = 0 ] && grep -q 'explained by its sender' <<< "$log" && [ -n "$mofile" ] && [ "$copies" = 0 ]; then
+      row "reply to the hold notice" "MO's day: explained" "explained: recorded, MO told, delivered nowhere" ok
+    else
+      row "reply to the hold notice" "MO's day: explained" "SMTP $reply; see the filter's log" "NOT AS EXPECTED"
+    fi
+  fi
+
+  # the review
+  say ""
+  say "The Monitoring Officer reads the case: the findings with the paragraph, the sender's"
+  say "explanation, the message's text and what has happened to it so far."
+  say ""
+  as_typed show "$id"
+  say ""
+  review show "$id" 2>&1 | indent "    "
+
+  # the release
+  say ""
+  N=$((N + 1))
+  printf '[%d] %s\n' "$N" "the Monitoring Officer releases it"
+  as_typed release "$id" --note "$MO_NOTE"
+  lines=$(wc -l < "$MLOG")
+  pf_sink_files "$PF" > "$W/snapshot"
+  out=$(review release "$id" --note "$MO_NOTE" 2>&1); rc=$?
+  indent "    " <<< "$out"
+  [ "$rc" = 0 ] || say "    (council-review exited $rc)"
+  DELIVERED=""
+  wait_until 20 found DELIVERED pyhelp delivered "$PF/sink" "$W/snapshot" "$mid"
+  sleep 1                                  # a second copy, were there one, would be here by now
+  log=$(filter_log_since "$lines")
+  [ -n "$log" ] && { say "  filter:     $(head -n 1 <<< "$log")"; tail -n +2 <<< "$log" | indent "              "; }
+  copies=$(pyhelp count "$PF/sink" "$mid")
+  if [ -n "$DELIVERED" ]; then
+    xcp=$(pyhelp headers "$DELIVERED" X-Council-Protocol)
+    say "  at the sink: $copies copy of $mid, envelope $(pyhelp headers "$DELIVERED" X-Mail-Args | cut -d' ' -f1) ->" \
+        "$(pyhelp headers "$DELIVERED" X-Rcpt-Args | cut -d' ' -f1 | paste -sd, | sed 's/,/, /g')"
+    indent "              X-Council-Protocol: " <<< "$xcp"
+    [ -n "$(pyhelp headers "$DELIVERED" X-Council-Protocol-Release)" ] &&
+      say "              (and the release mark X-Council-Protocol-Release, which the filter should have removed)"
+  else
+    say "  at the sink: nothing after 20 s; Postfix says:"
+    tail -n 3 "$PF/maillog" | indent "              "
+  fi
+  ok="NOT AS EXPECTED"
+  [ "$rc" = 0 ] && [ "$copies" = 1 ] && [ "$xcp" = "released by the Monitoring Officer" ] &&
+    [ -z "$(pyhelp headers "$DELIVERED" X-Council-Protocol-Release)" ] && ok=ok
+  row "$(basename "$MO_DEMO" .eml)" "MO's day: released" \
+    "released: $(case "$copies" in 0) echo "not delivered";; 1) echo "delivered once, marked released";;
+                 *) echo "delivered $copies times";; esac)" "$ok"
+
+  # the audit trail
+  say ""
+  say "Every event, with who and when (the reviewer is the login name sudo gives, SUDO_USER):"
+  say ""
+  as_typed audit "$id"
+  say ""
+  review audit "$id" 2>&1 | indent "    "
+}
+
+heading "The Monitoring Officer's day"
+if [ -x "$REVIEW_BIN" ]; then
+  mo_day
+else
+  say "  Skipped: there is no council-review in $BUILD. Build it (make -C $BUILD council-review)"
+  say "  and run the demo again to see the held messages reviewed, explained and released."
+fi
+
 # ------------------------------------------------------------------ the end
 heading "Summary"
 summary
@@ -459,17 +682,20 @@ else
   say "$DIFFER of $N messages were NOT handled as expected: see their reports above and the logs."
 fi
 say ""
-say "Held messages stay in Postfix's hold queue until someone acts. On a real relay:"
-say "  postqueue -p        lists them, with a '!' after the queue id"
-say "  postcat -q ID       shows one;  postsuper -H ID  releases it;  postsuper -d ID hold  deletes it"
-say "(contrib/README.md, step 8.)"
-[ "$KEEP" = 1 ] && say "This run's held messages can still be read: postcat -c $PF/conf -q ID"
+say "Held messages stay in the filter's hold spool until the Monitoring Officer acts. On a real"
+say "relay, as the daemon's user (council-review(8); README.md, \"The Monitoring Officer's day\"):"
+say "  sudo -u council-milter council-review list                     what is waiting"
+say "  sudo -u council-milter council-review show ID                  one in full: why, the explanation, the text"
+say "  sudo -u council-milter council-review release ID --note TEXT   delivered once, to its original recipients"
+say "  sudo -u council-milter council-review reject ID --reason TEXT  never delivered; the sender is told why"
+say "  sudo -u council-milter council-review audit ID                 who did what, and when"
+[ "$KEEP" = 1 ] && [ -x "$REVIEW_BIN" ] && say "This run's held messages can still be read: $REVIEW_BIN -c $CONF list"
 say ""
 say "The logs of this run:"
 say "  the filter's log:     $MLOG"
 say "  Postfix's maillog:    $PF/maillog"
 say "  the delivered mail:   $PF/sink/ (one file per message, notices included)"
-say "  the hold queue:       $PF/queue/hold/"
+say "  the hold spool:       $MD/hold/ (held/ID.eml, index.sqlite, outbox/)"
 if [ "$KEEP" = 1 ]; then
   say "They are kept (--keep); everything that ran is stopped now."
 else

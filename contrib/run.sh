@@ -76,7 +76,7 @@ run_check () {
 demo () {
     install_dependencies
     configure_build build
-    make -C build -j"$jobs" council-check council-milter >/dev/null
+    make -C build -j"$jobs" council-check council-milter council-review >/dev/null
     echo "== the live demo: council-milter behind a private Postfix (contrib/demo.sh)"
     as_root bash contrib/demo.sh "$top/build" "$top"
     echo

@@ -121,8 +121,9 @@ rule_ids (const CmVerdict *verdict)
   return ids;
 }
 
-/* The sender's notice.  HOLD_ID and REPLY_TO only for a hold. */
-static void
+/* The sender's notice.  HOLD_ID and REPLY_TO only for a hold.  TRUE
+ * when it was sent or kept to send. */
+static gboolean
 send_notice (const CmMsgCtx *msg, const CmVerdict *verdict, CmServices *services, const char *hold_id,
              const char *reply_to)
 {
@@ -130,7 +131,7 @@ send_notice (const CmMsgCtx *msg, const CmVerdict *verdict, CmServices *services
     {
       cm_log (LOG_INFO, "%s: no notice to %s (outside the council, null or automatic)",
               msg->queue_id, *msg->envelope->sender ? msg->envelope->sender : "<>");
-      return;
+      return FALSE;
     }
   if (hold_id == NULL && services)
     {
@@ -143,15 +144,17 @@ send_notice (const CmMsgCtx *msg, const CmVerdict *verdict, CmServices *services
         {
           cm_log (LOG_INFO, "%s: no notice to %s: already told about these rules in thread %s",
                   msg->queue_id, msg->envelope->sender, msg->thread);
-          return;
+          return FALSE;
         }
     }
   g_autoptr (GError) error = NULL;
   if (cm_notify_send (msg, verdict, services ? services->outbox : NULL, hold_id, reply_to, &error))
-    cm_log (LOG_INFO, "%s: notice to %s sent or queued", msg->queue_id, msg->envelope->sender);
-  else
-    cm_log (LOG_ERR, "%s: notice to %s not sent: %s", msg->queue_id, msg->envelope->sender,
-            error->message);
+    {
+      cm_log (LOG_INFO, "%s: notice to %s sent or queued", msg->queue_id, msg->envelope->sender);
+      return TRUE;
+    }
+  cm_log (LOG_ERR, "%s: notice to %s not sent: %s", msg->queue_id, msg->envelope->sender, error->message);
+  return FALSE;
 }
 
 /* A NULL-terminated copy of the envelope recipients. */
@@ -228,8 +231,9 @@ hold (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict, CmServices *service
   if (mo)
     {
       g_mime_stream_reset (stream);
+      g_autofree char *who = g_strdup_printf ("the Monitoring Officer, %s", mo);
       if (cm_notify_send_hold (msg, verdict, services->outbox, stored->id, mo, stream, &error))
-        cm_holdstore_add_event (services->store, stored->id, "council-milter", "notified", mo, NULL);
+        cm_holdstore_add_event (services->store, stored->id, "council-milter", "notified", who, NULL);
       else
         cm_log (LOG_ERR, "%s: the Monitoring Officer was not told of %s: %s", msg->queue_id, stored->id,
                 error->message);
@@ -239,7 +243,11 @@ hold (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict, CmServices *service
     cm_log (LOG_WARNING, "%s: no Monitoring Officer is configured to tell of %s", msg->queue_id, stored->id);
   g_autofree char *token = cm_holdstore_token (services->store, "reply", stored->id);
   g_autofree char *reply_to = cm_notify_reply_address (msg->config, stored->id, token);
-  send_notice (msg, verdict, services, stored->id, reply_to);
+  if (send_notice (msg, verdict, services, stored->id, reply_to))
+    {
+      g_autofree char *who = g_strdup_printf ("the sender, %s, with the reply address", msg->envelope->sender);
+      cm_holdstore_add_event (services->store, stored->id, "council-milter", "notified", who, NULL);
+    }
   return SMFIS_DISCARD;
 }
 
@@ -388,7 +396,7 @@ cm_actions_release (SMFICTX *ctx, CmMsgCtx *msg)
       return FALSE;
     }
   smfi_addheader (ctx, CM_HEADER_VERDICT, "released by the Monitoring Officer");
-  cm_log (LOG_NOTICE, "%s: released hold %s delivered to %u recipient(s)", msg->queue_id, parts[0],
+  cm_log (LOG_NOTICE, "%s: released hold %s let through to %u recipient(s)", msg->queue_id, parts[0],
           msg->envelope->recipients->len);
   return TRUE;
 }

@@ -14,7 +14,9 @@
  */
 #include "config.h"
 
+#include <pwd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "notify.h"
 
@@ -292,6 +294,17 @@ cm_notify_reply_address (const CmConfig *config, const char *hold_id, const char
   return g_strdup_printf ("%s+hold-%s-%.16s@%s", address, hold_id, token, at + 1);
 }
 
+char *
+cm_notify_review_command (const CmConfig *config)
+{
+  /* council-review runs as the spool's owner: the user this daemon is. */
+  struct passwd *pw = getpwuid (geteuid ());
+  const char *path = cm_config_path (config);
+  gboolean usual = g_strcmp0 (path, SYSCONFDIR "/council-milter/council-milter.conf") == 0;
+  return g_strdup_printf ("sudo -u %s council-review%s%s", pw ? pw->pw_name : "council-milter",
+                          usual ? "" : " -c ", usual ? "" : path);
+}
+
 GMimeMessage *
 cm_notify_compose_hold (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id,
                         const char *mo, GMimeStream *held)
@@ -314,13 +327,14 @@ cm_notify_compose_hold (const CmMsgCtx *msg, const CmVerdict *verdict, const cha
       for (guint k = 0; k < f->evidence->len; k++)
         append_wrapped (text, "  > ", f->evidence->pdata[k]);
     }
+  g_autofree char *review = cm_notify_review_command (msg->config);
   g_string_append_printf (text,
                           "\nThe sender has been told, and may withdraw it or explain by replying.\n"
                           "To decide, on the mail relay:\n"
-                          "  council-review show %s\n"
-                          "  council-review release %s --note \"...\"\n"
-                          "  council-review reject %s --reason \"...\"\n"
-                          "The held message is attached.\n", hold_id, hold_id, hold_id);
+                          "  %s show %s\n"
+                          "  %s release %s --note \"...\"\n"
+                          "  %s reject %s --reason \"...\"\n"
+                          "The held message is attached.\n", review, hold_id, review, hold_id, review, hold_id);
 
   GMimeMultipart *mixed = g_mime_multipart_new_with_subtype ("mixed");
   add_part (mixed, text_part ("text", "plain", text->str));

@@ -34,6 +34,10 @@ gboolean cm_notify_send (const CmMsgCtx *msg, const CmVerdict *verdict, CmOutbox
  * token), at its domain. */
 char *cm_notify_reply_address (const CmConfig *config, const char *hold_id, const char *token);
 
+/* How the Monitoring Officer's staff run council-review here: as this
+ * daemon's user, with -c unless the configuration is the usual one. */
+char *cm_notify_review_command (const CmConfig *config);
+
 /* The Monitoring Officer's notice (to MO) of hold HOLD_ID, with the held
  * message read from HELD attached. */
 GMimeMessage *cm_notify_compose_hold (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id,

@@ -38,9 +38,10 @@ gboolean
 cm_replies_parse_address (const CmConfig *config, const char *address, char **hold_id, char **token)
 {
   g_autofree char *local = NULL, *domain = NULL;
-  if (address == NULL || !notice_mailbox (config, &local, &domain))
+  g_autofree char *lower = address ? g_ascii_strdown (address, -1) : NULL;
+  /* Almost no recipient is one: look before parsing [notify] from. */
+  if (lower == NULL || strstr (lower, "+hold-") == NULL || !notice_mailbox (config, &local, &domain))
     return FALSE;
-  g_autofree char *lower = g_ascii_strdown (address, -1);
   g_autofree char *prefix = g_strdup_printf ("%s+hold-", local);
   char *at = strrchr (lower, '@');
   if (at == NULL || strcmp (at + 1, domain) != 0 || !g_str_has_prefix (lower, prefix))
@@ -119,10 +120,11 @@ tell_monitoring_officer (const CmMsgCtx *msg, CmServices *services, const char *
   if (mo == NULL)
     return;
   g_autofree char *subject = g_strdup_printf ("Held message %s: %s by %s", id, what, msg->envelope->sender);
+  g_autofree char *review = cm_notify_review_command (msg->config);
   g_autofree char *text = g_strdup_printf (
       "The sender of held message %s, %s, has %s it by replying to the notice.\n\n%s%s%s"
-      "To see the whole case: council-review show %s\n", id, msg->envelope->sender, what,
-      *words ? "Their words:\n\n" : "", words, *words ? "\n\n" : "", id);
+      "To see the whole case: %s show %s\n", id, msg->envelope->sender, what,
+      *words ? "Their words:\n\n" : "", words, *words ? "\n\n" : "", review, id);
   g_autoptr (GError) error = NULL;
   if (!cm_notify_send_text (msg->config, services->outbox, mo, subject, text, &error))
     cm_log (LOG_ERR, "%s: the Monitoring Officer was not told that %s was %s: %s", msg->queue_id, id, what,

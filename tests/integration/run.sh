@@ -340,7 +340,7 @@ mofile=$(col 1 "$(notices_since "$W/snap-d" monitoring.officer@northmoor.gov.uk 
 hid_d=$(hold_id "$mid_d")
 [ -n "$mofile" ] && [ -n "$hid_d" ] && "$PY" "$HERE/mailpart.py" "$mofile" types | grep -q '^message/rfc822' &&
   "$PY" "$HERE/mailpart.py" "$mofile" has "$hid_d" "cllr.emily.wright@northmoor.gov.uk (member)" \
-    "news@northmoorgazette.co.uk" "Cambridgeshire 5.5" "council-review release $hid_d" > /dev/null; r=$?
+    "news@northmoorgazette.co.uk" "Cambridgeshire 5.5" "release $hid_d --note" > /dev/null; r=$?
 result "$r" "(d) hold: the Monitoring Officer is told who sent what to whom, the paragraph and evidence, with the message attached" \
   "hold: ${hid_d:-none}; notice to the Monitoring Officer: ${mofile:-none}" \
   "$([ -n "$mofile" ] && "$PY" "$HERE/mailpart.py" "$mofile" types | tr '\n' ' ')"

@@ -149,7 +149,12 @@ START_TEST (test_hold_notice_for_the_monitoring_officer)
   ck_assert_msg (strstr (summary, "To:        builder@example.org"), "%s", summary);
   ck_assert_msg (strstr (summary, "South Ribble 13.2, member-obligation"), "%s", summary);
   ck_assert_msg (strstr (summary, "> The council will pay for the fence."), "%s", summary);
-  ck_assert_msg (strstr (summary, "council-review release 20261123-101500-abcdef"), "%s", summary);
+  /* The command as the reviewer types it: as this user, with this configuration. */
+  g_autofree char *review = cm_notify_review_command (msg->config);
+  g_autofree char *release = g_strdup_printf ("%s release 20261123-101500-abcdef --note", review);
+  ck_assert_msg (g_str_has_prefix (review, "sudo -u "), "%s", review);
+  ck_assert_msg (strstr (review, cm_config_path (msg->config)), "%s", review);
+  ck_assert_msg (strstr (summary, release), "%s", summary);
   GMimeObject *attached = g_mime_multipart_get_part (mixed, 1);
   ck_assert (GMIME_IS_MESSAGE_PART (attached));
   GMimeMessage *original = g_mime_message_part_get_message (GMIME_MESSAGE_PART (attached));
