@@ -793,6 +793,27 @@ result "$r" "(r) an unwritable hold spool makes the MTA defer (4xx) rather than 
   "while unwritable: $deferred" "resent: $resent; held: $([ "$held_r" = 0 ] && echo yes || echo no)" \
   "$(milterlog 'cannot keep a held message')"
 
+# (t) a reply to a hold notice that also goes to someone else: the reply address is taken out of
+# the envelope (recorded against the hold), and the others get the message as usual
+sink_snapshot "$W/snap-t"
+mid_t="<integ-t-$RUN@$DOM>"
+hold_breach "$mid_t"; hid_t=$(hold_id "$mid_t")
+have_reply_t() { [ -n "$(reply_to "$mid_t" "$W/snap-t" "$hid_t")" ]; }
+wait_until 30 have_reply_t
+addr_t=$(reply_to "$mid_t" "$W/snap-t" "$hid_t")
+printf 'From: %s\nTo: %s\nCc: %s\nSubject: Re: Mill Lane\nMessage-ID: %s\n\n%s\n' \
+  cllr.emily.wright@northmoor.gov.uk "$addr_t" tom.baker@northmoor.gov.uk "<integ-t-r-$RUN@$DOM>" \
+  "Tom, I have explained my statement to the Monitoring Officer." > "$W/msg/reply-t.eml"
+send --from cllr.emily.wright@northmoor.gov.uk --rcpt "$addr_t" --rcpt tom.baker@northmoor.gov.uk "$W/msg/reply-t.eml"
+sent_t=$SENT
+wait_until 30 at_sink "<integ-t-r-$RUN@$DOM>"
+row=$(sink_row "<integ-t-r-$RUN@$DOM>" | head -n 1)
+review show "$hid_t"; shown_t=$REV
+[ "$SENT_RC" = 0 ] && [ -n "$row" ] && [ "$(col 4 "$row")" = tom.baker@northmoor.gov.uk ] &&
+  grep -q "explained my statement" <<< "$shown_t"; r=$?
+result "$r" "(t) a reply to the notice copied to another person: recorded against the hold, the reply address removed, the other recipient served" \
+  "client: $sent_t" "at the sink: $(sink_desc "$row")" "$(milterlog "reply from")"
+
 # (s) an authenticated client with an envelope sender outside the council is checked (its breach
 # is held) but never sent a notice: no backscatter
 sink_snapshot "$W/snap-s"
