@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "durable.h"
 #include "holdstore.h"
 
 #define SCHEMA_VERSION 1
@@ -152,59 +153,49 @@ random_bytes (guint8 *buffer, gsize length, GError **error)
   return TRUE;
 }
 
-/* Write all of DATA to FD (the file PATH), through interruptions and short writes. */
+/* durable.c's result: its G_FILE_ERROR LOCAL becomes the store's I/O
+ * error (none when it failed on an error already set). */
 static gboolean
-write_all (int fd, const guint8 *data, gsize length, const char *path, GError **error)
+as_store_error (gboolean ok, GError *local, GError **error)
 {
-  while (length > 0)
+  if (local)
     {
-      ssize_t n = write (fd, data, length);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return io_fail (error, n < 0 ? errno : ENOSPC, "writing %s", path);
-      data += n;
-      length -= (gsize) n;
+      g_set_error_literal (error, CM_HOLD_ERROR, CM_HOLD_ERROR_IO, local->message);
+      g_error_free (local);
     }
-  return TRUE;
-}
-
-/* Finish writing FD (the file PATH): fsync it when OK so far, and close it in any case. */
-static gboolean
-sync_and_close (int fd, const char *path, gboolean ok, GError **error)
-{
-  if (ok && fsync (fd) != 0)
-    ok = io_fail (error, errno, "syncing %s", path);
-  if (close (fd) != 0 && ok)
-    ok = io_fail (error, errno, "closing %s", path);
   return ok;
 }
 
-/* Make the entries of directory PATH durable. */
+static gboolean
+write_all (int fd, const guint8 *data, gsize length, const char *path, GError **error)
+{
+  GError *local = NULL;
+  gboolean done = cm_durable_write_all (fd, data, length, path, &local);
+  return as_store_error (done, local, error);
+}
+
+static gboolean
+sync_and_close (int fd, const char *path, gboolean ok, GError **error)
+{
+  GError *local = NULL;
+  gboolean done = cm_durable_finish (fd, path, ok, &local);
+  return as_store_error (done, local, error);
+}
+
 static gboolean
 sync_dir (const char *path, GError **error)
 {
-  int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    return io_fail (error, errno, "opening %s to sync it", path);
-  return sync_and_close (fd, path, TRUE, error);
+  GError *local = NULL;
+  gboolean done = cm_durable_sync_dir (path, &local);
+  return as_store_error (done, local, error);
 }
 
-/* Make PATH a directory of mode 0700: create it, or tighten it. */
 static gboolean
 ensure_dir (const char *path, GError **error)
 {
-  if (g_mkdir (path, 0700) != 0 && errno != EEXIST)
-    return io_fail (error, errno, "creating the directory %s", path);
-  GStatBuf st;
-  if (g_stat (path, &st) != 0)
-    return io_fail (error, errno, "examining %s", path);
-  if (!S_ISDIR (st.st_mode))
-    return fail (error, CM_HOLD_ERROR, CM_HOLD_ERROR_IO, "%s: not a directory", path);
-  /* Set exactly, also against a umask that took the owner's write bit. */
-  if ((st.st_mode & 07777) != 0700 && g_chmod (path, 0700) != 0)
-    return io_fail (error, errno, "setting the mode of %s to 0700", path);
-  return TRUE;
+  GError *local = NULL;
+  gboolean done = cm_durable_private_dir (path, &local);
+  return as_store_error (done, local, error);
 }
 
 /* Create the secret PATH in SPOOL, once however many processes race:

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "durable.h"
 #include "msgctx.h"
 
 CmMsgCtx *
@@ -111,28 +112,6 @@ cm_msgctx_end_headers (CmMsgCtx *msg)
   g_byte_array_append (msg->body, (const guint8 *) msg->headers->str, (guint) msg->headers->len);
 }
 
-/* Write all of DATA to FD, through interruptions and short writes. */
-static gboolean
-write_all (int fd, const guint8 *data, gsize length, GError **error)
-{
-  while (length > 0)
-    {
-      ssize_t n = write (fd, data, length);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved = errno;
-          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                       "writing the body spool: %s", g_strerror (saved));
-          return FALSE;
-        }
-      data += n;
-      length -= (gsize) n;
-    }
-  return TRUE;
-}
-
 /* Move the message from memory to a private, already unlinked file. */
 static gboolean
 spill (CmMsgCtx *msg, GError **error)
@@ -149,7 +128,7 @@ spill (CmMsgCtx *msg, GError **error)
     }
   g_unlink (path);
   msg->body_fd = fd;
-  gboolean ok = write_all (fd, msg->body->data, msg->body->len, error);
+  gboolean ok = cm_durable_write_all (fd, msg->body->data, msg->body->len, "the body spool", error);
   g_byte_array_unref (msg->body);
   msg->body = NULL;
   return ok;
@@ -174,7 +153,7 @@ cm_msgctx_add_body (CmMsgCtx *msg, const guint8 *data, gsize length, gboolean *e
     }
   if (msg->body_fd < 0 && !spill (msg, error))
     return FALSE;
-  return write_all (msg->body_fd, data, length, error);
+  return cm_durable_write_all (msg->body_fd, data, length, "the body spool", error);
 }
 
 GMimeStream *

@@ -37,6 +37,7 @@
 #include <glib/gstdio.h>
 
 #include "log.h"
+#include "durable.h"
 #include "outbox.h"
 #include "policy.h"
 #include "smtp.h"
@@ -114,34 +115,6 @@ new_name (CmOutbox *outbox)
                           (guint) g_atomic_int_add (&outbox->sequence, 1), g_random_int ());
 }
 
-/* Make the entries of the directory PATH durable; a failure is logged, as
- * the rename it follows is done. */
-static void
-sync_dir (const char *path)
-{
-  int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0 || fsync (fd) != 0)
-    cm_log (LOG_ERR, "outbox: syncing the directory %s: %s", path, g_strerror (errno));
-  if (fd >= 0)
-    close (fd);
-}
-
-/* Write all of DATA to FD (the file PATH), through short writes. */
-static gboolean
-write_all (int fd, const char *data, gsize length, const char *path, GError **error)
-{
-  while (length > 0)
-    {
-      ssize_t n = write (fd, data, length);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return fail_errno (error, errno, "writing", path);
-      data += n;
-      length -= (gsize) n;
-    }
-  return TRUE;
-}
 
 /* The header of a kept file, blank line included. */
 static char *
@@ -160,6 +133,16 @@ header_text (const char *sender, const char *const *recipients, gint64 first, gi
   return g_string_free (text, FALSE);
 }
 
+/* Make the entries of the directory PATH durable; a failure is logged, as
+ * the rename it follows is done. */
+static void
+sync_dir_logged (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  if (!cm_durable_sync_dir (path, &error))
+    cm_log (LOG_ERR, "outbox: %s", error->message);
+}
+
 /* Write HEADER and DATA to a new file in tmp/ and rename it to DIR/NAME
  * (over the file there, if any).  On failure nothing is left in tmp/. */
 static gboolean
@@ -172,18 +155,15 @@ write_kept (CmOutbox *outbox, const char *name, const char *header, const char *
   int fd = open (tmp_path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0)
     return fail_errno (error, errno, "creating", tmp_path);
-  gboolean ok = write_all (fd, header, strlen (header), tmp_path, error)
-                && write_all (fd, data, length, tmp_path, error);
-  if (ok && fsync (fd) != 0)
-    ok = fail_errno (error, errno, "syncing", tmp_path);
-  if (close (fd) != 0 && ok)
-    ok = fail_errno (error, errno, "closing", tmp_path);
+  gboolean ok = cm_durable_write_all (fd, header, strlen (header), tmp_path, error)
+                && cm_durable_write_all (fd, data, length, tmp_path, error);
+  ok = cm_durable_finish (fd, tmp_path, ok, error);
   if (ok && g_rename (tmp_path, path) != 0)
     ok = fail_errno (error, errno, "renaming into place", path);
   if (!ok)
     g_unlink (tmp_path);
   else
-    sync_dir (outbox->dir);
+    sync_dir_logged (outbox->dir);
   return ok;
 }
 
@@ -289,8 +269,8 @@ give_up (CmOutbox *outbox, const char *from, const char *name, int priority, con
               outbox->failed, g_strerror (errno));
       return;
     }
-  sync_dir (outbox->failed);
-  sync_dir (from);
+  sync_dir_logged (outbox->failed);
+  sync_dir_logged (from);
   cm_log (priority, "outbox: gave up %s, moved to %s: %s", path, target, why);
 }
 
@@ -413,7 +393,7 @@ retry (CmOutbox *outbox, const char *name, Kept *kept, const char *hostport, gin
         cm_log (LOG_ERR, "outbox: %s was sent but stays (it will be sent again): removing it: %s",
                 path, g_strerror (errno));
       else
-        sync_dir (outbox->dir);
+        sync_dir_logged (outbox->dir);
       cm_log (LOG_INFO, "outbox: sent %s to %s after %" G_GINT64_FORMAT " earlier attempts", path,
               to, kept->attempts);
       counts->sent++;
