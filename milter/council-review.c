@@ -189,6 +189,19 @@ cm_review_get_hold (CmReview *review, const char *id)
   return hold;
 }
 
+/* The hold ID, with the store opened first (review.h). */
+CmHold *
+cm_review_open_hold (CmReview *review, gboolean outbox, const char *id, int *status)
+{
+  *status = cm_review_open (review, outbox);
+  if (*status != REVIEW_OK)
+    return NULL;
+  CmHold *hold = cm_review_get_hold (review, id);
+  if (hold == NULL)
+    *status = REVIEW_FAILED;
+  return hold;
+}
+
 /* The bare address of a configured VALUE ("Name <addr>" gives addr), or NULL. */
 char *
 cm_review_bare_address (const char *value)

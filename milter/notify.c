@@ -271,10 +271,9 @@ cm_notify_send (const CmMsgCtx *msg, const CmVerdict *verdict, CmOutbox *outbox,
   return send_notice (msg->config, outbox, notice, msg->envelope->sender, error);
 }
 
-char *
-cm_notify_reply_address (const CmConfig *config, const char *hold_id, const char *token)
+void
+cm_notify_mailbox (const CmConfig *config, char **local, char **domain)
 {
-  /* The local part and domain of [notify] from, with "+hold-ID-TOKEN". */
   const char *from = cm_config_get (config, "notify", "from");
   g_autofree char *address = NULL;
   InternetAddressList *list = from ? internet_address_list_parse (NULL, from) : NULL;
@@ -283,15 +282,24 @@ cm_notify_reply_address (const CmConfig *config, const char *hold_id, const char
     address = g_strdup (internet_address_mailbox_get_addr (
         INTERNET_ADDRESS_MAILBOX (internet_address_list_get_address (list, 0))));
   g_clear_object (&list);
-  if (address == NULL || strchr (address, '@') == NULL)
+  const char *at = address ? strchr (address, '@') : NULL;
+  if (at == NULL || at == address)
     {
-      g_free (address);
-      address = g_strdup_printf ("postmaster@%s", cm_config_council_domain (config));
+      *local = g_strdup ("postmaster");
+      *domain = g_strdup (cm_config_council_domain (config));
+      return;
     }
-  char *at = strchr (address, '@');
-  *at = '\0';
+  *local = g_strndup (address, (gsize) (at - address));
+  *domain = g_strdup (at + 1);
+}
+
+char *
+cm_notify_reply_address (const CmConfig *config, const char *hold_id, const char *token)
+{
+  g_autofree char *local = NULL, *domain = NULL;
+  cm_notify_mailbox (config, &local, &domain);
   /* Sixteen hex digits of the token are plenty against guessing. */
-  return g_strdup_printf ("%s+hold-%s-%.16s@%s", address, hold_id, token, at + 1);
+  return g_strdup_printf ("%s+hold-%s-%.16s@%s", local, hold_id, token, domain);
 }
 
 char *

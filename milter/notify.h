@@ -29,6 +29,10 @@ GMimeMessage *cm_notify_compose (const CmMsgCtx *msg, const CmVerdict *verdict, 
 gboolean cm_notify_send (const CmMsgCtx *msg, const CmVerdict *verdict, CmOutbox *outbox,
                          const char *hold_id, const char *reply_to, GError **error);
 
+/* The local part and domain of the [notify] from mailbox (postmaster at
+ * the council's first domain without one). */
+void cm_notify_mailbox (const CmConfig *config, char **local, char **domain);
+
 /* The reply address of hold HOLD_ID: [notify] from's local part with
  * "+hold-HOLD_ID-" and the first 16 digits of TOKEN (the hold's "reply"
  * token), at its domain. */

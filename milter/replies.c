@@ -20,28 +20,17 @@
 /* The hex digits of the reply token in the address. */
 #define TOKEN_DIGITS 16
 
-/* The local part and domain of [notify] from, lower case. */
-static gboolean
-notice_mailbox (const CmConfig *config, char **local, char **domain)
-{
-  g_autofree char *probe = cm_notify_reply_address (config, "x", "0000000000000000");
-  char *plus = strstr (probe, "+hold-x-");
-  char *at = strrchr (probe, '@');
-  if (plus == NULL || at == NULL)
-    return FALSE;
-  *local = g_ascii_strdown (probe, plus - probe);
-  *domain = g_ascii_strdown (at + 1, -1);
-  return TRUE;
-}
-
 gboolean
 cm_replies_parse_address (const CmConfig *config, const char *address, char **hold_id, char **token)
 {
-  g_autofree char *local = NULL, *domain = NULL;
   g_autofree char *lower = address ? g_ascii_strdown (address, -1) : NULL;
   /* Almost no recipient is one: look before parsing [notify] from. */
-  if (lower == NULL || strstr (lower, "+hold-") == NULL || !notice_mailbox (config, &local, &domain))
+  if (lower == NULL || strstr (lower, "+hold-") == NULL)
     return FALSE;
+  g_autofree char *mailbox_local = NULL, *mailbox_domain = NULL;
+  cm_notify_mailbox (config, &mailbox_local, &mailbox_domain);
+  g_autofree char *local = g_ascii_strdown (mailbox_local, -1);
+  g_autofree char *domain = g_ascii_strdown (mailbox_domain, -1);
   g_autofree char *prefix = g_strdup_printf ("%s+hold-", local);
   char *at = strrchr (lower, '@');
   if (at == NULL || strcmp (at + 1, domain) != 0 || !g_str_has_prefix (lower, prefix))

@@ -92,12 +92,10 @@ cm_review_cmd_release (CmReview *review, const CmReviewCommand *command, int arg
   };
   if (!cm_review_parse_options (command, entries, &argc, &argv, 1, 1))
     return REVIEW_USAGE;
-  int status = cm_review_open (review, FALSE);
-  if (status != REVIEW_OK)
-    return status;
-  g_autoptr (CmHold) hold = cm_review_get_hold (review, argv[1]);
+  int status = REVIEW_OK;
+  g_autoptr (CmHold) hold = cm_review_open_hold (review, FALSE, argv[1], &status);
   if (hold == NULL)
-    return REVIEW_FAILED;
+    return status;
   g_autoptr (GError) error = NULL;
   g_autoptr (GByteArray) data = NULL;
   /* Not held any more: the store says what became of it, below. */
@@ -200,12 +198,10 @@ cm_review_cmd_reject (CmReview *review, const CmReviewCommand *command, int argc
     return REVIEW_USAGE;
   if (reason == NULL || *g_strstrip (reason) == '\0')
     return cm_review_usage (command, "--reason is required: the sender is told it");
-  int status = cm_review_open (review, TRUE);
-  if (status != REVIEW_OK)
-    return status;
-  g_autoptr (CmHold) hold = cm_review_get_hold (review, argv[1]);
+  int status = REVIEW_OK;
+  g_autoptr (CmHold) hold = cm_review_open_hold (review, TRUE, argv[1], &status);
   if (hold == NULL)
-    return REVIEW_FAILED;
+    return status;
   g_autoptr (GError) error = NULL;
   if (!cm_holdstore_decide (review->store, hold->id, CM_HOLD_REJECTED, review->who, reason, &error))
     return cm_review_failed ("not rejected", error);

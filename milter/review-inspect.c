@@ -276,12 +276,10 @@ cm_review_cmd_show (CmReview *review, const CmReviewCommand *command, int argc, 
   GOptionEntry entries[] = { { NULL } };
   if (!cm_review_parse_options (command, entries, &argc, &argv, 1, 1))
     return REVIEW_USAGE;
-  int status = cm_review_open (review, FALSE);
-  if (status != REVIEW_OK)
-    return status;
-  g_autoptr (CmHold) hold = cm_review_get_hold (review, argv[1]);
+  int status = REVIEW_OK;
+  g_autoptr (CmHold) hold = cm_review_open_hold (review, FALSE, argv[1], &status);
   if (hold == NULL)
-    return REVIEW_FAILED;
+    return status;
   g_autofree char *state = describe_state (hold, review->now);
   g_autofree char *held = cm_review_time (hold->held_at);
   g_autofree char *age = cm_review_age (hold->held_at, review->now);

@@ -63,6 +63,9 @@ int cm_review_open (CmReview *review, gboolean outbox);
 int cm_review_failed (const char *doing, const GError *error);
 /* The hold ID, or NULL having said why (no such hold, a failing index). */
 CmHold *cm_review_get_hold (CmReview *review, const char *id);
+/* cm_review_open() then cm_review_get_hold(): the hold ID, or NULL with
+ * the exit status in *STATUS. */
+CmHold *cm_review_open_hold (CmReview *review, gboolean outbox, const char *id, int *status);
 /* The bare address of a configured VALUE ("Name <addr>" gives addr), or
  * NULL for NULL or blank. */
 char *cm_review_bare_address (const char *value);
