@@ -105,6 +105,10 @@ cm_charset_to_utf8 (const char *data, gsize length, const char *charset)
   const char *const *latin1 = latin1_names;
   gboolean valid_utf8 = g_utf8_validate_len (data, length, NULL);
 
+  /* An empty part may come with no data at all, and g_convert and
+   * g_strndup answer NULL for that; the caller always gets a string. */
+  if (length == 0)
+    return g_strdup ("");
   if (charset == NULL || *charset == '\0' || is_charset (charset, utf8))
     return valid_utf8 ? copy_utf8 (data, length) : from_windows_1252 (data, length);
   if (is_charset (charset, latin1))

@@ -137,6 +137,11 @@ START_TEST (test_malformed)
     "Content-Type: text/plain; charset=\"\"\nContent-Transfer-Encoding: base64\n\n!!!not base64!!!\n",
     "Content-Type: text/html\n\n<<<>>><p<div</<//>&#xFFFFFFF;&#0;\n",
     "Content-Type: message/rfc822\n\nContent-Type: message/rfc822\n\nContent-Type: message/rfc822\n\n",
+    /* Empty text parts in charsets off the fast path (once a crash). */
+    "From: a@northmoor.gov.uk\nContent-Type: text/plain; charset=koi8-r\n\n",
+    "From: a@northmoor.gov.uk\nContent-Type: text/html; charset=utf-16\n\n",
+    "Content-Type: multipart/alternative; boundary=\"z\"\n\n--z\nContent-Type: text/plain; charset=iso-8859-2\n\n"
+    "--z\nContent-Type: text/html; charset=windows-1250\nContent-Transfer-Encoding: base64\n\n--z--\n",
   };
   for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
     {

@@ -46,6 +46,18 @@ START_TEST (test_charsets)
   g_autofree char *g = cm_charset_to_utf8 ("a\0b\x81", 4, "windows-1252");
   ck_assert_str_eq (g, "a b\xef\xbf\xbd");
   ck_assert (g_utf8_validate (g, -1, NULL));
+  /* An empty part in any charset is an empty string, never NULL, whether
+   * its bytes are there or not (GMime gives no data for an empty part). */
+  const char *const charsets[] = { "koi8-r", "iso-8859-2", "utf-16", "windows-1250",
+                                   "x-no-such-charset", "utf-8", NULL };
+  for (guint i = 0; charsets[i]; i++)
+    {
+      g_autofree char *empty = cm_charset_to_utf8 (NULL, 0, charsets[i]);
+      ck_assert_msg (empty != NULL, "NULL for an empty %s part", charsets[i]);
+      ck_assert_str_eq (empty, "");
+      g_autofree char *owned = cm_charset_to_utf8_owned (g_byte_array_new (), charsets[i]);
+      ck_assert_str_eq (owned, "");
+    }
 }
 END_TEST
 
