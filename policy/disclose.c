@@ -30,6 +30,7 @@ typedef struct {
   GMimePart *part;
   gint64 start, end;
   GByteArray *replacement;
+  GByteArray *expected; /* the decoded content the changed part must have */
 } Target;
 
 static void
@@ -38,6 +39,8 @@ target_free (gpointer p)
   Target *t = p;
   if (t->replacement)
     g_byte_array_unref (t->replacement);
+  if (t->expected)
+    g_byte_array_unref (t->expected);
   g_free (t);
 }
 
@@ -145,6 +148,14 @@ in_charset (GMimePart *part, const char *text, char **refusal)
         }
       return g_byte_array_append (g_byte_array_new (), (const guint8 *) text, (guint) strlen (text));
     }
+  /* UTF-16, UTF-32 and UTF-7 text is not ASCII with more added: a line
+   * written into it would need the part's byte order and BOM. */
+  if (g_ascii_strncasecmp (charset, "utf-16", 6) == 0 || g_ascii_strncasecmp (charset, "utf-32", 6) == 0
+      || g_ascii_strncasecmp (charset, "ucs-", 4) == 0 || g_ascii_strcasecmp (charset, "utf-7") == 0)
+    {
+      *refusal = g_strdup_printf ("a text part is in %s, which the filter does not rewrite", charset);
+      return NULL;
+    }
   gsize length = 0;
   g_autofree char *converted = g_convert (text, -1, g_mime_charset_iconv_name (charset), "UTF-8",
                                           NULL, &length, NULL);
@@ -180,7 +191,7 @@ ends_with_newline (const GByteArray *bytes)
 /* The encoded replacement of PART's content, or NULL with *REFUSAL. */
 static GByteArray *
 replacement (GMimePart *part, const char *line, const GByteArray *raw, gboolean source_crlf,
-             char **refusal)
+             GByteArray **expected, char **refusal)
 {
   g_autoptr (GByteArray) text = decoded (part);
   if (contains (text, "-----BEGIN PGP "))
@@ -214,6 +225,7 @@ replacement (GMimePart *part, const char *line, const GByteArray *raw, gboolean 
   g_byte_array_append (changed, text->data, (guint) at);
   g_byte_array_append (changed, encoded_addition->data, encoded_addition->len);
   g_byte_array_append (changed, text->data + at, text->len - (guint) at);
+  *expected = g_byte_array_ref (changed);
 
   GByteArray *out;
   switch (encoding)
@@ -315,7 +327,7 @@ walk (Walk *w, GMimeObject *object)
     raw = range (w->source, target->start, target->end);
   else
     raw = g_byte_array_new ();
-  target->replacement = replacement (part, w->line, raw, w->crlf, &w->refusal);
+  target->replacement = replacement (part, w->line, raw, w->crlf, &target->expected, &w->refusal);
   g_ptr_array_add (w->targets, target);
 }
 
@@ -385,6 +397,93 @@ body_start (GMimeStream *source, gboolean *crlf)
   return at;
 }
 
+/* What a reader sees of OBJECT's parts, in the order walk() visits
+ * them: each leaf's decoded content, and a forwarded message whole. */
+static void
+collect_leaves (GMimeObject *object, GPtrArray *parts, GPtrArray *contents)
+{
+  if (GMIME_IS_MULTIPART (object))
+    {
+      GMimeMultipart *multipart = GMIME_MULTIPART (object);
+      for (int i = 0; i < g_mime_multipart_get_count (multipart); i++)
+        collect_leaves (g_mime_multipart_get_part (multipart, i), parts, contents);
+      return;
+    }
+  GByteArray *bytes = g_byte_array_new ();
+  if (GMIME_IS_MESSAGE_PART (object))
+    {
+      GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (object));
+      g_autoptr (GMimeStream) mem = g_mime_stream_mem_new_with_byte_array (bytes);
+      g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
+      if (inner)
+        g_mime_object_write_to_stream (GMIME_OBJECT (inner), NULL, mem);
+    }
+  else if (GMIME_IS_PART (object))
+    {
+      g_byte_array_unref (bytes);
+      bytes = decoded (GMIME_PART (object));
+    }
+  g_ptr_array_add (parts, object);
+  g_ptr_array_add (contents, bytes);
+}
+
+/* Are A and B the same bytes, but for line ends at their very end when
+ * TRIM (a part's last line end belongs to the boundary after it)? */
+static gboolean
+same_bytes (const GByteArray *a, const GByteArray *b, gboolean trim)
+{
+  guint la = a->len, lb = b->len;
+  while (trim && la > 0 && (a->data[la - 1] == '\n' || a->data[la - 1] == '\r'))
+    la--;
+  while (trim && lb > 0 && (b->data[lb - 1] == '\n' || b->data[lb - 1] == '\r'))
+    lb--;
+  return la == lb && (la == 0 || memcmp (a->data, b->data, la) == 0);
+}
+
+/* Does the message made of SOURCE's header block (BEGIN to BODY_AT) and
+ * BODY read as ORIGINAL does, part for part, except that each target
+ * part now reads as its expected text? */
+static gboolean
+changed_as_meant (GMimeStream *source, gint64 begin, gint64 body_at, const GByteArray *body,
+                  GMimeMessage *original, const GPtrArray *targets)
+{
+  g_autoptr (GByteArray) whole = range (source, begin, body_at);
+  g_byte_array_append (whole, body->data, body->len);
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer ((const char *) whole->data, whole->len);
+  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+  g_autoptr (GMimeMessage) changed = g_mime_parser_construct_message (parser, NULL);
+  if (changed == NULL || g_mime_message_get_mime_part (changed) == NULL)
+    return FALSE;
+
+  g_autoptr (GPtrArray) was_parts = g_ptr_array_new ();
+  g_autoptr (GPtrArray) was = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
+  g_autoptr (GPtrArray) now_parts = g_ptr_array_new ();
+  g_autoptr (GPtrArray) now = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
+  collect_leaves (g_mime_message_get_mime_part (original), was_parts, was);
+  collect_leaves (g_mime_message_get_mime_part (changed), now_parts, now);
+  if (was->len != now->len)
+    return FALSE;
+  guint matched = 0;
+  for (guint i = 0; i < was->len; i++)
+    {
+      const GByteArray *want = was->pdata[i];
+      gboolean target = FALSE;
+      for (guint k = 0; k < targets->len; k++)
+        {
+          const Target *t = targets->pdata[k];
+          if (t->part == was_parts->pdata[i])
+            {
+              want = t->expected;
+              target = TRUE;
+              matched++;
+            }
+        }
+      if (!same_bytes (want, now->pdata[i], target))
+        return FALSE;
+    }
+  return matched == targets->len;
+}
+
 gboolean
 cm_disclose_body (GMimeStream *source, const char *line, GMimeStream *out, GError **error)
 {
@@ -414,6 +513,13 @@ cm_disclose_body (GMimeStream *source, const char *line, GMimeStream *out, GErro
       return FALSE;
     }
 
+  /* The new body is made in memory and checked before any of it is given
+   * out: malformed MIME can make GMime's idea of a part's bounds differ
+   * from what a reader of the changed message would see. */
+  g_autoptr (GByteArray) body = g_byte_array_new ();
+  g_autoptr (GMimeStream) made = g_mime_stream_mem_new_with_byte_array (body);
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (made), FALSE);
+  gint64 body_at = at;
   for (guint i = 0; i <= targets->len; i++)
     {
       const Target *t = i < targets->len ? targets->pdata[i] : NULL;
@@ -426,16 +532,23 @@ cm_disclose_body (GMimeStream *source, const char *line, GMimeStream *out, GErro
         }
       /* The bytes before this text part as they came, then its new content. */
       g_autoptr (GMimeStream) before = g_mime_stream_substream (source, at, upto);
-      if (g_mime_stream_write_to_stream (before, out) < 0
-          || (t && g_mime_stream_write (out, (const char *) t->replacement->data, t->replacement->len) < 0))
+      if (g_mime_stream_write_to_stream (before, made) < 0
+          || (t && g_mime_stream_write (made, (const char *) t->replacement->data, t->replacement->len) < 0))
         {
-          g_set_error (error, CM_ERROR, CM_ERROR_IO, "writing the changed message failed");
+          g_set_error (error, CM_ERROR, CM_ERROR_IO, "reading the message to change it failed");
           return FALSE;
         }
       if (t)
         at = t->end;
     }
-  if (g_mime_stream_flush (out) < 0)
+  if (!changed_as_meant (source, begin, body_at, body, message, targets))
+    {
+      g_set_error (error, CM_ERROR, CM_ERROR_MESSAGE,
+                   "the message cannot be changed: its MIME structure is malformed, and the line "
+                   "could not be added without changing other parts");
+      return FALSE;
+    }
+  if (g_mime_stream_write (out, (const char *) body->data, body->len) < 0 || g_mime_stream_flush (out) < 0)
     {
       g_set_error (error, CM_ERROR, CM_ERROR_IO, "writing the changed message failed");
       return FALSE;

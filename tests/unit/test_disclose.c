@@ -313,6 +313,29 @@ START_TEST (test_refusals)
 }
 END_TEST
 
+/* A body whose parts GMime bounds differently from a reader of the changed
+ * message (an empty part right before a closing boundary, with no line
+ * end between) is refused, not changed; so is UTF-16 text. */
+START_TEST (test_malformed_refused)
+{
+  const char *glued =
+    "Content-Type: multipart/mixed; boundary=\"A\"\n\n"
+    "--A\nContent-Type: text/plain; charset=us-ascii\n\nHello\n"
+    "--A\nContent-Type: text/plain; charset=iso-8859-2\n\n--A--\n";
+  g_autoptr (GMimeStream) in = g_mime_stream_mem_new_with_buffer (glued, strlen (glued));
+  g_autoptr (GMimeStream) out = g_mime_stream_mem_new ();
+  g_autoptr (GError) error = NULL;
+  ck_assert (!cm_disclose_body (in, LINE, out, &error));
+  ck_assert_ptr_nonnull (strstr (error->message, "MIME structure is malformed"));
+  ck_assert_int_eq (g_mime_stream_length (out), 0); /* nothing half-written */
+
+  const char *utf16 = "Content-Type: text/plain; charset=utf-16\nContent-Transfer-Encoding: base64\n\n"
+                      "//5IAGkA\n";
+  g_autofree char *refusal = refusal_of (utf16, LINE);
+  ck_assert_msg (refusal && strstr (refusal, "utf-16"), "%s", refusal ? refusal : "(allowed)");
+}
+END_TEST
+
 /* ---- the verdict ------------------------------------------------------- */
 
 static const char *const bcc_breach =
@@ -459,6 +482,7 @@ main (void)
   tcase_add_test (tc, test_html_non_ascii_as_references);
   tcase_add_test (tc, test_every_shape);
   tcase_add_test (tc, test_refusals);
+  tcase_add_test (tc, test_malformed_refused);
   suite_add_tcase (suite, tc);
   TCase *verdicts = tcase_create ("verdict");
   tcase_add_test (verdicts, test_verdict_disclose);
