@@ -20,7 +20,7 @@ cd "$top"
 jobs=$(nproc 2>/dev/null || echo 2)
 
 packages=(build-essential autoconf automake pkg-config
-          libglib2.0-dev libgmime-3.0-dev libxml2-dev libetpan-dev libmilter-dev libsqlite3-dev libjson-glib-dev
+          libglib2.0-dev libgmime-3.0-dev libxml2-dev libetpan-dev libmilter-dev libsqlite3-dev libjson-glib-dev libstemmer-dev
           check python3 miltertest)
 
 as_root () {

@@ -13,6 +13,7 @@
 #include "configuration.h"
 #include "keyfile.h"
 #include "rules.h"
+#include "model.h"
 
 typedef enum {
   KEY_STRING,   /* any text */
@@ -49,6 +50,7 @@ static const KeySpec keys[] = {
   { "milter", "subject-tag", KEY_STRING, NULL },
   { "policy", "lexicon", KEY_PATH, "lexicon" },
   { "policy", "paragraphs", KEY_PATH, "paragraphs.conf" },
+  { "policy", "weights", KEY_PATH, "weights.conf" },
   { "policy", "max-scan-size", KEY_SIZE, "10M", NULL, 64 * 1024, G_GINT64_CONSTANT (1) << 32 },
   { "notify", "smtp", KEY_HOSTPORT, "127.0.0.1:10026" },
   { "notify", "from", KEY_STRING, NULL },
@@ -73,6 +75,7 @@ struct _CmConfig {
   CmDirectory *directory;
   CmLexicons *lexicons;
   GHashTable *paragraphs; /* clause ("Newton Abbot 13") -> its text, for notices */
+  CmModel *model;         /* the learned weights, or NULL */
 };
 
 GQuark
@@ -452,6 +455,18 @@ cm_config_load (const char *path, GError **error)
     }
   if (!load_paragraphs (config, error))
     return NULL;
+  /* Optional, as the paragraphs are: without the file the rules use their
+   * word lists only (cm_config_describe says so); a file there must be right. */
+  const char *weights = cm_config_get (config, "policy", "weights");
+  if (g_file_test (weights, G_FILE_TEST_EXISTS))
+    {
+      config->model = cm_model_load (weights, &local);
+      if (config->model == NULL)
+        {
+          g_set_error (error, CM_ERROR, local->code, "weights (%s [policy] weights): %s", path, local->message);
+          return NULL;
+        }
+    }
   return g_steal_pointer (&config);
 }
 
@@ -473,6 +488,7 @@ cm_config_unref (CmConfig *config)
   cm_directory_free (config->directory);
   cm_lexicons_free (config->lexicons);
   g_clear_pointer (&config->paragraphs, g_hash_table_unref);
+  cm_model_free (config->model);
   g_free (config);
 }
 
@@ -521,6 +537,12 @@ cm_config_lexicons (const CmConfig *config)
   return config->lexicons;
 }
 
+const CmModel *
+cm_config_model (const CmConfig *config)
+{
+  return config->model;
+}
+
 char *
 cm_config_describe (const CmConfig *config)
 {
@@ -534,6 +556,9 @@ cm_config_describe (const CmConfig *config)
   g_string_append_printf (out, "lexicon %s\n", cm_config_get (config, "policy", "lexicon"));
   g_string_append_printf (out, "paragraphs %s: %u to quote\n", cm_config_get (config, "policy", "paragraphs"),
                           g_hash_table_size (config->paragraphs));
+  g_autofree char *model = config->model ? cm_model_describe (config->model) : NULL;
+  g_string_append_printf (out, "weights %s: %s\n", cm_config_get (config, "policy", "weights"),
+                          model ? model : "none (not there): the rules use their word lists only");
   for (guint i = 0; i < cm_n_rules; i++)
     g_string_append_printf (out, "rule %s: %s (%s)\n", cm_rules[i].id,
                             cm_rule_action_name (config->actions[i]), cm_rules[i].paragraphs);

@@ -9,7 +9,11 @@
 #include "directory.h"
 #include "lexicon.h"
 
+typedef struct _CmModel CmModel;
+
 const CmDirectory *cm_config_directory (const CmConfig *config);
 const CmLexicons *cm_config_lexicons (const CmConfig *config);
+/* The learned weights ([policy] weights), or NULL when there are none. */
+const CmModel *cm_config_model (const CmConfig *config);
 
 #endif

@@ -2,7 +2,7 @@
  * council-check: run the policy engine on one message file, for mail
  * administrators and for tests.
  *
- *   council-check [-c CONFIG] [--from ADDR] [--rcpt ADDR]... [--json] [FILE|-]
+ *   council-check [-c CONFIG] [--from ADDR] [--rcpt ADDR]... [--json|--cues] [FILE|-]
  *
  * Without --from the From header is the sender; without --rcpt the To, Cc
  * and Bcc headers are the recipients.  Exit 0 when it ran, whatever the
@@ -52,12 +52,13 @@ main (int argc, char **argv)
   g_autofree char *config_path = NULL;
   g_autofree char *from = NULL;
   g_auto (GStrv) rcpts = NULL;
-  gboolean json = FALSE;
+  gboolean json = FALSE, cues = FALSE;
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "configuration file (default " DEFAULT_CONFIG ")", "CONFIG" },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, "envelope sender (default: the From header)", "ADDR" },
     { "rcpt", 0, 0, G_OPTION_ARG_STRING_ARRAY, &rcpts, "envelope recipient, repeatable (default: To, Cc and Bcc)", "ADDR" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "print the verdict as one JSON object", NULL },
+    { "cues", 0, 0, G_OPTION_ARG_NONE, &cues, "print the cues the learned weights read, as one JSON object (for the trainer)", NULL },
     { NULL }
   };
   g_autoptr (GError) error = NULL;
@@ -97,6 +98,17 @@ main (int argc, char **argv)
     {
       fprintf (stderr, "council-check: %s\n", error->message);
       return 2;
+    }
+  if (cues)
+    {
+      g_autofree char *text = cm_check_cues (config, envelope, stream, &error);
+      if (text == NULL)
+        {
+          fprintf (stderr, "council-check: %s: %s\n", file, error->message);
+          return 2;
+        }
+      printf ("%s\n", text);
+      return fflush (stdout) == 0 ? 0 : 2;
     }
   g_autoptr (CmVerdict) verdict = cm_check (config, envelope, stream, &error);
   if (verdict == NULL)

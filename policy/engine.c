@@ -9,6 +9,7 @@
 
 #include "policy.h"
 #include "configuration.h"
+#include "cues.h"
 #include "directory.h"
 #include "rules.h"
 #include "verdict.h"
@@ -73,8 +74,10 @@ out_of_scope (CmVerdict *verdict, const CmDirectory *directory, const CmEnvelope
   return verdict;
 }
 
-CmVerdict *
-cm_check (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *stream, GError **error)
+/* cm_check, and the message's cues as JSON in *CUES_JSON when asked. */
+static CmVerdict *
+judge (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *stream, char **cues_json,
+       GError **error)
 {
   const CmDirectory *directory = cm_config_directory (config);
   gint64 start = g_mime_stream_tell (stream);
@@ -111,7 +114,8 @@ cm_check (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *strea
     }
 
   g_autoptr (CmView) view = cm_view_new (directory, cm_config_lexicons (config), envelope, message);
-  CmRuleContext context = { directory, cm_config_lexicons (config), view };
+  g_autoptr (CmCues) cues = cm_cues_new ();
+  CmRuleContext context = { directory, cm_config_lexicons (config), view, cm_config_model (config), cues };
   for (guint i = 0; i < cm_n_rules; i++)
     {
       CmAction action = cm_config_rule_action (config, cm_rules[i].id);
@@ -139,5 +143,23 @@ cm_check (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *strea
   verdict->sender_address = g_strdup (view->sender->address);
   verdict->sender_role = view->sender->role;
   verdict->sender_name = view->sender->person ? g_strdup (view->sender->person->name) : NULL;
+  if (cues_json)
+    *cues_json = cm_cues_to_json (cm_cues_of (&context));
   return g_steal_pointer (&verdict);
+}
+
+CmVerdict *
+cm_check (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *stream, GError **error)
+{
+  return judge (config, envelope, stream, NULL, error);
+}
+
+char *
+cm_check_cues (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *stream, GError **error)
+{
+  char *cues = NULL;
+  g_autoptr (CmVerdict) verdict = judge (config, envelope, stream, &cues, error);
+  if (verdict == NULL)
+    return NULL;
+  return cues ? cues : g_strdup ("{\"gated\":[],\"message\":[],\"sentences\":[]}");
 }

@@ -598,6 +598,7 @@ static const struct {
   { "negation-exceptions.txt", G_STRUCT_OFFSET (CmLexicons, negation_exceptions) },
   { "obligation.txt", G_STRUCT_OFFSET (CmLexicons, obligation), CM_HIT_OBLIGATION },
   { "ceremonial.txt", G_STRUCT_OFFSET (CmLexicons, ceremonial) },
+  { "deliberative.txt", G_STRUCT_OFFSET (CmLexicons, deliberative) },
   { "disclosure.txt", G_STRUCT_OFFSET (CmLexicons, disclosure) },
   { "signoff.txt", G_STRUCT_OFFSET (CmLexicons, signoff) },
   { "marking.txt", G_STRUCT_OFFSET (CmLexicons, marking) },

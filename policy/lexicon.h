@@ -62,6 +62,7 @@ typedef struct {
   CmLexicon *negation_exceptions; /* negation-exceptions.txt */
   CmLexicon *obligation;     /* obligation.txt */
   CmLexicon *ceremonial;     /* ceremonial.txt */
+  CmLexicon *deliberative;   /* deliberative.txt */
   CmLexicon *disclosure;     /* disclosure.txt */
   CmLexicon *signoff;        /* signoff.txt */
   CmLexicon *marking;        /* marking.txt */

@@ -153,6 +153,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmVerdict, cm_verdict_free)
 CmVerdict *cm_check (const CmConfig *config, const CmEnvelope *envelope,
                      GMimeStream *message, GError **error);
 
+/* The cues that the learned weights read in a message, as one JSON object
+ * ({"gated": rules whose gate passed, "message": [...], "sentences":
+ * [[...]]}), for the trainer; NULL only when the stream cannot be read. */
+char *cm_check_cues (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *message,
+                     GError **error);
+
 char *cm_verdict_to_json (const CmVerdict *verdict);
 char *cm_verdict_to_text (const CmVerdict *verdict);
 

@@ -17,6 +17,8 @@ typedef struct {
   const CmDirectory *directory;
   const CmLexicons *lexicons;
   const CmView *view;
+  const struct _CmModel *model; /* the learned weights, or NULL */
+  struct _CmCues *cues;         /* the message's cues, built on first use (cues.h) */
 } CmRuleContext;
 
 typedef struct _CmRule CmRule;

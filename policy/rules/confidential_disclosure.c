@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "refs.h"
+#include "model.h"
 
 /* A marking line is short: a heading, not a sentence. */
 #define MARKING_MAX_WORDS 8
@@ -46,7 +47,14 @@ marked (const CmRuleContext *context, const char *text, gboolean short_only, gbo
       if (cm_lexicons_negated (context->lexicons, words, m.start))
         continue;
       const char *first = words->words[m.start].text;
-      *part2 = strcmp (first, "part") == 0 || strcmp (first, "exempt") == 0;
+      gboolean part = strcmp (first, "part") == 0;
+      /* "Part 2 of 3", "(part 2 of 2)", "part=2": a piece of a series (a
+       * split message, an enclosure, yEnc), not exempt business. */
+      if (part && (m.end < words->n && strcmp (words->words[m.end].text, "of") == 0))
+        continue;
+      if (part && text[words->words[m.start].offset + words->words[m.start].length] == '=')
+        continue;
+      *part2 = part || strcmp (first, "exempt") == 0;
       return TRUE;
     }
   return FALSE;
@@ -186,8 +194,25 @@ cm_rule_confidential_disclosure (const CmRule *rule, const CmRuleContext *contex
   g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (Marking));
   g_array_set_clear_func (found, marking_clear);
   find_markings (context, outside->len > 0, found);
+  const char *learned_clause = media ? "Cambridgeshire 6.6" : outside->len ? "South Ribble 9" : "Runnymede 3.6";
+  g_autofree char *learned_summary = outside->len
+      ? g_strdup_printf ("confidential or exempt material sent %s (%u address%s)",
+                         media ? "to the media" : "outside the council", outside->len, outside->len == 1 ? "" : "es")
+      : g_strdup_printf ("a confidential briefing copied to %u other member%s", members->len,
+                         members->len == 1 ? "" : "s");
+  CmFinding *learned = cm_model_finding (rule, context, learned_clause, learned_summary, NULL);
   if (found->len == 0)
-    return;
+    {
+      if (learned)
+        {
+          GPtrArray *to = outside->len ? outside : members;
+          for (guint i = 0; i < to->len; i++)
+            cm_finding_add_person (learned, ((const CmParticipant *) to->pdata[i])->address);
+          g_ptr_array_add (findings, learned);
+        }
+      return;
+    }
+  cm_finding_free (learned);
   gboolean part2 = FALSE;
   for (guint i = 0; i < found->len; i++)
     part2 |= g_array_index (found, Marking, i).part2;

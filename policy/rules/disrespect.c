@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "refs.h"
+#include "model.h"
 
 void
 cm_rule_disrespect (const CmRule *rule, const CmRuleContext *context, GPtrArray *findings)
@@ -40,14 +41,25 @@ cm_rule_disrespect (const CmRule *rule, const CmRuleContext *context, GPtrArray 
       g_autofree char *text = cm_view_sentence_text (view, sentence);
       cm_finding_add_evidence (finding, text);
     }
+  CmJudgement judgement;
+  CmFinding *learned = cm_model_finding (rule, context, "Runnymede 2.1", "", &judgement);
+  if (finding == NULL && learned)
+    {
+      finding = g_steal_pointer (&learned);
+      for (guint i = 0; i < judgement.sentences->len; i++)
+        cm_refs_people (context, judgement.sentences->pdata[i], people);
+    }
+  cm_finding_free (learned);
+  cm_judgement_clear (&judgement);
   if (finding == NULL)
     return;
   for (guint i = 0; i < people->len; i++)
     cm_finding_add_person (finding, people->pdata[i]);
   g_free (finding->clause);
-  g_free (finding->summary);
+  g_autofree char *learned_cues = g_steal_pointer (&finding->summary);
   finding->clause = g_strdup (discriminatory ? "Cambridgeshire 5.8" : "Runnymede 2.1");
-  finding->summary = g_strdup_printf ("%s language about or to %s", discriminatory ? "discriminatory" : "abusive or bullying",
-                                      people->len ? "a named member or officer" : "members or officers");
+  finding->summary = g_strdup_printf ("%s language about or to %s%s", discriminatory ? "discriminatory" : "abusive or bullying",
+                                      people->len ? "a named member or officer" : "members or officers",
+                                      learned_cues);
   g_ptr_array_add (findings, finding);
 }

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "refs.h"
+#include "model.h"
 
 void
 cm_rule_employment_lobbying (const CmRule *rule, const CmRuleContext *context, GPtrArray *findings)
@@ -45,6 +46,15 @@ cm_rule_employment_lobbying (const CmRule *rule, const CmRuleContext *context, G
       g_autofree char *text = cm_view_sentence_text (view, sentence);
       cm_finding_add_evidence (finding, text);
     }
+  g_autofree char *label = member->person ? cm_refs_person_label (member->person) : g_strdup (member->address);
+  g_autofree char *summary = g_strdup_printf ("an officer lobbying %s about their own employment", label);
+  CmFinding *learned = cm_model_finding (rule, context, "Runnymede 3.13", summary, NULL);
+  if (finding == NULL && learned)
+    {
+      finding = g_steal_pointer (&learned);
+      cm_finding_add_person (finding, member->address);
+    }
+  cm_finding_free (learned);
   if (finding)
     g_ptr_array_add (findings, finding);
 }

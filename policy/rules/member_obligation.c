@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "refs.h"
+#include "model.h"
 
 /* The member whose name the mail is in, or NULL. */
 static const CmPerson *
@@ -86,6 +87,27 @@ cm_rule_member_obligation (const CmRule *rule, const CmRuleContext *context, GPt
       g_autofree char *text = cm_view_sentence_text (view, sentence);
       cm_finding_add_evidence (finding, text);
     }
+  g_autofree char *summary = g_strdup_printf (
+      "obligation or instruction on behalf of the council in the name of Councillor %s", member->name);
+  CmJudgement judgement;
+  CmFinding *learned = cm_model_finding (rule, context, "South Ribble 13.2", summary, &judgement);
+  /* The protocol's own exceptions hold for the weights as for the word
+   * lists: the chair's ceremonial letters, and deliberative sentences. */
+  gboolean excepted = learned != NULL;
+  for (guint i = 0; learned && i < judgement.sentences->len; i++)
+    {
+      const CmSentence *sentence = judgement.sentences->pdata[i];
+      if (!(ceremonial_office && cm_lexicon_matches (context->lexicons->ceremonial, &sentence->words))
+          && !cm_lexicon_matches (context->lexicons->deliberative, &sentence->words))
+        excepted = FALSE;
+    }
+  cm_judgement_clear (&judgement);
+  if (finding == NULL && learned && !excepted)
+    {
+      finding = g_steal_pointer (&learned);
+      cm_finding_add_person (finding, member->addresses->pdata[0]);
+    }
+  cm_finding_free (learned);
   if (finding)
     g_ptr_array_add (findings, finding);
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "refs.h"
+#include "model.h"
 
 /* Does SENTENCE criticise, not negated? */
 static gboolean
@@ -66,6 +67,8 @@ cm_rule_officer_criticism (const CmRule *rule, const CmRuleContext *context, GPt
       return;
     }
 
+  const char *clause = audience.members ? "South Ribble 16.2"
+                     : audience.media->len ? "Cambridgeshire 5.5" : "South Ribble 4.6";
   CmFinding *finding = NULL;
   g_autoptr (GPtrArray) named = g_ptr_array_new ();
   gboolean collective = FALSE;
@@ -80,11 +83,7 @@ cm_rule_officer_criticism (const CmRule *rule, const CmRuleContext *context, GPt
           continue;
         }
       if (finding == NULL)
-        {
-          const char *clause = audience.members ? "South Ribble 16.2"
-                             : audience.media->len ? "Cambridgeshire 5.5" : "South Ribble 4.6";
-          finding = cm_finding_new (rule, clause, "");
-        }
+        finding = cm_finding_new (rule, clause, "");
       g_autofree char *text = cm_view_sentence_text (view, sentence);
       g_autofree char *evidence = sentence->subject ? g_strdup_printf ("Subject: %s", text)
                                                     : g_steal_pointer (&text);
@@ -112,6 +111,31 @@ cm_rule_officer_criticism (const CmRule *rule, const CmRuleContext *context, GPt
       cm_refs_clear (&refs);
     }
 
+  /* The learned weights, where the word lists found nothing: the people
+   * are the officers the evidence refers to, or the officers addressed. */
+  CmJudgement judgement;
+  CmFinding *learned = cm_model_finding (rule, context, clause, "", &judgement);
+  if (finding == NULL && learned)
+    {
+      finding = g_steal_pointer (&learned);
+      for (guint i = 0; i < judgement.sentences->len; i++)
+        {
+          CmOfficerRefs refs = { 0 };
+          cm_refs_officers (context, judgement.sentences->pdata[i], &refs);
+          for (guint k = 0; k < refs.named->len; k++)
+            {
+              const CmPerson *person = refs.named->pdata[k];
+              cm_finding_add_person (finding, person->addresses->pdata[0]);
+              if (!g_ptr_array_find (named, person, NULL))
+                g_ptr_array_add (named, (gpointer) person);
+            }
+          collective |= refs.generic || refs.named->len == 0;
+          cm_refs_clear (&refs);
+        }
+    }
+  cm_finding_free (learned);
+  cm_judgement_clear (&judgement);
+
   if (finding)
     {
       GString *whom = g_string_new (NULL);
@@ -123,8 +147,9 @@ cm_rule_officer_criticism (const CmRule *rule, const CmRuleContext *context, GPt
       if (whom->len == 0 || collective)
         g_string_append_printf (whom, "%sofficers", whom->len ? " and " : "");
       g_autofree char *where = describe_audience (&audience);
-      g_free (finding->summary);
-      finding->summary = g_strdup_printf ("criticism of %s %s", whom->str, where);
+      /* "" from the word lists, " (learned cues ...)" from the weights */
+      g_autofree char *learned_cues = g_steal_pointer (&finding->summary);
+      finding->summary = g_strdup_printf ("criticism of %s %s%s", whom->str, where, learned_cues);
       g_string_free (whom, TRUE);
       g_ptr_array_add (findings, finding);
     }

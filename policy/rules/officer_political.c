@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "refs.h"
+#include "model.h"
 
 /* Does SENTENCE name a decision, the council's bodies or a member? */
 static gboolean
@@ -66,15 +67,19 @@ cm_rule_officer_political (const CmRule *rule, const CmRuleContext *context, GPt
       g_autofree char *text = cm_view_sentence_text (view, sentence);
       cm_finding_add_evidence (finding, text);
     }
+  CmFinding *learned = cm_model_finding (rule, context, "", "", NULL);
+  if (finding == NULL && learned)
+    finding = g_steal_pointer (&learned);
+  cm_finding_free (learned);
   if (finding == NULL)
     return;
   for (guint i = 0; i < outside->len; i++)
     cm_finding_add_person (finding, outside->pdata[i]);
   g_free (finding->clause);
-  g_free (finding->summary);
+  g_autofree char *learned_cues = g_steal_pointer (&finding->summary);
   finding->clause = g_strdup (media ? "Cambridgeshire 5.1" : member ? "South Ribble 4.9" : "Runnymede 3.12");
-  finding->summary = g_strdup_printf ("an officer publicly criticising %s, %s",
+  finding->summary = g_strdup_printf ("an officer publicly criticising %s, %s%s",
                                       member ? "a member" : "a council decision",
-                                      media ? "to the media" : "outside the council");
+                                      media ? "to the media" : "outside the council", learned_cues);
   g_ptr_array_add (findings, finding);
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "refs.h"
+#include "model.h"
 
 void
 cm_rule_political_use (const CmRule *rule, const CmRuleContext *context, GPtrArray *findings)
@@ -59,6 +60,19 @@ cm_rule_political_use (const CmRule *rule, const CmRuleContext *context, GPtrArr
       g_autofree char *text = cm_view_sentence_text (view, sentence);
       cm_finding_add_evidence (finding, text);
     }
+  g_autofree char *summary = officer
+      ? g_strdup_printf ("party-political or campaigning work asked of council staff (%s)", officer->address)
+      : g_strdup_printf ("party-political or campaigning work sent from a council address to %u "
+                         "address%s outside the council", outside, outside == 1 ? "" : "es");
+  CmFinding *learned = cm_model_finding (rule, context, officer ? "Newton Abbot 15" : "Cambridgeshire 4.2",
+                                         summary, NULL);
+  if (finding == NULL && learned)
+    {
+      finding = g_steal_pointer (&learned);
+      if (officer)
+        cm_finding_add_person (finding, officer->address);
+    }
+  cm_finding_free (learned);
   if (finding)
     g_ptr_array_add (findings, finding);
 }

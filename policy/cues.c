@@ -1,0 +1,233 @@
+/*
+ * cues.c: the cues of a message for the learned weights (cues.h).
+ */
+#include "config.h"
+
+#include <string.h>
+#include <libstemmer.h>
+
+#include "cues.h"
+#include "rules/refs.h"
+#include "view.h"
+
+/* A sentence past this many words adds no more word cues: enough for any
+ * real sentence, and a bound on the work a pasted log can cause. */
+#define WORDS_PER_SENTENCE 80
+/* Cues are read from at most this many sentences of a message. */
+#define SENTENCES_READ 400
+
+CmCues *
+cm_cues_new (void)
+{
+  CmCues *cues = g_new0 (CmCues, 1);
+  cues->message = g_ptr_array_new_with_free_func (g_free);
+  cues->sentences = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  cues->gated = g_ptr_array_new ();
+  return cues;
+}
+
+void
+cm_cues_free (CmCues *cues)
+{
+  if (cues == NULL)
+    return;
+  g_ptr_array_unref (cues->message);
+  g_ptr_array_unref (cues->sentences);
+  g_ptr_array_unref (cues->gated);
+  g_free (cues);
+}
+
+static gboolean
+is_pronoun (const char *word)
+{
+  static const char *const pronouns[] = { "he", "she", "him", "her", "his", "hers", "they", "them",
+                                          "their", "himself", "herself", "themselves", NULL };
+  return g_strv_contains (pronouns, word);
+}
+
+static gboolean
+is_digits (const char *word)
+{
+  for (const char *p = word; *p; p++)
+    if (!g_ascii_isdigit (*p) && *p != '.' && *p != ',')
+      return FALSE;
+  return TRUE;
+}
+
+/* WORD stemmed, or "#" for a number. */
+static const char *
+stem (struct sb_stemmer *stemmer, const char *word)
+{
+  if (is_digits (word))
+    return "#";
+  const sb_symbol *out = sb_stemmer_stem (stemmer, (const sb_symbol *) word, (int) strlen (word));
+  return out ? (const char *) out : word;
+}
+
+/* Does TEXT put a few words in quotation marks ("another 'update'")? */
+static gboolean
+has_scare_quotes (const char *text)
+{
+  static const char *const opens[] = { "\xe2\x80\x9c", "\xe2\x80\x98", "\"", " '", NULL };
+  static const char *const closes[] = { "\xe2\x80\x9d", "\xe2\x80\x99", "\"", "'", NULL };
+  for (guint i = 0; opens[i]; i++)
+    {
+      const char *open = strstr (text, opens[i]);
+      if (open == NULL)
+        continue;
+      const char *inside = open + strlen (opens[i]);
+      const char *close = strstr (inside, closes[i]);
+      /* A short quoted phrase, not a whole quoted sentence. */
+      if (close && close > inside && close - inside <= 30 && g_ascii_isalpha (*inside))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+add (GPtrArray *features, const char *prefix, const char *name)
+{
+  g_ptr_array_add (features, g_strconcat (prefix, name, NULL));
+}
+
+static void
+message_cues (const CmRuleContext *context, GPtrArray *features)
+{
+  const CmView *view = context->view;
+  add (features, "role:", cm_role_name (view->sender->role));
+  CmAudience audience;
+  cm_refs_audience (view, &audience);
+  if (audience.members)
+    add (features, "aud:", "members");
+  if (audience.media->len)
+    add (features, "aud:", "media");
+  if (audience.external)
+    add (features, "aud:", "external");
+  cm_refs_audience_clear (&audience);
+  for (guint i = 0; i < view->to->len; i++)
+    if (((const CmParticipant *) view->to->pdata[i])->role == CM_ROLE_OFFICER)
+      {
+        add (features, "to:", "officer");
+        break;
+      }
+  if (view->sender->role == CM_ROLE_MEMBER && view->sender->person
+      && !g_str_has_suffix (view->sender->address, cm_directory_domain (context->directory)))
+    add (features, "from:", "personal");
+  if (view->attachments->len)
+    add (features, "att:", "any");
+}
+
+static void
+sentence_cues (const CmRuleContext *context, struct sb_stemmer *stemmer, const CmSentence *sentence,
+               gboolean *after_officer, GPtrArray *features)
+{
+  const CmView *view = context->view;
+  CmOfficerRefs refs = { 0 };
+  gboolean officer = cm_refs_officers (context, sentence, &refs);
+  gboolean addressed = refs.addressed;
+  cm_refs_clear (&refs);
+  gboolean pronoun = FALSE;
+  for (guint i = 0; i < sentence->words.n && !officer; i++)
+    pronoun |= is_pronoun (sentence->words.words[i].text);
+  gboolean about_officer = officer || (pronoun && *after_officer);
+  if (officer)
+    add (features, "cue:", "officer");
+  else if (about_officer)
+    add (features, "cue:", "officer-pronoun");
+  if (addressed)
+    add (features, "cue:", "you");
+  /* A paragraph about an officer goes on while sentences refer back. */
+  *after_officer = about_officer;
+
+  static const struct { guint bit; const char *name; } lists[] = {
+    { CM_HIT_CRITICISM, "criticism" }, { CM_HIT_OBLIGATION, "obligation" },
+    { CM_HIT_POLITICAL, "political" }, { CM_HIT_EMPLOYMENT, "employment" },
+    { CM_HIT_ABUSE, "abuse" }, { CM_HIT_DISCRIMINATORY, "discriminatory" },
+    { CM_HIT_DECISION_CRITICISM, "decision-criticism" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    if (sentence->hits & lists[i].bit)
+      add (features, "hit:", lists[i].name);
+
+  g_autofree char *text = cm_view_sentence_text (view, sentence);
+  gsize length = strlen (text);
+  if (length && text[length - 1] == '?')
+    add (features, "cue:", "question");
+  if (strchr (text, '!'))
+    add (features, "cue:", "exclaim");
+  if (has_scare_quotes (text))
+    add (features, "cue:", "quote");
+
+  g_autofree char *previous = g_strdup (sentence->subject ? "^subject" : "^");
+  guint n = MIN (sentence->words.n, WORDS_PER_SENTENCE);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *word = stem (stemmer, sentence->words.words[i].text);
+      add (features, "w:", word);
+      if (about_officer)
+        add (features, "o:", word);
+      g_ptr_array_add (features, g_strconcat ("b:", previous, "_", word, NULL));
+      g_free (previous);
+      previous = g_strdup (word);
+    }
+}
+
+const CmCues *
+cm_cues_of (const CmRuleContext *context)
+{
+  CmCues *cues = context->cues;
+  if (cues->built)
+    return cues;
+  cues->built = TRUE;
+  message_cues (context, cues->message);
+  struct sb_stemmer *stemmer = sb_stemmer_new ("english", NULL);
+  const GPtrArray *sentences = context->view->sentences;
+  gboolean after_officer = FALSE;
+  for (guint i = 0; i < sentences->len; i++)
+    {
+      GPtrArray *features = g_ptr_array_new_with_free_func (g_free);
+      if (stemmer && i < SENTENCES_READ)
+        sentence_cues (context, stemmer, sentences->pdata[i], &after_officer, features);
+      g_ptr_array_add (cues->sentences, features);
+    }
+  if (stemmer)
+    sb_stemmer_delete (stemmer);
+  return cues;
+}
+
+static void
+json_strings (GString *out, const GPtrArray *strings)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < strings->len; i++)
+    {
+      g_string_append (out, i ? ",\"" : "\"");
+      for (const char *p = strings->pdata[i]; *p; p++)
+        if (*p == '"' || *p == '\\')
+          g_string_append_printf (out, "\\%c", *p);
+        else if ((guchar) *p < 0x20)
+          g_string_append_printf (out, "\\u%04x", *p);
+        else
+          g_string_append_c (out, *p);
+      g_string_append_c (out, '"');
+    }
+  g_string_append_c (out, ']');
+}
+
+char *
+cm_cues_to_json (const CmCues *cues)
+{
+  GString *out = g_string_new ("{\"gated\":");
+  json_strings (out, cues->gated);
+  g_string_append (out, ",\"message\":");
+  json_strings (out, cues->message);
+  g_string_append (out, ",\"sentences\":[");
+  for (guint i = 0; i < cues->sentences->len; i++)
+    {
+      if (i)
+        g_string_append_c (out, ',');
+      json_strings (out, cues->sentences->pdata[i]);
+    }
+  g_string_append (out, "]}");
+  return g_string_free (out, FALSE);
+}

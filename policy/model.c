@@ -1,0 +1,271 @@
+/*
+ * model.c: the weights file and the judgement of a message (model.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+#include "cues.h"
+#include "model.h"
+#include "view.h"
+
+/* A finding names at most this many sentences and cues. */
+#define EVIDENCE_SENTENCES 3
+#define NAMED_CUES 6
+
+typedef struct {
+  char *rule;
+  double bias, threshold;
+  GHashTable *weights; /* char * cue -> double * */
+} RuleWeights;
+
+struct _CmModel {
+  GHashTable *rules; /* rule id -> RuleWeights * */
+  guint n_weights;
+};
+
+static void
+rule_weights_free (gpointer p)
+{
+  RuleWeights *r = p;
+  g_free (r->rule);
+  g_hash_table_unref (r->weights);
+  g_free (r);
+}
+
+void
+cm_model_free (CmModel *model)
+{
+  if (model == NULL)
+    return;
+  g_hash_table_unref (model->rules);
+  g_free (model);
+}
+
+static gboolean
+parse_double (const char *text, double *out)
+{
+  char *end = NULL;
+  errno = 0;
+  *out = g_ascii_strtod (text, &end);
+  return errno == 0 && end != text && *end == '\0' && isfinite (*out);
+}
+
+CmModel *
+cm_model_load (const char *path, GError **error)
+{
+  g_autofree char *data = NULL;
+  g_autoptr (GError) local = NULL;
+  if (!g_file_get_contents (path, &data, NULL, &local))
+    {
+      g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "%s", local->message);
+      return NULL;
+    }
+  g_autoptr (CmModel) model = g_new0 (CmModel, 1);
+  model->rules = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, rule_weights_free);
+  RuleWeights *current = NULL;
+  g_auto (GStrv) lines = g_strsplit (data, "\n", -1);
+  for (guint n = 0; lines[n]; n++)
+    {
+      char *line = g_strstrip (lines[n]);
+      if (*line == '\0' || *line == '#')
+        continue;
+      if (*line == '[')
+        {
+          char *end = strchr (line, ']');
+          if (end == NULL || end[1] != '\0' || end == line + 1)
+            {
+              g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "%s:%u: a group is [RULE]", path, n + 1);
+              return NULL;
+            }
+          *end = '\0';
+          if (cm_rule_find (line + 1) == NULL)
+            {
+              g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "%s:%u: no rule is called \"%s\"", path, n + 1,
+                           line + 1);
+              return NULL;
+            }
+          if (g_hash_table_contains (model->rules, line + 1))
+            {
+              g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "%s:%u: [%s] a second time", path, n + 1, line + 1);
+              return NULL;
+            }
+          current = g_new0 (RuleWeights, 1);
+          current->rule = g_strdup (line + 1);
+          current->threshold = 0.5;
+          current->weights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+          g_hash_table_insert (model->rules, current->rule, current);
+          continue;
+        }
+      char *space = strpbrk (line, " \t");
+      double value;
+      if (current == NULL || space == NULL || !parse_double (g_strchug (space + 1), &value))
+        {
+          g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "%s:%u: expected \"CUE WEIGHT\" inside a [RULE] group",
+                       path, n + 1);
+          return NULL;
+        }
+      *space = '\0';
+      if (strcmp (line, "bias") == 0)
+        current->bias = value;
+      else if (strcmp (line, "threshold") == 0)
+        {
+          if (value <= 0 || value >= 1)
+            {
+              g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "%s:%u: threshold must lie between 0 and 1",
+                           path, n + 1);
+              return NULL;
+            }
+          current->threshold = value;
+        }
+      else
+        {
+          double *weight = g_new (double, 1);
+          *weight = value;
+          g_hash_table_replace (current->weights, g_strdup (line), weight);
+          model->n_weights++;
+        }
+    }
+  return g_steal_pointer (&model);
+}
+
+char *
+cm_model_describe (const CmModel *model)
+{
+  return g_strdup_printf ("%u rules, %u weights", g_hash_table_size (model->rules), model->n_weights);
+}
+
+void
+cm_judgement_clear (CmJudgement *judgement)
+{
+  g_clear_pointer (&judgement->sentences, g_ptr_array_unref);
+  g_clear_pointer (&judgement->cues, g_ptr_array_unref);
+}
+
+static double
+weight_of (const RuleWeights *r, const char *cue)
+{
+  const double *w = g_hash_table_lookup (r->weights, cue);
+  return w ? *w : 0.0;
+}
+
+typedef struct {
+  guint index;
+  double weight;
+} Scored;
+
+static gint
+by_weight (gconstpointer a, gconstpointer b)
+{
+  double x = ((const Scored *) a)->weight, y = ((const Scored *) b)->weight;
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
+gboolean
+cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *judgement)
+{
+  memset (judgement, 0, sizeof *judgement);
+  CmCues *holder = context->cues;
+  if (holder)
+    g_ptr_array_add (holder->gated, (gpointer) rule->id);
+  const RuleWeights *r = context->model ? g_hash_table_lookup (context->model->rules, rule->id) : NULL;
+  if (r == NULL || holder == NULL)
+    return FALSE;
+  const CmCues *cues = cm_cues_of (context);
+
+  /* Each distinct cue counts once in the message. */
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  double score = r->bias;
+  for (guint i = 0; i < cues->message->len; i++)
+    if (g_hash_table_add (seen, cues->message->pdata[i]))
+      score += weight_of (r, cues->message->pdata[i]);
+  g_autoptr (GArray) sentences = g_array_new (FALSE, FALSE, sizeof (Scored));
+  for (guint s = 0; s < cues->sentences->len; s++)
+    {
+      const GPtrArray *features = cues->sentences->pdata[s];
+      Scored scored = { s, 0 };
+      for (guint i = 0; i < features->len; i++)
+        {
+          double w = weight_of (r, features->pdata[i]);
+          if (w > 0)
+            scored.weight += w;
+          if (g_hash_table_add (seen, features->pdata[i]))
+            score += w;
+        }
+      if (scored.weight > 0)
+        g_array_append_val (sentences, scored);
+    }
+  double probability = 1.0 / (1.0 + exp (-score));
+  if (probability < r->threshold || sentences->len == 0)
+    return FALSE;
+
+  judgement->probability = probability;
+  judgement->sentences = g_ptr_array_new ();
+  judgement->cues = g_ptr_array_new_with_free_func (g_free);
+  g_array_sort (sentences, by_weight);
+  for (guint k = 0; k < sentences->len && k < EVIDENCE_SENTENCES; k++)
+    {
+      const Scored *best = &g_array_index (sentences, Scored, 0);
+      const Scored *this = &g_array_index (sentences, Scored, k);
+      if (k > 0 && this->weight < best->weight / 2)
+        break;
+      g_ptr_array_add (judgement->sentences, context->view->sentences->pdata[this->index]);
+    }
+  /* The cues that carried the strongest sentence. */
+  const GPtrArray *features = cues->sentences->pdata[g_array_index (sentences, Scored, 0).index];
+  g_autoptr (GArray) named = g_array_new (FALSE, FALSE, sizeof (Scored));
+  for (guint i = 0; i < features->len; i++)
+    {
+      Scored c = { i, weight_of (r, features->pdata[i]) };
+      if (c.weight > 0)
+        g_array_append_val (named, c);
+    }
+  g_array_sort (named, by_weight);
+  for (guint k = 0; k < named->len && judgement->cues->len < NAMED_CUES; k++)
+    {
+      const char *cue = features->pdata[g_array_index (named, Scored, k).index];
+      gboolean again = FALSE;
+      for (guint j = 0; j < judgement->cues->len; j++)
+        again |= strcmp (judgement->cues->pdata[j], cue) == 0;
+      if (!again)
+        g_ptr_array_add (judgement->cues, g_strdup (cue));
+    }
+  return TRUE;
+}
+
+CmFinding *
+cm_model_finding (const CmRule *rule, const CmRuleContext *context, const char *clause,
+                  const char *summary, CmJudgement *out)
+{
+  CmJudgement judgement;
+  if (!cm_model_judge (rule, context, &judgement))
+    {
+      if (out)
+        memset (out, 0, sizeof *out);
+      return NULL;
+    }
+  g_autofree char *cues = NULL;
+  g_ptr_array_add (judgement.cues, NULL);
+  cues = g_strjoinv (", ", (char **) judgement.cues->pdata);
+  g_ptr_array_remove_index (judgement.cues, judgement.cues->len - 1);
+  g_autofree char *full = g_strdup_printf ("%s (learned cues, %.0f%%: %s)", summary,
+                                           judgement.probability * 100, cues);
+  CmFinding *finding = cm_finding_new (rule, clause, full);
+  for (guint i = 0; i < judgement.sentences->len; i++)
+    {
+      const CmSentence *sentence = judgement.sentences->pdata[i];
+      g_autofree char *text = cm_view_sentence_text (context->view, sentence);
+      g_autofree char *evidence = sentence->subject ? g_strdup_printf ("Subject: %s", text)
+                                                    : g_steal_pointer (&text);
+      cm_finding_add_evidence (finding, evidence);
+    }
+  if (out)
+    *out = judgement;
+  else
+    cm_judgement_clear (&judgement);
+  return finding;
+}

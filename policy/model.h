@@ -1,0 +1,58 @@
+/*
+ * model.h: the learned weights of the rules that weigh cues, and the
+ * judgement they give.
+ *
+ * The weights file ([policy] weights, config/weights.conf) is text, one
+ * group per rule, written by the trainer (tests/eval/train.py, and
+ * council-review learn) and readable by people:
+ *
+ *   [officer-criticism]
+ *   bias -4.1
+ *   threshold 0.70
+ *   o:incompet 2.31
+ *   aud:media 0.40
+ *
+ * A message's score for a rule is bias plus the weights of the distinct
+ * cues it has (cues.h), its probability the logistic of that; the rule
+ * fires at or above the threshold.  The evidence is the sentences whose
+ * own cues weigh most, and the cues that carried them are named.
+ */
+#ifndef CM_MODEL_H
+#define CM_MODEL_H
+
+#include <glib.h>
+
+#include "rules.h"
+
+typedef struct _CmModel CmModel;
+
+/* Load PATH; NULL with an error naming the file and line. */
+CmModel *cm_model_load (const char *path, GError **error);
+void cm_model_free (CmModel *model);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmModel, cm_model_free)
+/* "3 rules, 1204 weights" */
+char *cm_model_describe (const CmModel *model);
+
+typedef struct {
+  double probability;
+  GPtrArray *sentences; /* const CmSentence *, the evidence, strongest first */
+  GPtrArray *cues;      /* char *: the cues that weighed most for it */
+} CmJudgement;
+
+void cm_judgement_clear (CmJudgement *judgement);
+
+/* Does the model find RULE broken in CONTEXT's message?  Call it once the
+ * rule's gate (sender, audience) has passed: it also records that the
+ * gate passed, for the cue dump the trainer reads.  FALSE, with nothing
+ * in JUDGEMENT, when the rule has no weights. */
+gboolean cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *judgement);
+
+/* The finding the weights give for RULE in CONTEXT's message, or NULL:
+ * CLAUSE, SUMMARY followed by the probability and the cues that carried
+ * it, the evidence sentences, and in *JUDGEMENT (if not NULL) the
+ * judgement itself for the rule to add its people.  Call it once the
+ * rule's gate has passed, whether or not its word lists fired. */
+CmFinding *cm_model_finding (const CmRule *rule, const CmRuleContext *context, const char *clause,
+                             const char *summary, CmJudgement *judgement);
+
+#endif

@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""train.py: fit each rule's cue weights and threshold from labelled mail,
+and write the weights file the engine loads (config/weights.conf).
+
+    train.py --council-check PATH --config CONF [--corpora DIR] [--out FILE]
+
+The examples of a rule are the messages in which its gate passed (the
+sender and audience it applies to), as `council-check --cues` reports:
+the train split of tests/labelled and the rules' own example messages
+(tests/messages) to fit, the dev split to choose the threshold, and then
+both to refit.  Messages of ../shared/corpora (real mail that is not
+council mail) in the half that hashes to "train" are negatives, judged as
+a councillor's mail to a councillor, an officer, the press and a resident;
+the other half is never seen here.
+
+The model is logistic regression with an L2 penalty over binary cues,
+fitted by gradient descent.  The threshold is the lowest at which the dev
+split's precision is at least --precision (a wrong hold costs the
+Monitoring Officer's time), so recall is what is left over.
+"""
+import argparse
+import concurrent.futures
+import hashlib
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from eval import RULES, truth  # noqa: E402
+
+CORPUS_ENVELOPE = ["--from", "cllr.jane.smith@northmoor.gov.uk",
+                   "--rcpt", "cllr.raj.patel@northmoor.gov.uk", "--rcpt", "tom.baker@northmoor.gov.uk",
+                   "--rcpt", "newsdesk@northmoorgazette.co.uk", "--rcpt", "resident@example.com"]
+
+
+def corpus_half(path):
+    """'train' or 'held': which half of the corpora a message is in."""
+    h = int(hashlib.sha256(os.path.basename(os.path.dirname(path)).encode() + b"/" +
+                           os.path.basename(path).encode()).hexdigest(), 16)
+    return "train" if h % 2 == 0 else "held"
+
+
+def corpus_files(root):
+    out = []
+    for d, _, names in os.walk(root):
+        for n in names:
+            if not n.endswith(".md"):
+                out.append(os.path.join(d, n))
+    return sorted(out)
+
+
+def cues_of(council_check, config, path, extra):
+    out = subprocess.run([council_check, "-c", config, "--cues"] + extra + [path],
+                         capture_output=True, text=True, errors="replace")
+    if out.returncode != 0:
+        raise SystemExit(f"{path}: council-check --cues exited {out.returncode}: {out.stderr.strip()}")
+    c = json.loads(out.stdout)
+    feats = set(c["message"])
+    for s in c["sentences"]:
+        feats.update(s)
+    return set(c["gated"]), feats
+
+
+def labelled(top, splits):
+    base = os.path.join(top, "tests", "labelled")
+    with open(os.path.join(base, "SPLIT")) as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                s, p = line.split(None, 1)
+                if s in splits:
+                    yield s, os.path.join(base, p.strip())
+
+
+def rule_examples(top):
+    base = os.path.join(top, "tests", "messages")
+    for rule in RULES:
+        for label in ("breach", "compliant"):
+            d = os.path.join(base, rule, label)
+            for n in sorted(os.listdir(d)):
+                if n.endswith(".eml"):
+                    yield "train", os.path.join(d, n)
+
+
+def fit(examples, l2, epochs, min_count):
+    """Logistic regression on [(features, label)]: (bias, {cue: weight})."""
+    counts = {}
+    for feats, _ in examples:
+        for f in feats:
+            counts[f] = counts.get(f, 0) + 1
+    vocab = {f for f, n in counts.items() if n >= min_count}
+    data = [([f for f in feats if f in vocab], y) for feats, y in examples]
+    pos = sum(y for _, y in data)
+    neg = len(data) - pos
+    if pos == 0 or neg == 0:
+        return None
+    # Balance the classes: each side weighs as much as the other in total.
+    wpos, wneg = len(data) / (2 * pos), len(data) / (2 * neg)
+    w = {f: 0.0 for f in vocab}
+    b = 0.0
+    rate = RATE
+    rnd = random.Random(7)
+    for epoch in range(epochs):
+        rnd.shuffle(data)
+        for feats, y in data:
+            z = b + sum(w[f] for f in feats)
+            p = 1 / (1 + math.exp(-max(-30, min(30, z))))
+            g = (p - y) * (wpos if y else wneg)
+            b -= rate * g
+            for f in feats:
+                w[f] -= rate * (g + l2 * w[f])
+        rate *= 0.9
+    return b, w
+
+
+def probability(model, feats):
+    b, w = model
+    z = b + sum(w.get(f, 0.0) for f in feats)
+    return 1 / (1 + math.exp(-max(-30, min(30, z))))
+
+
+FOLDS = 5
+RATE = 0.01
+
+
+def choose_threshold(scored, precision):
+    """The lowest threshold at which precision over SCORED is at least
+    PRECISION (with at least one true positive); 0.999 when there is none."""
+    best = 0.999
+    tp = fp = 0
+    for p, y in sorted(scored, reverse=True):
+        tp += y
+        fp += 1 - y
+        if tp and tp / (tp + fp) >= precision:
+            best = p
+    return max(min(best, 0.999), 0.05)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--council-check", required=True)
+    ap.add_argument("--config", required=True)
+    ap.add_argument("--corpora")
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--precision", type=float, default=0.9)
+    ap.add_argument("--l2", type=float, default=0.03)
+    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--min-count", type=int, default=2)
+    ap.add_argument("--keep", type=float, default=0.02, help="smallest |weight| written")
+    ap.add_argument("--cache", help="keep the cues in this file between runs (the engine's cues must not change)")
+    ap.add_argument("--top", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+    args = ap.parse_args()
+    out_path = args.out or os.path.join(args.top, "config", "weights.conf")
+
+    jobs = [(s, p, []) for s, p in labelled(args.top, {"train", "dev"})]
+    jobs += [(s, p, []) for s, p in rule_examples(args.top)]
+    if args.corpora:
+        jobs += [("corpus", p, CORPUS_ENVELOPE) for p in corpus_files(args.corpora) if corpus_half(p) == "train"]
+    cache = {}
+    if args.cache and os.path.exists(args.cache):
+        with open(args.cache) as f:
+            cache = {k: (set(g), set(x)) for k, (g, x) in json.load(f).items()}
+    todo = [j for j in jobs if j[1] not in cache]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for j, c in zip(todo, pool.map(lambda j: cues_of(args.council_check, args.config, j[1], j[2]), todo)):
+            cache[j[1]] = c
+    if args.cache:
+        with open(args.cache, "w") as f:
+            json.dump({k: (sorted(g), sorted(x)) for k, (g, x) in cache.items()}, f)
+    cues = [cache[j[1]] for j in jobs]
+
+    lines = ["# weights.conf: the learned weights of the rules' cues (see council-milter.conf(5)).",
+             "# Written by tests/eval/train.py; do not edit by hand, retrain instead.",
+             f"# Fitted on {sum(1 for j in jobs if j[0] == 'train')} labelled messages (train split and the "
+             f"rules' examples), {sum(1 for j in jobs if j[0] == 'dev')} (dev split, threshold) and "
+             f"{sum(1 for j in jobs if j[0] == 'corpus')} corpus messages as negatives.", ""]
+    for rule in RULES:
+        if rule == "bcc-member":
+            continue  # decided by the envelope alone
+        ex = {"train": [], "dev": []}
+        for (split, path, _), (gated, feats) in zip(jobs, cues):
+            if rule not in gated:
+                continue
+            y = 1 if split != "corpus" and rule in truth(path) else 0
+            ex["train" if split in ("train", "corpus") else "dev"].append((feats, y))
+        # Out-of-fold probabilities over train and dev together (five folds):
+        # more stable than the small dev split alone for the threshold.
+        pooled = ex["train"] + ex["dev"]
+        order = list(range(len(pooled)))
+        random.Random(11).shuffle(order)
+        scored = []
+        for k in range(FOLDS):
+            held = set(order[k::FOLDS])
+            model = fit([pooled[i] for i in range(len(pooled)) if i not in held], args.l2, args.epochs,
+                        args.min_count)
+            if model is None:
+                break
+            scored += [(probability(model, pooled[i][0]), pooled[i][1]) for i in held]
+        if len(scored) < len(pooled):
+            print(f"{rule}: not enough examples", file=sys.stderr)
+            continue
+        threshold = choose_threshold(scored, args.precision)
+        tp = sum(1 for p, y in scored if p >= threshold and y)
+        fp = sum(1 for p, y in scored if p >= threshold and not y)
+        pos = sum(y for _, y in scored)
+        print(f"{rule}: {len(pooled)} examples ({pos} breach): threshold {threshold:.3f}, "
+              f"out-of-fold tp {tp} fp {fp} fn {pos - tp}")
+        # Refit on everything seen, with the threshold the dev split chose.
+        final = fit(pooled, args.l2, args.epochs, args.min_count)
+        b, w = final
+        kept = sorted(((f, x) for f, x in w.items() if abs(x) >= args.keep), key=lambda fx: (-fx[1], fx[0]))
+        lines.append(f"[{rule}]")
+        lines.append(f"bias {b:.4f}")
+        lines.append(f"threshold {threshold:.3f}")
+        lines += [f"{f} {x:.4f}" for f, x in kept if " " not in f and "\t" not in f]
+        lines.append("")
+    with open(out_path + ".tmp", "w") as f:
+        f.write("\n".join(lines))
+    os.replace(out_path + ".tmp", out_path)
+    print(f"train: wrote {out_path}")
+
+
+if __name__ == "__main__":
+    main()
