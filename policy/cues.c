@@ -20,9 +20,12 @@ CmCues *
 cm_cues_new (void)
 {
   CmCues *cues = g_new0 (CmCues, 1);
-  cues->message = g_ptr_array_new_with_free_func (g_free);
-  cues->sentences = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  cues->names = g_ptr_array_new_with_free_func (g_free);
+  cues->ids = g_hash_table_new (g_str_hash, g_str_equal);
+  cues->message = g_array_new (FALSE, FALSE, sizeof (guint));
+  cues->sentences = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   cues->gated = g_ptr_array_new ();
+  cues->last_sentence = g_array_new (FALSE, TRUE, sizeof (guint));
   return cues;
 }
 
@@ -31,9 +34,14 @@ cm_cues_free (CmCues *cues)
 {
   if (cues == NULL)
     return;
-  g_ptr_array_unref (cues->message);
+  g_hash_table_unref (cues->ids);
+  g_ptr_array_unref (cues->names);
+  g_array_unref (cues->message);
   g_ptr_array_unref (cues->sentences);
   g_ptr_array_unref (cues->gated);
+  g_array_unref (cues->last_sentence);
+  if (cues->weights)
+    g_ptr_array_unref (cues->weights);
   g_free (cues);
 }
 
@@ -84,14 +92,51 @@ has_scare_quotes (const char *text)
   return FALSE;
 }
 
+/* Where the cues being added go: a sentence's list (SENTENCE is its
+ * number + 1) or the message's (0). */
+typedef struct {
+  CmCues *cues;
+  GArray *list;
+  guint sentence;
+  GString *name; /* scratch */
+} Adding;
+
+/* Add the cue PREFIX NAME [_ SECOND] to the list, once per list. */
 static void
-add (GPtrArray *features, const char *prefix, const char *name)
+add2 (Adding *a, const char *prefix, const char *name, const char *second)
 {
-  g_ptr_array_add (features, g_strconcat (prefix, name, NULL));
+  g_string_assign (a->name, prefix);
+  g_string_append (a->name, name);
+  if (second)
+    {
+      g_string_append_c (a->name, '_');
+      g_string_append (a->name, second);
+    }
+  guint id = GPOINTER_TO_UINT (g_hash_table_lookup (a->cues->ids, a->name->str));
+  if (id == 0)
+    {
+      char *copy = g_strndup (a->name->str, a->name->len);
+      g_ptr_array_add (a->cues->names, copy);
+      id = a->cues->names->len;
+      g_hash_table_insert (a->cues->ids, copy, GUINT_TO_POINTER (id));
+      g_array_set_size (a->cues->last_sentence, id);
+    }
+  guint *last = &g_array_index (a->cues->last_sentence, guint, id - 1);
+  if (a->sentence && *last == a->sentence)
+    return;
+  *last = a->sentence;
+  guint index = id - 1;
+  g_array_append_val (a->list, index);
 }
 
 static void
-message_cues (const CmRuleContext *context, GPtrArray *features)
+add (Adding *a, const char *prefix, const char *name)
+{
+  add2 (a, prefix, name, NULL);
+}
+
+static void
+message_cues (const CmRuleContext *context, Adding *features)
 {
   const CmView *view = context->view;
   add (features, "role:", cm_role_name (view->sender->role));
@@ -119,7 +164,7 @@ message_cues (const CmRuleContext *context, GPtrArray *features)
 
 static void
 sentence_cues (const CmRuleContext *context, struct sb_stemmer *stemmer, const CmSentence *sentence,
-               gboolean *after_officer, GPtrArray *features)
+               gboolean *after_officer, Adding *features)
 {
   const CmView *view = context->view;
   CmOfficerRefs refs = { 0 };
@@ -158,7 +203,7 @@ sentence_cues (const CmRuleContext *context, struct sb_stemmer *stemmer, const C
   if (has_scare_quotes (text))
     add (features, "cue:", "quote");
 
-  g_autofree char *previous = g_strdup (sentence->subject ? "^subject" : "^");
+  g_autoptr (GString) previous = g_string_new (sentence->subject ? "^subject" : "^");
   guint n = MIN (sentence->words.n, WORDS_PER_SENTENCE);
   for (guint i = 0; i < n; i++)
     {
@@ -166,9 +211,8 @@ sentence_cues (const CmRuleContext *context, struct sb_stemmer *stemmer, const C
       add (features, "w:", word);
       if (about_officer)
         add (features, "o:", word);
-      g_ptr_array_add (features, g_strconcat ("b:", previous, "_", word, NULL));
-      g_free (previous);
-      previous = g_strdup (word);
+      add2 (features, "b:", previous->str, word);
+      g_string_assign (previous, word);
     }
 }
 
@@ -179,20 +223,51 @@ cm_cues_of (const CmRuleContext *context)
   if (cues->built)
     return cues;
   cues->built = TRUE;
-  message_cues (context, cues->message);
+  g_autoptr (GString) scratch = g_string_sized_new (64);
+  Adding adding = { cues, cues->message, 0, scratch };
+  message_cues (context, &adding);
   struct sb_stemmer *stemmer = sb_stemmer_new ("english", NULL);
   const GPtrArray *sentences = context->view->sentences;
   gboolean after_officer = FALSE;
   for (guint i = 0; i < sentences->len; i++)
     {
-      GPtrArray *features = g_ptr_array_new_with_free_func (g_free);
+      GArray *ids = g_array_new (FALSE, FALSE, sizeof (guint));
+      adding.list = ids;
+      adding.sentence = i + 1;
       if (stemmer && i < SENTENCES_READ)
-        sentence_cues (context, stemmer, sentences->pdata[i], &after_officer, features);
-      g_ptr_array_add (cues->sentences, features);
+        sentence_cues (context, stemmer, sentences->pdata[i], &after_officer, &adding);
+      g_ptr_array_add (cues->sentences, ids);
     }
   if (stemmer)
     sb_stemmer_delete (stemmer);
   return cues;
+}
+
+static void
+json_string (GString *out, const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p; p++)
+    if (*p == '"' || *p == '\\')
+      g_string_append_printf (out, "\\%c", *p);
+    else if ((guchar) *p < 0x20)
+      g_string_append_printf (out, "\\u%04x", *p);
+    else
+      g_string_append_c (out, *p);
+  g_string_append_c (out, '"');
+}
+
+static void
+json_ids (GString *out, const CmCues *cues, const GArray *ids)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < ids->len; i++)
+    {
+      if (i)
+        g_string_append_c (out, ',');
+      json_string (out, cues->names->pdata[g_array_index (ids, guint, i)]);
+    }
+  g_string_append_c (out, ']');
 }
 
 static void
@@ -220,13 +295,13 @@ cm_cues_to_json (const CmCues *cues)
   GString *out = g_string_new ("{\"gated\":");
   json_strings (out, cues->gated);
   g_string_append (out, ",\"message\":");
-  json_strings (out, cues->message);
+  json_ids (out, cues, cues->message);
   g_string_append (out, ",\"sentences\":[");
   for (guint i = 0; i < cues->sentences->len; i++)
     {
       if (i)
         g_string_append_c (out, ',');
-      json_strings (out, cues->sentences->pdata[i]);
+      json_ids (out, cues, cues->sentences->pdata[i]);
     }
   g_string_append (out, "]}");
   return g_string_free (out, FALSE);

@@ -29,9 +29,14 @@
 
 typedef struct _CmCues {
   gboolean built;
-  GPtrArray *message;    /* char *: message-level features */
-  GPtrArray *sentences;  /* GPtrArray * of char *, one per view sentence */
+  GPtrArray *names;      /* char *: each distinct cue of the message once */
+  GHashTable *ids;       /* name -> its index in NAMES + 1 */
+  GArray *message;       /* guint: ids of the message-level cues */
+  GPtrArray *sentences;  /* GArray * of guint ids, one per view sentence, each id once */
   GPtrArray *gated;      /* const char *: rules whose gate passed, in order */
+  GArray *last_sentence; /* guint per id: the sentence that last added it + 1 (building only) */
+  gconstpointer weights_of; /* the model WEIGHTS below were looked up in */
+  GPtrArray *weights;    /* const double * per id (a weight per rule), or NULL */
 } CmCues;
 
 CmCues *cm_cues_new (void);

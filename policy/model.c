@@ -17,32 +17,27 @@
 #define EVIDENCE_SENTENCES 3
 #define NAMED_CUES 6
 
+/* One group of the file: a rule's bias and threshold.  The weights of
+ * every rule sit together, one vector per cue, so that a message's cues
+ * are looked up once for all the rules. */
 typedef struct {
-  char *rule;
+  gboolean present;
   double bias, threshold;
-  GHashTable *weights; /* char * cue -> double * */
 } RuleWeights;
 
 struct _CmModel {
-  GHashTable *rules; /* rule id -> RuleWeights * */
+  RuleWeights *rules;  /* by index in cm_rules */
+  GHashTable *weights; /* char * cue -> double[cm_n_rules] */
   guint n_weights;
 };
-
-static void
-rule_weights_free (gpointer p)
-{
-  RuleWeights *r = p;
-  g_free (r->rule);
-  g_hash_table_unref (r->weights);
-  g_free (r);
-}
 
 void
 cm_model_free (CmModel *model)
 {
   if (model == NULL)
     return;
-  g_hash_table_unref (model->rules);
+  g_free (model->rules);
+  g_hash_table_unref (model->weights);
   g_free (model);
 }
 
@@ -53,6 +48,12 @@ parse_double (const char *text, double *out)
   errno = 0;
   *out = g_ascii_strtod (text, &end);
   return errno == 0 && end != text && *end == '\0' && isfinite (*out);
+}
+
+static guint
+rule_index (const CmRule *rule)
+{
+  return (guint) (rule - cm_rules);
 }
 
 CmModel *
@@ -66,8 +67,10 @@ cm_model_load (const char *path, GError **error)
       return NULL;
     }
   g_autoptr (CmModel) model = g_new0 (CmModel, 1);
-  model->rules = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, rule_weights_free);
+  model->rules = g_new0 (RuleWeights, cm_n_rules);
+  model->weights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   RuleWeights *current = NULL;
+  guint current_index = 0;
   g_auto (GStrv) lines = g_strsplit (data, "\n", -1);
   for (guint n = 0; lines[n]; n++)
     {
@@ -83,22 +86,22 @@ cm_model_load (const char *path, GError **error)
               return NULL;
             }
           *end = '\0';
-          if (cm_rule_find (line + 1) == NULL)
+          const CmRule *rule = cm_rule_find (line + 1);
+          if (rule == NULL)
             {
               g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "%s:%u: no rule is called \"%s\"", path, n + 1,
                            line + 1);
               return NULL;
             }
-          if (g_hash_table_contains (model->rules, line + 1))
+          current_index = rule_index (rule);
+          current = &model->rules[current_index];
+          if (current->present)
             {
               g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "%s:%u: [%s] a second time", path, n + 1, line + 1);
               return NULL;
             }
-          current = g_new0 (RuleWeights, 1);
-          current->rule = g_strdup (line + 1);
+          current->present = TRUE;
           current->threshold = 0.5;
-          current->weights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-          g_hash_table_insert (model->rules, current->rule, current);
           continue;
         }
       char *space = strpbrk (line, " \t");
@@ -124,9 +127,13 @@ cm_model_load (const char *path, GError **error)
         }
       else
         {
-          double *weight = g_new (double, 1);
-          *weight = value;
-          g_hash_table_replace (current->weights, g_strdup (line), weight);
+          double *vector = g_hash_table_lookup (model->weights, line);
+          if (vector == NULL)
+            {
+              vector = g_new0 (double, cm_n_rules);
+              g_hash_table_insert (model->weights, g_strdup (line), vector);
+            }
+          vector[current_index] = value;
           model->n_weights++;
         }
     }
@@ -136,7 +143,10 @@ cm_model_load (const char *path, GError **error)
 char *
 cm_model_describe (const CmModel *model)
 {
-  return g_strdup_printf ("%u rules, %u weights", g_hash_table_size (model->rules), model->n_weights);
+  guint rules = 0;
+  for (guint i = 0; i < cm_n_rules; i++)
+    rules += model->rules[i].present;
+  return g_strdup_printf ("%u rules, %u weights", rules, model->n_weights);
 }
 
 void
@@ -146,11 +156,26 @@ cm_judgement_clear (CmJudgement *judgement)
   g_clear_pointer (&judgement->cues, g_ptr_array_unref);
 }
 
-static double
-weight_of (const RuleWeights *r, const char *cue)
+/* The weight vector of each of the message's cues, looked up once. */
+static const GPtrArray *
+weights_of (const CmModel *model, CmCues *cues)
 {
-  const double *w = g_hash_table_lookup (r->weights, cue);
-  return w ? *w : 0.0;
+  if (cues->weights && cues->weights_of == model)
+    return cues->weights;
+  if (cues->weights)
+    g_ptr_array_unref (cues->weights);
+  cues->weights = g_ptr_array_sized_new (cues->names->len);
+  for (guint i = 0; i < cues->names->len; i++)
+    g_ptr_array_add (cues->weights, g_hash_table_lookup (model->weights, cues->names->pdata[i]));
+  cues->weights_of = model;
+  return cues->weights;
+}
+
+static double
+weight (const GPtrArray *weights, guint id, guint rule)
+{
+  const double *vector = weights->pdata[id];
+  return vector ? vector[rule] : 0.0;
 }
 
 typedef struct {
@@ -172,29 +197,39 @@ cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *j
   CmCues *holder = context->cues;
   if (holder)
     g_ptr_array_add (holder->gated, (gpointer) rule->id);
-  const RuleWeights *r = context->model ? g_hash_table_lookup (context->model->rules, rule->id) : NULL;
-  if (r == NULL || holder == NULL)
+  guint index = rule_index (rule);
+  const CmModel *model = context->model;
+  if (model == NULL || holder == NULL || !model->rules[index].present)
     return FALSE;
+  const RuleWeights *r = &model->rules[index];
   const CmCues *cues = cm_cues_of (context);
+  const GPtrArray *weights = weights_of (model, holder);
 
   /* Each distinct cue counts once in the message. */
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree guint8 *seen = g_new0 (guint8, cues->names->len);
   double score = r->bias;
   for (guint i = 0; i < cues->message->len; i++)
-    if (g_hash_table_add (seen, cues->message->pdata[i]))
-      score += weight_of (r, cues->message->pdata[i]);
+    {
+      guint id = g_array_index (cues->message, guint, i);
+      if (!seen[id]++)
+        score += weight (weights, id, index);
+    }
   g_autoptr (GArray) sentences = g_array_new (FALSE, FALSE, sizeof (Scored));
   for (guint s = 0; s < cues->sentences->len; s++)
     {
-      const GPtrArray *features = cues->sentences->pdata[s];
+      const GArray *ids = cues->sentences->pdata[s];
       Scored scored = { s, 0 };
-      for (guint i = 0; i < features->len; i++)
+      for (guint i = 0; i < ids->len; i++)
         {
-          double w = weight_of (r, features->pdata[i]);
+          guint id = g_array_index (ids, guint, i);
+          double w = weight (weights, id, index);
           if (w > 0)
             scored.weight += w;
-          if (g_hash_table_add (seen, features->pdata[i]))
-            score += w;
+          if (!seen[id])
+            {
+              seen[id] = 1;
+              score += w;
+            }
         }
       if (scored.weight > 0)
         g_array_append_val (sentences, scored);
@@ -207,33 +242,27 @@ cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *j
   judgement->sentences = g_ptr_array_new ();
   judgement->cues = g_ptr_array_new_with_free_func (g_free);
   g_array_sort (sentences, by_weight);
+  const Scored *best = &g_array_index (sentences, Scored, 0);
   for (guint k = 0; k < sentences->len && k < EVIDENCE_SENTENCES; k++)
     {
-      const Scored *best = &g_array_index (sentences, Scored, 0);
       const Scored *this = &g_array_index (sentences, Scored, k);
       if (k > 0 && this->weight < best->weight / 2)
         break;
       g_ptr_array_add (judgement->sentences, context->view->sentences->pdata[this->index]);
     }
   /* The cues that carried the strongest sentence. */
-  const GPtrArray *features = cues->sentences->pdata[g_array_index (sentences, Scored, 0).index];
+  const GArray *ids = cues->sentences->pdata[best->index];
   g_autoptr (GArray) named = g_array_new (FALSE, FALSE, sizeof (Scored));
-  for (guint i = 0; i < features->len; i++)
+  for (guint i = 0; i < ids->len; i++)
     {
-      Scored c = { i, weight_of (r, features->pdata[i]) };
+      guint id = g_array_index (ids, guint, i);
+      Scored c = { id, weight (weights, id, index) };
       if (c.weight > 0)
         g_array_append_val (named, c);
     }
   g_array_sort (named, by_weight);
-  for (guint k = 0; k < named->len && judgement->cues->len < NAMED_CUES; k++)
-    {
-      const char *cue = features->pdata[g_array_index (named, Scored, k).index];
-      gboolean again = FALSE;
-      for (guint j = 0; j < judgement->cues->len; j++)
-        again |= strcmp (judgement->cues->pdata[j], cue) == 0;
-      if (!again)
-        g_ptr_array_add (judgement->cues, g_strdup (cue));
-    }
+  for (guint k = 0; k < named->len && k < NAMED_CUES; k++)
+    g_ptr_array_add (judgement->cues, g_strdup (cues->names->pdata[g_array_index (named, Scored, k).index]));
   return TRUE;
 }
 

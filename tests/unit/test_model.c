@@ -1,0 +1,149 @@
+/*
+ * test_model.c: the learned weights: the weights file's errors (FILE:LINE),
+ * a rule firing on a cue its word lists do not know, with the evidence
+ * sentence, the people and the cues that carried it; the gate, the
+ * threshold and the protocol's exceptions holding for the weights; and the
+ * cue dump the trainer reads.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "testutil.h"
+
+static const char *const bad_files[][2] = {
+  { "bias 1\n", ":1: expected" },
+  { "[no-such-rule]\nbias 1\n", ":1: no rule is called \"no-such-rule\"" },
+  { "[officer-criticism]\nbias 1\n[officer-criticism]\n", ":3: [officer-criticism] a second time" },
+  { "[officer-criticism]\nw:x lots\n", ":2: expected" },
+  { "[officer-criticism]\nthreshold 1.5\n", ":2: threshold must lie between 0 and 1" },
+  { "[officer-criticism\n", ":1: a group is [RULE]" },
+  { "# fine so far\n[member-obligation]\nw:pay nan\n", ":3: expected" },
+};
+
+START_TEST (test_bad_weights)
+{
+  g_autofree char *dir = test_scratch_dir ();
+  g_autofree char *path = test_write (dir, "weights.conf", bad_files[_i][0]);
+  g_autofree char *extra = g_strdup_printf ("[policy]\nweights=%s", path);
+  g_autofree char *conf = test_config_variant (extra, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmConfig) config = cm_config_load (conf, &error);
+  ck_assert_ptr_null (config);
+  ck_assert_msg (strstr (error->message, path) && strstr (error->message, bad_files[_i][1]), "%s",
+                 error->message);
+  ck_assert_ptr_nonnull (strstr (error->message, "[policy] weights"));
+}
+END_TEST
+
+/* The example configuration with WEIGHTS as its weights file. */
+static CmConfig *
+config_with (const char *weights)
+{
+  g_autofree char *dir = test_scratch_dir ();
+  g_autofree char *path = test_write (dir, "weights.conf", weights);
+  g_autofree char *extra = g_strdup_printf ("[policy]\nweights=%s", path);
+  g_autofree char *conf = test_config_variant (extra, NULL);
+  g_autoptr (GError) error = NULL;
+  CmConfig *config = cm_config_load (conf, &error);
+  ck_assert_msg (config != NULL, "%s", error ? error->message : "");
+  return config;
+}
+
+static CmVerdict *
+check (const CmConfig *config, const char *from, const char *to, const char *body)
+{
+  g_autofree char *text = g_strdup_printf ("From: %s\nTo: %s\nSubject: Update\n"
+                                           "Content-Type: text/plain; charset=utf-8\n\n%s\n",
+                                           from, to, body);
+  return test_check (config, NULL, text);
+}
+
+#define JANE "Cllr Jane Smith <cllr.jane.smith@northmoor.gov.uk>"
+#define KHAN "cllr.ahmed.khan@northmoor.gov.uk"
+#define MEMBERS_AND_TOM "cllr.raj.patel@northmoor.gov.uk, tom.baker@northmoor.gov.uk"
+static const char *const floundering = "Mr Baker has been floundering since the spring. Thanks for the cake.";
+
+START_TEST (test_learned_finding)
+{
+  g_autoptr (CmConfig) config = config_with ("[officer-criticism]\nbias -2\nthreshold 0.9\n"
+                                             "o:flounder 6\nw:cake -0.5\n");
+  g_autoptr (CmVerdict) v = check (config, JANE, MEMBERS_AND_TOM, floundering);
+  const CmFinding *f = test_finding (v, "officer-criticism");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_str_eq (f->clause, "South Ribble 16.2");
+  ck_assert_ptr_nonnull (strstr (f->summary, "criticism of Tom Baker (Head of Planning) copied to 1 member"));
+  ck_assert_ptr_nonnull (strstr (f->summary, "learned cues, 97%: o:flounder)"));
+  ck_assert_uint_eq (f->evidence->len, 1);
+  ck_assert_str_eq (f->evidence->pdata[0], "Mr Baker has been floundering since the spring.");
+  ck_assert (test_has_person (f, "tom.baker@northmoor.gov.uk"));
+
+  /* The gate: mail to the officer alone is the proper private route. */
+  g_autoptr (CmVerdict) privately = check (config, JANE, "tom.baker@northmoor.gov.uk", floundering);
+  ck_assert_ptr_null (test_finding (privately, "officer-criticism"));
+  /* Below the threshold: nothing. */
+  g_autoptr (CmConfig) timid = config_with ("[officer-criticism]\nbias -2\nthreshold 0.9\no:flounder 3\n");
+  g_autoptr (CmVerdict) under = check (timid, JANE, MEMBERS_AND_TOM, floundering);
+  ck_assert_ptr_null (test_finding (under, "officer-criticism"));
+  /* The word must be about the officer (o:), not anywhere. */
+  g_autoptr (CmVerdict) elsewhere = check (config, JANE, MEMBERS_AND_TOM, "The fish was floundering in the pond.");
+  ck_assert_ptr_null (test_finding (elsewhere, "officer-criticism"));
+  /* Carried by a pronoun to the sentence after the officer's name. */
+  g_autoptr (CmVerdict) pronoun = check (config, JANE, MEMBERS_AND_TOM,
+                                         "I spoke to Tom Baker on Monday. Frankly he is floundering.");
+  ck_assert_ptr_nonnull (test_finding (pronoun, "officer-criticism"));
+}
+END_TEST
+
+START_TEST (test_exceptions_hold)
+{
+  g_autoptr (CmConfig) config = config_with ("[member-obligation]\nbias -2\nthreshold 0.9\n"
+                                             "w:consid 8\nw:refund 8\nw:reception 8\n");
+  g_autoptr (CmVerdict) deliberative = check (config, KHAN, "resident@example.org",
+                                              "The council will consider your claim next month.");
+  ck_assert_ptr_null (test_finding (deliberative, "member-obligation"));
+  g_autoptr (CmVerdict) ceremonial = check (config, JANE, "guest@example.org",
+                                            "You are warmly invited to the reception at the town hall.");
+  ck_assert_ptr_null (test_finding (ceremonial, "member-obligation"));
+  g_autoptr (CmVerdict) obliges = check (config, KHAN, "resident@example.org",
+                                         "The council is going to refund you in full.");
+  const CmFinding *f = test_finding (obliges, "member-obligation");
+  ck_assert_ptr_nonnull (f);
+  ck_assert (test_has_person (f, KHAN));
+  ck_assert_ptr_nonnull (strstr (f->summary, "w:refund"));
+}
+END_TEST
+
+START_TEST (test_cue_dump)
+{
+  g_autoptr (CmConfig) config = config_with ("# no rule has weights\n");
+  g_autofree char *text = g_strdup_printf ("From: %s\nTo: %s\nSubject: Update\n\n%s\n", JANE, MEMBERS_AND_TOM,
+                                           floundering);
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *json = cm_check_cues (config, NULL, stream, &error);
+  ck_assert_ptr_nonnull (json);
+  ck_assert_ptr_nonnull (strstr (json, "\"gated\":[\"officer-criticism\",\"member-obligation\""));
+  const char *wanted[] = { "\"o:flounder\"", "\"w:flounder\"", "\"b:^_mr\"", "\"cue:officer\"",
+                           "\"aud:members\"", "\"role:member\"", "\"to:officer\"", "\"b:^subject_updat\"" };
+  for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
+    ck_assert_msg (strstr (json, wanted[i]), "%s missing from %s", wanted[i], json);
+  /* Nothing of the thanks is about the officer. */
+  ck_assert_ptr_null (strstr (json, "\"o:cake\""));
+}
+END_TEST
+
+int
+main (void)
+{
+  cm_policy_init ();
+  Suite *suite = suite_create ("model");
+  TCase *tc = tcase_create ("model");
+  tcase_add_checked_fixture (tc, test_config_setup, test_config_teardown);
+  tcase_add_loop_test (tc, test_bad_weights, 0, G_N_ELEMENTS (bad_files));
+  tcase_add_test (tc, test_learned_finding);
+  tcase_add_test (tc, test_exceptions_hold);
+  tcase_add_test (tc, test_cue_dump);
+  suite_add_tcase (suite, tc);
+  return test_run (suite);
+}
