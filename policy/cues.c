@@ -17,11 +17,14 @@
 #define SENTENCES_READ 400
 
 CmCues *
-cm_cues_new (void)
+cm_cues_new (gboolean want_names)
 {
   CmCues *cues = g_new0 (CmCues, 1);
+  cues->want_names = want_names;
   cues->names = g_ptr_array_new_with_free_func (g_free);
-  cues->ids = g_hash_table_new (g_str_hash, g_str_equal);
+  /* The hashes are the keys themselves (64 bits in a pointer here). */
+  cues->ids = g_hash_table_new (g_direct_hash, g_direct_equal);
+  cues->hashes = g_array_new (FALSE, FALSE, sizeof (guint64));
   cues->message = g_array_new (FALSE, FALSE, sizeof (guint));
   cues->sentences = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   cues->gated = g_ptr_array_new ();
@@ -35,6 +38,7 @@ cm_cues_free (CmCues *cues)
   if (cues == NULL)
     return;
   g_hash_table_unref (cues->ids);
+  g_array_unref (cues->hashes);
   g_ptr_array_unref (cues->names);
   g_array_unref (cues->message);
   g_ptr_array_unref (cues->sentences);
@@ -62,14 +66,43 @@ is_digits (const char *word)
   return TRUE;
 }
 
-/* WORD stemmed, or "#" for a number. */
-static const char *
-stem (struct sb_stemmer *stemmer, const char *word)
+/* A word's stem, and the stem's hash. */
+typedef struct {
+  char *text;
+  guint64 hash;
+} Stem;
+
+static void
+stem_free (gpointer p)
 {
-  if (is_digits (word))
-    return "#";
-  const sb_symbol *out = sb_stemmer_stem (stemmer, (const sb_symbol *) word, (int) strlen (word));
-  return out ? (const char *) out : word;
+  Stem *s = p;
+  g_free (s->text);
+  g_free (s);
+}
+
+/* WORD stemmed ("#" for a number), from the message's cache STEMS (a
+ * message repeats most of its words) or Snowball's stemmer. */
+static const Stem *
+stem (struct sb_stemmer *stemmer, GHashTable *stems, const CmWord *word)
+{
+  gpointer key = (gpointer) (guintptr) word->hash;
+  Stem *known = g_hash_table_lookup (stems, key);
+  if (known)
+    return known;
+  const char *text = word->text;
+  if (is_digits (text))
+    text = "#";
+  else
+    {
+      const sb_symbol *out = sb_stemmer_stem (stemmer, (const sb_symbol *) text, (int) strlen (text));
+      if (out)
+        text = (const char *) out;
+    }
+  Stem *made = g_new (Stem, 1);
+  made->text = g_strdup (text);
+  made->hash = cm_words_hash (made->text);
+  g_hash_table_insert (stems, key, made);
+  return made;
 }
 
 /* Does TEXT put a few words in quotation marks ("another 'update'")? */
@@ -92,34 +125,56 @@ has_scare_quotes (const char *text)
   return FALSE;
 }
 
+/* Cue hashes are kept as the keys of GLib hash tables themselves. */
+G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (guint64));
+
+guint64
+cm_cue_hash (const char *prefix, const char *name, const char *second)
+{
+  guint64 h = cm_words_hash_sequence (cm_words_hash (prefix), cm_words_hash (name));
+  return second ? cm_words_hash_sequence (h, cm_words_hash (second)) : h;
+}
+
+guint64
+cm_cue_hash_of_name (const char *cue)
+{
+  const char *colon = strchr (cue, ':');
+  if (colon == NULL || colon == cue || colon[1] == '\0')
+    return 0;
+  g_autofree char *prefix = g_strndup (cue, (gsize) (colon - cue) + 1);
+  const char *name = colon + 1;
+  /* Only a word pair has a second part: words never hold '_'. */
+  const char *join = strcmp (prefix, "b:") == 0 ? strchr (name, '_') : NULL;
+  if (join == NULL)
+    return cm_cue_hash (prefix, name, NULL);
+  g_autofree char *first = g_strndup (name, (gsize) (join - name));
+  return cm_cue_hash (prefix, first, join + 1);
+}
+
 /* Where the cues being added go: a sentence's list (SENTENCE is its
  * number + 1) or the message's (0). */
 typedef struct {
   CmCues *cues;
   GArray *list;
   guint sentence;
-  GString *name; /* scratch */
+  guint64 prefix_w, prefix_o, prefix_b; /* the hashes of "w:", "o:", "b:" */
 } Adding;
 
-/* Add the cue PREFIX NAME [_ SECOND] to the list, once per list. */
+/* Add the cue HASH (named PREFIX NAME [_ SECOND]) to the list, once. */
 static void
-add2 (Adding *a, const char *prefix, const char *name, const char *second)
+add_hash (Adding *a, guint64 hash, const char *prefix, const char *name, const char *second)
 {
-  g_string_assign (a->name, prefix);
-  g_string_append (a->name, name);
-  if (second)
-    {
-      g_string_append_c (a->name, '_');
-      g_string_append (a->name, second);
-    }
-  guint id = GPOINTER_TO_UINT (g_hash_table_lookup (a->cues->ids, a->name->str));
+  gpointer key = (gpointer) (guintptr) hash;
+  guint id = GPOINTER_TO_UINT (g_hash_table_lookup (a->cues->ids, key));
   if (id == 0)
     {
-      char *copy = g_strndup (a->name->str, a->name->len);
-      g_ptr_array_add (a->cues->names, copy);
-      id = a->cues->names->len;
-      g_hash_table_insert (a->cues->ids, copy, GUINT_TO_POINTER (id));
+      g_array_append_val (a->cues->hashes, hash);
+      id = a->cues->hashes->len;
+      g_hash_table_insert (a->cues->ids, key, GUINT_TO_POINTER (id));
       g_array_set_size (a->cues->last_sentence, id);
+      if (a->cues->want_names)
+        g_ptr_array_add (a->cues->names, second ? g_strconcat (prefix, name, "_", second, NULL)
+                                                : g_strconcat (prefix, name, NULL));
     }
   guint *last = &g_array_index (a->cues->last_sentence, guint, id - 1);
   if (a->sentence && *last == a->sentence)
@@ -132,7 +187,7 @@ add2 (Adding *a, const char *prefix, const char *name, const char *second)
 static void
 add (Adding *a, const char *prefix, const char *name)
 {
-  add2 (a, prefix, name, NULL);
+  add_hash (a, cm_cue_hash (prefix, name, NULL), prefix, name, NULL);
 }
 
 static void
@@ -163,8 +218,8 @@ message_cues (const CmRuleContext *context, Adding *features)
 }
 
 static void
-sentence_cues (const CmRuleContext *context, struct sb_stemmer *stemmer, const CmSentence *sentence,
-               gboolean *after_officer, Adding *features)
+sentence_cues (const CmRuleContext *context, struct sb_stemmer *stemmer, GHashTable *stems,
+               const CmSentence *sentence, gboolean *after_officer, Adding *features)
 {
   const CmView *view = context->view;
   CmOfficerRefs refs = { 0 };
@@ -194,7 +249,12 @@ sentence_cues (const CmRuleContext *context, struct sb_stemmer *stemmer, const C
     if (sentence->hits & lists[i].bit)
       add (features, "hit:", lists[i].name);
 
-  g_autofree char *text = cm_view_sentence_text (view, sentence);
+  /* Punctuation from the sentence's own bytes, with no copy made. */
+  const char *source = sentence->subject ? view->subject : view->authored;
+  gsize end = sentence->end;
+  while (end > sentence->start && g_ascii_isspace (source[end - 1]))
+    end--;
+  g_autofree char *text = g_strndup (source + sentence->start, MIN (end - sentence->start, 2000));
   gsize length = strlen (text);
   if (length && text[length - 1] == '?')
     add (features, "cue:", "question");
@@ -203,16 +263,20 @@ sentence_cues (const CmRuleContext *context, struct sb_stemmer *stemmer, const C
   if (has_scare_quotes (text))
     add (features, "cue:", "quote");
 
-  g_autoptr (GString) previous = g_string_new (sentence->subject ? "^subject" : "^");
+  const Stem *previous = NULL;
+  const char *start = sentence->subject ? "^subject" : "^";
+  guint64 start_hash = cm_words_hash (start);
   guint n = MIN (sentence->words.n, WORDS_PER_SENTENCE);
   for (guint i = 0; i < n; i++)
     {
-      const char *word = stem (stemmer, sentence->words.words[i].text);
-      add (features, "w:", word);
+      const Stem *word = stem (stemmer, stems, &sentence->words.words[i]);
+      add_hash (features, cm_words_hash_sequence (features->prefix_w, word->hash), "w:", word->text, NULL);
       if (about_officer)
-        add (features, "o:", word);
-      add2 (features, "b:", previous->str, word);
-      g_string_assign (previous, word);
+        add_hash (features, cm_words_hash_sequence (features->prefix_o, word->hash), "o:", word->text, NULL);
+      guint64 pair = cm_words_hash_sequence (features->prefix_b, previous ? previous->hash : start_hash);
+      add_hash (features, cm_words_hash_sequence (pair, word->hash), "b:", previous ? previous->text : start,
+                word->text);
+      previous = word;
     }
 }
 
@@ -223,10 +287,10 @@ cm_cues_of (const CmRuleContext *context)
   if (cues->built)
     return cues;
   cues->built = TRUE;
-  g_autoptr (GString) scratch = g_string_sized_new (64);
-  Adding adding = { cues, cues->message, 0, scratch };
+  Adding adding = { cues, cues->message, 0, cm_words_hash ("w:"), cm_words_hash ("o:"), cm_words_hash ("b:") };
   message_cues (context, &adding);
   struct sb_stemmer *stemmer = sb_stemmer_new ("english", NULL);
+  g_autoptr (GHashTable) stems = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, stem_free);
   const GPtrArray *sentences = context->view->sentences;
   gboolean after_officer = FALSE;
   for (guint i = 0; i < sentences->len; i++)
@@ -235,7 +299,7 @@ cm_cues_of (const CmRuleContext *context)
       adding.list = ids;
       adding.sentence = i + 1;
       if (stemmer && i < SENTENCES_READ)
-        sentence_cues (context, stemmer, sentences->pdata[i], &after_officer, &adding);
+        sentence_cues (context, stemmer, stems, sentences->pdata[i], &after_officer, &adding);
       g_ptr_array_add (cues->sentences, ids);
     }
   if (stemmer)
@@ -265,7 +329,11 @@ json_ids (GString *out, const CmCues *cues, const GArray *ids)
     {
       if (i)
         g_string_append_c (out, ',');
-      json_string (out, cues->names->pdata[g_array_index (ids, guint, i)]);
+      guint id = g_array_index (ids, guint, i);
+      if (cues->want_names)
+        json_string (out, cues->names->pdata[id]);
+      else
+        g_string_append_printf (out, "\"#%016" G_GINT64_MODIFIER "x\"", g_array_index (cues->hashes, guint64, id));
     }
   g_string_append_c (out, ']');
 }

@@ -18,7 +18,9 @@
  *     role:ROLE, aud:members, aud:media, aud:external, to:officer,
  *     from:personal, att:any
  *
- * Feature names are plain text so that the weights file stays readable.
+ * Cue names are plain text so that the weights file stays readable; the
+ * engine works on 64-bit hashes of them, and makes names only for the
+ * trainer's dump (council-check --cues).
  */
 #ifndef CM_CUES_H
 #define CM_CUES_H
@@ -29,24 +31,33 @@
 
 typedef struct _CmCues {
   gboolean built;
-  GPtrArray *names;      /* char *: each distinct cue of the message once */
-  GHashTable *ids;       /* name -> its index in NAMES + 1 */
-  GArray *message;       /* guint: ids of the message-level cues */
-  GPtrArray *sentences;  /* GArray * of guint ids, one per view sentence, each id once */
+  gboolean want_names;   /* keep each cue's name (the trainer's dump) */
+  GHashTable *ids;       /* cue hash -> its index + 1 (keys are the hashes themselves) */
+  GArray *hashes;        /* guint64: each distinct cue of the message once */
+  GPtrArray *names;      /* char *: their names, when WANT_NAMES */
+  GArray *message;       /* guint: indices of the message-level cues */
+  GPtrArray *sentences;  /* GArray * of guint indices, one per view sentence, each once */
   GPtrArray *gated;      /* const char *: rules whose gate passed, in order */
-  GArray *last_sentence; /* guint per id: the sentence that last added it + 1 (building only) */
+  GArray *last_sentence; /* guint per cue: the sentence that last added it + 1 (building only) */
   gconstpointer weights_of; /* the model WEIGHTS below were looked up in */
-  GPtrArray *weights;    /* const double * per id (a weight per rule), or NULL */
+  GPtrArray *weights;    /* const double * per cue (a weight per rule), or NULL */
 } CmCues;
 
-CmCues *cm_cues_new (void);
+CmCues *cm_cues_new (gboolean want_names);
 void cm_cues_free (CmCues *cues);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmCues, cm_cues_free)
 
 /* The cues of CONTEXT's message, built on first use. */
 const CmCues *cm_cues_of (const CmRuleContext *context);
 
-/* The cues as JSON: {"gated": [...], "message": [...], "sentences": [[...]]}. */
+/* The hash that stands for the cue PREFIX NAME (and _SECOND, for a word
+ * pair), as the message's cues and the weights file both compute it. */
+guint64 cm_cue_hash (const char *prefix, const char *name, const char *second);
+/* The hash of a cue written out ("b:his_depth"), or 0 if it is not one. */
+guint64 cm_cue_hash_of_name (const char *cue);
+
+/* The cues as JSON: {"gated": [...], "message": [...], "sentences": [[...]]};
+ * their names only when built with WANT_NAMES. */
 char *cm_cues_to_json (const CmCues *cues);
 
 #endif

@@ -114,7 +114,7 @@ judge (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *stream, 
     }
 
   g_autoptr (CmView) view = cm_view_new (directory, cm_config_lexicons (config), envelope, message);
-  g_autoptr (CmCues) cues = cm_cues_new ();
+  g_autoptr (CmCues) cues = cm_cues_new (cues_json != NULL);
   CmRuleContext context = { directory, cm_config_lexicons (config), view, cm_config_model (config), cues };
   for (guint i = 0; i < cm_n_rules; i++)
     {

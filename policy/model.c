@@ -27,7 +27,8 @@ typedef struct {
 
 struct _CmModel {
   RuleWeights *rules;  /* by index in cm_rules */
-  GHashTable *weights; /* char * cue -> double[cm_n_rules] */
+  GHashTable *weights; /* cue hash (cues.h, the key itself) -> double[cm_n_rules] */
+  GHashTable *names;   /* cue hash -> its name, for findings */
   guint n_weights;
 };
 
@@ -38,6 +39,7 @@ cm_model_free (CmModel *model)
     return;
   g_free (model->rules);
   g_hash_table_unref (model->weights);
+  g_hash_table_unref (model->names);
   g_free (model);
 }
 
@@ -68,7 +70,8 @@ cm_model_load (const char *path, GError **error)
     }
   g_autoptr (CmModel) model = g_new0 (CmModel, 1);
   model->rules = g_new0 (RuleWeights, cm_n_rules);
-  model->weights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  model->weights = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  model->names = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   RuleWeights *current = NULL;
   guint current_index = 0;
   g_auto (GStrv) lines = g_strsplit (data, "\n", -1);
@@ -127,11 +130,20 @@ cm_model_load (const char *path, GError **error)
         }
       else
         {
-          double *vector = g_hash_table_lookup (model->weights, line);
+          guint64 hash = cm_cue_hash_of_name (line);
+          if (hash == 0)
+            {
+              g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "%s:%u: \"%s\" is not a cue (KIND:NAME)", path,
+                           n + 1, line);
+              return NULL;
+            }
+          gpointer key = (gpointer) (guintptr) hash;
+          double *vector = g_hash_table_lookup (model->weights, key);
           if (vector == NULL)
             {
               vector = g_new0 (double, cm_n_rules);
-              g_hash_table_insert (model->weights, g_strdup (line), vector);
+              g_hash_table_insert (model->weights, key, vector);
+              g_hash_table_insert (model->names, key, g_strdup (line));
             }
           vector[current_index] = value;
           model->n_weights++;
@@ -164,9 +176,10 @@ weights_of (const CmModel *model, CmCues *cues)
     return cues->weights;
   if (cues->weights)
     g_ptr_array_unref (cues->weights);
-  cues->weights = g_ptr_array_sized_new (cues->names->len);
-  for (guint i = 0; i < cues->names->len; i++)
-    g_ptr_array_add (cues->weights, g_hash_table_lookup (model->weights, cues->names->pdata[i]));
+  cues->weights = g_ptr_array_sized_new (cues->hashes->len);
+  for (guint i = 0; i < cues->hashes->len; i++)
+    g_ptr_array_add (cues->weights, g_hash_table_lookup (model->weights,
+                                                         (gpointer) (guintptr) g_array_index (cues->hashes, guint64, i)));
   cues->weights_of = model;
   return cues->weights;
 }
@@ -206,7 +219,7 @@ cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *j
   const GPtrArray *weights = weights_of (model, holder);
 
   /* Each distinct cue counts once in the message. */
-  g_autofree guint8 *seen = g_new0 (guint8, cues->names->len);
+  g_autofree guint8 *seen = g_new0 (guint8, cues->hashes->len);
   double score = r->bias;
   for (guint i = 0; i < cues->message->len; i++)
     {
@@ -262,7 +275,10 @@ cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *j
     }
   g_array_sort (named, by_weight);
   for (guint k = 0; k < named->len && k < NAMED_CUES; k++)
-    g_ptr_array_add (judgement->cues, g_strdup (cues->names->pdata[g_array_index (named, Scored, k).index]));
+    {
+      guint64 hash = g_array_index (cues->hashes, guint64, g_array_index (named, Scored, k).index);
+      g_ptr_array_add (judgement->cues, g_strdup (g_hash_table_lookup (model->names, (gpointer) (guintptr) hash)));
+    }
   return TRUE;
 }
 
