@@ -73,8 +73,17 @@ run_check () {
     summarise "$dir" "$label"
 }
 
+# The valence lexicon (config/valence.txt) from VADER's, on the npm
+# registry; without it the engine runs with no evaluative-language cues.
+make_valence () {
+    [ -f config/valence.txt ] && return 0
+    command -v npm >/dev/null || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
+    bash contrib/valence.sh config/valence.txt || echo "warning: no valence lexicon (npm registry unreachable?)" >&2
+}
+
 demo () {
     install_dependencies
+    make_valence
     configure_build build
     make -C build -j"$jobs" council-check council-milter council-review >/dev/null
     echo "== the live demo: council-milter behind a private Postfix (contrib/demo.sh)"
@@ -90,6 +99,7 @@ demo () {
 
 test_all () {
     install_dependencies
+    make_valence
     if [ -z "${CORPORA_DIR:-}" ] && [ -d "$top/../shared/corpora" ]; then
         CORPORA_DIR=$(cd "$top/../shared/corpora" && pwd)
         export CORPORA_DIR

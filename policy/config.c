@@ -14,6 +14,7 @@
 #include "keyfile.h"
 #include "rules.h"
 #include "model.h"
+#include "valence.h"
 
 typedef enum {
   KEY_STRING,   /* any text */
@@ -51,6 +52,7 @@ static const KeySpec keys[] = {
   { "policy", "lexicon", KEY_PATH, "lexicon" },
   { "policy", "paragraphs", KEY_PATH, "paragraphs.conf" },
   { "policy", "weights", KEY_PATH, "weights.conf" },
+  { "policy", "valence", KEY_PATH, "valence.txt" },
   { "policy", "max-scan-size", KEY_SIZE, "10M", NULL, 64 * 1024, G_GINT64_CONSTANT (1) << 32 },
   { "notify", "smtp", KEY_HOSTPORT, "127.0.0.1:10026" },
   { "notify", "from", KEY_STRING, NULL },
@@ -76,6 +78,7 @@ struct _CmConfig {
   CmLexicons *lexicons;
   GHashTable *paragraphs; /* clause ("Newton Abbot 13") -> its text, for notices */
   CmModel *model;         /* the learned weights, or NULL */
+  CmValence *valence;     /* the words' valence, or NULL */
 };
 
 GQuark
@@ -467,6 +470,17 @@ cm_config_load (const char *path, GError **error)
           return NULL;
         }
     }
+  /* Optional too: written at build time (contrib/valence.sh). */
+  const char *valence = cm_config_get (config, "policy", "valence");
+  if (g_file_test (valence, G_FILE_TEST_EXISTS))
+    {
+      config->valence = cm_valence_load (valence, &local);
+      if (config->valence == NULL)
+        {
+          g_set_error (error, CM_ERROR, local->code, "valence (%s [policy] valence): %s", path, local->message);
+          return NULL;
+        }
+    }
   return g_steal_pointer (&config);
 }
 
@@ -489,6 +503,7 @@ cm_config_unref (CmConfig *config)
   cm_lexicons_free (config->lexicons);
   g_clear_pointer (&config->paragraphs, g_hash_table_unref);
   cm_model_free (config->model);
+  cm_valence_free (config->valence);
   g_free (config);
 }
 
@@ -543,6 +558,12 @@ cm_config_model (const CmConfig *config)
   return config->model;
 }
 
+const CmValence *
+cm_config_valence (const CmConfig *config)
+{
+  return config->valence;
+}
+
 char *
 cm_config_describe (const CmConfig *config)
 {
@@ -559,6 +580,11 @@ cm_config_describe (const CmConfig *config)
   g_autofree char *model = config->model ? cm_model_describe (config->model) : NULL;
   g_string_append_printf (out, "weights %s: %s\n", cm_config_get (config, "policy", "weights"),
                           model ? model : "none (not there): the rules use their word lists only");
+  g_string_append_printf (out, "valence %s: ", cm_config_get (config, "policy", "valence"));
+  if (config->valence)
+    g_string_append_printf (out, "%u words\n", cm_valence_size (config->valence));
+  else
+    g_string_append (out, "none (not there): no evaluative-language cues\n");
   for (guint i = 0; i < cm_n_rules; i++)
     g_string_append_printf (out, "rule %s: %s (%s)\n", cm_rules[i].id,
                             cm_rule_action_name (config->actions[i]), cm_rules[i].paragraphs);

@@ -10,10 +10,13 @@
 #include "lexicon.h"
 
 typedef struct _CmModel CmModel;
+typedef struct _CmValence CmValence;
 
 const CmDirectory *cm_config_directory (const CmConfig *config);
 const CmLexicons *cm_config_lexicons (const CmConfig *config);
 /* The learned weights ([policy] weights), or NULL when there are none. */
 const CmModel *cm_config_model (const CmConfig *config);
+/* The valence of words ([policy] valence), or NULL when there is none. */
+const CmValence *cm_config_valence (const CmConfig *config);
 
 #endif

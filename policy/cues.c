@@ -9,6 +9,7 @@
 #include "cues.h"
 #include "rules/refs.h"
 #include "view.h"
+#include "valence.h"
 
 /* A sentence past this many words adds no more word cues: enough for any
  * real sentence, and a bound on the work a pasted log can cause. */
@@ -262,6 +263,32 @@ sentence_cues (const CmRuleContext *context, struct sb_stemmer *stemmer, GHashTa
     add (features, "cue:", "exclaim");
   if (has_scare_quotes (text))
     add (features, "cue:", "quote");
+
+  /* Evaluative language: the sum of the words' valence, a word's sign
+   * turned (and damped, as VADER does) by a negation before it in its
+   * clause; the band is a cue, and again when the sentence is about an
+   * officer. */
+  if (context->valence)
+    {
+      double total = 0;
+      for (guint i = 0; i < sentence->words.n && i < WORDS_PER_SENTENCE; i++)
+        {
+          double v = cm_valence_of (context->valence, sentence->words.words[i].hash);
+          if (v != 0 && cm_lexicons_negated (context->lexicons, &sentence->words, i))
+            v *= -0.74;
+          total += v;
+        }
+      const char *band = total <= -3 ? "neg2" : total <= -1 ? "neg" : total >= 3 ? "pos2" : total >= 1 ? "pos" : NULL;
+      if (band)
+        {
+          add (features, "val:", band);
+          if (about_officer)
+            {
+              g_autofree char *name = g_strconcat ("val:", band, NULL);
+              add (features, "o:", name);
+            }
+        }
+    }
 
   const Stem *previous = NULL;
   const char *start = sentence->subject ? "^subject" : "^";

@@ -14,6 +14,9 @@
  *                  sentence with a pronoun (he, she, his, they ...)
  *     cue:NAME     officer, officer-pronoun, you, question, exclaim,
  *                  quote (scare quotes), and hit:LIST for the word lists
+ *     val:BAND     the sentence's valence (valence.h; neg2, neg, pos,
+ *                  pos2), negations turning a word's sign; o:val:BAND
+ *                  when the sentence is about an officer
  *   for the whole message:
  *     role:ROLE, aud:members, aud:media, aud:external, to:officer,
  *     from:personal, att:any

@@ -18,6 +18,7 @@ typedef struct {
   const CmLexicons *lexicons;
   const CmView *view;
   const struct _CmModel *model; /* the learned weights, or NULL */
+  const struct _CmValence *valence; /* the words' valence, or NULL */
   struct _CmCues *cues;         /* the message's cues, built on first use (cues.h) */
 } CmRuleContext;
 

@@ -133,6 +133,58 @@ START_TEST (test_cue_dump)
 }
 END_TEST
 
+/* The valence lexicon: its errors, and the cues it gives, a negation
+ * turning a word's sign. */
+START_TEST (test_valence)
+{
+  g_autofree char *dir = test_scratch_dir ();
+  const char *const bad[] = { "woeful\n", "woeful\tvery\n", "woeful\t-9\n", "\t-2\n" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *path = test_write (dir, "bad.txt", bad[i]);
+      g_autofree char *extra = g_strdup_printf ("[policy]\nvalence=%s", path);
+      g_autofree char *conf = test_config_variant (extra, NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CmConfig) config = cm_config_load (conf, &error);
+      ck_assert_ptr_null (config);
+      ck_assert_msg (strstr (error->message, ":1: expected WORD<TAB>VALENCE"), "%s", error->message);
+    }
+  g_autofree char *path = test_write (dir, "valence.txt", "# test\nwoeful\t-2.8\nsplendid\t2.9\n");
+  g_autofree char *extra = g_strdup_printf ("[policy]\nvalence=%s\nweights=%s/none", path, dir);
+  g_autofree char *conf = test_config_variant (extra, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmConfig) config = cm_config_load (conf, &error);
+  ck_assert_msg (config != NULL, "%s", error ? error->message : "");
+  g_autofree char *described = cm_config_describe (config);
+  ck_assert_ptr_nonnull (strstr (described, "2 words"));
+  ck_assert_ptr_nonnull (strstr (described, "weights " ));
+
+  const char *bodies[][2] = {
+    { "Mr Baker was woeful at committee.", "\"o:val:neg\"" },
+    { "Mr Baker was not woeful at committee.", "\"o:val:pos\"" },
+    { "The weather was woeful.", "\"val:neg\"" },
+    { "Mr Baker was splendid and woeful.", NULL },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("From: %s\nTo: %s\nSubject: x\n\n%s\n", JANE, MEMBERS_AND_TOM,
+                                               bodies[i][0]);
+      g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+      g_autofree char *json = cm_check_cues (config, NULL, stream, NULL);
+      if (bodies[i][1])
+        ck_assert_msg (strstr (json, bodies[i][1]), "%s: %s", bodies[i][0], json);
+      else
+        ck_assert_msg (!strstr (json, "val:"), "%s: %s", bodies[i][0], json);
+    }
+  /* About the weather, not an officer: no o:val cue. */
+  g_autofree char *weather = g_strdup_printf ("From: %s\nTo: %s\nSubject: x\n\nThe weather was woeful.\n", JANE,
+                                              MEMBERS_AND_TOM);
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (weather, strlen (weather));
+  g_autofree char *json = cm_check_cues (config, NULL, stream, NULL);
+  ck_assert_ptr_null (strstr (json, "o:val:"));
+}
+END_TEST
+
 int
 main (void)
 {
@@ -144,6 +196,7 @@ main (void)
   tcase_add_test (tc, test_learned_finding);
   tcase_add_test (tc, test_exceptions_hold);
   tcase_add_test (tc, test_cue_dump);
+  tcase_add_test (tc, test_valence);
   suite_add_tcase (suite, tc);
   return test_run (suite);
 }

@@ -114,6 +114,7 @@ test_config_variant (const char *extra, const char *directory)
   g_autofree char *example = test_srcdir ("config/council-milter.conf");
   g_autofree char *lexicon = test_srcdir ("config/lexicon");
   g_autofree char *weights = test_srcdir ("config/weights.conf");
+  g_autofree char *valence = test_srcdir ("config/valence.txt");
   g_autofree char *example_directory = test_srcdir ("config/directory.conf");
   g_autofree char *text = NULL;
   ck_assert (g_file_get_contents (example, &text, NULL, NULL));
@@ -162,6 +163,8 @@ test_config_variant (const char *extra, const char *directory)
         g_string_append_printf (conf, "lexicon=%s\n", lexicon);
       else if (key && strcmp (key, "weights") == 0)
         g_string_append_printf (conf, "weights=%s\n", weights);
+      else if (key && strcmp (key, "valence") == 0)
+        g_string_append_printf (conf, "valence=%s\n", valence);
       else
         g_string_append_printf (conf, "%s\n", line);
     }
