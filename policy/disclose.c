@@ -224,7 +224,9 @@ replacement (GMimePart *part, const char *line, const GByteArray *raw, gboolean 
   g_autoptr (GByteArray) changed = g_byte_array_sized_new (text->len + encoded_addition->len);
   g_byte_array_append (changed, text->data, (guint) at);
   g_byte_array_append (changed, encoded_addition->data, encoded_addition->len);
-  g_byte_array_append (changed, text->data + at, text->len - (guint) at);
+  /* An empty part has no data at all: no pointer arithmetic on NULL. */
+  if (text->len > (guint) at)
+    g_byte_array_append (changed, text->data + at, text->len - (guint) at);
   *expected = g_byte_array_ref (changed);
 
   GByteArray *out;

@@ -84,15 +84,34 @@ cm_verdict_to_json (const CmVerdict *verdict)
   return g_string_free (out, FALSE);
 }
 
+/* TEXT for a terminal: control characters (an escape sequence in a
+ * message would otherwise reach the administrator's terminal), C1 codes
+ * and line ends shown as \xHH or \u00HH, never sent as they are. */
+static char *
+printable (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text));
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\x%02x", c);
+      else if (c >= 0x80 && c < 0xa0)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
 char *
 cm_verdict_to_text (const CmVerdict *verdict)
 {
   GString *out = g_string_new (NULL);
-  g_string_append_printf (out, "sender:  %s (%s%s%s)\n",
-                          *verdict->sender_address ? verdict->sender_address : "<>",
-                          cm_role_name (verdict->sender_role),
-                          verdict->sender_name ? ", " : "",
-                          verdict->sender_name ? verdict->sender_name : "");
+  g_autofree char *address = printable (*verdict->sender_address ? verdict->sender_address : "<>");
+  g_autofree char *name = verdict->sender_name ? printable (verdict->sender_name) : NULL;
+  g_string_append_printf (out, "sender:  %s (%s%s%s)\n", address, cm_role_name (verdict->sender_role),
+                          name ? ", " : "", name ? name : "");
   if (!verdict->checked)
     {
       g_string_append (out, "verdict: accept (not outgoing council mail: not checked)\n");
@@ -108,13 +127,19 @@ cm_verdict_to_text (const CmVerdict *verdict)
   for (guint i = 0; i < verdict->findings->len; i++)
     {
       const CmFinding *f = verdict->findings->pdata[i];
+      g_autofree char *summary = printable (f->summary);
       g_string_append_printf (out, "\n%s [%s], %s\n  %s\n", f->rule, cm_rule_action_name (f->action),
-                              f->clause, f->summary);
+                              f->clause, summary);
       for (guint k = 0; k < f->evidence->len; k++)
-        g_string_append_printf (out, "  evidence: \"%s\"\n", (const char *) f->evidence->pdata[k]);
-
+        {
+          g_autofree char *evidence = printable (f->evidence->pdata[k]);
+          g_string_append_printf (out, "  evidence: \"%s\"\n", evidence);
+        }
       for (guint k = 0; k < f->people->len; k++)
-        g_string_append_printf (out, "  person:   %s\n", (const char *) f->people->pdata[k]);
+        {
+          g_autofree char *person = printable (f->people->pdata[k]);
+          g_string_append_printf (out, "  person:   %s\n", person);
+        }
     }
   return g_string_free (out, FALSE);
 }

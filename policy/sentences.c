@@ -78,8 +78,14 @@ split_paragraph (GArray *out, const char *text, const char *start, const char *e
       while (stop < end && (*stop == '.' || *stop == '!' || *stop == '?' || *stop == '"'
                             || *stop == ')' || *stop == '\''))
         stop++;
+      /* Not a sentence end ("3.5", "!!!x"): the whole run was read, so go
+       * on after it (reading it again from each of its characters made
+       * a long run quadratic). */
       if (stop < end && !is_space (*stop))
-        continue;
+        {
+          p = stop - 1;
+          continue;
+        }
       if (*p == '.' && is_abbreviation (start, p))
         continue;
       add_span (out, text, start, stop);

@@ -6,6 +6,7 @@
  * (signed, encrypted, DKIM-signed, no text part, a charset that cannot
  * hold the names) is refused with the reason, falling back to warn.
  */
+#define _GNU_SOURCE /* memmem */
 #include "config.h"
 
 #include <string.h>
@@ -328,6 +329,17 @@ START_TEST (test_malformed_refused)
   ck_assert (!cm_disclose_body (in, LINE, out, &error));
   ck_assert_ptr_nonnull (strstr (error->message, "MIME structure is malformed"));
   ck_assert_int_eq (g_mime_stream_length (out), 0); /* nothing half-written */
+
+  /* F13 of issue 9: an empty body (no data at all) takes the line. */
+  const char *empty = "Content-Type: text/plain; charset=utf-8\n\n";
+  g_autoptr (GMimeStream) in_empty = g_mime_stream_mem_new_with_buffer (empty, strlen (empty));
+  g_autoptr (GByteArray) body = g_byte_array_new ();
+  g_autoptr (GMimeStream) out_empty = g_mime_stream_mem_new_with_byte_array (body);
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (out_empty), FALSE);
+  g_autoptr (GError) empty_error = NULL;
+  ck_assert_msg (cm_disclose_body (in_empty, LINE, out_empty, &empty_error), "%s",
+                 empty_error ? empty_error->message : "");
+  ck_assert_ptr_nonnull (memmem (body->data, body->len, LINE, strlen (LINE)));
 
   const char *utf16 = "Content-Type: text/plain; charset=utf-16\nContent-Transfer-Encoding: base64\n\n"
                       "//5IAGkA\n";

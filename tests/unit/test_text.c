@@ -167,6 +167,33 @@ START_TEST (test_sentences)
     }
   g_autoptr (GPtrArray) none = sentences ("\n \n\t\n");
   ck_assert_uint_eq (none->len, 0);
+
+  /* "3.5" and "!!!x" do not end a sentence, and what follows the run is
+   * read on. */
+  g_autoptr (GPtrArray) runs = sentences ("It rose 3.5 per cent!!!Really. Yes?!x fine. End");
+  const char *run_expected[] = { "It rose 3.5 per cent!!!Really.", "Yes?!x fine.", "End" };
+  ck_assert_uint_eq (runs->len, G_N_ELEMENTS (run_expected));
+  for (guint i = 0; i < G_N_ELEMENTS (run_expected); i++)
+    ck_assert_str_eq (runs->pdata[i], run_expected[i]);
+}
+END_TEST
+
+/* F3 of issue 9: a long run of . ! ? followed by a letter was read again
+ * from each of its characters (1 MB took 234 s); now once.  With the old
+ * code this test runs past Check's time limit. */
+START_TEST (test_sentences_long_punctuation_run)
+{
+  const gsize n = 1 << 20;
+  char *text = g_malloc (n + 2);
+  memset (text, '!', n);
+  text[n] = 'x';
+  text[n + 1] = '\0';
+  g_autoptr (GArray) spans = cm_sentences_split (text);
+  gsize covered = 0;
+  for (guint i = 0; i < spans->len; i++)
+    covered += g_array_index (spans, CmSpan, i).end - g_array_index (spans, CmSpan, i).start;
+  ck_assert_uint_eq (covered, n + 1); /* every byte in some sentence, none twice */
+  g_free (text);
 }
 END_TEST
 
@@ -180,6 +207,7 @@ main (void)
   tcase_add_test (tc, test_html);
   tcase_add_test (tc, test_quotes);
   tcase_add_test (tc, test_sentences);
+  tcase_add_test (tc, test_sentences_long_punctuation_run);
   suite_add_tcase (suite, tc);
   return test_run (suite);
 }

@@ -74,6 +74,17 @@ START_TEST (test_json)
   ck_assert_msg (strstr (text, "verdict: hold, 1 finding\n"), "%s", text);
   ck_assert_msg (strstr (text, "officer-criticism [hold], Newton Abbot 13\n"), "%s", text);
   ck_assert_msg (strstr (text, "person:   tom.baker@northmoor.gov.uk"), "%s", text);
+  /* F10 of issue 9: no control character reaches a terminal as it is. */
+  ck_assert_msg (strstr (text, "evidence: \"Line one\\x0awith a tab\\x09 and \\ backslash \\x01 and \xc2\xa3\""),
+                 "%s", text);
+  cm_finding_add_evidence (f, "\x1b]0;owned\x07 and \x1b[31mred\x1b[0m and \xc2\x9b" "2J");
+  g_autofree char *hostile = cm_verdict_to_text (v);
+  ck_assert_ptr_null (strchr (hostile, '\x1b'));
+  ck_assert_ptr_null (strchr (hostile, '\x07'));
+  ck_assert_ptr_null (strstr (hostile, "\xc2\x9b"));
+  ck_assert_msg (strstr (hostile, "\\x1b]0;owned\\x07 and \\x1b[31mred\\x1b[0m and \\u009b2J"), "%s", hostile);
+  for (const char *p = hostile; *p; p++)
+    ck_assert ((guchar) *p >= 0x20 || *p == '\n');
 }
 END_TEST
 
