@@ -10,6 +10,10 @@
 #include "index.h"
 
 #define GAP_WORDS 3
+/* A pattern has at most this many gaps: each gap can try GAP_WORDS + 1
+ * places, so the tries of one pattern at one word are (GAP_WORDS + 1) to
+ * this power at worst (64), not without bound. */
+#define GAPS_MAX 3
 /* How far back a negation word reaches, within one clause. */
 #define NEGATION_WINDOW 8
 
@@ -317,6 +321,7 @@ cm_lexicon_add (CmLexicon *lexicon, const char *text, gpointer data, GError **er
   pattern->tokens = g_new0 (Token, tokens->len);
   pattern->n_tokens = tokens->len;
   pattern->data = data;
+  guint gaps = 0;
   for (guint i = 0; i < tokens->len; i++)
     {
       if (!parse_token (tokens->pdata[i], &pattern->tokens[i], error))
@@ -325,6 +330,12 @@ cm_lexicon_add (CmLexicon *lexicon, const char *text, gpointer data, GError **er
           return FALSE;
         }
       gboolean gap = pattern->tokens[i].gap;
+      if (gap && ++gaps > GAPS_MAX)
+        {
+          g_set_error (error, CM_ERROR, CM_ERROR_LEXICON, "at most %d \"...\" in a pattern", GAPS_MAX);
+          pattern_free (pattern);
+          return FALSE;
+        }
       if (gap && (i == 0 || i + 1 == tokens->len || pattern->tokens[i - 1].gap))
         {
           g_set_error (error, CM_ERROR, CM_ERROR_LEXICON,

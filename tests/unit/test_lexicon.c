@@ -75,6 +75,19 @@ START_TEST (test_bad_patterns)
       ck_assert (error != NULL);
     }
   ck_assert_uint_eq (cm_lexicon_size (lex), 0);
+
+  /* F12 of issue 9: gaps are capped (eleven once took 13 s on 300 words). */
+  g_autoptr (GError) error = NULL;
+  ck_assert (!cm_lexicon_add (lex, "a ... b ... c ... d ... e", NULL, &error));
+  ck_assert_ptr_nonnull (strstr (error->message, "at most 3"));
+  ck_assert (cm_lexicon_add (lex, "a ... b ... c ... d", NULL, NULL));
+  /* The worst three-gap pattern on 300 words that almost match. */
+  GString *text = g_string_new (NULL);
+  for (guint i = 0; i < 300; i++)
+    g_string_append (text, i % 2 ? "b " : "a ");
+  g_autoptr (CmWords) words = cm_words_split (text->str);
+  g_string_free (text, TRUE);
+  ck_assert (!cm_lexicon_matches (lex, words));
 }
 END_TEST
 
