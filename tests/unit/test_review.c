@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "reviewfixture.h"
+#include "review-format.h"
 
 START_TEST (test_list)
 {
@@ -252,6 +253,34 @@ START_TEST (test_report)
 }
 END_TEST
 
+/* F2 of issue 9: a held message whose only text parts are empty, in a
+ * charset off the fast path and in HTML nested deeper than the engine
+ * reads, is shown as empty text, not a crash. */
+START_TEST (test_message_text_empty_parts)
+{
+  GString *deep = g_string_new ("From: a@northmoor.gov.uk\nContent-Type: multipart/mixed; boundary=\"b0\"\n\n");
+  for (int i = 0; i < 40; i++)
+    g_string_append_printf (deep, "--b%d\nContent-Type: multipart/mixed; boundary=\"b%d\"\n\n", i, i + 1);
+  g_string_append (deep, "--b40\nContent-Type: text/html; charset=koi8-r\n\n\n--b40--\n");
+  const char *const messages[] = {
+    "From: a@northmoor.gov.uk\nContent-Type: text/plain; charset=koi8-r\n\n",
+    "From: a@northmoor.gov.uk\nContent-Type: text/html; charset=windows-1250\n"
+    "Content-Transfer-Encoding: base64\n\n",
+    deep->str,
+  };
+  g_autofree char *dir = test_scratch_dir ();
+  for (guint i = 0; i < G_N_ELEMENTS (messages); i++)
+    {
+      g_autofree char *path = test_write (dir, "held.eml", messages[i]);
+      g_autoptr (GError) error = NULL;
+      g_autofree char *text = cm_review_message_text (path, &error);
+      ck_assert_msg (text != NULL, "message %u: %s", i, error ? error->message : "");
+      ck_assert_str_eq (g_strstrip (text), "");
+    }
+  g_string_free (deep, TRUE);
+}
+END_TEST
+
 START_TEST (test_usage)
 {
   g_autoptr (Env) env = env_new (NULL);
@@ -303,6 +332,7 @@ main (void)
   tcase_add_test (tc, test_audit);
   tcase_add_test (tc, test_report);
   tcase_add_test (tc, test_usage);
+  tcase_add_test (tc, test_message_text_empty_parts);
   suite_add_tcase (suite, tc);
   return test_run (suite);
 }
