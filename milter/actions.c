@@ -349,8 +349,9 @@ cm_actions_replies (SMFICTX *ctx, CmMsgCtx *msg, sfsistat *answer)
         services = cm_reload_services ();
       g_autofree char *why = NULL;
       CmReplyOutcome outcome = cm_replies_take (msg, services, address, &why);
-      cm_log (outcome == CM_REPLY_RECORDED ? LOG_NOTICE : LOG_WARNING, "%s: reply from <%s> to %s: %s",
-              msg->queue_id, msg->envelope->sender, address, why);
+      /* The token is a secret of the hold: the log names the hold only. */
+      cm_log (outcome == CM_REPLY_RECORDED ? LOG_NOTICE : LOG_WARNING, "%s: reply from <%s> to hold %s: %s",
+              msg->queue_id, msg->envelope->sender, id, why);
       if (outcome == CM_REPLY_FAILED)
         {
           smfi_setreply (ctx, "451", "4.3.0", "The reply could not be recorded just now; try again later");

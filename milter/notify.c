@@ -82,10 +82,15 @@ append_wrapped (GString *out, const char *indent, const char *text)
     g_string_append_c (out, '\n');
 }
 
-static const char *
+/* The message's Subject for people: RFC 2047 words decoded ("=?utf-8?..."
+ * is no subject a sender recognises), or "(no subject)". */
+static char *
 subject_of (const CmMsgCtx *msg)
 {
-  return msg->subject ? msg->subject : "(no subject)";
+  if (msg->subject == NULL)
+    return g_strdup ("(no subject)");
+  char *decoded = g_mime_utils_header_decode_text (NULL, msg->subject);
+  return decoded ? decoded : g_strdup (msg->subject);
 }
 
 /* The part for people. */
@@ -94,9 +99,10 @@ notice_text (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id,
 {
   GString *text = g_string_new (NULL);
   guint n = msg->envelope->recipients->len;
+  g_autofree char *subject = subject_of (msg);
   g_autofree char *opening = g_strdup_printf (
       "Your message \"%s\" to %u recipient%s %s, because it appears to go against the "
-      "Member/Officer Protocol of %s.", subject_of (msg), n, n == 1 ? "" : "s",
+      "Member/Officer Protocol of %s.", subject, n, n == 1 ? "" : "s",
       outcome (verdict->action), cm_config_council_name (msg->config));
   append_wrapped (text, "", opening);
   for (guint i = 0; i < verdict->findings->len; i++)
@@ -228,7 +234,8 @@ GMimeMessage *
 cm_notify_compose (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id,
                    const char *reply_to)
 {
-  g_autofree char *subject = g_strdup_printf ("Member/Officer Protocol notice: \"%s\"", subject_of (msg));
+  g_autofree char *original = subject_of (msg);
+  g_autofree char *subject = g_strdup_printf ("Member/Officer Protocol notice: \"%s\"", original);
   GMimeMessage *notice = new_notice (msg->config, msg->envelope->sender, subject);
   GMimeObject *object = GMIME_OBJECT (notice);
   if (msg->message_id)
@@ -317,8 +324,9 @@ GMimeMessage *
 cm_notify_compose_hold (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id,
                         const char *mo, GMimeStream *held)
 {
+  g_autofree char *held_subject = subject_of (msg);
   g_autofree char *subject = g_strdup_printf ("Held for review (%s): \"%s\" from %s", hold_id,
-                                              subject_of (msg), msg->envelope->sender);
+                                              held_subject, msg->envelope->sender);
   GMimeMessage *notice = new_notice (msg->config, mo, subject);
   GString *text = g_string_new (NULL);
   g_string_append_printf (text, "A message was held under the Member/Officer Protocol.\n\n"
@@ -326,7 +334,7 @@ cm_notify_compose_hold (const CmMsgCtx *msg, const CmVerdict *verdict, const cha
                           hold_id, msg->envelope->sender, cm_role_name (verdict->sender_role));
   for (guint i = 0; i < msg->envelope->recipients->len; i++)
     g_string_append_printf (text, "%s%s", i ? ", " : "", (const char *) msg->envelope->recipients->pdata[i]);
-  g_string_append_printf (text, "\nSubject:   %s\n", subject_of (msg));
+  g_string_append_printf (text, "\nSubject:   %s\n", held_subject);
   for (guint i = 0; i < verdict->findings->len; i++)
     {
       const CmFinding *f = verdict->findings->pdata[i];

@@ -130,6 +130,29 @@ START_TEST (test_notice_content)
 }
 END_TEST
 
+/* F14 of issue 9: an encoded Subject is shown decoded in the notice. */
+START_TEST (test_notice_decodes_subject)
+{
+  CmEnvelope *envelope = cm_envelope_new ("cllr.jane.smith@northmoor.gov.uk");
+  cm_envelope_add_recipient (envelope, "builder@example.org");
+  CmMsgCtx *msg = cm_msgctx_new (test_example_config (), envelope);
+  cm_msgctx_add_header (msg, "Subject", "=?utf-8?Q?Caf=C3=A9_fence_=C2=A3200?=");
+  cm_msgctx_end_headers (msg);
+  const char *text = "From: cllr.jane.smith@northmoor.gov.uk\nTo: builder@example.org\n\n"
+                     "The council will pay for the fence.\n";
+  g_autoptr (CmVerdict) verdict = test_check (msg->config, msg->envelope, text);
+  g_autoptr (GMimeMessage) notice = cm_notify_compose (msg, verdict, "20261123-101500-abcdef", NULL);
+  g_autoptr (GMimeMessage) parsed = reparse (notice);
+  ck_assert_str_eq (g_mime_message_get_subject (parsed),
+                    "Member/Officer Protocol notice: \"Caf\xc3\xa9 fence \xc2\xa3" "200\"");
+  GMimeMultipart *report = GMIME_MULTIPART (g_mime_message_get_mime_part (parsed));
+  g_autofree char *human = part_text (report, 0);
+  ck_assert_msg (strstr (human, "\"Caf\xc3\xa9 fence \xc2\xa3" "200\""), "%s", human);
+  ck_assert_ptr_null (strstr (human, "=?utf-8?"));
+  cm_msgctx_free (msg);
+}
+END_TEST
+
 START_TEST (test_hold_notice_for_the_monitoring_officer)
 {
   CmMsgCtx *msg = message_from ("cllr.jane.smith@northmoor.gov.uk");
@@ -196,6 +219,7 @@ main (void)
   TCase *tc = tcase_create ("notify");
   tcase_add_test (tc, test_who_gets_a_notice);
   tcase_add_test (tc, test_notice_content);
+  tcase_add_test (tc, test_notice_decodes_subject);
   tcase_add_test (tc, test_hold_notice_for_the_monitoring_officer);
   tcase_add_test (tc, test_reply_address);
   tcase_add_test (tc, test_send_failure_is_reported);
