@@ -67,24 +67,33 @@ participant (Builder *b, const char *address, const char *name)
   return p;
 }
 
+/* Add P to OUT, the list called LIST (a CM_IN_ bit), unless it is there:
+ * the bit answers at once, where a search of OUT made long lists quadratic. */
+static void
+add_once (GPtrArray *out, CmParticipant *p, guint list)
+{
+  if (p->lists & list)
+    return;
+  p->lists |= list;
+  g_ptr_array_add (out, p);
+}
+
 /* Add each mailbox of LIST (groups flattened) to OUT, once. */
 static void
-add_addresses (Builder *b, InternetAddressList *list, GPtrArray *out)
+add_addresses (Builder *b, InternetAddressList *list, GPtrArray *out, guint bit)
 {
   for (int i = 0; list && i < internet_address_list_length (list); i++)
     {
       InternetAddress *ia = internet_address_list_get_address (list, i);
       if (INTERNET_ADDRESS_IS_GROUP (ia))
         {
-          add_addresses (b, internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)), out);
+          add_addresses (b, internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)), out, bit);
           continue;
         }
       const char *addr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
       if (addr == NULL || strchr (addr, '@') == NULL)
         continue;
-      CmParticipant *p = participant (b, addr, internet_address_get_name (ia));
-      if (!g_ptr_array_find (out, p, NULL))
-        g_ptr_array_add (out, p);
+      add_once (out, participant (b, addr, internet_address_get_name (ia)), bit);
     }
 }
 
@@ -104,11 +113,11 @@ read_participants (Builder *b, const CmEnvelope *envelope, GMimeMessage *message
 
   if (message)
     {
-      add_addresses (b, g_mime_message_get_from (message), from);
-      add_addresses (b, g_mime_message_get_sender (message), sender_header);
-      add_addresses (b, g_mime_message_get_to (message), view->to);
-      add_addresses (b, g_mime_message_get_cc (message), view->cc);
-      add_addresses (b, g_mime_message_get_bcc (message), bcc);
+      add_addresses (b, g_mime_message_get_from (message), from, CM_IN_FROM);
+      add_addresses (b, g_mime_message_get_sender (message), sender_header, CM_IN_SENDER);
+      add_addresses (b, g_mime_message_get_to (message), view->to, CM_IN_TO);
+      add_addresses (b, g_mime_message_get_cc (message), view->cc, CM_IN_CC);
+      add_addresses (b, g_mime_message_get_bcc (message), bcc, CM_IN_BCC);
     }
   view->from = from->len ? from->pdata[0] : NULL;
   CmParticipant *envelope_sender = envelope && envelope->sender && strchr (envelope->sender, '@')
@@ -129,24 +138,19 @@ read_participants (Builder *b, const CmEnvelope *envelope, GMimeMessage *message
   if (envelope && envelope->recipients->len > 0)
     {
       for (guint i = 0; i < envelope->recipients->len; i++)
-        {
-          CmParticipant *p = participant (b, envelope->recipients->pdata[i], NULL);
-          if (!g_ptr_array_find (view->recipients, p, NULL))
-            g_ptr_array_add (view->recipients, p);
-        }
+        add_once (view->recipients, participant (b, envelope->recipients->pdata[i], NULL), CM_IN_RECIPIENTS);
     }
   else
     {
       GPtrArray *lists[] = { view->to, view->cc, bcc };
       for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
         for (guint i = 0; i < lists[l]->len; i++)
-          if (!g_ptr_array_find (view->recipients, lists[l]->pdata[i], NULL))
-            g_ptr_array_add (view->recipients, lists[l]->pdata[i]);
+          add_once (view->recipients, lists[l]->pdata[i], CM_IN_RECIPIENTS);
     }
   for (guint i = 0; i < view->recipients->len; i++)
     {
       CmParticipant *p = view->recipients->pdata[i];
-      if (!g_ptr_array_find (view->to, p, NULL) && !g_ptr_array_find (view->cc, p, NULL))
+      if (!(p->lists & (CM_IN_TO | CM_IN_CC)))
         g_ptr_array_add (view->blind, p);
     }
 }

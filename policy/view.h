@@ -21,7 +21,18 @@ typedef struct {
   CmRole role;
   const CmPerson *person; /* in the directory, or NULL */
   gboolean media;         /* in a media domain */
+  guint lists;            /* CM_IN_ bits: the lists it is on (each list holds it once) */
 } CmParticipant;
+
+/* The lists of a view a participant is on. */
+enum {
+  CM_IN_FROM = 1 << 0,
+  CM_IN_SENDER = 1 << 1,
+  CM_IN_TO = 1 << 2,
+  CM_IN_CC = 1 << 3,
+  CM_IN_BCC = 1 << 4,
+  CM_IN_RECIPIENTS = 1 << 5,
+};
 
 typedef struct {
   gsize start, end;       /* bytes of the authored text (or the subject) */
