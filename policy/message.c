@@ -197,14 +197,14 @@ part_size (GMimePart *part)
 }
 
 /* Append the text of a text/plain or text/html PART to the split. */
-static void
-read_text_part (Builder *b, GMimePart *part, gboolean history)
+/* The text of a text/plain or text/html PART, in UTF-8. */
+static char *
+part_text (GMimePart *part)
 {
   GMimeObject *object = GMIME_OBJECT (part);
   GByteArray *bytes = part_bytes (part);
   const char *charset = g_mime_object_get_content_type_parameter (object, "charset");
-  g_autofree char *utf8 = cm_charset_to_utf8_owned (bytes, charset);
-
+  char *utf8 = cm_charset_to_utf8_owned (bytes, charset);
   GMimeContentType *type = g_mime_object_get_content_type (object);
   if (g_mime_content_type_is_type (type, "text", "html"))
     {
@@ -212,6 +212,13 @@ read_text_part (Builder *b, GMimePart *part, gboolean history)
       g_free (utf8);
       utf8 = text;
     }
+  return utf8;
+}
+
+/* Append TEXT to the split, as history or as the sender's own. */
+static void
+read_text (Builder *b, const char *utf8, gboolean history)
+{
   if (history)
     {
       g_string_append (b->split.history, utf8);
@@ -219,6 +226,56 @@ read_text_part (Builder *b, GMimePart *part, gboolean history)
     }
   else
     cm_text_split (utf8, b->lexicons, &b->split);
+}
+
+static void
+read_text_part (Builder *b, GMimePart *part, gboolean history)
+{
+  g_autofree char *utf8 = part_text (part);
+  read_text (b, utf8, history);
+}
+
+static gboolean is_body_text (GMimeObject *object);
+
+/* Does OTHER say more than TEXT: at least 3 words, and a twentieth of its
+ * words, that TEXT does not have?  (An alternative that only lays the same
+ * words out differently says nothing more.) */
+static gboolean
+says_more (const char *other, const char *text)
+{
+  g_autoptr (CmWords) known = cm_words_split (text);
+  g_autoptr (CmWords) words = cm_words_split (other);
+  g_autoptr (GHashTable) have = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < known->n; i++)
+    g_hash_table_add (have, &known->words[i].hash);
+  g_autoptr (GHashTable) fresh = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < words->n; i++)
+    if (!g_hash_table_contains (have, &words->words[i].hash))
+      g_hash_table_add (fresh, &words->words[i].hash);
+  guint n = g_hash_table_size (fresh);
+  return n >= 3 && n * 20 >= words->n;
+}
+
+/* Read the HTML alternatives of MULTIPART beside PLAIN, the text/plain one
+ * already read, that say more than it: a harmless text/plain beside an
+ * offending text/html must not hide it (mail clients show the HTML). */
+static void
+read_other_alternatives (Builder *b, GMimeMultipart *multipart, GMimeObject *plain, gboolean history)
+{
+  g_autofree char *plain_text = NULL;
+  for (int i = 0; i < g_mime_multipart_get_count (multipart); i++)
+    {
+      GMimeObject *child = g_mime_multipart_get_part (multipart, i);
+      GMimeContentType *type = g_mime_object_get_content_type (child);
+      if (child == plain || !GMIME_IS_PART (child) || !g_mime_content_type_is_type (type, "text", "html")
+          || !is_body_text (child))
+        continue;
+      if (plain_text == NULL)
+        plain_text = part_text (GMIME_PART (plain));
+      g_autofree char *html_text = part_text (GMIME_PART (child));
+      if (says_more (html_text, plain_text))
+        read_text (b, html_text, history);
+    }
 }
 
 static gboolean
@@ -290,7 +347,11 @@ walk (Builder *b, GMimeObject *object, gboolean history, int depth)
       GMimeContentType *type = g_mime_object_get_content_type (object);
       if (g_mime_content_type_is_type (type, "multipart", "alternative"))
         {
-          walk (b, pick_alternative (multipart), history, depth + 1);
+          GMimeObject *picked = pick_alternative (multipart);
+          walk (b, picked, history, depth + 1);
+          if (picked && GMIME_IS_PART (picked) && is_body_text (picked)
+              && g_mime_content_type_is_type (g_mime_object_get_content_type (picked), "text", "plain"))
+            read_other_alternatives (b, multipart, picked, history);
           return;
         }
       for (int i = 0; i < g_mime_multipart_get_count (multipart); i++)

@@ -87,6 +87,23 @@ START_TEST (test_alternative_reads_plain)
 }
 END_TEST
 
+/* F4 of issue 9: an HTML alternative that says more than its harmless
+ * text/plain one is read too (mail clients show the HTML). */
+START_TEST (test_alternative_html_says_more)
+{
+  const char *message =
+      "From: cllr.jane.smith@northmoor.gov.uk\nTo: cllr.raj.patel@northmoor.gov.uk\nSubject: s\n"
+      "MIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=\"b\"\n\n"
+      "--b\nContent-Type: text/plain; charset=utf-8\n\nThanks for the update.\n"
+      "--b\nContent-Type: text/html; charset=utf-8\n\n<p>Thanks for the update.</p>"
+      "<p>The Head of Planning has been utterly incompetent over this.</p>\n--b--\n";
+  g_autoptr (CmView) v = view_of (NULL, message, 1 << 20);
+  ck_assert_msg (strstr (v->authored, "utterly incompetent"), "%s", v->authored);
+  g_autoptr (CmVerdict) verdict = test_check (test_config, NULL, message);
+  ck_assert_ptr_nonnull (test_finding (verdict, "officer-criticism"));
+}
+END_TEST
+
 START_TEST (test_html_only_and_attachments)
 {
   g_autoptr (CmView) v = view_of (NULL,
@@ -212,6 +229,7 @@ main (void)
   tcase_add_test (tc, test_participants_from_headers);
   tcase_add_test (tc, test_envelope_recipients);
   tcase_add_test (tc, test_alternative_reads_plain);
+  tcase_add_test (tc, test_alternative_html_says_more);
   tcase_add_test (tc, test_html_only_and_attachments);
   tcase_add_test (tc, test_forward_is_history);
   tcase_add_test (tc, test_malformed);
