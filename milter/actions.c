@@ -403,12 +403,17 @@ cm_actions_release (SMFICTX *ctx, CmMsgCtx *msg)
 }
 
 sfsistat
-cm_actions_fail (SMFICTX *ctx, const CmMsgCtx *msg, const char *what)
+cm_actions_fail (SMFICTX *ctx, CmMsgCtx *msg, const char *what)
 {
   const char *policy = msg ? cm_config_get (msg->config, "milter", "on-error") : "tempfail";
   cm_log (LOG_ERR, "%s: filter failure: %s; on-error=%s", msg ? msg->queue_id : "NOQUEUE", what, policy);
   if (g_strcmp0 (policy, "accept") == 0)
-    return SMFIS_ACCEPT;
+    {
+      /* Passed unjudged, it must not carry a verdict the sender wrote. */
+      if (msg)
+        remove_forged (ctx, msg);
+      return SMFIS_ACCEPT;
+    }
   if (g_strcmp0 (policy, "reject") == 0)
     {
       smfi_setreply (ctx, "550", "5.7.1", "The council's mail filter could not check this message");

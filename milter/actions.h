@@ -27,6 +27,6 @@ gboolean cm_actions_replies (SMFICTX *ctx, CmMsgCtx *msg, sfsistat *answer);
 
 /* The filter failed on a message (WHAT says how): log it and answer as
  * [milter] on-error says (tempfail unless configured otherwise). */
-sfsistat cm_actions_fail (SMFICTX *ctx, const CmMsgCtx *msg, const char *what);
+sfsistat cm_actions_fail (SMFICTX *ctx, CmMsgCtx *msg, const char *what);
 
 #endif
