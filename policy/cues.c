@@ -10,6 +10,7 @@
 #include "rules/refs.h"
 #include "view.h"
 #include "valence.h"
+#include "verdict.h"
 
 /* A sentence past this many words adds no more word cues: enough for any
  * real sentence, and a bound on the work a pasted log can cause. */
@@ -335,20 +336,6 @@ cm_cues_of (const CmRuleContext *context)
 }
 
 static void
-json_string (GString *out, const char *text)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p; p++)
-    if (*p == '"' || *p == '\\')
-      g_string_append_printf (out, "\\%c", *p);
-    else if ((guchar) *p < 0x20)
-      g_string_append_printf (out, "\\u%04x", *p);
-    else
-      g_string_append_c (out, *p);
-  g_string_append_c (out, '"');
-}
-
-static void
 json_ids (GString *out, const CmCues *cues, const GArray *ids)
 {
   g_string_append_c (out, '[');
@@ -358,28 +345,9 @@ json_ids (GString *out, const CmCues *cues, const GArray *ids)
         g_string_append_c (out, ',');
       guint id = g_array_index (ids, guint, i);
       if (cues->want_names)
-        json_string (out, cues->names->pdata[id]);
+        cm_json_string (out, cues->names->pdata[id]);
       else
         g_string_append_printf (out, "\"#%016" G_GINT64_MODIFIER "x\"", g_array_index (cues->hashes, guint64, id));
-    }
-  g_string_append_c (out, ']');
-}
-
-static void
-json_strings (GString *out, const GPtrArray *strings)
-{
-  g_string_append_c (out, '[');
-  for (guint i = 0; i < strings->len; i++)
-    {
-      g_string_append (out, i ? ",\"" : "\"");
-      for (const char *p = strings->pdata[i]; *p; p++)
-        if (*p == '"' || *p == '\\')
-          g_string_append_printf (out, "\\%c", *p);
-        else if ((guchar) *p < 0x20)
-          g_string_append_printf (out, "\\u%04x", *p);
-        else
-          g_string_append_c (out, *p);
-      g_string_append_c (out, '"');
     }
   g_string_append_c (out, ']');
 }
@@ -388,7 +356,7 @@ char *
 cm_cues_to_json (const CmCues *cues)
 {
   GString *out = g_string_new ("{\"gated\":");
-  json_strings (out, cues->gated);
+  cm_json_string_array (out, cues->gated);
   g_string_append (out, ",\"message\":");
   json_ids (out, cues, cues->message);
   g_string_append (out, ",\"sentences\":[");

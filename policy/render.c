@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "policy.h"
+#include "verdict.h"
 
-/* Append S as a JSON string (UTF-8 kept, controls escaped). */
-static void
-json_string (GString *out, const char *s)
+void
+cm_json_string (GString *out, const char *s)
 {
   if (s == NULL)
     {
@@ -37,15 +37,15 @@ json_string (GString *out, const char *s)
   g_string_append_c (out, '"');
 }
 
-static void
-json_string_array (GString *out, const GPtrArray *items)
+void
+cm_json_string_array (GString *out, const GPtrArray *items)
 {
   g_string_append_c (out, '[');
   for (guint i = 0; i < items->len; i++)
     {
       if (i)
         g_string_append (out, ", ");
-      json_string (out, items->pdata[i]);
+      cm_json_string (out, items->pdata[i]);
     }
   g_string_append_c (out, ']');
 }
@@ -54,30 +54,30 @@ char *
 cm_verdict_to_json (const CmVerdict *verdict)
 {
   GString *out = g_string_new ("{\"action\": ");
-  json_string (out, cm_action_name (verdict->action));
+  cm_json_string (out, cm_action_name (verdict->action));
   g_string_append_printf (out, ", \"checked\": %s, \"sender\": {\"address\": ",
                           verdict->checked ? "true" : "false");
-  json_string (out, verdict->sender_address);
+  cm_json_string (out, verdict->sender_address);
   g_string_append (out, ", \"role\": ");
-  json_string (out, cm_role_name (verdict->sender_role));
+  cm_json_string (out, cm_role_name (verdict->sender_role));
   g_string_append (out, ", \"name\": ");
-  json_string (out, verdict->sender_name);
+  cm_json_string (out, verdict->sender_name);
   g_string_append (out, "}, \"findings\": [");
   for (guint i = 0; verdict->findings && i < verdict->findings->len; i++)
     {
       const CmFinding *f = verdict->findings->pdata[i];
       g_string_append (out, i ? ", {\"rule\": " : "{\"rule\": ");
-      json_string (out, f->rule);
+      cm_json_string (out, f->rule);
       g_string_append (out, ", \"action\": ");
-      json_string (out, cm_rule_action_name (f->action));
+      cm_json_string (out, cm_rule_action_name (f->action));
       g_string_append (out, ", \"clause\": ");
-      json_string (out, f->clause);
+      cm_json_string (out, f->clause);
       g_string_append (out, ", \"summary\": ");
-      json_string (out, f->summary);
+      cm_json_string (out, f->summary);
       g_string_append (out, ", \"evidence\": ");
-      json_string_array (out, f->evidence);
+      cm_json_string_array (out, f->evidence);
       g_string_append (out, ", \"people\": ");
-      json_string_array (out, f->people);
+      cm_json_string_array (out, f->people);
       g_string_append_c (out, '}');
     }
   g_string_append (out, "]}");

@@ -14,4 +14,9 @@ CmAction cm_verdict_decide (CmMode mode, const GPtrArray *findings);
  * not be changed (or was not read whole), falls back to warn and says why. */
 void cm_verdict_disclose (CmVerdict *verdict, GMimeMessage *message);
 
+/* Append S as a JSON string (UTF-8 kept, controls escaped; NULL is null),
+ * and ITEMS (char *) as an array of them (render.c). */
+void cm_json_string (GString *out, const char *s);
+void cm_json_string_array (GString *out, const GPtrArray *items);
+
 #endif

@@ -28,23 +28,35 @@ RULES = ["bcc-member", "officer-criticism", "member-obligation", "confidential-d
 CORE = RULES[:3]
 
 
-def messages(top, split, rules_messages):
-    labelled = os.path.join(top, "tests", "labelled")
-    with open(os.path.join(labelled, "SPLIT")) as f:
+def labelled(top, splits):
+    """(split, path) of each labelled message whose split is in SPLITS."""
+    base = os.path.join(top, "tests", "labelled")
+    with open(os.path.join(base, "SPLIT")) as f:
         for line in f:
-            if not line.strip() or line.startswith("#"):
-                continue
-            s, path = line.split(None, 1)
-            if split == "all" or s == split:
-                yield os.path.join(labelled, path.strip())
+            if line.strip() and not line.startswith("#"):
+                s, path = line.split(None, 1)
+                if s in splits:
+                    yield s, os.path.join(base, path.strip())
+
+
+def rule_examples(top):
+    """("train", path) of each of the rules' own example messages."""
+    base = os.path.join(top, "tests", "messages")
+    for rule in RULES:
+        for label in ("breach", "compliant"):
+            d = os.path.join(base, rule, label)
+            for name in sorted(os.listdir(d)):
+                if name.endswith(".eml"):
+                    yield "train", os.path.join(d, name)
+
+
+def messages(top, split, rules_messages):
+    splits = {"train", "dev", "test"} if split == "all" else {split}
+    for _, path in labelled(top, splits):
+        yield path
     if rules_messages:
-        base = os.path.join(top, "tests", "messages")
-        for rule in RULES:
-            for label in ("breach", "compliant"):
-                d = os.path.join(base, rule, label)
-                for name in sorted(os.listdir(d)):
-                    if name.endswith(".eml"):
-                        yield os.path.join(d, name)
+        for _, path in rule_examples(top):
+            yield path
 
 
 def truth(path):

@@ -29,7 +29,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from eval import RULES, truth  # noqa: E402
+from eval import RULES, labelled, rule_examples, truth  # noqa: E402
 
 CORPUS_ENVELOPE = ["--from", "cllr.jane.smith@northmoor.gov.uk",
                    "--rcpt", "cllr.raj.patel@northmoor.gov.uk", "--rcpt", "tom.baker@northmoor.gov.uk",
@@ -62,26 +62,6 @@ def cues_of(council_check, config, path, extra):
     for s in c["sentences"]:
         feats.update(s)
     return set(c["gated"]), feats
-
-
-def labelled(top, splits):
-    base = os.path.join(top, "tests", "labelled")
-    with open(os.path.join(base, "SPLIT")) as f:
-        for line in f:
-            if line.strip() and not line.startswith("#"):
-                s, p = line.split(None, 1)
-                if s in splits:
-                    yield s, os.path.join(base, p.strip())
-
-
-def rule_examples(top):
-    base = os.path.join(top, "tests", "messages")
-    for rule in RULES:
-        for label in ("breach", "compliant"):
-            d = os.path.join(base, rule, label)
-            for n in sorted(os.listdir(d)):
-                if n.endswith(".eml"):
-                    yield "train", os.path.join(d, n)
 
 
 def fit(examples, l2, epochs, min_count):

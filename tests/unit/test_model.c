@@ -123,7 +123,7 @@ START_TEST (test_cue_dump)
   g_autoptr (GError) error = NULL;
   g_autofree char *json = cm_check_cues (config, NULL, stream, &error);
   ck_assert_ptr_nonnull (json);
-  ck_assert_ptr_nonnull (strstr (json, "\"gated\":[\"officer-criticism\",\"member-obligation\""));
+  ck_assert_ptr_nonnull (strstr (json, "\"gated\":[\"officer-criticism\", \"member-obligation\""));
   const char *wanted[] = { "\"o:flounder\"", "\"w:flounder\"", "\"b:^_mr\"", "\"cue:officer\"",
                            "\"aud:members\"", "\"role:member\"", "\"to:officer\"", "\"b:^subject_updat\"" };
   for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
