@@ -256,6 +256,55 @@ says_more (const char *other, const char *text)
   return n >= 3 && n * 20 >= words->n;
 }
 
+/* The words of HTML roughly, without parsing it: markup, comments,
+ * entities and the head (styles) dropped.  Enough to see that an HTML
+ * alternative says nothing more than its plain one, the usual case, for a
+ * small part of the cost of reading it properly. */
+static char *
+html_rough_text (const char *html)
+{
+  GString *out = g_string_sized_new (strlen (html) / 2);
+  const char *p = html;
+  while (*p)
+    {
+      if (*p == '<')
+        {
+          const char *close = NULL;
+          if (g_str_has_prefix (p, "<!--"))
+            close = strstr (p, "-->");
+          else if (g_ascii_strncasecmp (p, "<head", 5) == 0 || g_ascii_strncasecmp (p, "<style", 6) == 0
+                   || g_ascii_strncasecmp (p, "<script", 7) == 0)
+            {
+              const char *name = g_ascii_tolower (p[2]) == 'e' ? "</head" : g_ascii_tolower (p[2]) == 't' ? "</style" : "</script";
+              for (const char *q = p; (q = strchr (q + 1, '<'));)
+                if (g_ascii_strncasecmp (q, name, strlen (name)) == 0)
+                  {
+                    close = q;
+                    break;
+                  }
+            }
+          if (close == NULL)
+            close = p;
+          const char *end = strchr (close, '>');
+          if (end == NULL)
+            break;
+          g_string_append_c (out, ' ');
+          p = end + 1;
+        }
+      else if (*p == '&')
+        {
+          const char *semi = p + 1;
+          while (*semi && *semi != ';' && semi - p < 10 && !g_ascii_isspace (*semi))
+            semi++;
+          g_string_append_c (out, ' ');
+          p = *semi == ';' ? semi + 1 : p + 1;
+        }
+      else
+        g_string_append_c (out, *p++);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* Read the HTML alternatives of MULTIPART beside PLAIN, the text/plain one
  * already read, that say more than it: a harmless text/plain beside an
  * offending text/html must not hide it (mail clients show the HTML). */
@@ -272,7 +321,15 @@ read_other_alternatives (Builder *b, GMimeMultipart *multipart, GMimeObject *pla
         continue;
       if (plain_text == NULL)
         plain_text = part_text (GMIME_PART (plain));
-      g_autofree char *html_text = part_text (GMIME_PART (child));
+      /* A rough look first; only an HTML part that may say more is read
+       * properly (libxml2) and compared again. */
+      GByteArray *bytes = part_bytes (GMIME_PART (child));
+      const char *charset = g_mime_object_get_content_type_parameter (child, "charset");
+      g_autofree char *html = cm_charset_to_utf8_owned (bytes, charset);
+      g_autofree char *rough = html_rough_text (html);
+      if (!says_more (rough, plain_text))
+        continue;
+      g_autofree char *html_text = cm_html_to_text (html, strlen (html));
       if (says_more (html_text, plain_text))
         read_text (b, html_text, history);
     }
