@@ -161,7 +161,9 @@ main (void)
 
   Suite *suite = suite_create ("corpora");
   TCase *tc = tcase_create ("corpora");
-  tcase_add_checked_fixture (tc, test_config_setup, test_config_teardown);
+  /* One configuration for the whole run: loading it per message (weights
+   * and valence) would cost more than checking the message. */
+  tcase_add_unchecked_fixture (tc, test_config_setup, test_config_teardown);
   tcase_add_loop_test (tc, test_corpus_message, 0, (int) files->len);
   tcase_add_loop_test (tc, test_corpus_disclose, 0, (int) files->len);
   suite_add_tcase (suite, tc);

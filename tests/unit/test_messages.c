@@ -160,7 +160,9 @@ main (void)
 
   Suite *suite = suite_create ("messages");
   TCase *tc = tcase_create ("messages");
-  tcase_add_checked_fixture (tc, test_config_setup, test_config_teardown);
+  /* One configuration for the whole run: loading it per message (weights
+   * and valence) would cost more than checking the message. */
+  tcase_add_unchecked_fixture (tc, test_config_setup, test_config_teardown);
   tcase_add_test (tc, test_enough_messages);
   tcase_add_loop_test (tc, test_message, 0, (int) cases->len);
   suite_add_tcase (suite, tc);
