@@ -284,10 +284,12 @@ cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *j
 
 CmFinding *
 cm_model_finding (const CmRule *rule, const CmRuleContext *context, const char *clause,
-                  const char *summary, CmJudgement *out)
+                  const char *summary, gboolean lists_fired, CmJudgement *out)
 {
   CmJudgement judgement;
-  if (!cm_model_judge (rule, context, &judgement))
+  if (lists_fired && context->cues)
+    g_ptr_array_add (context->cues->gated, (gpointer) rule->id);
+  if (lists_fired || !cm_model_judge (rule, context, &judgement))
     {
       if (out)
         memset (out, 0, sizeof *out);

@@ -51,8 +51,9 @@ gboolean cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJud
  * CLAUSE, SUMMARY followed by the probability and the cues that carried
  * it, the evidence sentences, and in *JUDGEMENT (if not NULL) the
  * judgement itself for the rule to add its people.  Call it once the
- * rule's gate has passed, whether or not its word lists fired. */
+ * rule's gate has passed, whether or not its word lists fired; when they
+ * did (LISTS_FIRED), it only notes the gate and weighs nothing. */
 CmFinding *cm_model_finding (const CmRule *rule, const CmRuleContext *context, const char *clause,
-                             const char *summary, CmJudgement *judgement);
+                             const char *summary, gboolean lists_fired, CmJudgement *judgement);
 
 #endif

@@ -200,7 +200,8 @@ cm_rule_confidential_disclosure (const CmRule *rule, const CmRuleContext *contex
                          media ? "to the media" : "outside the council", outside->len, outside->len == 1 ? "" : "es")
       : g_strdup_printf ("a confidential briefing copied to %u other member%s", members->len,
                          members->len == 1 ? "" : "s");
-  CmFinding *learned = cm_model_finding (rule, context, learned_clause, learned_summary, NULL);
+  CmFinding *learned = cm_model_finding (rule, context, learned_clause, learned_summary,
+                                         found->len > 0, NULL);
   if (found->len == 0)
     {
       if (learned)

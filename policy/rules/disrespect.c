@@ -42,7 +42,8 @@ cm_rule_disrespect (const CmRule *rule, const CmRuleContext *context, GPtrArray 
       cm_finding_add_evidence (finding, text);
     }
   CmJudgement judgement;
-  CmFinding *learned = cm_model_finding (rule, context, "Runnymede 2.1", "", &judgement);
+  CmFinding *learned = cm_model_finding (rule, context, "Runnymede 2.1", "", finding != NULL,
+                                         &judgement);
   if (finding == NULL && learned)
     {
       finding = g_steal_pointer (&learned);

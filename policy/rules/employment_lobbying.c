@@ -48,7 +48,7 @@ cm_rule_employment_lobbying (const CmRule *rule, const CmRuleContext *context, G
     }
   g_autofree char *label = member->person ? cm_refs_person_label (member->person) : g_strdup (member->address);
   g_autofree char *summary = g_strdup_printf ("an officer lobbying %s about their own employment", label);
-  CmFinding *learned = cm_model_finding (rule, context, "Runnymede 3.13", summary, NULL);
+  CmFinding *learned = cm_model_finding (rule, context, "Runnymede 3.13", summary, finding != NULL, NULL);
   if (finding == NULL && learned)
     {
       finding = g_steal_pointer (&learned);

@@ -90,7 +90,8 @@ cm_rule_member_obligation (const CmRule *rule, const CmRuleContext *context, GPt
   g_autofree char *summary = g_strdup_printf (
       "obligation or instruction on behalf of the council in the name of Councillor %s", member->name);
   CmJudgement judgement;
-  CmFinding *learned = cm_model_finding (rule, context, "South Ribble 13.2", summary, &judgement);
+  CmFinding *learned = cm_model_finding (rule, context, "South Ribble 13.2", summary, finding != NULL,
+                                         &judgement);
   /* The protocol's own exceptions hold for the weights as for the word
    * lists: the chair's ceremonial letters, and deliberative sentences. */
   gboolean excepted = learned != NULL;

@@ -114,7 +114,7 @@ cm_rule_officer_criticism (const CmRule *rule, const CmRuleContext *context, GPt
   /* The learned weights, where the word lists found nothing: the people
    * are the officers the evidence refers to, or the officers addressed. */
   CmJudgement judgement;
-  CmFinding *learned = cm_model_finding (rule, context, clause, "", &judgement);
+  CmFinding *learned = cm_model_finding (rule, context, clause, "", finding != NULL, &judgement);
   if (finding == NULL && learned)
     {
       finding = g_steal_pointer (&learned);

@@ -67,7 +67,7 @@ cm_rule_officer_political (const CmRule *rule, const CmRuleContext *context, GPt
       g_autofree char *text = cm_view_sentence_text (view, sentence);
       cm_finding_add_evidence (finding, text);
     }
-  CmFinding *learned = cm_model_finding (rule, context, "", "", NULL);
+  CmFinding *learned = cm_model_finding (rule, context, "", "", finding != NULL, NULL);
   if (finding == NULL && learned)
     finding = g_steal_pointer (&learned);
   cm_finding_free (learned);

@@ -65,7 +65,7 @@ cm_rule_political_use (const CmRule *rule, const CmRuleContext *context, GPtrArr
       : g_strdup_printf ("party-political or campaigning work sent from a council address to %u "
                          "address%s outside the council", outside, outside == 1 ? "" : "es");
   CmFinding *learned = cm_model_finding (rule, context, officer ? "Newton Abbot 15" : "Cambridgeshire 4.2",
-                                         summary, NULL);
+                                         summary, finding != NULL, NULL);
   if (finding == NULL && learned)
     {
       finding = g_steal_pointer (&learned);
