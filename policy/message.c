@@ -306,12 +306,12 @@ html_rough_text (const char *html)
 }
 
 /* Read the HTML alternatives of MULTIPART beside PLAIN, the text/plain one
- * already read, that say more than it: a harmless text/plain beside an
+ * already read (its text PLAIN_TEXT), that say more than it: a harmless text/plain beside an
  * offending text/html must not hide it (mail clients show the HTML). */
 static void
-read_other_alternatives (Builder *b, GMimeMultipart *multipart, GMimeObject *plain, gboolean history)
+read_other_alternatives (Builder *b, GMimeMultipart *multipart, GMimeObject *plain, const char *plain_text,
+                         gboolean history)
 {
-  g_autofree char *plain_text = NULL;
   for (int i = 0; i < g_mime_multipart_get_count (multipart); i++)
     {
       GMimeObject *child = g_mime_multipart_get_part (multipart, i);
@@ -319,8 +319,6 @@ read_other_alternatives (Builder *b, GMimeMultipart *multipart, GMimeObject *pla
       if (child == plain || !GMIME_IS_PART (child) || !g_mime_content_type_is_type (type, "text", "html")
           || !is_body_text (child))
         continue;
-      if (plain_text == NULL)
-        plain_text = part_text (GMIME_PART (plain));
       /* A rough look first; only an HTML part that may say more is read
        * properly (libxml2) and compared again. */
       GByteArray *bytes = part_bytes (GMIME_PART (child));
@@ -405,10 +403,16 @@ walk (Builder *b, GMimeObject *object, gboolean history, int depth)
       if (g_mime_content_type_is_type (type, "multipart", "alternative"))
         {
           GMimeObject *picked = pick_alternative (multipart);
-          walk (b, picked, history, depth + 1);
           if (picked && GMIME_IS_PART (picked) && is_body_text (picked)
               && g_mime_content_type_is_type (g_mime_object_get_content_type (picked), "text", "plain"))
-            read_other_alternatives (b, multipart, picked, history);
+            {
+              /* The plain text, decoded once: read, then compared. */
+              g_autofree char *plain_text = part_text (GMIME_PART (picked));
+              read_text (b, plain_text, history);
+              read_other_alternatives (b, multipart, picked, plain_text, history);
+            }
+          else
+            walk (b, picked, history, depth + 1);
           return;
         }
       for (int i = 0; i < g_mime_multipart_get_count (multipart); i++)
