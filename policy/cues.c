@@ -107,19 +107,21 @@ stem (struct sb_stemmer *stemmer, GHashTable *stems, const CmWord *word)
   return made;
 }
 
-/* Does TEXT put a few words in quotation marks ("another 'update'")? */
+/* Does TEXT (LENGTH bytes) put a few words in quotation marks ("another
+ * 'update'")? */
 static gboolean
-has_scare_quotes (const char *text)
+has_scare_quotes (const char *text, gsize length)
 {
+  const char *end = text + length;
   static const char *const opens[] = { "\xe2\x80\x9c", "\xe2\x80\x98", "\"", " '", NULL };
   static const char *const closes[] = { "\xe2\x80\x9d", "\xe2\x80\x99", "\"", "'", NULL };
   for (guint i = 0; opens[i]; i++)
     {
-      const char *open = strstr (text, opens[i]);
+      const char *open = g_strstr_len (text, (gssize) length, opens[i]);
       if (open == NULL)
         continue;
       const char *inside = open + strlen (opens[i]);
-      const char *close = strstr (inside, closes[i]);
+      const char *close = g_strstr_len (inside, end - inside, closes[i]);
       /* A short quoted phrase, not a whole quoted sentence. */
       if (close && close > inside && close - inside <= 30 && g_ascii_isalpha (*inside))
         return TRUE;
@@ -251,18 +253,18 @@ sentence_cues (const CmRuleContext *context, struct sb_stemmer *stemmer, GHashTa
     if (sentence->hits & lists[i].bit)
       add (features, "hit:", lists[i].name);
 
-  /* Punctuation from the sentence's own bytes, with no copy made. */
+  /* Punctuation from the sentence's own bytes, read in place. */
   const char *source = sentence->subject ? view->subject : view->authored;
   gsize end = sentence->end;
   while (end > sentence->start && g_ascii_isspace (source[end - 1]))
     end--;
-  g_autofree char *text = g_strndup (source + sentence->start, MIN (end - sentence->start, 2000));
-  gsize length = strlen (text);
+  const char *text = source + sentence->start;
+  gsize length = MIN (end - sentence->start, 2000);
   if (length && text[length - 1] == '?')
     add (features, "cue:", "question");
-  if (strchr (text, '!'))
+  if (memchr (text, '!', length))
     add (features, "cue:", "exclaim");
-  if (has_scare_quotes (text))
+  if (has_scare_quotes (text, length))
     add (features, "cue:", "quote");
 
   /* Evaluative language: the sum of the words' valence, a word's sign
