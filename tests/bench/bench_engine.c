@@ -424,11 +424,11 @@ load_config (const char *path, double *ms, GError **error)
 
 /* Write DIR/directory-N.conf (the example + officers up to N) and a config using it; its path. */
 static char *
-write_council (const char *dir, guint n, const char *config, const char *example,
-               const char *lexicon, GPtrArray *files, GError **error)
+write_council (const char *dir, guint n, const char *config, const CmConfig *example,
+               GPtrArray *files, GError **error)
 {
   g_autofree char *text = NULL;
-  if (!g_file_get_contents (example, &text, NULL, error))
+  if (!g_file_get_contents (cm_config_get (example, "milter", "directory"), &text, NULL, error))
     return NULL;
   g_autoptr (GString) out = g_string_new (text);
   g_auto (GStrv) firsts = g_strsplit (first_names_text, " ", -1);
@@ -456,8 +456,16 @@ write_council (const char *dir, guint n, const char *config, const char *example
   g_autoptr (GKeyFile) keys = g_key_file_new ();
   if (!g_key_file_load_from_file (keys, config, G_KEY_FILE_KEEP_COMMENTS, error))
     return NULL;
+  /* The copy lives in another directory: it names the example's data
+   * files by the paths the example resolved them to. */
+  static const char *const data_keys[] = { "lexicon", "paragraphs", "weights", "valence", NULL };
+  for (guint i = 0; data_keys[i]; i++)
+    {
+      g_autofree char *cwd = g_get_current_dir ();
+      g_autofree char *absolute = g_canonicalize_filename (cm_config_get (example, "policy", data_keys[i]), cwd);
+      g_key_file_set_string (keys, "policy", data_keys[i], absolute);
+    }
   g_key_file_set_string (keys, "milter", "directory", directory);
-  g_key_file_set_string (keys, "policy", "lexicon", lexicon);
   char *path = g_strdup_printf ("%s/council-milter-%u.conf", dir, n);
   if (!g_key_file_save_to_file (keys, path, error))
     g_clear_pointer (&path, g_free);
@@ -475,14 +483,12 @@ directory_scaling (const char *config_path, const CmConfig *example, const CmEnv
   double load[2] = { 0, 0 }, us[2][N_CORPUS] = { { 0 } }, total[2] = { 0, 0 };
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *base = g_path_get_dirname (config_path);
-  g_autofree char *lexicon = g_canonicalize_filename ("lexicon", base);
   g_autofree char *dir = g_dir_make_tmp ("bench_engine-XXXXXX", &error);
   CmConfig *configs[2] = { NULL, NULL };
   for (guint k = 0; dir && k < 2 && !error; k++)
     {
       g_autofree char *path = write_council (dir, officers[k], config_path,
-                                             cm_config_get (example, "milter", "directory"), lexicon, files, &error);
+                                             example, files, &error);
       configs[k] = path ? load_config (path, &load[k], &error) : NULL;
     }
   for (guint i = 0; configs[0] && configs[1] && i < N_CORPUS; i++)
