@@ -13,6 +13,7 @@
 #include "configuration.h"
 #include "keyfile.h"
 #include "rules.h"
+#include "paragraphs.h"
 #include "model.h"
 #include "valence.h"
 
@@ -76,7 +77,7 @@ struct _CmConfig {
   CmAction *actions;  /* by index in cm_rules */
   CmDirectory *directory;
   CmLexicons *lexicons;
-  GHashTable *paragraphs; /* clause ("Newton Abbot 13") -> its text, for notices */
+  CmParagraphs *paragraphs; /* the texts for notices, and what each rule cites */
   CmModel *model;         /* the learned weights, or NULL */
   CmValence *valence;     /* the words' valence, or NULL */
 };
@@ -381,43 +382,10 @@ apply_defaults (CmConfig *config, const CmKeyFile *file, GError **error)
   return TRUE;
 }
 
-/* The paragraphs file ([policy] paragraphs): one group per clause with
- * its text.  Optional: without it, notices give the paragraph's number
- * only; a file that is there must be right. */
-static gboolean
-load_paragraphs (CmConfig *config, GError **error)
-{
-  config->paragraphs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  const char *path = cm_config_get (config, "policy", "paragraphs");
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return TRUE;
-  g_autoptr (GKeyFile) kf = g_key_file_new ();
-  g_autoptr (GError) local = NULL;
-  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local))
-    {
-      g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "paragraphs (%s [policy] paragraphs): %s: %s",
-                   config->path, path, local->message);
-      return FALSE;
-    }
-  g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
-  for (guint i = 0; groups[i]; i++)
-    {
-      char *text = g_key_file_get_string (kf, groups[i], "text", NULL);
-      if (text == NULL || *g_strstrip (text) == '\0')
-        {
-          g_free (text);
-          g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "paragraphs: %s: [%s] has no text", path, groups[i]);
-          return FALSE;
-        }
-      g_hash_table_insert (config->paragraphs, g_strdup (groups[i]), text);
-    }
-  return TRUE;
-}
-
 const char *
 cm_config_paragraph (const CmConfig *config, const char *clause)
 {
-  return clause ? g_hash_table_lookup (config->paragraphs, clause) : NULL;
+  return cm_paragraphs_text (config->paragraphs, clause);
 }
 
 CmConfig *
@@ -456,8 +424,15 @@ cm_config_load (const char *path, GError **error)
                    path, local->message);
       return NULL;
     }
-  if (!load_paragraphs (config, error))
-    return NULL;
+  /* Optional: without the file notices give the paragraph's number only
+   * and the rules cite the shipped paragraphs; a file there must be right. */
+  const char *paragraphs = cm_config_get (config, "policy", "paragraphs");
+  config->paragraphs = cm_paragraphs_load (paragraphs, &local);
+  if (config->paragraphs == NULL)
+    {
+      g_set_error (error, CM_ERROR, local->code, "paragraphs (%s [policy] paragraphs): %s", path, local->message);
+      return NULL;
+    }
   /* Optional, as the paragraphs are: without the file the rules use their
    * word lists only (cm_config_describe says so); a file there must be right. */
   const char *weights = cm_config_get (config, "policy", "weights");
@@ -501,7 +476,7 @@ cm_config_unref (CmConfig *config)
   g_free (config->actions);
   cm_directory_free (config->directory);
   cm_lexicons_free (config->lexicons);
-  g_clear_pointer (&config->paragraphs, g_hash_table_unref);
+  cm_paragraphs_free (config->paragraphs);
   cm_model_free (config->model);
   cm_valence_free (config->valence);
   g_free (config);
@@ -558,6 +533,12 @@ cm_config_model (const CmConfig *config)
   return config->model;
 }
 
+const CmParagraphs *
+cm_config_paragraphs (const CmConfig *config)
+{
+  return config->paragraphs;
+}
+
 const CmValence *
 cm_config_valence (const CmConfig *config)
 {
@@ -576,7 +557,7 @@ cm_config_describe (const CmConfig *config)
                           cm_directory_count (config->directory, CM_ROLE_OFFICER));
   g_string_append_printf (out, "lexicon %s\n", cm_config_get (config, "policy", "lexicon"));
   g_string_append_printf (out, "paragraphs %s: %u to quote\n", cm_config_get (config, "policy", "paragraphs"),
-                          g_hash_table_size (config->paragraphs));
+                          cm_paragraphs_count (config->paragraphs));
   g_autofree char *model = config->model ? cm_model_describe (config->model) : NULL;
   g_string_append_printf (out, "weights %s: %s\n", cm_config_get (config, "policy", "weights"),
                           model ? model : "none (not there): the rules use their word lists only");
@@ -586,8 +567,20 @@ cm_config_describe (const CmConfig *config)
   else
     g_string_append (out, "none (not there): no evaluative-language cues\n");
   for (guint i = 0; i < cm_n_rules; i++)
-    g_string_append_printf (out, "rule %s: %s (%s)\n", cm_rules[i].id,
-                            cm_rule_action_name (config->actions[i]), cm_rules[i].paragraphs);
+    {
+      /* "rule officer-criticism: hold (members South Ribble 16.2; ...)",
+       * marking the shipped citations a file without texts for them gets. */
+      const CmRule *rule = &cm_rules[i];
+      g_string_append_printf (out, "rule %s: %s (", rule->id, cm_rule_action_name (config->actions[i]));
+      for (const CmSituation *s = rule->situations; s->key; s++)
+        {
+          const char *clause = cm_paragraphs_cite (config->paragraphs, rule, s->key);
+          g_string_append_printf (out, "%s%s %s%s", s == rule->situations ? "" : "; ", s->key, clause,
+                                  cm_paragraphs_text (config->paragraphs, clause) ? "" : " [number only]");
+        }
+      g_string_append_printf (out, ")%s\n", cm_paragraphs_shipped (config->paragraphs, rule)
+                                              ? ", as shipped: the paragraphs file has no [rule:ID] group" : "");
+    }
   return g_string_free (out, FALSE);
 }
 

@@ -11,6 +11,7 @@
 
 typedef struct _CmModel CmModel;
 typedef struct _CmValence CmValence;
+typedef struct _CmParagraphs CmParagraphs;
 
 const CmDirectory *cm_config_directory (const CmConfig *config);
 const CmLexicons *cm_config_lexicons (const CmConfig *config);
@@ -18,5 +19,7 @@ const CmLexicons *cm_config_lexicons (const CmConfig *config);
 const CmModel *cm_config_model (const CmConfig *config);
 /* The valence of words ([policy] valence), or NULL when there is none. */
 const CmValence *cm_config_valence (const CmConfig *config);
+/* The paragraphs file ([policy] paragraphs): texts and what each rule cites. */
+const CmParagraphs *cm_config_paragraphs (const CmConfig *config);
 
 #endif

@@ -116,7 +116,7 @@ judge (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *stream, 
   g_autoptr (CmView) view = cm_view_new (directory, cm_config_lexicons (config), envelope, message);
   g_autoptr (CmCues) cues = cm_cues_new (cues_json != NULL);
   CmRuleContext context = { directory, cm_config_lexicons (config), view, cm_config_model (config),
-                            cm_config_valence (config), cues };
+                            cm_config_valence (config), cues, cm_config_paragraphs (config) };
   for (guint i = 0; i < cm_n_rules; i++)
     {
       CmAction action = cm_config_rule_action (config, cm_rules[i].id);

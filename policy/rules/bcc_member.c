@@ -125,7 +125,7 @@ cm_rule_bcc_member (const CmRule *rule, const CmRuleContext *context, GPtrArray 
       if (disclosed (context, found, p->person, p->address))
         continue;
       if (finding == NULL)
-        finding = cm_finding_new (rule, "Newton Abbot 13", "");
+        finding = cm_finding_new (rule, cm_rule_cite (rule, context, "blind-copy"), "");
       g_autofree char *label = cm_refs_person_label (p->person);
       g_autofree char *fact = g_strdup_printf (
           "%s <%s> receives a blind copy: not in To or Cc, and not disclosed with "
@@ -141,7 +141,7 @@ cm_rule_bcc_member (const CmRule *rule, const CmRuleContext *context, GPtrArray 
   g_autofree char *who = g_strjoinv (", ", (char **) named->pdata);
   g_free (finding->summary);
   finding->summary = g_strdup_printf ("blind copy of member/officer correspondence to %s", who);
-  /* The line Newton Abbot 13 asks for, naming every blind-copied councillor. */
+  /* The line the protocol asks for, naming every blind-copied councillor. */
   g_ptr_array_add (councillors, NULL);
   g_autofree char *all = g_strjoinv (", ", (char **) councillors->pdata);
   finding->disclosure = g_strdup_printf ("CC %s", all);

@@ -21,9 +21,6 @@
 #include "refs.h"
 #include "model.h"
 
-/* A marking line is short: a heading, not a sentence. */
-#define MARKING_MAX_WORDS 8
-
 typedef struct {
   char *where;        /* "Subject: ...", "attachment: NAME", "line: ..." */
   gboolean borrowed;  /* in history or an attachment: someone else's material */
@@ -32,10 +29,10 @@ typedef struct {
 
 /* Does TEXT carry a marking (and no disclaimer)? */
 static gboolean
-marked (const CmRuleContext *context, const char *text, gboolean short_only, gboolean *part2)
+marked (const CmRuleContext *context, const char *text, guint max_words, gboolean *part2)
 {
   g_autoptr (CmWords) words = cm_words_split (text);
-  if (words->n == 0 || (short_only && words->n > MARKING_MAX_WORDS))
+  if (words->n == 0 || (max_words && words->n > max_words))
     return FALSE;
   if (cm_lexicon_matches (context->lexicons->disclaimer, words))
     return FALSE;
@@ -60,17 +57,17 @@ marked (const CmRuleContext *context, const char *text, gboolean short_only, gbo
   return FALSE;
 }
 
-/* Has the line [p, end) at most MARKING_MAX_WORDS words?  A cheap count
+/* Has the line [p, end) at most MAX_WORDS words?  A cheap count
  * of runs of non-blanks, so that prose lines are never split into words. */
 static gboolean
-short_line (const char *p, const char *end)
+short_line (const char *p, const char *end, guint max_words)
 {
   guint runs = 0;
   gboolean in_run = FALSE;
   for (; p < end; p++)
     {
       gboolean blank = *p == ' ' || *p == '\t' || *p == '\r';
-      if (!blank && !in_run && ++runs > MARKING_MAX_WORDS)
+      if (!blank && !in_run && ++runs > max_words)
         return FALSE;
       in_run = !blank;
     }
@@ -102,22 +99,26 @@ in_disclaimer (const CmRuleContext *context, const char *text, const char *line)
 }
 
 static void
-find_in_lines (const CmRuleContext *context, const char *text, gboolean borrowed, GArray *found)
+find_in_lines (const CmRuleContext *context, const CmRule *rule, const char *text, gboolean borrowed,
+               GArray *found)
 {
+  /* A marking is a heading (rules.c, the rule's parameters). */
+  guint max_words = (guint) cm_rule_param (rule, "marking-max-words");
+  gsize max_line = (gsize) cm_rule_param (rule, "marking-max-line");
   const char *line = text;
   while (line && *line)
     {
       const char *end = strchr (line, '\n');
       gsize len = end ? (gsize) (end - line) : strlen (line);
       /* Markings are short lines: skip long ones without splitting them. */
-      if (len > 0 && len < 120 && short_line (line, line + len))
+      if (len > 0 && len < max_line && short_line (line, line + len, max_words))
         {
           g_autofree char *copy = g_strndup (line, len);
           char *body = copy; /* the line without its quoting */
           while (*body == '>' || *body == ' ' || *body == '\t')
             body++;
           Marking m = { NULL, borrowed, FALSE };
-          if (marked (context, body, TRUE, &m.part2) && !in_disclaimer (context, text, line))
+          if (marked (context, body, max_words, &m.part2) && !in_disclaimer (context, text, line))
             {
               m.where = g_strdup_printf ("marked: \"%s\"", g_strstrip (body));
               g_array_append_val (found, m);
@@ -130,11 +131,11 @@ find_in_lines (const CmRuleContext *context, const char *text, gboolean borrowed
 /* The markings of the message; the new text's only when OWN_TOO (a
  * briefing copied to members is someone else's marked material). */
 static void
-find_markings (const CmRuleContext *context, gboolean own_too, GArray *found)
+find_markings (const CmRuleContext *context, const CmRule *rule, gboolean own_too, GArray *found)
 {
   const CmView *view = context->view;
   Marking m = { NULL, FALSE, FALSE };
-  if (own_too && view->subject && marked (context, view->subject, FALSE, &m.part2))
+  if (own_too && view->subject && marked (context, view->subject, 0, &m.part2))
     {
       m.where = g_strdup_printf ("Subject: %s", view->subject);
       g_array_append_val (found, m);
@@ -146,15 +147,15 @@ find_markings (const CmRuleContext *context, gboolean own_too, GArray *found)
       /* "CONFIDENTIAL-briefing.docx": the name's separators are spaces. */
       g_autofree char *name = g_strdup (a->filename ? a->filename : "");
       g_strdelimit (name, "-_.", ' ');
-      if (a->filename && marked (context, name, FALSE, &am.part2))
+      if (a->filename && marked (context, name, 0, &am.part2))
         {
           am.where = g_strdup_printf ("attachment: %s", a->filename);
           g_array_append_val (found, am);
         }
     }
   if (own_too)
-    find_in_lines (context, view->authored, FALSE, found);
-  find_in_lines (context, view->history, TRUE, found);
+    find_in_lines (context, rule, view->authored, FALSE, found);
+  find_in_lines (context, rule, view->history, TRUE, found);
 }
 
 static void
@@ -193,8 +194,8 @@ cm_rule_confidential_disclosure (const CmRule *rule, const CmRuleContext *contex
 
   g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (Marking));
   g_array_set_clear_func (found, marking_clear);
-  find_markings (context, outside->len > 0, found);
-  const char *learned_clause = media ? "Cambridgeshire 6.6" : outside->len ? "South Ribble 9" : "Runnymede 3.6";
+  find_markings (context, rule, outside->len > 0, found);
+  const char *learned_clause = cm_rule_cite (rule, context, media ? "media" : outside->len ? "outside" : "briefing");
   g_autofree char *learned_summary = outside->len
       ? g_strdup_printf ("confidential or exempt material sent %s (%u address%s)",
                          media ? "to the media" : "outside the council", outside->len, outside->len == 1 ? "" : "es")
@@ -218,8 +219,8 @@ cm_rule_confidential_disclosure (const CmRule *rule, const CmRuleContext *contex
   for (guint i = 0; i < found->len; i++)
     part2 |= g_array_index (found, Marking, i).part2;
 
-  const char *clause = media ? (part2 ? "South Ribble 14.3" : "Cambridgeshire 6.6")
-                     : outside->len ? "South Ribble 9" : "Runnymede 3.6";
+  const char *clause = cm_rule_cite (rule, context, media ? (part2 ? "media-part2" : "media")
+                                                   : outside->len ? "outside" : "briefing");
   g_autofree char *summary = NULL;
   if (outside->len)
     summary = g_strdup_printf ("material marked %s sent %s (%u address%s)",

@@ -42,7 +42,7 @@ cm_rule_disrespect (const CmRule *rule, const CmRuleContext *context, GPtrArray 
       cm_finding_add_evidence (finding, text);
     }
   CmJudgement judgement;
-  CmFinding *learned = cm_model_finding (rule, context, "Runnymede 2.1", "", finding != NULL,
+  CmFinding *learned = cm_model_finding (rule, context, cm_rule_cite (rule, context, "abuse"), "", finding != NULL,
                                          &judgement);
   if (finding == NULL && learned)
     {
@@ -58,7 +58,7 @@ cm_rule_disrespect (const CmRule *rule, const CmRuleContext *context, GPtrArray 
     cm_finding_add_person (finding, people->pdata[i]);
   g_free (finding->clause);
   g_autofree char *learned_cues = g_steal_pointer (&finding->summary);
-  finding->clause = g_strdup (discriminatory ? "Cambridgeshire 5.8" : "Runnymede 2.1");
+  finding->clause = g_strdup (cm_rule_cite (rule, context, discriminatory ? "discriminatory" : "abuse"));
   finding->summary = g_strdup_printf ("%s language about or to %s%s", discriminatory ? "discriminatory" : "abusive or bullying",
                                       people->len ? "a named member or officer" : "members or officers",
                                       learned_cues);

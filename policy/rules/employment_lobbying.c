@@ -40,7 +40,7 @@ cm_rule_employment_lobbying (const CmRule *rule, const CmRuleContext *context, G
         {
           g_autofree char *label = member->person ? cm_refs_person_label (member->person) : g_strdup (member->address);
           g_autofree char *summary = g_strdup_printf ("an officer lobbying %s about their own employment", label);
-          finding = cm_finding_new (rule, "Runnymede 3.13", summary);
+          finding = cm_finding_new (rule, cm_rule_cite (rule, context, "lobbying"), summary);
           cm_finding_add_person (finding, member->address);
         }
       g_autofree char *text = cm_view_sentence_text (view, sentence);
@@ -48,7 +48,7 @@ cm_rule_employment_lobbying (const CmRule *rule, const CmRuleContext *context, G
     }
   g_autofree char *label = member->person ? cm_refs_person_label (member->person) : g_strdup (member->address);
   g_autofree char *summary = g_strdup_printf ("an officer lobbying %s about their own employment", label);
-  CmFinding *learned = cm_model_finding (rule, context, "Runnymede 3.13", summary, finding != NULL, NULL);
+  CmFinding *learned = cm_model_finding (rule, context, cm_rule_cite (rule, context, "lobbying"), summary, finding != NULL, NULL);
   if (finding == NULL && learned)
     {
       finding = g_steal_pointer (&learned);

@@ -81,7 +81,7 @@ cm_rule_member_obligation (const CmRule *rule, const CmRuleContext *context, GPt
           g_autofree char *summary = g_strdup_printf (
               "obligation or instruction on behalf of the council in the name of Councillor %s",
               member->name);
-          finding = cm_finding_new (rule, "South Ribble 13.2", summary);
+          finding = cm_finding_new (rule, cm_rule_cite (rule, context, "obligation"), summary);
           cm_finding_add_person (finding, member->addresses->pdata[0]);
         }
       g_autofree char *text = cm_view_sentence_text (view, sentence);
@@ -90,7 +90,7 @@ cm_rule_member_obligation (const CmRule *rule, const CmRuleContext *context, GPt
   g_autofree char *summary = g_strdup_printf (
       "obligation or instruction on behalf of the council in the name of Councillor %s", member->name);
   CmJudgement judgement;
-  CmFinding *learned = cm_model_finding (rule, context, "South Ribble 13.2", summary, finding != NULL,
+  CmFinding *learned = cm_model_finding (rule, context, cm_rule_cite (rule, context, "obligation"), summary, finding != NULL,
                                          &judgement);
   /* The protocol's own exceptions hold for the weights as for the word
    * lists: the chair's ceremonial letters, and deliberative sentences. */

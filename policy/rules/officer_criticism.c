@@ -67,8 +67,8 @@ cm_rule_officer_criticism (const CmRule *rule, const CmRuleContext *context, GPt
       return;
     }
 
-  const char *clause = audience.members ? "South Ribble 16.2"
-                     : audience.media->len ? "Cambridgeshire 5.5" : "South Ribble 4.6";
+  const char *clause = cm_rule_cite (rule, context, audience.members ? "members"
+                                                   : audience.media->len ? "media" : "outside");
   CmFinding *finding = NULL;
   g_autoptr (GPtrArray) named = g_ptr_array_new ();
   gboolean collective = FALSE;

@@ -77,7 +77,7 @@ cm_rule_officer_political (const CmRule *rule, const CmRuleContext *context, GPt
     cm_finding_add_person (finding, outside->pdata[i]);
   g_free (finding->clause);
   g_autofree char *learned_cues = g_steal_pointer (&finding->summary);
-  finding->clause = g_strdup (media ? "Cambridgeshire 5.1" : member ? "South Ribble 4.9" : "Runnymede 3.12");
+  finding->clause = g_strdup (cm_rule_cite (rule, context, media ? "media" : member ? "member" : "decision"));
   finding->summary = g_strdup_printf ("an officer publicly criticising %s, %s%s",
                                       member ? "a member" : "a council decision",
                                       media ? "to the media" : "outside the council", learned_cues);

@@ -53,7 +53,7 @@ cm_rule_political_use (const CmRule *rule, const CmRuleContext *context, GPtrArr
               ? g_strdup_printf ("party-political or campaigning work asked of council staff (%s)", officer->address)
               : g_strdup_printf ("party-political or campaigning work sent from a council address to %u "
                                  "address%s outside the council", outside, outside == 1 ? "" : "es");
-          finding = cm_finding_new (rule, officer ? "Newton Abbot 15" : "Cambridgeshire 4.2", summary);
+          finding = cm_finding_new (rule, cm_rule_cite (rule, context, officer ? "staff" : "outside"), summary);
           if (officer)
             cm_finding_add_person (finding, officer->address);
         }
@@ -64,7 +64,7 @@ cm_rule_political_use (const CmRule *rule, const CmRuleContext *context, GPtrArr
       ? g_strdup_printf ("party-political or campaigning work asked of council staff (%s)", officer->address)
       : g_strdup_printf ("party-political or campaigning work sent from a council address to %u "
                          "address%s outside the council", outside, outside == 1 ? "" : "es");
-  CmFinding *learned = cm_model_finding (rule, context, officer ? "Newton Abbot 15" : "Cambridgeshire 4.2",
+  CmFinding *learned = cm_model_finding (rule, context, cm_rule_cite (rule, context, officer ? "staff" : "outside"),
                                          summary, finding != NULL, NULL);
   if (finding == NULL && learned)
     {
