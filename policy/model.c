@@ -52,6 +52,30 @@ parse_double (const char *text, double *out)
   return errno == 0 && end != text && *end == '\0' && isfinite (*out);
 }
 
+/* Does LINE start with a cue written as its hash ("#" and 16 hex digits,
+ * as council-check --cues prints a cue whose name it did not keep)?  A
+ * comment is any other line starting with "#". */
+static gboolean
+is_hash_form (const char *line)
+{
+  if (line[0] != '#')
+    return FALSE;
+  guint i = 1;
+  while (g_ascii_isxdigit (line[i]))
+    i++;
+  return i == 17 && (line[i] == ' ' || line[i] == '\t');
+}
+
+guint64
+cm_model_cue_hash (const char *cue)
+{
+  if (cue[0] != '#')
+    return cm_cue_hash_of_name (cue);
+  char *end = NULL;
+  guint64 hash = g_ascii_strtoull (cue + 1, &end, 16);
+  return strlen (cue) == 17 && end == cue + 17 ? hash : 0;
+}
+
 static guint
 rule_index (const CmRule *rule)
 {
@@ -78,7 +102,7 @@ cm_model_load (const char *path, GError **error)
   for (guint n = 0; lines[n]; n++)
     {
       char *line = g_strstrip (lines[n]);
-      if (*line == '\0' || *line == '#')
+      if (*line == '\0' || (*line == '#' && !is_hash_form (line)))
         continue;
       if (*line == '[')
         {
@@ -130,10 +154,10 @@ cm_model_load (const char *path, GError **error)
         }
       else
         {
-          guint64 hash = cm_cue_hash_of_name (line);
+          guint64 hash = cm_model_cue_hash (line);
           if (hash == 0)
             {
-              g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "%s:%u: \"%s\" is not a cue (KIND:NAME)", path,
+              g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "%s:%u: \"%s\" is not a cue (KIND:NAME or #HASH)", path,
                            n + 1, line);
               return NULL;
             }

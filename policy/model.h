@@ -12,6 +12,10 @@
  *   o:incompet 2.31
  *   aud:media 0.40
  *
+ * A cue whose name is not known is written as its 64-bit hash in hex,
+ * "#0123456789abcdef", as council-check --cues prints it; any other line
+ * starting with "#" is a comment.
+ *
  * A message's score for a rule is bias plus the weights of the distinct
  * cues it has (cues.h), its probability the logistic of that; the rule
  * fires at or above the threshold.  The evidence is the sentences whose
@@ -30,6 +34,9 @@ typedef struct _CmModel CmModel;
 CmModel *cm_model_load (const char *path, GError **error);
 void cm_model_free (CmModel *model);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmModel, cm_model_free)
+/* The hash of a cue as the weights file writes it ("KIND:NAME" or
+ * "#HEX"), or 0 if it is neither. */
+guint64 cm_model_cue_hash (const char *cue);
 /* "3 rules, 1204 weights" */
 char *cm_model_describe (const CmModel *model);
 
