@@ -13,7 +13,8 @@
  * Notices about warn, disclose and reject go once per sender, rule and
  * thread within [notify] repeat-hours; a hold's notice always goes.
  * A message released by council-review carries a release mark: honoured
- * once if its token verifies, otherwise removed and the message checked.
+ * once if its token verifies and the message is the one held (its body,
+ * sender and recipients); otherwise removed and the message checked.
  * A scan cut short by [policy] max-scan-size is said in X-Council-Protocol-Scan.
  */
 #include "config.h"
@@ -21,6 +22,7 @@
 #include <string.h>
 
 #include "actions.h"
+#include "holdmark.h"
 #include "log.h"
 #include "notify.h"
 #include "reload.h"
@@ -379,21 +381,63 @@ cm_actions_replies (SMFICTX *ctx, CmMsgCtx *msg, sfsistat *answer)
   return TRUE;
 }
 
+/* The message as a release mark's claim sees it (holdstore.h): its
+ * envelope and the digest of its body.  The body digest stays NULL when
+ * the body was not kept whole (past [policy] max-scan-size), so that it
+ * matches no hold. */
+static CmHold *
+seen_message (CmMsgCtx *msg, GError **error)
+{
+  g_autoptr (CmHold) seen = g_new0 (CmHold, 1);
+  seen->sender = g_strdup (msg->envelope->sender);
+  seen->recipients = recipients_of (msg);
+  if (msg->body_received > msg->body_size)
+    return g_steal_pointer (&seen);
+  g_autoptr (GMimeStream) stream = cm_msgctx_stream (msg, error);
+  if (stream == NULL)
+    return NULL;
+  g_autoptr (CmBodyDigest) digest = cm_body_digest_new (TRUE);
+  guint8 buffer[16384];
+  gssize n;
+  while ((n = g_mime_stream_read (stream, (char *) buffer, sizeof buffer)) > 0)
+    cm_body_digest_update (digest, buffer, (gsize) n);
+  if (n < 0)
+    {
+      g_set_error (error, CM_HOLD_ERROR, CM_HOLD_ERROR_IO, "reading the body spool");
+      return NULL;
+    }
+  seen->body_digest = cm_body_digest_finish (g_steal_pointer (&digest));
+  return g_steal_pointer (&seen);
+}
+
+/* Claim hold ID's release with TOKEN for MSG: TRUE when honoured; FALSE
+ * with the reason. */
+static gboolean
+claim (CmMsgCtx *msg, const char *id, const char *token, GError **error)
+{
+  g_autoptr (CmServices) services = cm_reload_services ();
+  if (services == NULL)
+    {
+      g_set_error (error, CM_HOLD_ERROR, CM_HOLD_ERROR_IO, "the hold spool is not open");
+      return FALSE;
+    }
+  g_autoptr (CmHold) seen = seen_message (msg, error);
+  return seen && cm_holdstore_claim_release (services->store, id, token, seen, error);
+}
+
 gboolean
 cm_actions_release (SMFICTX *ctx, CmMsgCtx *msg)
 {
   if (msg->release_mark == NULL)
     return FALSE;
   g_auto (GStrv) parts = g_strsplit (g_strstrip (msg->release_mark), " ", 2);
-  g_autoptr (CmServices) services = cm_reload_services ();
   g_autoptr (GError) error = NULL;
-  gboolean honoured = services && parts[0] && parts[1]
-                   && cm_holdstore_claim_release (services->store, parts[0], g_strstrip (parts[1]), &error);
+  gboolean honoured = parts[0] && parts[1] && claim (msg, parts[0], g_strstrip (parts[1]), &error);
   remove_forged (ctx, msg);
   if (!honoured)
     {
       cm_log (LOG_WARNING, "%s: ignored a release mark from <%s>, checking the message as usual: %s",
-              msg->queue_id, msg->envelope->sender, error ? error->message : "malformed or no spool");
+              msg->queue_id, msg->envelope->sender, error ? error->message : "malformed");
       return FALSE;
     }
   smfi_addheader (ctx, CM_HEADER_VERDICT, "released by the Monitoring Officer");

@@ -15,8 +15,9 @@
 sfsistat cm_actions_apply (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict);
 
 /* A message council-review released carries a release mark: TRUE when
- * its token verified and it is let through (once); FALSE, with the mark
- * removed and a log line, when it did not, and it is checked as usual. */
+ * its token verified for the message held (its body, sender and
+ * recipients) and it is let through (once); FALSE, with the mark removed
+ * and a log line, when it did not, and it is checked as usual. */
 gboolean cm_actions_release (SMFICTX *ctx, CmMsgCtx *msg);
 
 /* Replies to hold notices among the recipients (replies.h): each is

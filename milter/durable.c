@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -73,5 +75,52 @@ cm_durable_private_dir (const char *path, GError **error)
   /* Exactly 0700, also against a umask that took the owner's write bit. */
   if ((st.st_mode & 07777) != 0700 && g_chmod (path, 0700) != 0)
     return fail (error, errno, "setting the mode 0700 of", path);
+  return TRUE;
+}
+
+/* Create the key file PATH in DIR, once however many processes race:
+ * written in full to a new file (O_EXCL, 0600), then linked into place,
+ * so that no process ever reads a partly written key. */
+static gboolean
+create_key (const char *dir, const char *path, gsize size, GError **error)
+{
+  g_autofree guint8 *key = g_malloc (size);
+  if (getrandom (key, size, 0) != (ssize_t) size)
+    return fail (error, errno, "reading random bytes for", path);
+  g_autofree char *temp = g_strconcat (path, ".XXXXXX", NULL);
+  int fd = g_mkstemp_full (temp, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return fail (error, errno, "creating", temp);
+  gboolean ok = cm_durable_write_all (fd, key, size, temp, error);
+  memset (key, 0, size);
+  ok = cm_durable_finish (fd, temp, ok, error);
+  /* EEXIST: another process was first, and its key is the one. */
+  if (ok && link (temp, path) != 0 && errno != EEXIST)
+    ok = fail (error, errno, "creating", path);
+  g_unlink (temp);
+  return ok && cm_durable_sync_dir (dir, error);
+}
+
+gboolean
+cm_durable_key (const char *dir, const char *name, guint8 *key, gsize size, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !create_key (dir, path, size, error))
+    return FALSE;
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  if (!g_file_get_contents (path, &data, &length, error))
+    return FALSE;
+  if (length == size)
+    memcpy (key, data, size);
+  memset (data, 0, length);
+  if (length != size)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   "%s: the secret has %" G_GSIZE_FORMAT " bytes, not %" G_GSIZE_FORMAT
+                   "; refusing to use it (a new one would void the tokens given out)", path, length,
+                   size);
+      return FALSE;
+    }
   return TRUE;
 }

@@ -2,7 +2,8 @@
  * durable.h: files that must outlive a crash once written (held mail,
  * kept notices, the body spool): every write checked, through
  * interruptions and short writes; fsync before close; the directory
- * fsync'd after a rename or link; private directories exactly 0700.
+ * fsync'd after a rename or link; private directories exactly 0700;
+ * secret keys created once, whole.
  * Errors are G_FILE_ERROR, naming the path and the reason.
  */
 #ifndef CM_DURABLE_H
@@ -19,5 +20,9 @@ gboolean cm_durable_finish (int fd, const char *path, gboolean ok, GError **erro
 gboolean cm_durable_sync_dir (const char *path, GError **error);
 /* Make PATH a directory of mode 0700: create it, or tighten it. */
 gboolean cm_durable_private_dir (const char *path, GError **error);
+/* Read the secret key DIR/NAME of SIZE bytes (at most 256) into KEY,
+ * creating it (random, 0600) when missing; one of another size is
+ * refused, never replaced, as that would void what was signed with it. */
+gboolean cm_durable_key (const char *dir, const char *name, guint8 *key, gsize size, GError **error);
 
 #endif

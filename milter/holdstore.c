@@ -22,9 +22,10 @@
 #include <sqlite3.h>
 
 #include "durable.h"
+#include "holdmark.h"
 #include "holdstore.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define SECRET_SIZE 32
 #define BUSY_TIMEOUT_MS 5000
 #define ID_ATTEMPTS 16
@@ -40,14 +41,13 @@ struct _CmHoldStore {
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
-static const char *const state_names[] = { "held", "released", "rejected", "withdrawn", "expired" };
-
 /* The columns of a CmHold, in the order hold_from_row() reads them. */
 #define HOLD_COLUMNS "id, state, held_at, queue_id, sender, recipients, sender_role, subject, " \
   "rules, clauses, verdict_json, explanation, explained_at, decided_at, decided_by, decision_note, " \
-  "escalated, release_used"
+  "escalated, release_used, body_digest"
 
-/* Version 1 of the index.  Recipients and rules are kept one to a line. */
+/* Version 2 of the index.  Recipients and rules are kept one to a line;
+ * body_digest (holdmark.h, added in version 2) binds the release mark. */
 static const char schema_sql[] =
   "CREATE TABLE holds (id TEXT PRIMARY KEY,"
   "  state TEXT NOT NULL CHECK (state IN ('held', 'released', 'rejected', 'withdrawn', 'expired')),"
@@ -55,7 +55,8 @@ static const char schema_sql[] =
   "  sender_role TEXT, subject TEXT, rules TEXT NOT NULL, clauses TEXT, verdict_json TEXT,"
   "  explanation TEXT, explained_at INTEGER NOT NULL DEFAULT 0,"
   "  decided_at INTEGER NOT NULL DEFAULT 0, decided_by TEXT, decision_note TEXT,"
-  "  escalated INTEGER NOT NULL DEFAULT 0, release_used INTEGER NOT NULL DEFAULT 0);"
+  "  escalated INTEGER NOT NULL DEFAULT 0, release_used INTEGER NOT NULL DEFAULT 0,"
+  "  body_digest TEXT);"
   "CREATE INDEX holds_state ON holds (state, held_at);"
   "CREATE INDEX holds_held_at ON holds (held_at);"
   "CREATE TABLE events (seq INTEGER PRIMARY KEY, hold_id TEXT NOT NULL, at INTEGER NOT NULL,"
@@ -65,60 +66,6 @@ static const char schema_sql[] =
 
 /* The error domain of the hold store. */
 G_DEFINE_QUARK (cm-hold-error-quark, cm_hold_error)
-
-/* The name of STATE, as kept in the index and the audit trail. */
-const char *
-cm_hold_state_name (CmHoldState state)
-{
-  return (guint) state < G_N_ELEMENTS (state_names) ? state_names[state] : "unknown";
-}
-
-/* The state called NAME, into *STATE; FALSE for an unknown name. */
-gboolean
-cm_hold_state_parse (const char *name, CmHoldState *state)
-{
-  for (guint i = 0; name && i < G_N_ELEMENTS (state_names); i++)
-    if (strcmp (name, state_names[i]) == 0)
-      {
-        *state = (CmHoldState) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-/* Free HOLD and everything it owns. */
-void
-cm_hold_free (CmHold *hold)
-{
-  if (hold == NULL)
-    return;
-  g_free (hold->id);
-  g_free (hold->queue_id);
-  g_free (hold->sender);
-  g_strfreev (hold->recipients);
-  g_free (hold->sender_role);
-  g_free (hold->subject);
-  g_strfreev (hold->rules);
-  g_free (hold->clauses);
-  g_free (hold->verdict_json);
-  g_free (hold->explanation);
-  g_free (hold->decided_by);
-  g_free (hold->decision_note);
-  g_free (hold);
-}
-
-/* Free EVENT and its strings. */
-void
-cm_hold_event_free (CmHoldEvent *event)
-{
-  if (event == NULL)
-    return;
-  g_free (event->hold_id);
-  g_free (event->who);
-  g_free (event->what);
-  g_free (event->note);
-  g_free (event);
-}
 
 /* Set ERROR to DOMAIN, CODE and the message FORMAT... and return FALSE. */
 G_GNUC_PRINTF (4, 5) static gboolean
@@ -198,49 +145,13 @@ ensure_dir (const char *path, GError **error)
   return as_store_error (done, local, error);
 }
 
-/* Create the secret PATH in SPOOL, once however many processes race:
- * written in full to a new file (O_EXCL, 0600), then linked into place,
- * so that no process ever reads a partly written secret. */
-static gboolean
-create_secret (const char *spool, const char *path, GError **error)
-{
-  guint8 key[SECRET_SIZE];
-  if (!random_bytes (key, sizeof key, error))
-    return FALSE;
-  g_autofree char *temp = g_build_filename (spool, "secret.XXXXXX", NULL);
-  int fd = g_mkstemp_full (temp, O_WRONLY | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return io_fail (error, errno, "creating %s", temp);
-  gboolean ok = write_all (fd, key, sizeof key, temp, error);
-  memset (key, 0, sizeof key);
-  ok = sync_and_close (fd, temp, ok, error);
-  /* EEXIST: another process was first, and its secret is the one. */
-  if (ok && link (temp, path) != 0 && errno != EEXIST)
-    ok = io_fail (error, errno, "creating %s", path);
-  g_unlink (temp);
-  return ok && sync_dir (spool, error);
-}
-
 /* Read the spool's secret into STORE, creating it when missing. */
 static gboolean
 load_secret (CmHoldStore *store, GError **error)
 {
-  g_autofree char *path = g_build_filename (store->spool, "secret", NULL);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !create_secret (store->spool, path, error))
-    return FALSE;
-  g_autofree char *data = NULL;
-  gsize length = 0;
-  g_autoptr (GError) local = NULL;
-  if (!g_file_get_contents (path, &data, &length, &local))
-    return fail (error, CM_HOLD_ERROR, CM_HOLD_ERROR_IO, "reading the secret: %s", local->message);
-  if (length == SECRET_SIZE)
-    memcpy (store->secret, data, SECRET_SIZE);
-  memset (data, 0, length);
-  if (length != SECRET_SIZE)
-    return fail (error, CM_HOLD_ERROR, CM_HOLD_ERROR_IO,
-                 "%s: the secret has %" G_GSIZE_FORMAT " bytes, not %d; refusing to use it (a new "
-                 "one would void the tokens given out)", path, length, SECRET_SIZE);
-  return TRUE;
+  GError *local = NULL;
+  gboolean done = cm_durable_key (store->spool, "secret", store->secret, SECRET_SIZE, &local);
+  return as_store_error (done, local, error);
 }
 
 /* Set ERROR to the connection's last failure while DOING, naming the index; FALSE. */
@@ -366,7 +277,10 @@ migrate (CmHoldStore *store, GError **error)
     ok = fail (error, CM_HOLD_ERROR, CM_HOLD_ERROR_IO,
                "%s: schema version %" G_GINT64_FORMAT " is newer than this program's (%d); "
                "use the council-milter that wrote it", store->index_path, version, SCHEMA_VERSION);
-  /* Versions from 1 to SCHEMA_VERSION - 1 will be upgraded here. */
+  else if (ok && version == 1)
+    /* Holds kept before are bound when released (see kept_digest). */
+    ok = exec_sql (store, "ALTER TABLE holds ADD COLUMN body_digest TEXT;"
+                          "PRAGMA user_version = " G_STRINGIFY (SCHEMA_VERSION) ";", doing, error);
   return finish (store, ok, doing, error);
 }
 
@@ -458,6 +372,7 @@ hold_from_row (sqlite3_stmt *stmt)
   hold->decision_note = column_dup (stmt, 15);
   hold->escalated = sqlite3_column_int (stmt, 16) != 0;
   hold->release_used = sqlite3_column_int (stmt, 17) != 0;
+  hold->body_digest = column_dup (stmt, 18);
   return hold;
 }
 
@@ -588,9 +503,10 @@ cm_holdstore_message_path (CmHoldStore *store, const char *id)
   return g_build_filename (store->held_dir, name, NULL);
 }
 
-/* Copy MESSAGE from its position to its end into FD, the file PATH. */
+/* Copy MESSAGE from its position to its end into FD, the file PATH,
+ * passing it through DIGEST too. */
 static gboolean
-copy_stream (GMimeStream *message, int fd, const char *path, GError **error)
+copy_stream (GMimeStream *message, int fd, const char *path, CmBodyDigest *digest, GError **error)
 {
   g_autofree char *buffer = g_malloc (COPY_CHUNK);
   while (!g_mime_stream_eos (message))
@@ -602,12 +518,13 @@ copy_stream (GMimeStream *message, int fd, const char *path, GError **error)
                      errno ? g_strerror (errno) : "the stream failed");
       if (!write_all (fd, (const guint8 *) buffer, (gsize) n, path, error))
         return FALSE;
+      cm_body_digest_update (digest, (const guint8 *) buffer, (gsize) n);
     }
   return TRUE;
 }
 
 /* Index hold ID of RECORD, held since NOW, with its "held" event, in one
- * transaction: the stored record, or NULL. */
+ * transaction: the stored record, or NULL.  RECORD's body_digest is kept. */
 static CmHold *
 index_hold (CmHoldStore *store, const CmHold *record, const char *id, gint64 now, GError **error)
 {
@@ -619,12 +536,12 @@ index_hold (CmHoldStore *store, const CmHold *record, const char *id, gint64 now
   gboolean ok = exec_sql (store, "BEGIN IMMEDIATE", doing, error)
     && sql (store, doing, error, NULL, NULL,
             "INSERT INTO holds (id, state, held_at, queue_id, sender, recipients, sender_role, subject,"
-            " rules, clauses, verdict_json, explanation, explained_at)"
-            " VALUES (?, 'held', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            "sisssssssssi", id, now, record->queue_id, record->sender ? record->sender : "",
+            " rules, clauses, verdict_json, explanation, explained_at, body_digest)"
+            " VALUES (?, 'held', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "sisssssssssis", id, now, record->queue_id, record->sender ? record->sender : "",
             recipients, record->sender_role, record->subject, rules, record->clauses,
             record->verdict_json, record->explanation,
-            record->explanation ? record->explained_at : (gint64) 0)
+            record->explanation ? record->explained_at : (gint64) 0, record->body_digest)
     && insert_event (store, id, now, "council-milter", "held", rule_list[0] ? rule_list : NULL,
                      doing, error);
   g_autoptr (CmHold) hold = ok ? load_hold (store, id, error) : NULL;
@@ -683,8 +600,12 @@ cm_holdstore_put (CmHoldStore *store, const CmHold *record, GMimeStream *message
           return NULL;
         }
     }
-  gboolean ok = copy_stream (message, fd, tmp_path, error);
+  g_autoptr (CmBodyDigest) digest = cm_body_digest_new (TRUE);
+  gboolean ok = copy_stream (message, fd, tmp_path, digest, error);
   ok = sync_and_close (fd, tmp_path, ok, error);
+  g_autofree char *body_digest = cm_body_digest_finish (g_steal_pointer (&digest));
+  CmHold bound = *record;
+  bound.body_digest = body_digest;
   CmHold *hold = NULL;
   gboolean taken = TRUE;
   for (int attempt = 1; ok && taken && attempt <= ID_ATTEMPTS; attempt++)
@@ -694,7 +615,7 @@ cm_holdstore_put (CmHoldStore *store, const CmHold *record, GMimeStream *message
           g_free (id);
           ok = (id = new_id (now, error)) != NULL;
         }
-      hold = ok ? place (store, record, id, now, tmp_path, &taken, error) : NULL;
+      hold = ok ? place (store, &bound, id, now, tmp_path, &taken, error) : NULL;
     }
   if (ok && taken)
     fail (error, CM_HOLD_ERROR, CM_HOLD_ERROR_IO, "%s: no free hold id in %d tries", store->spool,
@@ -874,17 +795,48 @@ cm_holdstore_token_valid (CmHoldStore *store, const char *purpose, const char *i
   return difference == 0;
 }
 
-/* Honour a release marker once: TRUE for the first claim of a released hold. */
-gboolean
-cm_holdstore_claim_release (CmHoldStore *store, const char *id, const char *token, GError **error)
+/* The body digest HOLD's message was kept with; for a hold kept before
+ * digests were recorded, that of its file (re-injected from there). */
+static char *
+kept_digest (CmHoldStore *store, const CmHold *hold, GError **error)
 {
-  g_return_val_if_fail (store != NULL && id != NULL, FALSE);
+  if (hold->body_digest)
+    return g_strdup (hold->body_digest);
+  g_autofree char *path = cm_holdstore_message_path (store, hold->id);
+  GError *local = NULL;
+  char *digest = cm_body_digest_file (path, &local);
+  as_store_error (digest != NULL, local, error);
+  return digest;
+}
+
+/* Honour a release marker once: TRUE for the first claim of a released
+ * hold by the message it kept. */
+gboolean
+cm_holdstore_claim_release (CmHoldStore *store, const char *id, const char *token,
+                            const CmHold *seen, GError **error)
+{
+  g_return_val_if_fail (store != NULL && id != NULL && seen != NULL, FALSE);
   if (!cm_holdstore_token_valid (store, "release", id, token))
     return fail (error, CM_HOLD_ERROR, CM_HOLD_ERROR_TOKEN,
                  "the release marker for %s has a forged token", id);
-  return transition (store, "claiming the release of", id, CM_HOLD_ERROR_TOKEN, NULL,
-                     "council-milter", "release-delivered", NULL, error,
-                     "UPDATE holds SET release_used = 1"
-                     " WHERE id = ? AND state = 'released' AND release_used = 0",
-                     "s", id);
+  g_autofree char *doing = g_strdup_printf ("claiming the release of %s", id);
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&store->lock);
+  if (!exec_sql (store, "BEGIN IMMEDIATE", doing, error))
+    return FALSE;
+  GError *local = NULL;
+  g_autoptr (CmHold) hold = load_hold (store, id, &local);
+  gboolean ok = hold && hold->state == CM_HOLD_RELEASED && !hold->release_used;
+  if (hold == NULL && !g_error_matches (local, CM_HOLD_ERROR, CM_HOLD_ERROR_NOT_FOUND))
+    g_propagate_error (error, local);
+  else if (!ok)
+    {
+      g_clear_error (&local);
+      refuse (store, id, CM_HOLD_ERROR_TOKEN, NULL, error);
+    }
+  g_autofree char *kept = ok ? kept_digest (store, hold, error) : NULL;
+  ok = kept && cm_holdmark_matches (hold, kept, seen, error)
+       && sql (store, doing, error, NULL, NULL, "UPDATE holds SET release_used = 1 WHERE id = ?", "s", id)
+       && insert_event (store, id, g_get_real_time () / G_USEC_PER_SEC, "council-milter",
+                        "release-delivered", NULL, doing, error);
+  return finish (store, ok, doing, error);
 }

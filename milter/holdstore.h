@@ -12,6 +12,10 @@
  *   secret          a random key (0600) for the tokens of release markers
  *                   and reply addresses: they cannot be forged without it
  *
+ * A release marker is bound to its message: the index keeps a digest of
+ * each held body, and the marker is honoured only on that body, from its
+ * sender, to its recipients.
+ *
  * Both the daemon and council-review open the store; SQLite's locking and
  * a conditional UPDATE make every decision happen exactly once, however
  * many reviewers act at the same moment.
@@ -62,6 +66,8 @@ typedef struct {
   char *decision_note;    /* the note or reason given, or NULL */
   gboolean escalated;     /* sent on to the deputy after expire-days */
   gboolean release_used;  /* the release marker has been honoured once */
+  char *body_digest;      /* of the held message's body (holdmark.h); NULL
+                           * for one kept before digests were recorded */
 } CmHold;
 
 void cm_hold_free (CmHold *hold);
@@ -142,11 +148,17 @@ char *cm_holdstore_token (CmHoldStore *store, const char *purpose, const char *i
 /* Does TOKEN verify for PURPOSE and ID?  Compared in constant time. */
 gboolean cm_holdstore_token_valid (CmHoldStore *store, const char *purpose, const char *id,
                                    const char *token);
-/* The daemon meets a release marker: TRUE exactly once for a RELEASED
- * hold whose release token verifies, which is then marked used (a
- * "release-delivered" event).  Otherwise FALSE with CM_HOLD_ERROR_TOKEN
- * (forged, replayed, or not released) or an I/O error. */
+/* The daemon meets a release marker for hold ID with TOKEN on a message
+ * SEEN: its envelope (sender and recipients) and body_digest
+ * (holdmark.h) are read, nothing else.  TRUE exactly once for a
+ * RELEASED hold whose release token verifies and whose message SEEN is:
+ * the body it was held with, from its sender, to none but its recipients.
+ * The hold is then marked used (a "release-delivered" event).  Otherwise
+ * FALSE with CM_HOLD_ERROR_TOKEN (forged, replayed, not released, or a
+ * copy of the marker on another message: checked as any other), or
+ * CM_HOLD_ERROR_IO when the index or the held file could not be read or
+ * written (a locked index): the MTA is to try again later. */
 gboolean cm_holdstore_claim_release (CmHoldStore *store, const char *id, const char *token,
-                                     GError **error);
+                                     const CmHold *seen, GError **error);
 
 #endif

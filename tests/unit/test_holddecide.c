@@ -2,7 +2,8 @@
  * test_holddecide.c: decisions on held mail (holdstore.h): made exactly
  * once however many reviewers (threads with their own stores) race;
  * undoing a failed release; the tokens of release marks and reply
- * addresses, honoured once; explanations and the audit trail.
+ * addresses, honoured once and only on the message held; explanations
+ * and the audit trail.
  */
 #include "config.h"
 
@@ -15,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "holdfixture.h"
+#include "holdmark.h"
 
 START_TEST (test_decide)
 {
@@ -83,6 +85,7 @@ typedef struct {
   const char *id;
   gboolean claim;      /* claim the release instead of deciding */
   const char *token;
+  const CmHold *seen;  /* the message claiming the release */
   GMutex lock;
   GCond cond;
   guint ready;
@@ -116,7 +119,7 @@ racer_thread (gpointer data)
     return NULL;
   racer->who = g_strdup_printf ("reviewer-%u", racer->number);
   if (race->claim)
-    racer->won = cm_holdstore_claim_release (store, race->id, race->token, &racer->error);
+    racer->won = cm_holdstore_claim_release (store, race->id, race->token, race->seen, &racer->error);
   else
     racer->won = cm_holdstore_decide (store, race->id, racer->number % 2 ? CM_HOLD_REJECTED : CM_HOLD_RELEASED,
                                       racer->who, NULL, &racer->error);
@@ -210,7 +213,7 @@ START_TEST (test_claim_concurrent)
       g_autoptr (CmHold) hold = put_message (store, "a@example.org", NULL, NULL);
       ck_assert (cm_holdstore_decide (store, hold->id, CM_HOLD_RELEASED, "alice", NULL, NULL));
       g_autofree char *token = cm_holdstore_token (store, "release", hold->id);
-      Race race = { .spool = spool, .id = hold->id, .claim = TRUE, .token = token };
+      Race race = { .spool = spool, .id = hold->id, .claim = TRUE, .token = token, .seen = hold };
       run_race (&race, 8, CM_HOLD_ERROR_TOKEN);
       g_autofree char *events = trail (store, hold->id);
       ck_assert_str_eq (events, "held/council-milter/officer-criticism, bcc-member|released/alice/-|"
@@ -252,7 +255,7 @@ START_TEST (test_unrelease)
   g_autoptr (CmHold) used = put_message (store, "a@example.org", NULL, NULL);
   ck_assert (cm_holdstore_decide (store, used->id, CM_HOLD_RELEASED, "alice", NULL, NULL));
   g_autofree char *token = cm_holdstore_token (store, "release", used->id);
-  ck_assert (cm_holdstore_claim_release (store, used->id, token, NULL));
+  ck_assert (cm_holdstore_claim_release (store, used->id, token, used, NULL));
   ck_assert (!cm_holdstore_unrelease (store, used->id, "too late", &error));
   ck_assert_msg (g_error_matches (error, CM_HOLD_ERROR, CM_HOLD_ERROR_DECIDED), "%s", error->message);
   ck_assert_msg (strstr (error->message, "delivered"), "%s", error->message);
@@ -334,7 +337,7 @@ START_TEST (test_claim_release)
   g_autofree char *other_token = cm_holdstore_token (store, "release", other->id);
   g_autoptr (GError) error = NULL;
 
-  ck_assert (!cm_holdstore_claim_release (store, hold->id, token, &error));
+  ck_assert (!cm_holdstore_claim_release (store, hold->id, token, hold, &error));
   ck_assert (g_error_matches (error, CM_HOLD_ERROR, CM_HOLD_ERROR_TOKEN));
   ck_assert_msg (strstr (error->message, "not released"), "%s", error->message);
   g_clear_error (&error);
@@ -342,17 +345,17 @@ START_TEST (test_claim_release)
   ck_assert (cm_holdstore_decide (store, hold->id, CM_HOLD_RELEASED, "alice", NULL, NULL));
   ck_assert (cm_holdstore_decide (store, other->id, CM_HOLD_RELEASED, "alice", NULL, NULL));
   /* A token for another hold, or none, is a forgery. */
-  ck_assert (!cm_holdstore_claim_release (store, hold->id, other_token, &error));
+  ck_assert (!cm_holdstore_claim_release (store, hold->id, other_token, hold, &error));
   ck_assert (g_error_matches (error, CM_HOLD_ERROR, CM_HOLD_ERROR_TOKEN));
   ck_assert_msg (strstr (error->message, "forged"), "%s", error->message);
   g_clear_error (&error);
-  ck_assert (!cm_holdstore_claim_release (store, hold->id, NULL, &error));
+  ck_assert (!cm_holdstore_claim_release (store, hold->id, NULL, hold, &error));
   ck_assert (g_error_matches (error, CM_HOLD_ERROR, CM_HOLD_ERROR_TOKEN));
   g_clear_error (&error);
 
-  ck_assert_msg (cm_holdstore_claim_release (store, hold->id, token, &error), "%s",
+  ck_assert_msg (cm_holdstore_claim_release (store, hold->id, token, hold, &error), "%s",
                  error ? error->message : "?");
-  ck_assert (!cm_holdstore_claim_release (store, hold->id, token, &error));
+  ck_assert (!cm_holdstore_claim_release (store, hold->id, token, hold, &error));
   ck_assert (g_error_matches (error, CM_HOLD_ERROR, CM_HOLD_ERROR_TOKEN));
   ck_assert_msg (strstr (error->message, "used already"), "%s", error->message);
   g_clear_error (&error);
@@ -368,12 +371,12 @@ START_TEST (test_claim_release)
   g_autoptr (CmHold) rejected = put_message (store, "a@example.org", NULL, NULL);
   ck_assert (cm_holdstore_decide (store, rejected->id, CM_HOLD_REJECTED, "bob", NULL, NULL));
   g_autofree char *rejected_token = cm_holdstore_token (store, "release", rejected->id);
-  ck_assert (!cm_holdstore_claim_release (store, rejected->id, rejected_token, &error));
+  ck_assert (!cm_holdstore_claim_release (store, rejected->id, rejected_token, rejected, &error));
   ck_assert (g_error_matches (error, CM_HOLD_ERROR, CM_HOLD_ERROR_TOKEN));
   ck_assert_msg (strstr (error->message, "rejected by bob"), "%s", error->message);
   g_clear_error (&error);
   g_autofree char *unknown_token = cm_holdstore_token (store, "release", "20000101-000000-000000");
-  ck_assert (!cm_holdstore_claim_release (store, "20000101-000000-000000", unknown_token, &error));
+  ck_assert (!cm_holdstore_claim_release (store, "20000101-000000-000000", unknown_token, hold, &error));
   ck_assert (g_error_matches (error, CM_HOLD_ERROR, CM_HOLD_ERROR_TOKEN));
 }
 END_TEST
@@ -456,6 +459,108 @@ START_TEST (test_explain_and_events)
 }
 END_TEST
 
+/* The digest of TEXT (a whole message) fed in pieces of at most CHUNK bytes. */
+static char *
+digest_of (const char *text, gsize length, gsize chunk)
+{
+  CmBodyDigest *digest = cm_body_digest_new (TRUE);
+  for (gsize at = 0; at < length; at += chunk)
+    cm_body_digest_update (digest, (const guint8 *) text + at, MIN (chunk, length - at));
+  return cm_body_digest_finish (digest);
+}
+
+START_TEST (test_body_digest)
+{
+  /* The body only: other headers, LF for CRLF, a final line end added,
+   * and any cut between chunks give the same digest; a changed byte does not. */
+  g_autofree char *whole = digest_of (message_bytes, message_length, message_length);
+  for (gsize chunk = 1; chunk < 8; chunk++)
+    {
+      g_autofree char *cut = digest_of (message_bytes, message_length, chunk);
+      ck_assert_str_eq (cut, whole);
+    }
+  const char lf[] = "Received: from relay\nFrom: x\n\nThe planning officer is useless.\n"
+                    "\0binary \xe2\x9c\x93 tail\n\n";
+  g_autofree char *relayed = digest_of (lf, sizeof lf - 1, 3);
+  ck_assert_str_eq (relayed, whole);
+  const char changed[] = "From: x\r\n\r\nThe planning officer is useful.\r\n\0binary \xe2\x9c\x93 tail\r\n";
+  g_autofree char *other = digest_of (changed, sizeof changed - 1, 64);
+  ck_assert_str_ne (other, whole);
+  /* A bare CR is part of the text; a blank line inside the body counts. */
+  g_autofree char *cr = digest_of ("H: v\r\n\r\na\rb", 11, 1);
+  g_autofree char *no_cr = digest_of ("H: v\r\n\r\nab", 10, 1);
+  ck_assert_str_ne (cr, no_cr);
+  g_autofree char *gap = digest_of ("H: v\n\na\n\nb\n", 11, 2);
+  g_autofree char *no_gap = digest_of ("H: v\n\na\nb\n", 10, 2);
+  ck_assert_str_ne (gap, no_gap);
+}
+END_TEST
+
+/* F8: a copy of a genuine release mark on another message (another body,
+ * another sender, another recipient) is refused as forged and leaves the
+ * mark unused; the held message itself, as relayed (its recipients or
+ * fewer), is let through once. */
+START_TEST (test_claim_bound)
+{
+  g_autofree char *spool = new_spool ();
+  g_autoptr (CmHoldStore) store = open_store (spool);
+  g_autoptr (CmHold) hold = put_message (store, "a@example.org", NULL, NULL);
+  ck_assert_ptr_nonnull (hold->body_digest);
+  g_autofree char *whole = digest_of (message_bytes, message_length, 4096);
+  ck_assert_str_eq (hold->body_digest, whole);
+  ck_assert (cm_holdstore_decide (store, hold->id, CM_HOLD_RELEASED, "alice", NULL, NULL));
+  g_autofree char *token = cm_holdstore_token (store, "release", hold->id);
+  g_autoptr (GError) error = NULL;
+
+  const char forged_body[] = "From: a@example.org\r\n\r\nPay the invoice to account 12345678.\r\n";
+  g_autofree char *forged_digest = digest_of (forged_body, sizeof forged_body - 1, 4096);
+  char *outsider[] = { (char *) "builder@example.org", (char *) "press@example.net", NULL };
+  char *one[] = { (char *) "CLERK@northmoor.gov.uk", NULL };
+  const struct { CmHold seen; const char *says; } copies[] = {
+    { { .sender = (char *) "a@example.org", .recipients = hold->recipients, .body_digest = forged_digest },
+      "its body is not the one held" },
+    { { .sender = (char *) "a@example.org", .recipients = hold->recipients }, "its body is not the one held" },
+    { { .sender = (char *) "b@example.org", .recipients = hold->recipients, .body_digest = whole },
+      "came from <b@example.org>" },
+    { { .sender = (char *) "a@example.org", .recipients = outsider, .body_digest = whole },
+      "<press@example.net>, not a recipient" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (copies); i++)
+    {
+      ck_assert (!cm_holdstore_claim_release (store, hold->id, token, &copies[i].seen, &error));
+      ck_assert_msg (g_error_matches (error, CM_HOLD_ERROR, CM_HOLD_ERROR_TOKEN), "%s", error->message);
+      ck_assert_msg (strstr (error->message, copies[i].says), "copy %u: %s", i, error->message);
+      g_clear_error (&error);
+      g_autoptr (CmHold) unused = get_hold (store, hold->id);
+      ck_assert (!unused->release_used);
+    }
+  CmHold genuine = { .sender = (char *) "A@example.org", .recipients = one, .body_digest = whole };
+  ck_assert_msg (cm_holdstore_claim_release (store, hold->id, token, &genuine, &error), "%s",
+                 error ? error->message : "?");
+  ck_assert (!cm_holdstore_claim_release (store, hold->id, token, &genuine, &error));
+  ck_assert_msg (strstr (error->message, "used already"), "%s", error->message);
+  g_clear_error (&error);
+
+  /* A hold kept before digests were recorded is bound to its file. */
+  g_autoptr (CmHold) old = put_message (store, "a@example.org", NULL, NULL);
+  g_autofree char *index = g_build_filename (spool, "index.sqlite", NULL);
+  g_autofree char *forget = g_strdup_printf ("UPDATE holds SET body_digest = NULL WHERE id = '%s'", old->id);
+  sqlite3 *db = NULL;
+  ck_assert_int_eq (sqlite3_open (index, &db), SQLITE_OK);
+  ck_assert_int_eq (sqlite3_exec (db, forget, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close (db);
+  ck_assert (cm_holdstore_decide (store, old->id, CM_HOLD_RELEASED, "alice", NULL, NULL));
+  g_autofree char *old_token = cm_holdstore_token (store, "release", old->id);
+  CmHold other = { .sender = (char *) "a@example.org", .recipients = old->recipients, .body_digest = forged_digest };
+  ck_assert (!cm_holdstore_claim_release (store, old->id, old_token, &other, &error));
+  ck_assert_msg (g_error_matches (error, CM_HOLD_ERROR, CM_HOLD_ERROR_TOKEN), "%s", error->message);
+  g_clear_error (&error);
+  CmHold same = { .sender = (char *) "a@example.org", .recipients = old->recipients, .body_digest = whole };
+  ck_assert_msg (cm_holdstore_claim_release (store, old->id, old_token, &same, &error), "%s",
+                 error ? error->message : "?");
+}
+END_TEST
+
 int
 main (void)
 {
@@ -469,6 +574,8 @@ main (void)
   tcase_add_test (tc, test_unrelease);
   tcase_add_test (tc, test_tokens);
   tcase_add_test (tc, test_claim_release);
+  tcase_add_test (tc, test_body_digest);
+  tcase_add_test (tc, test_claim_bound);
   tcase_add_test (tc, test_explain_and_events);
   suite_add_tcase (suite, tc);
   int status = test_run (suite);

@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "holdmark.h"
 #include "reviewfixture.h"
 
 START_TEST (test_release)
@@ -48,8 +49,12 @@ START_TEST (test_release)
   ck_assert_int_eq (after->state, CM_HOLD_RELEASED);
   ck_assert_str_eq (after->decided_by, REVIEWER);
   ck_assert_str_eq (after->decision_note, "Agreed with the leader");
-  /* The daemon honours the marker once. */
-  ck_assert (cm_holdstore_claim_release (env->store, hold->id, marker + strlen (prefix), NULL));
+  /* The daemon honours the marker once, on the message as re-injected. */
+  g_autoptr (CmBodyDigest) digest = cm_body_digest_new (TRUE);
+  cm_body_digest_update (digest, (const guint8 *) newline + 1, strlen (newline + 1));
+  g_autofree char *body_digest = cm_body_digest_finish (g_steal_pointer (&digest));
+  CmHold seen = { .sender = m->sender, .recipients = after->recipients, .body_digest = body_digest };
+  ck_assert (cm_holdstore_claim_release (env->store, hold->id, marker + strlen (prefix), &seen, NULL));
 
   g_autoptr (Run) again = run_review (env, "release", hold->id, NULL);
   assert_status (again, 1);
