@@ -14,7 +14,8 @@
  * thread within [notify] repeat-hours; a hold's notice always goes.
  * A message released by council-review carries a release mark: honoured
  * once if its token verifies and the message is the one held (its body,
- * sender and recipients); otherwise removed and the message checked.
+ * sender and recipients); otherwise removed and the message checked.  A
+ * mark that cannot be checked now (a locked index) is a tempfail.
  * A scan cut short by [policy] max-scan-size is said in X-Council-Protocol-Scan.
  */
 #include "config.h"
@@ -411,7 +412,7 @@ seen_message (CmMsgCtx *msg, GError **error)
 }
 
 /* Claim hold ID's release with TOKEN for MSG: TRUE when honoured; FALSE
- * with the reason. */
+ * with the reason, CM_HOLD_ERROR_IO when it could not be decided now. */
 static gboolean
 claim (CmMsgCtx *msg, const char *id, const char *token, GError **error)
 {
@@ -426,7 +427,7 @@ claim (CmMsgCtx *msg, const char *id, const char *token, GError **error)
 }
 
 gboolean
-cm_actions_release (SMFICTX *ctx, CmMsgCtx *msg)
+cm_actions_release (SMFICTX *ctx, CmMsgCtx *msg, sfsistat *answer)
 {
   if (msg->release_mark == NULL)
     return FALSE;
@@ -434,6 +435,16 @@ cm_actions_release (SMFICTX *ctx, CmMsgCtx *msg)
   g_autoptr (GError) error = NULL;
   gboolean honoured = parts[0] && parts[1] && claim (msg, parts[0], g_strstrip (parts[1]), &error);
   remove_forged (ctx, msg);
+  if (!honoured && g_error_matches (error, CM_HOLD_ERROR, CM_HOLD_ERROR_IO))
+    {
+      /* Perhaps genuine: neither let through nor held again, but retried. */
+      cm_log (LOG_ERR, "%s: a release mark for %s from <%s> cannot be checked now, the MTA is told "
+              "to try again later: %s", msg->queue_id, parts[0], msg->envelope->sender, error->message);
+      smfi_setreply (ctx, "451", "4.3.0", "The council's mail filter cannot check this released message "
+                                          "just now; try again later");
+      *answer = SMFIS_TEMPFAIL;
+      return TRUE;
+    }
   if (!honoured)
     {
       cm_log (LOG_WARNING, "%s: ignored a release mark from <%s>, checking the message as usual: %s",
@@ -443,6 +454,7 @@ cm_actions_release (SMFICTX *ctx, CmMsgCtx *msg)
   smfi_addheader (ctx, CM_HEADER_VERDICT, "released by the Monitoring Officer");
   cm_log (LOG_NOTICE, "%s: released hold %s let through to %u recipient(s)", msg->queue_id, parts[0],
           msg->envelope->recipients->len);
+  *answer = SMFIS_CONTINUE;
   return TRUE;
 }
 

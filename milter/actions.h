@@ -14,11 +14,13 @@
  * disclose, hold or reject; log one line.  Returns the answer for eom. */
 sfsistat cm_actions_apply (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict);
 
-/* A message council-review released carries a release mark: TRUE when
- * its token verified for the message held (its body, sender and
- * recipients) and it is let through (once); FALSE, with the mark removed
- * and a log line, when it did not, and it is checked as usual. */
-gboolean cm_actions_release (SMFICTX *ctx, CmMsgCtx *msg);
+/* A message council-review released carries a release mark: TRUE, with
+ * *ANSWER, when that settles it: CONTINUE when its token verified for
+ * the message held (its body, sender and recipients) and it is let
+ * through (once); TEMPFAIL when the mark could not be checked now (the
+ * index locked or unreadable).  FALSE, with the mark removed and a log
+ * line, when it did not verify: the message is checked as usual. */
+gboolean cm_actions_release (SMFICTX *ctx, CmMsgCtx *msg, sfsistat *answer);
 
 /* Replies to hold notices among the recipients (replies.h): each is
  * recorded and its recipient removed.  TRUE, with *ANSWER, when that

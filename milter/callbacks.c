@@ -183,7 +183,7 @@ on_eom (SMFICTX *ctx)
       return answer;
     }
   sfsistat settled = SMFIS_CONTINUE;
-  if (cm_actions_release (ctx, msg) || cm_actions_replies (ctx, msg, &settled))
+  if (cm_actions_release (ctx, msg, &settled) || cm_actions_replies (ctx, msg, &settled))
     {
       cm_connctx_end_message (conn);
       return settled;

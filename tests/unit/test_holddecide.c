@@ -2,8 +2,8 @@
  * test_holddecide.c: decisions on held mail (holdstore.h): made exactly
  * once however many reviewers (threads with their own stores) race;
  * undoing a failed release; the tokens of release marks and reply
- * addresses, honoured once and only on the message held; explanations
- * and the audit trail.
+ * addresses, honoured once and only on the message held; a locked index
+ * is an I/O error, not a forgery; explanations and the audit trail.
  */
 #include "config.h"
 
@@ -561,6 +561,30 @@ START_TEST (test_claim_bound)
 }
 END_TEST
 
+/* F7: a claim that meets a locked index fails as I/O (the daemon answers
+ * 451), never as a forged token, and leaves the mark for the retry. */
+START_TEST (test_claim_locked)
+{
+  g_autofree char *spool = new_spool ();
+  g_autoptr (CmHoldStore) store = open_store (spool);
+  g_autoptr (CmHold) hold = put_message (store, "a@example.org", NULL, NULL);
+  ck_assert (cm_holdstore_decide (store, hold->id, CM_HOLD_RELEASED, "alice", NULL, NULL));
+  g_autofree char *token = cm_holdstore_token (store, "release", hold->id);
+  g_autofree char *index = g_build_filename (spool, "index.sqlite", NULL);
+  sqlite3 *db = NULL;
+  ck_assert_int_eq (sqlite3_open (index, &db), SQLITE_OK);
+  ck_assert_int_eq (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+  g_autoptr (GError) error = NULL;
+  ck_assert (!cm_holdstore_claim_release (store, hold->id, token, hold, &error));
+  ck_assert_msg (g_error_matches (error, CM_HOLD_ERROR, CM_HOLD_ERROR_IO), "%s", error->message);
+  g_clear_error (&error);
+  ck_assert_int_eq (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close (db);
+  ck_assert_msg (cm_holdstore_claim_release (store, hold->id, token, hold, &error), "%s",
+                 error ? error->message : "?");
+}
+END_TEST
+
 int
 main (void)
 {
@@ -576,6 +600,7 @@ main (void)
   tcase_add_test (tc, test_claim_release);
   tcase_add_test (tc, test_body_digest);
   tcase_add_test (tc, test_claim_bound);
+  tcase_add_test (tc, test_claim_locked);
   tcase_add_test (tc, test_explain_and_events);
   suite_add_tcase (suite, tc);
   int status = test_run (suite);
