@@ -11,6 +11,7 @@
  *   council-review [-c CONFIG] digest
  *   council-review [-c CONFIG] audit [--since DATE] [ID]
  *   council-review [-c CONFIG] report --since DATE [--until DATE] [--json]
+ *   council-review [-c CONFIG] learn [--corpus DIR] [--out FILE]
  *
  * This file: main() (the global options, then the command from the
  * table), and the context every command opens (review.h).  It runs as
@@ -236,6 +237,8 @@ static const CmReviewCommand commands[] = {
   { "audit", cm_review_cmd_audit, "[--since DATE] [ID]", "Print the audit trail, one event a line." },
   { "report", cm_review_cmd_report, "--since DATE [--until DATE] [--json]",
     "Count the messages held in a period, for the Standards Committee." },
+  { "learn", cm_review_cmd_learn, "[--corpus DIR] [--out FILE]",
+    "Refit the learned weights from the shipped corpus and the decided holds; write a new file." },
 };
 
 /* The command called NAME, or NULL. */

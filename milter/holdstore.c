@@ -840,3 +840,31 @@ cm_holdstore_claim_release (CmHoldStore *store, const char *id, const char *toke
                         "release-delivered", NULL, doing, error);
   return finish (store, ok, doing, error);
 }
+
+/* The held message ID as it came, read whole into memory: callers (the
+ * trainer, council-review learn) never build held/ID.eml paths. */
+GMimeStream *
+cm_holdstore_open_message (CmHoldStore *store, const char *id, GError **error)
+{
+  g_return_val_if_fail (store != NULL, NULL);
+  g_autofree char *path = cm_holdstore_message_path (store, id);
+  if (path == NULL)
+    {
+      g_set_error (error, CM_HOLD_ERROR, CM_HOLD_ERROR_NOT_FOUND, "\"%s\" is not a hold id", id ? id : "");
+      return NULL;
+    }
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  g_autoptr (GError) local = NULL;
+  if (!g_file_get_contents (path, &data, &length, &local))
+    {
+      g_set_error (error, CM_HOLD_ERROR,
+                   g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? CM_HOLD_ERROR_NOT_FOUND
+                                                                             : CM_HOLD_ERROR_IO,
+                   "the held message of %s: %s", id, local->message);
+      return NULL;
+    }
+  GByteArray *bytes = g_byte_array_new_take ((guint8 *) g_steal_pointer (&data), length);
+  GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (bytes);
+  return stream;
+}

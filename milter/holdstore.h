@@ -118,6 +118,11 @@ GPtrArray *cm_holdstore_list (CmHoldStore *store, const CmHoldFilter *filter, GE
  * for anything that is not shaped like a hold id. */
 char *cm_holdstore_message_path (CmHoldStore *store, const char *id);
 
+/* The held message ID as it came (a memory stream at its start), or
+ * NULL: CM_HOLD_ERROR_NOT_FOUND when its file has gone, CM_HOLD_ERROR_IO
+ * when it cannot be read. */
+GMimeStream *cm_holdstore_open_message (CmHoldStore *store, const char *id, GError **error);
+
 /* Decide a held message: HELD becomes STATE (released, rejected,
  * withdrawn or expired), recorded with WHO and NOTE in the audit trail.
  * Exactly once: when the hold is not HELD any more the error is

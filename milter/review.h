@@ -7,6 +7,8 @@
  *   review-inspect.c  the commands that only read: list, show, audit, report
  *   review-decide.c   the commands that decide and send mail: release,
  *                     reject, expire, digest
+ *   review-learn.c    learn: refit the weights from the corpus and the
+ *                     council's decisions
  *
  * A command parses its own options first (a usage error needs no
  * configuration), then opens the context with cm_review_open().  Each
@@ -80,5 +82,7 @@ int cm_review_cmd_release (CmReview *review, const CmReviewCommand *command, int
 int cm_review_cmd_reject (CmReview *review, const CmReviewCommand *command, int argc, char **argv);
 int cm_review_cmd_expire (CmReview *review, const CmReviewCommand *command, int argc, char **argv);
 int cm_review_cmd_digest (CmReview *review, const CmReviewCommand *command, int argc, char **argv);
+/* The command (review-learn.c). */
+int cm_review_cmd_learn (CmReview *review, const CmReviewCommand *command, int argc, char **argv);
 
 #endif
