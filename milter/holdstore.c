@@ -523,10 +523,12 @@ copy_stream (GMimeStream *message, int fd, const char *path, CmBodyDigest *diges
   return TRUE;
 }
 
-/* Index hold ID of RECORD, held since NOW, with its "held" event, in one
- * transaction: the stored record, or NULL.  RECORD's body_digest is kept. */
+/* Index hold ID of RECORD, held since NOW, with its "held" event (and a
+ * "recovered" one with RECOVERED, when not NULL), in one transaction: the
+ * stored record, or NULL.  RECORD's body_digest is kept. */
 static CmHold *
-index_hold (CmHoldStore *store, const CmHold *record, const char *id, gint64 now, GError **error)
+index_hold (CmHoldStore *store, const CmHold *record, const char *id, gint64 now,
+            const char *recovered, GError **error)
 {
   g_autofree char *doing = g_strdup_printf ("indexing %s", id);
   g_autofree char *recipients = join (record->recipients, "\n");
@@ -543,7 +545,10 @@ index_hold (CmHoldStore *store, const CmHold *record, const char *id, gint64 now
             record->verdict_json, record->explanation,
             record->explanation ? record->explained_at : (gint64) 0, record->body_digest)
     && insert_event (store, id, now, "council-milter", "held", rule_list[0] ? rule_list : NULL,
-                     doing, error);
+                     doing, error)
+    && (recovered == NULL
+        || insert_event (store, id, g_get_real_time () / G_USEC_PER_SEC, "council-milter",
+                         "recovered", recovered, doing, error));
   g_autoptr (CmHold) hold = ok ? load_hold (store, id, error) : NULL;
   return finish (store, hold != NULL, doing, error) ? g_steal_pointer (&hold) : NULL;
 }
@@ -566,7 +571,7 @@ place (CmHoldStore *store, const CmHold *record, const char *id, gint64 now, con
   *taken = FALSE;
   CmHold *hold = NULL;
   if (sync_dir (store->held_dir, error))
-    hold = index_hold (store, record, id, now, error);
+    hold = index_hold (store, record, id, now, NULL, error);
   if (hold == NULL)
     {
       g_unlink (held_path);
@@ -623,6 +628,26 @@ cm_holdstore_put (CmHoldStore *store, const CmHold *record, GMimeStream *message
   /* The message is in held/ now, or not kept at all. */
   g_unlink (tmp_path);
   return hold;
+}
+
+/* Index the message held/ID.eml, which has no record, as RECORD. */
+CmHold *
+cm_holdstore_adopt (CmHoldStore *store, const char *id, const CmHold *record, const char *why,
+                    GError **error)
+{
+  g_return_val_if_fail (store != NULL && record != NULL && why != NULL, NULL);
+  g_autofree char *path = cm_holdstore_message_path (store, id);
+  if (path == NULL)
+    return fail (error, CM_HOLD_ERROR, CM_HOLD_ERROR_NOT_FOUND, "\"%s\" is not a hold id", id), NULL;
+  if (!check_lines (record->recipients, "recipient", error) || !check_lines (record->rules, "rule", error))
+    return NULL;
+  GError *local = NULL;
+  g_autofree char *digest = cm_body_digest_file (path, &local);
+  if (!as_store_error (digest != NULL, local, error))
+    return NULL;
+  CmHold bound = *record;
+  bound.body_digest = digest;
+  return index_hold (store, &bound, id, record->held_at, why, error);
 }
 
 /* The record of hold ID. */

@@ -111,6 +111,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmHoldStore, cm_holdstore_close)
 CmHold *cm_holdstore_put (CmHoldStore *store, const CmHold *record, GMimeStream *message,
                           GError **error);
 
+/* After a crash between keeping a message and indexing it: index the
+ * message already in held/ as ID with RECORD (its held_at kept, its body
+ * digest read from the file), with a "held" event and a "recovered" one
+ * saying WHY.  Fails when ID has a record already. */
+CmHold *cm_holdstore_adopt (CmHoldStore *store, const char *id, const CmHold *record, const char *why,
+                            GError **error);
+
 CmHold *cm_holdstore_get (CmHoldStore *store, const char *id, GError **error);
 /* CmHold *, oldest first. */
 GPtrArray *cm_holdstore_list (CmHoldStore *store, const CmHoldFilter *filter, GError **error);

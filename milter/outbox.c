@@ -17,15 +17,24 @@
  *   X-Outbox-Next: 1795000240            not tried again before this
  *   X-Outbox-Last-Error: SMTP to ...     the last failure (control
  *                                        characters made spaces; optional)
+ *   X-Outbox-Length: 2048                the message's bytes, so that a
+ *                                        whole file can be told from a cut
+ *                                        one (optional: older files lack it)
  *
- * Every file is written to tmp/ (O_EXCL, 0600), fsync'd, closed and renamed
- * into DIR, and DIR is fsync'd: a file in DIR is always complete.  New
- * retry state is written the same way and renamed over the old file.
+ * Every file is written to tmp/ under its name in DIR (0600), fsync'd,
+ * closed and renamed into DIR, and DIR is fsync'd: a file in DIR is always
+ * complete.  New retry state is written the same way and renamed over the
+ * old file.
  * Senders (any thread) only add files; cm_outbox_flush(), one at a time
  * under the mutex, is the only one to read, rewrite, remove or move them.
  * After attempt N the next is 60 * 2^(N-1) seconds later, at most an hour.
- * A file is removed only after the listener took the message; a file left
- * in tmp/ by a crash is moved to failed/ by a later cm_outbox_open().
+ * A file is removed only after the listener took the message.  A file a
+ * crash left in tmp/ is dealt with by a later cm_outbox_open(), once a
+ * minute old (so that no writer is still at it): a whole one (its Length
+ * agrees) whose name is not in DIR is a notice never moved into place, and
+ * goes there to be sent; one whose name is in DIR was new retry state for
+ * it, and is dropped (the notice is kept; a retry is merely early); any
+ * other is set aside in failed/.  Safe in several processes at once.
  */
 #include "config.h"
 
@@ -44,7 +53,7 @@
 
 #define FIRST_DELAY 60     /* seconds after the first failed attempt */
 #define MAX_DELAY 3600     /* the longest wait between attempts */
-#define STALE_TMP 3600     /* a file this old in tmp/ was left by a crash */
+#define STALE_TMP 60       /* a file this old in tmp/ was left by a crash */
 
 struct _CmOutbox {
   char *dir, *tmp, *failed;
@@ -58,6 +67,7 @@ typedef struct {
   char *sender;
   GPtrArray *recipients;   /* char *, NULL-terminated once read */
   gint64 first, attempts, next;
+  gint64 declared;         /* X-Outbox-Length, or -1 without one */
   char *last_error;        /* may be NULL */
   const char *data;
   gsize length;
@@ -119,7 +129,7 @@ new_name (CmOutbox *outbox)
 /* The header of a kept file, blank line included. */
 static char *
 header_text (const char *sender, const char *const *recipients, gint64 first, gint64 attempts,
-             gint64 next, const char *last_error)
+             gint64 next, const char *last_error, gsize length)
 {
   GString *text = g_string_new (NULL);
   g_string_append_printf (text, "X-Outbox-Sender: <%s>\n", sender);
@@ -128,8 +138,9 @@ header_text (const char *sender, const char *const *recipients, gint64 first, gi
   g_autofree char *error_line = one_line (last_error);
   g_string_append_printf (text,
                           "X-Outbox-First: %" G_GINT64_FORMAT "\nX-Outbox-Attempts: %" G_GINT64_FORMAT
-                          "\nX-Outbox-Next: %" G_GINT64_FORMAT "\nX-Outbox-Last-Error: %s\n\n",
-                          first, attempts, next, error_line);
+                          "\nX-Outbox-Next: %" G_GINT64_FORMAT "\nX-Outbox-Last-Error: %s"
+                          "\nX-Outbox-Length: %" G_GSIZE_FORMAT "\n\n",
+                          first, attempts, next, error_line, length);
   return g_string_free (text, FALSE);
 }
 
@@ -149,10 +160,11 @@ static gboolean
 write_kept (CmOutbox *outbox, const char *name, const char *header, const char *data,
             gsize length, GError **error)
 {
-  g_autofree char *tmp_name = new_name (outbox);
-  g_autofree char *tmp_path = g_build_filename (outbox->tmp, tmp_name, NULL);
+  /* Named as in DIR, so that what a crash leaves tells whose it was; only
+   * flushes (one at a time) rewrite a NAME, so a file there is stale. */
+  g_autofree char *tmp_path = g_build_filename (outbox->tmp, name, NULL);
   g_autofree char *path = g_build_filename (outbox->dir, name, NULL);
-  int fd = open (tmp_path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+  int fd = open (tmp_path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return fail_errno (error, errno, "creating", tmp_path);
   gboolean ok = cm_durable_write_all (fd, header, strlen (header), tmp_path, error)
@@ -184,7 +196,7 @@ read_kept (const char *path, GError **error)
 {
   g_autoptr (Kept) kept = g_new0 (Kept, 1);
   kept->recipients = g_ptr_array_new_with_free_func (g_free);
-  kept->first = kept->attempts = kept->next = -1;
+  kept->first = kept->attempts = kept->next = kept->declared = -1;
   gsize size = 0;
   if (!g_file_get_contents (path, &kept->contents, &size, error))
     return NULL;
@@ -228,6 +240,8 @@ read_kept (const char *path, GError **error)
         ok = parse_number (value, &kept->attempts);
       else if (strcmp (lines[i], "X-Outbox-Next") == 0)
         ok = parse_number (value, &kept->next);
+      else if (strcmp (lines[i], "X-Outbox-Length") == 0)
+        ok = parse_number (value, &kept->declared);
       else if (strcmp (lines[i], "X-Outbox-Last-Error") == 0 && kept->last_error == NULL)
         kept->last_error = g_strdup (value);
       else
@@ -244,6 +258,13 @@ read_kept (const char *path, GError **error)
     {
       g_set_error (error, CM_ERROR, CM_ERROR_MESSAGE,
                    "%s: the header lacks the sender, a recipient, First, Attempts or Next", path);
+      return NULL;
+    }
+  if (kept->declared >= 0 && (guint64) kept->declared != kept->length)
+    {
+      g_set_error (error, CM_ERROR, CM_ERROR_MESSAGE, "%s: cut short: %" G_GSIZE_FORMAT " bytes of "
+                   "the message where its header says %" G_GINT64_FORMAT, path, kept->length,
+                   kept->declared);
       return NULL;
     }
   g_ptr_array_add (kept->recipients, NULL);
@@ -281,6 +302,59 @@ refused_for_good (gboolean temporary, const GError *error)
   return !temporary && !g_error_matches (error, CM_ERROR, CM_ERROR_CONFIG);
 }
 
+/* What a crash left in tmp/ as file NAME: 1 sent on (moved into DIR),
+ * 2 dropped (its notice is kept in DIR), 0 set aside in failed/. */
+static int
+recover_one (CmOutbox *outbox, const char *name)
+{
+  g_autofree char *path = g_build_filename (outbox->tmp, name, NULL);
+  g_autofree char *target = g_build_filename (outbox->dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Kept) kept = read_kept (path, &error);
+  if (kept == NULL || kept->declared < 0)
+    {
+      g_autofree char *why = g_strdup_printf ("left unfinished in tmp/ by an earlier run (%s)",
+                                              error ? error->message : "no length to check it by");
+      give_up (outbox, outbox->tmp, name, LOG_WARNING, why);
+      return 0;
+    }
+  GStatBuf st;
+  if (g_lstat (target, &st) == 0)
+    return g_unlink (path) == 0 ? 2 : 0;
+  if (g_rename (path, target) != 0)
+    {
+      cm_log (LOG_ERR, "outbox: %s stays in tmp/: moving it to %s: %s", path, outbox->dir,
+              g_strerror (errno));
+      return 0;
+    }
+  sync_dir_logged (outbox->dir);
+  return 1;
+}
+
+/* Deal with the files a crash left in tmp/ (see the top of this file),
+ * and say how many. */
+static void
+recover_tmp (CmOutbox *outbox)
+{
+  g_autoptr (GDir) tmp = g_dir_open (outbox->tmp, 0, NULL);
+  const char *name;
+  guint counts[3] = { 0, 0, 0 };
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  while (tmp && (name = g_dir_read_name (tmp)))
+    {
+      g_autofree char *path = g_build_filename (outbox->tmp, name, NULL);
+      GStatBuf st;
+      if (g_lstat (path, &st) == 0 && S_ISREG (st.st_mode) && now - st.st_mtime > STALE_TMP)
+        counts[recover_one (outbox, name)]++;
+    }
+  if (counts[0] + counts[1] + counts[2] == 0)
+    return;
+  sync_dir_logged (outbox->tmp);
+  cm_log (LOG_WARNING, "outbox: recovered what an earlier run left in %s: %u notice(s) moved on to "
+          "be sent, %u stale rewrite(s) of kept notices dropped, %u unfinished file(s) set aside "
+          "in failed/", outbox->tmp, counts[1], counts[2], counts[0]);
+}
+
 CmOutbox *
 cm_outbox_open (const char *dir, GError **error)
 {
@@ -298,16 +372,7 @@ cm_outbox_open (const char *dir, GError **error)
         return NULL;
       }
 
-  /* Files a crash left in tmp/ long ago may be whole messages: set aside. */
-  g_autoptr (GDir) tmp = g_dir_open (outbox->tmp, 0, NULL);
-  const char *name;
-  while (tmp && (name = g_dir_read_name (tmp)))
-    {
-      g_autofree char *path = g_build_filename (outbox->tmp, name, NULL);
-      GStatBuf st;
-      if (g_lstat (path, &st) == 0 && g_get_real_time () / G_USEC_PER_SEC - st.st_mtime > STALE_TMP)
-        give_up (outbox, outbox->tmp, name, LOG_WARNING, "left unfinished in tmp/ by an earlier run");
-    }
+  recover_tmp (outbox);
   return outbox;
 }
 
@@ -353,7 +418,7 @@ cm_outbox_send (CmOutbox *outbox, const char *hostport, const char *sender,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autofree char *name = new_name (outbox);
   g_autofree char *header = header_text (sender, recipients, now, 1, now + backoff (1),
-                                         smtp_error->message);
+                                         smtp_error->message, length);
   g_autoptr (GError) write_error = NULL;
   if (!write_kept (outbox, name, header, data, length, &write_error))
     {
@@ -403,7 +468,7 @@ retry (CmOutbox *outbox, const char *name, Kept *kept, const char *hostport, gin
     return g_strdup (error->message);
   gint64 attempts = kept->attempts + 1;
   g_autofree char *header = header_text (kept->sender, recipients, kept->first, attempts,
-                                         now + backoff (attempts), error->message);
+                                         now + backoff (attempts), error->message, kept->length);
   g_autoptr (GError) write_error = NULL;
   if (!write_kept (outbox, name, header, kept->data, kept->length, &write_error))
     cm_log (LOG_ERR, "outbox: %s keeps its old retry state: %s", path, write_error->message);

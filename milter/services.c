@@ -1,9 +1,10 @@
 /*
  * services.c: the spool's hold store and outbox, opened together
- * (services.h).
+ * (services.h), the hold spool put right first after a crash.
  */
 #include "config.h"
 
+#include "holdrecover.h"
 #include "services.h"
 
 CmServices *
@@ -13,6 +14,8 @@ cm_services_open (const CmConfig *config, GError **error)
   g_autoptr (CmHoldStore) store = cm_holdstore_open (spool, error);
   if (store == NULL)
     return NULL;
+  /* What a daemon killed while keeping a message left (holdrecover.h). */
+  cm_holdrecover_run (store, spool, g_get_real_time () / G_USEC_PER_SEC);
   g_autofree char *outbox_dir = g_build_filename (spool, "outbox", NULL);
   g_autoptr (CmOutbox) outbox = cm_outbox_open (outbox_dir, error);
   if (outbox == NULL)

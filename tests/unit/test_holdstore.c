@@ -2,8 +2,8 @@
  * test_holdstore.c: the store of held mail: a record and its message
  * that round-trip and survive a restart; failures (an unwritable spool,
  * a failing stream, a failing index) that leave nothing behind; listing
- * with filters.  Decisions, races, tokens and the audit trail are in
- * test_holddecide.c.
+ * with filters; what a killed daemon left, put right at start-up.
+ * Decisions, races, tokens and the audit trail are in test_holddecide.c.
  */
 #include "config.h"
 
@@ -13,9 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
+#include <utime.h>
 #include <sqlite3.h>
 
 #include "holdfixture.h"
+#include "holdrecover.h"
 
 START_TEST (test_put_get)
 {
@@ -384,6 +386,85 @@ START_TEST (test_state_names)
 }
 END_TEST
 
+/* Make PATH look written AGE seconds ago. */
+static void
+age_file (const char *path, gint64 age)
+{
+  struct utimbuf when = { (time_t) (g_get_real_time () / G_USEC_PER_SEC - age),
+                          (time_t) (g_get_real_time () / G_USEC_PER_SEC - age) };
+  ck_assert_int_eq (g_utime (path, &when), 0);
+}
+
+/* Issue 9 F9: after kill -9 the daemon's start-up puts the spool right:
+ * what was left in tmp/ over a minute ago is swept; a held/ID.eml with no
+ * record is indexed as held (envelope from its header, held at its id's
+ * time, so it is listed and expires), with a "recovered" event; files
+ * younger than a minute, and held messages with records, are left alone. */
+START_TEST (test_recover)
+{
+  g_autofree char *spool = new_spool ();
+  g_autoptr (CmHoldStore) store = open_store (spool);
+  g_autoptr (CmHold) kept = put_message (store, "a@example.org", NULL, NULL);
+  g_autofree char *kept_path = cm_holdstore_message_path (store, kept->id);
+  age_file (kept_path, 3600);
+  g_autofree char *tmp = g_build_filename (spool, "tmp", NULL);
+  g_autofree char *held = g_build_filename (spool, "held", NULL);
+  g_autofree char *stale = test_write (tmp, "20261123-031500-7f3a9c.eml", "half a mess");
+  age_file (stale, 120);
+  g_autofree char *fresh = test_write (tmp, "20261123-031501-000001.eml", "being written");
+  const char *orphan_id = "20261120-081500-0a1b2c";
+  g_autofree char *orphan = test_write (held, "20261120-081500-0a1b2c.eml", message_bytes);
+  ck_assert (g_file_set_contents (orphan, message_bytes, (gssize) message_length, NULL));
+  age_file (orphan, 120);
+  g_autofree char *young = test_write (held, "20261120-081501-0a1b2d.eml", message_bytes);
+  g_autofree char *stray = test_write (held, "notes.txt", "not a hold");
+  age_file (stray, 120);
+
+  CmHoldRecovery counts = cm_holdrecover_run (store, spool, g_get_real_time () / G_USEC_PER_SEC);
+  ck_assert_uint_eq (counts.swept, 1);
+  ck_assert_uint_eq (counts.indexed, 1);
+  ck_assert_uint_eq (counts.failed, 0);
+  ck_assert (!g_file_test (stale, G_FILE_TEST_EXISTS));
+  ck_assert (g_file_test (fresh, G_FILE_TEST_EXISTS));
+  ck_assert (g_file_test (young, G_FILE_TEST_EXISTS));
+  ck_assert (g_file_test (stray, G_FILE_TEST_EXISTS));
+
+  g_autoptr (CmHold) found = get_hold (store, orphan_id);
+  ck_assert_int_eq (found->state, CM_HOLD_HELD);
+  g_autoptr (GDateTime) when = g_date_time_new_utc (2026, 11, 20, 8, 15, 0);
+  ck_assert_int_eq (found->held_at, g_date_time_to_unix (when));
+  ck_assert_str_eq (found->sender, "cllr.jane.smith@northmoor.gov.uk");
+  const char *const to[] = { "builder@example.org", NULL };
+  assert_strv_eq (found->recipients, to);
+  ck_assert_str_eq (found->subject, "Planning \xe2\x9c\x93");
+  ck_assert_str_eq (found->body_digest, kept->body_digest);
+  g_autofree char *events = trail (store, orphan_id);
+  ck_assert_msg (g_str_has_prefix (events, "held/council-milter/-|recovered/council-milter/indexed at start-up"),
+                 "%s", events);
+  /* Listed, and old enough to be expired. */
+  CmHoldFilter old = { .state = CM_HOLD_HELD, .held_before = g_date_time_to_unix (when) + 1 };
+  char *only[] = { (char *) orphan_id, NULL };
+  g_autofree char *ids = listed (store, &old, only);
+  ck_assert_str_eq (ids, "A");
+  g_autoptr (CmHold) untouched = get_hold (store, kept->id);
+  assert_hold_eq (untouched, kept);
+
+  /* Nothing more to do the second time. */
+  counts = cm_holdrecover_run (store, spool, g_get_real_time () / G_USEC_PER_SEC);
+  ck_assert_uint_eq (counts.swept + counts.indexed + counts.failed, 0);
+  /* The young one, once old, is indexed too; one with no header at all
+   * still is, with the null sender and no recipients. */
+  age_file (young, 120);
+  g_autofree char *bare = test_write (held, "20261120-081502-0a1b2e.eml", "no header, no body");
+  age_file (bare, 120);
+  counts = cm_holdrecover_run (store, spool, g_get_real_time () / G_USEC_PER_SEC);
+  ck_assert_uint_eq (counts.indexed, 2);
+  g_autoptr (CmHold) headless = get_hold (store, "20261120-081502-0a1b2e");
+  ck_assert_str_eq (headless->sender, "");
+  ck_assert_uint_eq (g_strv_length (headless->recipients), 0);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -399,6 +480,7 @@ main (void)
   tcase_add_test (tc, test_list_filters);
   tcase_add_test (tc, test_reopen);
   tcase_add_test (tc, test_state_names);
+  tcase_add_test (tc, test_recover);
   suite_add_tcase (suite, tc);
   int status = test_run (suite);
   g_mime_shutdown ();

@@ -2,7 +2,7 @@
  * test_outbox.c: the outbox against a small SMTP listener run by the
  * test: sent at once when the listener is up; kept on disk (0600, the
  * message exact) when it is down and retried with doubling back-off;
- * kept across a restart, and what a crash left in tmp/ set aside; 4xx
+ * kept across a restart, and what a crash left in tmp/ sent on or set aside; 4xx
  * kept, 5xx or too old moved to failed/; bad files set aside; an
  * unwritable outbox reported; many threads at once.
  */
@@ -183,6 +183,7 @@ START_TEST (test_kept_and_retried)
   ck_assert_int_eq (st.st_mode & 07777, 0600);
   g_autofree char *body = body_of (path);
   ck_assert_str_eq (body, message);
+  ck_assert_int_eq (field_int (path, "X-Outbox-Length"), (gint64) strlen (message));
   g_autofree char *sender = field (path, "X-Outbox-Sender");
   ck_assert_str_eq (sender, "<>");
   g_autofree char *last = field (path, "X-Outbox-Last-Error");
@@ -471,6 +472,75 @@ START_TEST (test_many_threads)
 }
 END_TEST
 
+/* A kept file's text: the header (with its Length, LENGTH bytes, when
+ * LENGTH >= 0) and DATA, as the outbox writes it. */
+static char *
+kept_text (const char *data, gssize length)
+{
+  gint64 now = now_seconds ();
+  g_autofree char *declared = length >= 0 ? g_strdup_printf ("X-Outbox-Length: %zd\n", length)
+                                          : g_strdup ("");
+  return g_strdup_printf ("X-Outbox-Sender: <>\nX-Outbox-Recipient: monitoring.officer@northmoor.gov.uk\n"
+                          "X-Outbox-First: %" G_GINT64_FORMAT "\nX-Outbox-Attempts: 1\n"
+                          "X-Outbox-Next: %" G_GINT64_FORMAT "\nX-Outbox-Last-Error: down\n%s\n%s",
+                          now, now, declared, data);
+}
+
+/* Issue 9 F9: after kill -9, a whole notice stuck in tmp/ (written, not
+ * yet moved into place) goes on to be sent; new retry state for a notice
+ * still kept is dropped, not sent twice; a cut file, or one without a
+ * length, is set aside; a file being written now is left alone. */
+START_TEST (test_tmp_recovered)
+{
+  g_autofree char *dir = test_scratch_dir ();
+  g_autoptr (SmtpSink) server = smtpsink_new ();
+  CmOutbox *outbox = open_outbox (dir);
+  send_ok (outbox, server, message);
+  cm_outbox_close (outbox);
+  g_autofree char *kept = only_file (dir);
+  g_autofree char *kept_name = g_path_get_basename (kept);
+  g_autofree char *tmp = g_build_filename (dir, "tmp", NULL);
+  const char notice[] = "Subject: held\n\nA message was held for you.\n";
+  g_autofree char *whole = kept_text (notice, sizeof notice - 1);
+  g_autofree char *cut = kept_text (notice, sizeof notice + 40);
+  g_autofree char *unknown = kept_text (notice, -1);
+  g_autofree char *lost = test_write (tmp, "1795000000-1-00000001-00000001", whole);
+  g_autofree char *rewrite = test_write (tmp, kept_name, whole);
+  g_autofree char *cut_path = test_write (tmp, "cut", cut);
+  g_autofree char *unknown_path = test_write (tmp, "unknown", unknown);
+  g_autofree char *fresh = test_write (tmp, "fresh", whole);
+  struct utimbuf old = { now_seconds () - 120, now_seconds () - 120 };
+  const char *const stale[] = { lost, rewrite, cut_path, unknown_path };
+  for (guint i = 0; i < G_N_ELEMENTS (stale); i++)
+    ck_assert_int_eq (g_utime (stale[i], &old), 0);
+
+  outbox = open_outbox (dir);
+  ck_assert_uint_eq (cm_outbox_length (outbox), 2);
+  g_autoptr (GPtrArray) in_tmp = files_in (tmp);
+  ck_assert_uint_eq (in_tmp->len, 1);
+  ck_assert_str_eq (in_tmp->pdata[0], "fresh");
+  g_autofree char *failed = g_build_filename (dir, "failed", NULL);
+  g_autoptr (GPtrArray) set_aside = files_in (failed);
+  ck_assert_uint_eq (set_aside->len, 2);
+  ck_assert_str_eq (set_aside->pdata[0], "cut");
+  ck_assert_str_eq (set_aside->pdata[1], "unknown");
+  /* The kept notice is as it was: its rewrite did not replace it. */
+  g_autofree char *kept_body = body_of (kept);
+  ck_assert_str_eq (kept_body, message);
+
+  smtpsink_up (server);
+  CmOutboxCounts counts = cm_outbox_flush (outbox, server->hostport, now_seconds () + 61, LONG_AGO);
+  ck_assert_uint_eq (counts.sent, 2);
+  cm_outbox_close (outbox);
+  ck_assert_uint_eq (smtpsink_count (server), 2);
+  SmtpSinkMessage *a = server->received->pdata[0], *b = server->received->pdata[1];
+  if (!g_str_has_prefix (a->data->str, "Subject: held"))
+    a = server->received->pdata[1], b = server->received->pdata[0];
+  assert_same_message (a, notice);
+  assert_same_message (b, message);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -481,6 +551,7 @@ main (void)
   tcase_add_test (tc, test_sent_at_once);
   tcase_add_test (tc, test_kept_and_retried);
   tcase_add_test (tc, test_kept_across_restart);
+  tcase_add_test (tc, test_tmp_recovered);
   tcase_add_test (tc, test_temporary_and_permanent_refusals);
   tcase_add_test (tc, test_too_old);
   tcase_add_test (tc, test_bad_files_set_aside);
