@@ -124,3 +124,24 @@ cm_durable_key (const char *dir, const char *name, guint8 *key, gsize size, GErr
     }
   return TRUE;
 }
+
+gboolean
+cm_durable_private_db (const char *path, GError **error)
+{
+  /* SQLite makes a database 0644 less the umask, and its -wal and -shm
+   * files with the database's own mode: so the database is made here. */
+  int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    return fail (error, errno, "creating", path);
+  gboolean ok = fchmod (fd, 0600) == 0 || fail (error, errno, "making private", path);
+  close (fd);
+  /* Those an earlier start made under a looser umask. */
+  static const char *const suffixes[] = { "-wal", "-shm", "-journal" };
+  for (guint i = 0; ok && i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *other = g_strconcat (path, suffixes[i], NULL);
+      if (g_chmod (other, 0600) != 0 && errno != ENOENT)
+        ok = fail (error, errno, "making private", other);
+    }
+  return ok;
+}

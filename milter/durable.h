@@ -24,5 +24,8 @@ gboolean cm_durable_private_dir (const char *path, GError **error);
  * creating it (random, 0600) when missing; one of another size is
  * refused, never replaced, as that would void what was signed with it. */
 gboolean cm_durable_key (const char *dir, const char *name, guint8 *key, gsize size, GError **error);
+/* Make the SQLite database PATH and its -wal, -shm and -journal files
+ * private (0600) whatever the umask, creating PATH empty when missing. */
+gboolean cm_durable_private_db (const char *path, GError **error);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * holdrecord.c: the hold store's records as values (holdstore.h): the
- * names of their states, and freeing them.  Nothing here touches the
+ * names of their states, what became of a hold, and freeing them.  Nothing here touches the
  * spool or the index.
  */
 #include "config.h"
@@ -65,4 +65,17 @@ cm_hold_event_free (CmHoldEvent *event)
   g_free (event->what);
   g_free (event->note);
   g_free (event);
+}
+
+/* What has become of HOLD, for an error message. */
+char *
+cm_hold_describe (const CmHold *hold)
+{
+  if (hold->state == CM_HOLD_HELD)
+    return g_strdup_printf ("%s is still held", hold->id);
+  g_autoptr (GDateTime) when = g_date_time_new_from_unix_utc (hold->decided_at);
+  g_autofree char *at = when ? g_date_time_format (when, "%Y-%m-%d %H:%M UTC") : g_strdup ("?");
+  return g_strdup_printf ("%s was already %s%s%s at %s%s", hold->id, cm_hold_state_name (hold->state),
+                          hold->decided_by ? " by " : "", hold->decided_by ? hold->decided_by : "", at,
+                          hold->release_used ? ", and has been delivered" : "");
 }

@@ -137,14 +137,6 @@ sync_dir (const char *path, GError **error)
   return as_store_error (done, local, error);
 }
 
-static gboolean
-ensure_dir (const char *path, GError **error)
-{
-  GError *local = NULL;
-  gboolean done = cm_durable_private_dir (path, &local);
-  return as_store_error (done, local, error);
-}
-
 /* Read the spool's secret into STORE, creating it when missing. */
 static gboolean
 load_secret (CmHoldStore *store, GError **error)
@@ -284,10 +276,15 @@ migrate (CmHoldStore *store, GError **error)
   return finish (store, ok, doing, error);
 }
 
-/* Open the index, in WAL mode with full syncs, and check its schema. */
+/* Open the index (0600 whatever the umask), in WAL mode with full syncs,
+ * and check its schema. */
 static gboolean
 open_index (CmHoldStore *store, GError **error)
 {
+  GError *local = NULL;
+  gboolean private = cm_durable_private_db (store->index_path, &local);
+  if (!as_store_error (private, local, error))
+    return FALSE;
   int rc = sqlite3_open_v2 (store->index_path, &store->db,
                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
@@ -318,9 +315,15 @@ cm_holdstore_open (const char *spool, GError **error)
   store->held_dir = g_build_filename (store->spool, "held", NULL);
   store->tmp_dir = g_build_filename (store->spool, "tmp", NULL);
   store->index_path = g_build_filename (store->spool, "index.sqlite", NULL);
-  if (!ensure_dir (store->spool, error) || !ensure_dir (store->held_dir, error)
-      || !ensure_dir (store->tmp_dir, error) || !load_secret (store, error)
-      || !open_index (store, error))
+  const char *const dirs[] = { store->spool, store->held_dir, store->tmp_dir };
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      GError *local = NULL;
+      gboolean made = cm_durable_private_dir (dirs[i], &local);
+      if (!as_store_error (made, local, error))
+        return NULL;
+    }
+  if (!load_secret (store, error) || !open_index (store, error))
     return NULL;
   return g_steal_pointer (&store);
 }
@@ -426,19 +429,6 @@ load_hold (CmHoldStore *store, const char *id, GError **error)
   return NULL;
 }
 
-/* What has become of HOLD, for an error message. */
-static char *
-describe_state (const CmHold *hold)
-{
-  if (hold->state == CM_HOLD_HELD)
-    return g_strdup_printf ("%s is still held", hold->id);
-  g_autoptr (GDateTime) when = g_date_time_new_from_unix_utc (hold->decided_at);
-  g_autofree char *at = when ? g_date_time_format (when, "%Y-%m-%d %H:%M UTC") : g_strdup ("?");
-  return g_strdup_printf ("%s was already %s%s%s at %s%s", hold->id, cm_hold_state_name (hold->state),
-                          hold->decided_by ? " by " : "", hold->decided_by ? hold->decided_by : "", at,
-                          hold->release_used ? ", and has been delivered" : "");
-}
-
 /* After a conditional UPDATE of hold ID changed nothing: set ERROR to why.
  * CODE (or NOT_FOUND) after PREFIX; for CM_HOLD_ERROR_TOKEN always that
  * code, saying whether the marker was used already or is not released. */
@@ -452,7 +442,7 @@ refuse (CmHoldStore *store, const char *id, CmHoldErrorCode code, const char *pr
       g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s", prefix);
       return;
     }
-  g_autofree char *state = hold ? describe_state (hold) : g_strdup (local->message);
+  g_autofree char *state = hold ? cm_hold_describe (hold) : g_strdup (local->message);
   if (code == CM_HOLD_ERROR_TOKEN)
     prefix = hold && hold->release_used ? "the release marker was used already: "
                                         : "the release marker was refused, not released: ";

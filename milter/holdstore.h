@@ -70,6 +70,9 @@ typedef struct {
                            * for one kept before digests were recorded */
 } CmHold;
 
+/* What has become of HOLD, for a message: "ID is still held", or "ID
+ * was already released by WHO at WHEN[, and has been delivered]". */
+char *cm_hold_describe (const CmHold *hold);
 void cm_hold_free (CmHold *hold);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmHold, cm_hold_free)
 

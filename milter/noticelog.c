@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "durable.h"
 #include "log.h"
 #include "noticelog.h"
 #include "policy.h"
@@ -39,6 +40,9 @@ cm_noticelog_open (const char *path, GError **error)
   g_mutex_init (&log->lock);
   log->path = g_strdup (path);
   char *message = NULL;
+  /* 0600 whatever the umask: it names who was told about what. */
+  if (!cm_durable_private_db (path, error))
+    return NULL;
   if (sqlite3_open_v2 (path, &log->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                        NULL) != SQLITE_OK
       || sqlite3_busy_timeout (log->db, 5000) != SQLITE_OK

@@ -465,6 +465,34 @@ START_TEST (test_recover)
 }
 END_TEST
 
+/* Issue 9 F14: the index and its -wal and -shm files are 0600 whatever
+ * the umask (they were 0644 when the daemon was started outside its
+ * unit); an index an earlier start left looser is made private again. */
+START_TEST (test_index_private)
+{
+  mode_t saved = umask (022);
+  g_autofree char *spool = new_spool ();
+  g_autofree char *index = g_build_filename (spool, "index.sqlite", NULL);
+  g_autofree char *wal = g_strconcat (index, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (index, "-shm", NULL);
+  {
+    g_autoptr (CmHoldStore) store = open_store (spool);
+    g_autoptr (CmHold) hold = put_message (store, "a@example.org", NULL, NULL);
+    ck_assert_uint_eq (mode_of (index), 0600);
+    ck_assert_uint_eq (mode_of (wal), 0600);
+    ck_assert_uint_eq (mode_of (shm), 0600);
+  }
+  ck_assert_int_eq (g_chmod (index, 0644), 0);
+  if (g_file_test (wal, G_FILE_TEST_EXISTS))
+    ck_assert_int_eq (g_chmod (wal, 0644), 0);
+  g_autoptr (CmHoldStore) again = open_store (spool);
+  g_autoptr (CmHold) other = put_message (again, "a@example.org", NULL, NULL);
+  ck_assert_uint_eq (mode_of (index), 0600);
+  ck_assert_uint_eq (mode_of (wal), 0600);
+  umask (saved);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -481,6 +509,7 @@ main (void)
   tcase_add_test (tc, test_reopen);
   tcase_add_test (tc, test_state_names);
   tcase_add_test (tc, test_recover);
+  tcase_add_test (tc, test_index_private);
   suite_add_tcase (suite, tc);
   int status = test_run (suite);
   g_mime_shutdown ();
