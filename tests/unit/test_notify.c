@@ -211,6 +211,46 @@ START_TEST (test_send_failure_is_reported)
 }
 END_TEST
 
+/* A council that numbers its protocol differently: the notice cites and
+ * quotes its own paragraph, from the [rule:ID] group of its paragraphs file. */
+START_TEST (test_notice_renumbered_council)
+{
+  g_autofree char *dir = test_scratch_dir ();
+  g_autofree char *paragraphs = test_write (dir, "anytown.conf",
+      "[rule:member-obligation]\nobligation=Anytown 9.1\n\n"
+      "[Anytown 9.1]\ntext=Councillors never commit the council in their own name.\n");
+  g_autofree char *extra = g_strdup_printf ("[policy]\nparagraphs=%s\n", paragraphs);
+  g_autofree char *path = test_config_variant (extra, NULL);
+  g_autoptr (GError) error = NULL;
+  cm_policy_init ();
+  CmConfig *config = cm_config_load (path, &error);
+  ck_assert_msg (config != NULL, "%s", error ? error->message : "");
+  CmEnvelope *envelope = cm_envelope_new ("cllr.jane.smith@northmoor.gov.uk");
+  cm_envelope_add_recipient (envelope, "builder@example.org");
+  CmMsgCtx *msg = cm_msgctx_new (config, envelope);
+  cm_msgctx_add_header (msg, "Subject", "Fence repairs");
+  cm_msgctx_end_headers (msg);
+  g_autoptr (CmVerdict) verdict = test_check (msg->config, msg->envelope,
+                                              "From: cllr.jane.smith@northmoor.gov.uk\nTo: builder@example.org\n\n"
+                                              "The council will pay for the fence.\n");
+  const CmFinding *finding = test_finding (verdict, "member-obligation");
+  ck_assert_ptr_nonnull (finding);
+  ck_assert_str_eq (finding->clause, "Anytown 9.1");
+  g_autoptr (GMimeMessage) notice = cm_notify_compose (msg, verdict, "20261123-101500-abcdef",
+                                                       "protocol+hold-x@northmoor.gov.uk");
+  g_autoptr (GMimeMessage) parsed = reparse (notice);
+  GMimeMultipart *report = GMIME_MULTIPART (g_mime_message_get_mime_part (parsed));
+  g_autofree char *human_raw = part_text (report, 0);
+  g_autofree char *human = flat (human_raw);
+  ck_assert_msg (strstr (human, "What the protocol says: Anytown 9.1"), "%s", human);
+  ck_assert_msg (strstr (human, "Councillors never commit the council in their own name."), "%s", human);
+  ck_assert_msg (!strstr (human, "South Ribble"), "%s", human);
+  g_autofree char *fields = part_text (report, 1);
+  ck_assert_msg (strstr (fields, "Clause: Anytown 9.1\n"), "%s", fields);
+  cm_msgctx_free (msg);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -219,6 +259,7 @@ main (void)
   TCase *tc = tcase_create ("notify");
   tcase_add_test (tc, test_who_gets_a_notice);
   tcase_add_test (tc, test_notice_content);
+  tcase_add_test (tc, test_notice_renumbered_council);
   tcase_add_test (tc, test_notice_decodes_subject);
   tcase_add_test (tc, test_hold_notice_for_the_monitoring_officer);
   tcase_add_test (tc, test_reply_address);
