@@ -194,6 +194,25 @@ add (Adding *a, const char *prefix, const char *name)
   add_hash (a, cm_cue_hash (prefix, name, NULL), prefix, name, NULL);
 }
 
+/* Does SENTENCE name an officer by first name alone ("each time it has
+ * been Gary's pack")?  Only a capitalised word counts ("Mark" the officer,
+ * not "mark the date"), and only a first name that one officer has and no
+ * member (the directory says which).  A cue, not a reference the word
+ * lists act on: a first name is weaker evidence than a full name. */
+static gboolean
+officer_by_first_name (const CmRuleContext *context, const CmSentence *sentence)
+{
+  const char *source = sentence->subject ? context->view->subject : context->view->authored;
+  for (guint i = 0; i < sentence->words.n && i < WORDS_PER_SENTENCE; i++)
+    {
+      const CmWord *word = &sentence->words.words[i];
+      if (g_ascii_isupper (source[word->offset])
+          && cm_directory_officer_by_first_name (context->directory, word->hash))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 message_cues (const CmRuleContext *context, Adding *features)
 {
@@ -230,6 +249,11 @@ sentence_cues (const CmRuleContext *context, struct sb_stemmer *stemmer, GHashTa
   gboolean officer = cm_refs_officers (context, sentence, &refs);
   gboolean addressed = refs.addressed;
   cm_refs_clear (&refs);
+  if (!officer && officer_by_first_name (context, sentence))
+    {
+      officer = TRUE;
+      add (features, "cue:", "officer-first-name");
+    }
   gboolean pronoun = FALSE;
   for (guint i = 0; i < sentence->words.n && !officer; i++)
     pronoun |= is_pronoun (sentence->words.words[i].text);

@@ -9,10 +9,13 @@
  *                  that inflections share one weight
  *     b:STEM_STEM  each pair of neighbouring words; ^ marks the start
  *     o:STEM       each word of a sentence about an officer: one that
- *                  names one (name, job title, "officers"), says "you"
- *                  while an officer is addressed, or follows such a
- *                  sentence with a pronoun (he, she, his, they ...)
- *     cue:NAME     officer, officer-pronoun, you, question, exclaim,
+ *                  names one (name, job title, "officers", or a
+ *                  capitalised first name that only one officer and no
+ *                  member has), says "you" while an officer is addressed,
+ *                  or follows such a sentence with a pronoun (he, she,
+ *                  his, they ...)
+ *     cue:NAME     officer, officer-first-name, officer-pronoun, you,
+ *                  question, exclaim,
  *                  quote (scare quotes), and hit:LIST for the word lists
  *     val:BAND     the sentence's valence (valence.h; neg2, neg, pos,
  *                  pos2), negations turning a word's sign; o:val:BAND

@@ -21,8 +21,15 @@ struct _CmDirectory {
   GPtrArray *people;        /* CmPerson *, owned */
   GHashTable *by_address;   /* address -> CmPerson * */
   CmLexicon *names;
+  /* First word of a name (its word hash) -> the officer who has it, or
+   * FIRST_NAME_SHARED when a member or another officer has it too. */
+  GHashTable *first_names;
   guint n_members, n_officers;
 };
+
+/* Stands for "more than one person": a first name that names nobody. */
+static const CmPerson first_name_shared;
+#define FIRST_NAME_SHARED (&first_name_shared)
 
 static const struct {
   const char *name;
@@ -242,7 +249,14 @@ index_person (CmDirectory *directory, CmPerson *person)
     return;
   person->surname = g_strdup (words->words[words->n - 1].text);
   if (words->n > 1)
-    add_name (directory, full, person);
+    {
+      add_name (directory, full, person);
+      gpointer first = (gpointer) (guintptr) words->words[0].hash;
+      gboolean taken = g_hash_table_contains (directory->first_names, first);
+      g_hash_table_insert (directory->first_names, first,
+                           taken || person->role != CM_ROLE_OFFICER ? (gpointer) FIRST_NAME_SHARED
+                                                                    : person);
+    }
   if (person->role == CM_ROLE_OFFICER)
     {
       g_autofree char *formal = g_strdup_printf ("%s %s", honorifics, person->surname);
@@ -347,6 +361,7 @@ cm_directory_load (const char *path, GError **error)
   directory->people = g_ptr_array_new_with_free_func (person_free);
   directory->by_address = g_hash_table_new (g_str_hash, g_str_equal);
   directory->names = cm_lexicon_new ();
+  directory->first_names = g_hash_table_new (g_direct_hash, g_direct_equal);
   if (!read_council (directory, file, error))
     return NULL;
 
@@ -391,6 +406,8 @@ cm_directory_free (CmDirectory *directory)
   g_hash_table_unref (directory->by_address);
   g_ptr_array_unref (directory->people);
   cm_lexicon_free (directory->names);
+  if (directory->first_names)
+    g_hash_table_unref (directory->first_names);
   g_free (directory);
 }
 
@@ -458,4 +475,11 @@ const CmLexicon *
 cm_directory_names (const CmDirectory *directory)
 {
   return directory->names;
+}
+
+const CmPerson *
+cm_directory_officer_by_first_name (const CmDirectory *directory, guint64 word_hash)
+{
+  const CmPerson *person = g_hash_table_lookup (directory->first_names, (gpointer) (guintptr) word_hash);
+  return person == FIRST_NAME_SHARED ? NULL : person;
 }

@@ -56,6 +56,12 @@ gboolean cm_directory_in_council_domain (const CmDirectory *directory, const cha
  * the surname.  Each match's data is the CmPerson. */
 const CmLexicon *cm_directory_names (const CmDirectory *directory);
 
+/* The one officer whose first name has the word hash WORD_HASH
+ * (cm_words_hash of the lower-case word), or NULL when no officer has it
+ * or a member or another officer shares it: "Gary" alone in "each time it
+ * has been Gary's pack" is Gary Lewis only when nobody else is Gary. */
+const CmPerson *cm_directory_officer_by_first_name (const CmDirectory *directory, guint64 word_hash);
+
 /* Lower-case ADDRESS and strip surrounding <> and spaces. */
 char *cm_address_normalise (const char *address);
 

@@ -97,6 +97,35 @@ START_TEST (test_names_in_text)
 }
 END_TEST
 
+/* A first name is an officer's only when one officer and no member has it. */
+START_TEST (test_officer_first_names)
+{
+  g_autoptr (CmDirectory) example = example_directory ();
+  const CmPerson *p = cm_directory_officer_by_first_name (example, cm_words_hash ("gary"));
+  ck_assert (p && strcmp (p->name, "Gary Lewis") == 0);
+  ck_assert_ptr_null (cm_directory_officer_by_first_name (example, cm_words_hash ("jane"))); /* a member */
+  ck_assert_ptr_null (cm_directory_officer_by_first_name (example, cm_words_hash ("baker"))); /* a surname */
+
+  g_autofree char *dir = test_scratch_dir ();
+  g_autofree char *path = test_write (dir, "directory.conf",
+                                      "[council]\nname=Anytown\ndomains=anytown.gov.uk\n"
+                                      "[officer:Sam Field]\naddresses=sam.field@anytown.gov.uk\n"
+                                      "[officer:Sam Brook]\naddresses=sam.brook@anytown.gov.uk\n"
+                                      "[officer:Ann Lee]\naddresses=ann.lee@anytown.gov.uk\n"
+                                      "[member:Ann Moss]\naddresses=cllr.moss@anytown.gov.uk\n"
+                                      "[officer:Joe Hart]\naddresses=joe.hart@anytown.gov.uk\n"
+                                      "[officer:Prince]\naddresses=prince@anytown.gov.uk\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmDirectory) d = cm_directory_load (path, &error);
+  ck_assert_msg (d != NULL, "%s", error ? error->message : "");
+  ck_assert_ptr_null (cm_directory_officer_by_first_name (d, cm_words_hash ("sam")));  /* two officers */
+  ck_assert_ptr_null (cm_directory_officer_by_first_name (d, cm_words_hash ("ann")));  /* a member too */
+  ck_assert_ptr_null (cm_directory_officer_by_first_name (d, cm_words_hash ("prince"))); /* one word: no first name */
+  p = cm_directory_officer_by_first_name (d, cm_words_hash ("joe"));
+  ck_assert (p && strcmp (p->name, "Joe Hart") == 0);
+}
+END_TEST
+
 START_TEST (test_bad_directories)
 {
   struct { const char *text; const char *expected; } cases[] = {
@@ -156,6 +185,7 @@ main (void)
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_roles);
   tcase_add_test (tc, test_names_in_text);
+  tcase_add_test (tc, test_officer_first_names);
   tcase_add_test (tc, test_bad_directories);
   tcase_add_test (tc, test_many_officers_index);
   suite_add_tcase (suite, tc);
