@@ -300,7 +300,7 @@ cm_review_cmd_learn (CmReview *review, const CmReviewCommand *command, int argc,
   if (!add_decisions (set, review, &breaches, &not_breaches, &skipped, &error))
     return cm_review_failed ("listing the decided holds", error);
 
-  printf ("Shipped corpus: %u messages (train and dev splits of %s).\n", shipped, corpus_dir);
+  printf ("Labelled corpus: %u messages (train and dev splits of %s).\n", shipped, corpus_dir);
   if (breaches + not_breaches == 0)
     printf ("No decided holds%s: refitting from the shipped corpus alone.\n",
             skipped ? " that could be read" : " in the store");

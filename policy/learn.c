@@ -46,7 +46,7 @@ cm_learn_options_init (CmLearnOptions *options)
 
 typedef struct {
   GArray *cues;          /* guint: indices into the set's cues, each once */
-  guint64 gated, labelled, breached; /* bits by index in cm_rules */
+  guint64 gated, labelled, breached; /* bits by index in cm_rules (at most 64 rules) */
   double weight;
   gboolean decision;
 } Example;
@@ -57,9 +57,6 @@ struct _CmLearnSet {
   GArray *hashes;        /* guint64 by index */
   GPtrArray *names;      /* char * by index, or NULL when unknown */
 };
-
-/* Rules are bits of a guint64. */
-G_STATIC_ASSERT (sizeof (guint64) * 8 >= 16);
 
 static void
 example_clear (gpointer p)

@@ -149,7 +149,7 @@ START_TEST (test_learn_end_to_end)
   g_autofree char *corpus_only = g_build_filename (dir, "corpus-only.conf", NULL);
   g_autoptr (Run) first = run_review (env, "learn", "--corpus", corpus, "--out", corpus_only, NULL);
   assert_status (first, 0);
-  assert_has (first->out, "Shipped corpus: 30 messages");
+  assert_has (first->out, "Labelled corpus: 30 messages");
   assert_has (first->out, "No decided holds in the store: refitting from the shipped corpus alone.");
   assert_has (first->out, RULE ": 28 examples (15 breach), 0 of them decisions; threshold ");
   g_autoptr (CmModel) corpus_model = cm_model_load (corpus_only, NULL);
@@ -186,7 +186,7 @@ START_TEST (test_learn_end_to_end)
   g_autoptr (Run) run = run_review (env, "learn", "--corpus", corpus, NULL);
   assert_status (run, 0);
   fprintf (stderr, "council-review learn printed:\n%s%s", run->out, run->err);
-  assert_has (run->out, "Shipped corpus: 30 messages");
+  assert_has (run->out, "Labelled corpus: 30 messages");
   assert_has (run->out, "Council's decisions: 7 holds (4 rejected or withdrawn: breach; 3 released: not), "
                         "each counted 3 times.");
   g_autofree char *warning = g_strdup_printf ("warning: hold %s (rejected) skipped: ", lost->id);
