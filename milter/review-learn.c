@@ -246,8 +246,10 @@ print_rules (const CmLearnModel *before, const CmLearnModel *after, const CmLear
       printf ("%s: %u examples (%u breach), %u of them decisions", rule, fit->examples, fit->breaches,
               fit->decisions);
       if (fit->fitted)
-        printf ("; threshold %s, %u weights\n", g_ascii_formatd (buffer, sizeof buffer, "%.3f", fit->threshold),
-                fit->weights);
+        /* The five folds' figures, a decision counting as DECISION_WEIGHT messages. */
+        printf ("; threshold %s (out of fold: tp %.0f fp %.0f fn %.0f), %u weights\n",
+                g_ascii_formatd (buffer, sizeof buffer, "%.3f", fit->threshold), fit->oof_tp, fit->oof_fp,
+                fit->oof_fn, fit->weights);
       else
         printf ("; too few of one class: no weights (its word lists only)\n");
       CmLearnCounts was, now;

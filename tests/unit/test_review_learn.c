@@ -193,6 +193,7 @@ START_TEST (test_learn_end_to_end)
   assert_has (run->err, warning);
   assert_has (run->out, "Skipped: 1 decided holds");
   assert_has (run->out, RULE ": 35 examples (19 breach), 7 of them decisions; threshold ");
+  assert_has (run->out, "(out of fold: tp ");
   assert_has (run->out, "  on the council's 7 decisions (4 breach): before precision ");
   /* The new weights, fitted on them, find every breach and no released
    * message; the corpus's alone did not find them all. */
