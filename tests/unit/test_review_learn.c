@@ -196,9 +196,8 @@ START_TEST (test_learn_end_to_end)
   assert_has (run->out, "(out of fold: tp ");
   assert_has (run->out, "  on the council's 7 decisions (4 breach): before precision ");
   /* The new weights, fitted on them, find every breach and no released
-   * message; the corpus's alone did not find them all. */
+   * message (the corpus's alone find some: how many moves with the cues). */
   assert_has (run->out, "after precision 1.00 recall 1.00 (tp 4 fp 0 fn 0)");
-  assert_lacks (run->out, "before precision 1.00 recall 1.00");
 
   /* Beside the live file, which is as it was; how to adopt it is said. */
   g_autofree char *written = g_strconcat (live, ".new", NULL);
