@@ -271,7 +271,7 @@ sentence_cues (const CmRuleContext *context, struct sb_stemmer *stemmer, GHashTa
     { CM_HIT_CRITICISM, "criticism" }, { CM_HIT_OBLIGATION, "obligation" },
     { CM_HIT_POLITICAL, "political" }, { CM_HIT_EMPLOYMENT, "employment" },
     { CM_HIT_ABUSE, "abuse" }, { CM_HIT_DISCRIMINATORY, "discriminatory" },
-    { CM_HIT_DECISION_CRITICISM, "decision-criticism" },
+    { CM_HIT_DECISION_CRITICISM, "decision-criticism" }, { CM_HIT_BELITTLING, "belittling" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     if (sentence->hits & lists[i].bit)

@@ -619,6 +619,7 @@ static const struct {
   { "abuse.txt", G_STRUCT_OFFSET (CmLexicons, abuse), CM_HIT_ABUSE },
   { "discriminatory.txt", G_STRUCT_OFFSET (CmLexicons, discriminatory), CM_HIT_DISCRIMINATORY },
   { "decision-criticism.txt", G_STRUCT_OFFSET (CmLexicons, decision_criticism), CM_HIT_DECISION_CRITICISM },
+  { "belittling.txt", G_STRUCT_OFFSET (CmLexicons, belittling), CM_HIT_BELITTLING },
   { "decision-words.txt", G_STRUCT_OFFSET (CmLexicons, decision_words) },
   { "member-words.txt", G_STRUCT_OFFSET (CmLexicons, member_words) },
 };

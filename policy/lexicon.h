@@ -51,6 +51,7 @@ enum {
   CM_HIT_ABUSE = 1 << 4,
   CM_HIT_DISCRIMINATORY = 1 << 5,
   CM_HIT_DECISION_CRITICISM = 1 << 6,
+  CM_HIT_BELITTLING = 1 << 7,   /* a cue for the learned weights only */
 };
 
 /* The named word lists of config/lexicon/, one file each. */
@@ -72,6 +73,7 @@ typedef struct {
   CmLexicon *abuse;          /* abuse.txt */
   CmLexicon *discriminatory; /* discriminatory.txt */
   CmLexicon *decision_criticism; /* decision-criticism.txt */
+  CmLexicon *belittling;     /* belittling.txt */
   CmLexicon *decision_words; /* decision-words.txt */
   CmLexicon *member_words;   /* member-words.txt */
   CmLexicon *content;        /* the CM_HIT_ lists in one, data = their bits */
