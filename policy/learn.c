@@ -467,70 +467,31 @@ cm_learn_fit (const CmLearnSet *set, const CmLearnOptions *options)
 
 /* ---- reading, asking, weighing -------------------------------------------- */
 
-static gboolean
-parse_double (const char *text, double *out)
+/* Each weight in force, into the trainer's model (cm_model_foreach_weight). */
+static void
+take_weight (const CmRule *rule, guint64 hash, const char *name, double weight, gpointer data)
 {
-  char *end = NULL;
-  errno = 0;
-  *out = g_ascii_strtod (text, &end);
-  return errno == 0 && end != text && *end == '\0' && isfinite (*out);
-}
-
-/* Does LINE give a cue as its hash ("#" and 16 hex digits, then a
- * space), not a comment?  As model.c tells them apart. */
-static gboolean
-is_hash_form (const char *line)
-{
-  guint i = 1;
-  while (g_ascii_isxdigit (line[i]))
-    i++;
-  return i == 17 && (line[i] == ' ' || line[i] == '\t');
+  CmLearnModel *model = data;
+  set_weight (&model->rules[rule - cm_rules], hash, weight);
+  if (name[0] != '#')
+    g_hash_table_replace (model->names, HASH_KEY (hash), g_strdup (name));
 }
 
 CmLearnModel *
 cm_learn_model_load (const char *path, GError **error)
 {
-  /* The engine's reader judges the file: what it refuses is refused here. */
-  g_autoptr (CmModel) check = cm_model_load (path, error);
-  if (check == NULL)
+  /* The engine's reader is the only reader of the file. */
+  g_autoptr (CmModel) weights = cm_model_load (path, error);
+  if (weights == NULL)
     return NULL;
-  g_autofree char *data = NULL;
-  if (!g_file_get_contents (path, &data, NULL, error))
-    return NULL;
-  g_autoptr (CmLearnModel) model = model_new ();
-  RuleModel *current = NULL;
-  g_auto (GStrv) lines = g_strsplit (data, "\n", -1);
-  for (guint n = 0; lines[n]; n++)
+  CmLearnModel *model = model_new ();
+  for (guint r = 0; r < cm_n_rules; r++)
     {
-      char *line = g_strstrip (lines[n]);
-      if (*line == '\0' || (*line == '#' && !is_hash_form (line)))
-        continue;
-      if (*line == '[')
-        {
-          *strchr (line, ']') = '\0';
-          current = &model->rules[rule_index (line + 1)];
-          current->present = TRUE;
-          current->threshold = 0.5;
-          continue;
-        }
-      char *space = strpbrk (line, " \t");
-      double value;
-      if (current == NULL || space == NULL || !parse_double (g_strchug (space + 1), &value))
-        continue; /* a comment: cm_model_load() refused anything else */
-      *space = '\0';
-      if (strcmp (line, "bias") == 0)
-        current->bias = value;
-      else if (strcmp (line, "threshold") == 0)
-        current->threshold = value;
-      else
-        {
-          guint64 hash = cm_model_cue_hash (line);
-          set_weight (current, hash, value);
-          if (line[0] != '#')
-            g_hash_table_replace (model->names, HASH_KEY (hash), g_strdup (line));
-        }
+      RuleModel *rule = &model->rules[r];
+      rule->present = cm_model_rule (weights, &cm_rules[r], &rule->bias, &rule->threshold);
     }
-  return g_steal_pointer (&model);
+  cm_model_foreach_weight (weights, take_weight, model);
+  return model;
 }
 
 static const RuleModel *

@@ -176,6 +176,35 @@ cm_model_load (const char *path, GError **error)
   return g_steal_pointer (&model);
 }
 
+gboolean
+cm_model_rule (const CmModel *model, const CmRule *rule, double *bias, double *threshold)
+{
+  const RuleWeights *weights = &model->rules[rule_index (rule)];
+  if (!weights->present)
+    return FALSE;
+  if (bias)
+    *bias = weights->bias;
+  if (threshold)
+    *threshold = weights->threshold;
+  return TRUE;
+}
+
+void
+cm_model_foreach_weight (const CmModel *model, CmModelVisit visit, gpointer data)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  g_hash_table_iter_init (&iter, model->weights);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const double *vector = value;
+      const char *name = g_hash_table_lookup (model->names, key);
+      for (guint r = 0; r < cm_n_rules; r++)
+        if (vector[r] != 0 && model->rules[r].present)
+          visit (&cm_rules[r], (guint64) (guintptr) key, name, vector[r], data);
+    }
+}
+
 char *
 cm_model_describe (const CmModel *model)
 {

@@ -37,6 +37,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmModel, cm_model_free)
 /* The hash of a cue as the weights file writes it ("KIND:NAME" or
  * "#HEX"), or 0 if it is neither. */
 guint64 cm_model_cue_hash (const char *cue);
+/* RULE's bias and threshold in MODEL; FALSE when the file has no group
+ * for it. */
+gboolean cm_model_rule (const CmModel *model, const CmRule *rule, double *bias, double *threshold);
+/* Call VISIT with every weight of MODEL: the rule, the cue's hash, its
+ * name as the file gave it (KIND:NAME or #HASH), and the weight.  The
+ * trainer reads the weights in force this way, so that the file has one
+ * reader. */
+typedef void (*CmModelVisit) (const CmRule *rule, guint64 hash, const char *name, double weight,
+                              gpointer data);
+void cm_model_foreach_weight (const CmModel *model, CmModelVisit visit, gpointer data);
 /* "3 rules, 1204 weights" */
 char *cm_model_describe (const CmModel *model);
 
