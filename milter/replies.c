@@ -2,10 +2,15 @@
  * replies.c: a reply to a hold notice, withdrawing or explaining the held
  * message (replies.h).
  *
- * The reply's own text is its first text part down to the first line of
- * quoted history ("> ...", "On ... wrote:", "-----Original Message-----",
- * "From: ..."); it withdraws the message when its first word is WITHDRAW,
- * and is otherwise the sender's explanation.
+ * The reply's own text is its body text down to the first line of quoted
+ * history ("> ...", "On ... wrote:", "-----Original Message-----",
+ * "From: ...").  The body text is what a mail client shows: a text/plain
+ * part, or of a multipart/alternative (text plus HTML, as Outlook and
+ * Gmail send replies) its text/plain alternative, else its HTML rendered
+ * to text (html.c, which marks quoted blocks with "> "); inside
+ * multipart/mixed or /related, the first part that has such text,
+ * attachments aside.  The reply withdraws the message when its first
+ * word is WITHDRAW, and is otherwise the sender's explanation.
  */
 #include "config.h"
 
@@ -14,11 +19,14 @@
 #include "log.h"
 #include "notify.h"
 #include "replies.h"
+#include "text.h"
 
 /* An explanation longer than this is cut (the message is in the log). */
 #define EXPLANATION_MAX 8192
 /* The hex digits of the reply token in the address. */
 #define TOKEN_DIGITS 16
+/* How deep in nested multiparts the reply's text is looked for. */
+#define BODY_DEPTH_MAX 8
 
 gboolean
 cm_replies_parse_address (const CmConfig *config, const char *address, char **hold_id, char **token)
@@ -69,6 +77,81 @@ history_starts (const char *line)
       || g_str_has_prefix (trimmed, "From: ") || g_str_has_prefix (trimmed, "From:\t");
 }
 
+/* Is OBJECT an attachment (Content-Disposition: attachment)? */
+static gboolean
+is_attachment (GMimeObject *object)
+{
+  const char *disposition = g_mime_object_get_disposition (object);
+  return disposition && g_ascii_strcasecmp (disposition, GMIME_DISPOSITION_ATTACHMENT) == 0;
+}
+
+/* The text of the text/SUBTYPE PART in UTF-8 (HTML rendered to text). */
+static char *
+part_text (GMimeObject *part, gboolean html)
+{
+  g_autofree char *text = g_mime_text_part_get_text (GMIME_TEXT_PART (part));
+  if (text == NULL || !html)
+    return g_steal_pointer (&text);
+  return cm_html_to_text (text, strlen (text));
+}
+
+/* The first child of the multipart/alternative ALTERNATIVE that is a
+ * text/SUBTYPE part, or NULL. */
+static GMimeObject *
+alternative_of_type (GMimeMultipart *alternative, const char *subtype)
+{
+  int n = g_mime_multipart_get_count (alternative);
+  for (int i = 0; i < n; i++)
+    {
+      GMimeObject *child = g_mime_multipart_get_part (alternative, i);
+      if (GMIME_IS_TEXT_PART (child)
+          && g_mime_content_type_is_type (g_mime_object_get_content_type (child), "text", subtype))
+        return child;
+    }
+  return NULL;
+}
+
+/* The text a mail client shows for OBJECT, in UTF-8, or NULL when it has
+ * none (an attachment, a picture, a forwarded message). */
+static char *
+body_text (GMimeObject *object, int depth)
+{
+  if (object == NULL || depth > BODY_DEPTH_MAX || is_attachment (object))
+    return NULL;
+  GMimeContentType *type = g_mime_object_get_content_type (object);
+  if (GMIME_IS_TEXT_PART (object))
+    {
+      if (g_mime_content_type_is_type (type, "text", "plain"))
+        return part_text (object, FALSE);
+      if (g_mime_content_type_is_type (type, "text", "html"))
+        return part_text (object, TRUE);
+      return NULL;
+    }
+  if (!GMIME_IS_MULTIPART (object) || GMIME_IS_MULTIPART_ENCRYPTED (object))
+    return NULL;
+  GMimeMultipart *multipart = GMIME_MULTIPART (object);
+  if (g_mime_content_type_is_type (type, "multipart", "alternative"))
+    {
+      GMimeObject *plain = alternative_of_type (multipart, "plain");
+      char *text = plain ? part_text (plain, FALSE) : NULL;
+      GMimeObject *html = text ? NULL : alternative_of_type (multipart, "html");
+      if (html)
+        text = part_text (html, TRUE);
+      if (text)
+        return text;
+    }
+  /* mixed, related, signed, or an alternative of nested multiparts: the
+   * first part with text. */
+  int n = g_mime_multipart_get_count (multipart);
+  for (int i = 0; i < n; i++)
+    {
+      char *text = body_text (g_mime_multipart_get_part (multipart, i), depth + 1);
+      if (text)
+        return text;
+    }
+  return NULL;
+}
+
 /* The sender's own words in the reply MSG, trimmed; "" when none. */
 static char *
 own_words (CmMsgCtx *msg)
@@ -76,12 +159,13 @@ own_words (CmMsgCtx *msg)
   g_autoptr (GError) error = NULL;
   g_autoptr (GMimeStream) stream = cm_msgctx_stream (msg, &error);
   if (stream == NULL)
-    return g_strdup ("");
+    {
+      cm_log (LOG_ERR, "%s: reading a reply to a hold notice: %s", msg->queue_id, error->message);
+      return g_strdup ("");
+    }
   g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
   g_autoptr (GMimeMessage) message = g_mime_parser_construct_message (parser, NULL);
-  GMimeObject *body = message ? g_mime_message_get_body (message) : NULL;
-  g_autofree char *text = body && GMIME_IS_TEXT_PART (body) ? g_mime_text_part_get_text (GMIME_TEXT_PART (body))
-                                                            : NULL;
+  g_autofree char *text = message ? body_text (g_mime_message_get_mime_part (message), 0) : NULL;
   if (text == NULL || !g_utf8_validate (text, -1, NULL))
     return g_strdup ("");
   GString *words = g_string_new (NULL);
