@@ -16,7 +16,8 @@
  * once if its token verifies and the message is the one held (its body,
  * sender and recipients); otherwise removed and the message checked.  A
  * mark that cannot be checked now (a locked index) is a tempfail.
- * A scan cut short by [policy] max-scan-size is said in X-Council-Protocol-Scan.
+ * A scan cut short by [policy] max-scan-size is said in X-Council-Protocol-Scan:
+ * "partial, N of M bytes", M the message's size (msgctx.h).
  */
 #include "config.h"
 
@@ -66,8 +67,7 @@ add_headers (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict)
     }
   if (verdict->truncated)
     {
-      g_autofree char *value = g_strdup_printf ("only the first %zu bytes of %zu were checked",
-                                                verdict->scanned, msg->headers->len + msg->body_received);
+      g_autofree char *value = cm_msgctx_scan_note (msg, verdict->scanned);
       smfi_addheader (ctx, CM_HEADER_SCAN, value);
     }
   const char *tag = cm_config_get (msg->config, "milter", "subject-tag");

@@ -109,6 +109,11 @@ on_envfrom (SMFICTX *ctx, char **argv)
       return SMFIS_ACCEPT;
     }
   conn->msg = cm_msgctx_new (config, envelope);
+  /* The size the client declared (RFC 1870): the message's size when the
+   * MTA is asked to skip the end of a long body. */
+  for (int i = 1; argv[0] && argv[i]; i++)
+    if (g_ascii_strncasecmp (argv[i], "SIZE=", 5) == 0)
+      conn->msg->declared_size = g_ascii_strtoull (argv[i] + 5, NULL, 10);
   return SMFIS_CONTINUE;
 }
 
@@ -159,7 +164,10 @@ on_body (SMFICTX *ctx, unsigned char *chunk, size_t length)
       msg->failure = g_strdup (error->message);
       return (conn->protocol & SMFIP_SKIP) ? SMFIS_SKIP : SMFIS_CONTINUE;
     }
-  return enough && (conn->protocol & SMFIP_SKIP) ? SMFIS_SKIP : SMFIS_CONTINUE;
+  if (!enough || !(conn->protocol & SMFIP_SKIP))
+    return SMFIS_CONTINUE;
+  msg->skipped = TRUE; /* the body counted so far is not all of it */
+  return SMFIS_SKIP;
 }
 
 static sfsistat

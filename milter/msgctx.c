@@ -176,3 +176,22 @@ cm_msgctx_stream (CmMsgCtx *msg, GError **error)
   lseek (fd, 0, SEEK_SET);
   return g_mime_stream_fs_new_with_bounds (fd, 0, (gint64) (msg->headers->len + msg->body_size));
 }
+
+char *
+cm_msgctx_size_text (const CmMsgCtx *msg)
+{
+  guint64 received = (guint64) msg->headers->len + msg->body_received;
+  /* Past a SKIP the body counted is only what came before it. */
+  if (!msg->skipped)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT " bytes", received);
+  if (msg->declared_size >= received)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT " bytes", msg->declared_size);
+  return g_strdup_printf ("at least %" G_GUINT64_FORMAT " bytes", received);
+}
+
+char *
+cm_msgctx_scan_note (const CmMsgCtx *msg, gsize scanned)
+{
+  g_autofree char *size = cm_msgctx_size_text (msg);
+  return g_strdup_printf ("partial, %zu of %s", scanned, size);
+}

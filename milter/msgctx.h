@@ -40,6 +40,8 @@ typedef struct {
   gsize body_received;    /* bytes of the body the MTA sent */
   gsize body_memory;      /* [milter] body-memory */
   gsize scan_limit;       /* [policy] max-scan-size: no need to keep more */
+  gboolean skipped;       /* the MTA was asked to skip the rest of the body */
+  guint64 declared_size;  /* MAIL FROM's SIZE= (RFC 1870), 0 if none */
   char *failure;          /* why the spool failed, answered at end of message */
   gint64 started;         /* monotonic time at MAIL FROM */
 } CmMsgCtx;
@@ -54,6 +56,13 @@ void cm_msgctx_end_headers (CmMsgCtx *msg);
  * read it): *ENOUGH says so, and the MTA may skip the rest. */
 gboolean cm_msgctx_add_body (CmMsgCtx *msg, const guint8 *data, gsize length, gboolean *enough,
                              GError **error);
+/* The size of the message for people and headers: "N bytes" when known
+ * (the whole body came, or SIZE= at MAIL FROM said it), else "at least
+ * N bytes" (the MTA skipped the rest of the body). */
+char *cm_msgctx_size_text (const CmMsgCtx *msg);
+/* X-Council-Protocol-Scan's value when the engine read only SCANNED bytes:
+ * "partial, SCANNED of M bytes" (or "of at least M bytes"). */
+char *cm_msgctx_scan_note (const CmMsgCtx *msg, gsize scanned);
 /* The whole message (headers and body) as one stream for the engine: one
  * memory or file stream, which GMime's parser can cut into parts without
  * copying them. */

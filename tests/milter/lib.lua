@@ -74,7 +74,8 @@ local serial = 0
 -- ("mail", "rcpt", "header", "eoh", "body" or "eom") and the reply there.
 -- M = { from = ADDR, rcpt = { ADDR... }, auth = LOGIN or nil,
 --       headers = { { NAME, VALUE }... },
---       body = TEXT or chunks = { TEXT... }, stop = STAGE or nil }
+--       body = TEXT or chunks = { TEXT... }, stop = STAGE or nil,
+--       size = SIZE= at MAIL FROM or nil }
 -- With stop = "body" it returns after the body, before end-of-message.
 function send(conn, m)
   serial = serial + 1
@@ -84,7 +85,11 @@ function send(conn, m)
   else
     must(mt.macro(conn, SMFIC_MAIL, "i", id), "macro")
   end
-  must(mt.mailfrom(conn, "<" .. m.from .. ">"), "MAIL FROM")
+  if m.size then
+    must(mt.mailfrom(conn, "<" .. m.from .. ">", "SIZE=" .. m.size), "MAIL FROM")
+  else
+    must(mt.mailfrom(conn, "<" .. m.from .. ">"), "MAIL FROM")
+  end
   if mt.getreply(conn) ~= SMFIR_CONTINUE then
     return "mail", mt.getreply(conn)
   end

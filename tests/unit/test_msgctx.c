@@ -155,6 +155,45 @@ START_TEST (test_scan_limit)
 }
 END_TEST
 
+/* X-Council-Protocol-Scan gives the message's size, not the bytes that
+ * came before the MTA was asked to skip the rest (issue 9). */
+START_TEST (test_scan_note)
+{
+  CmMsgCtx *msg = new_message ("[policy]\nmax-scan-size=64K");
+  cm_msgctx_add_header (msg, "Subject", "Huge");
+  cm_msgctx_end_headers (msg);
+  gsize head = msg->headers->len;
+  guint8 block[10000];
+  memset (block, 'y', sizeof block);
+  gboolean enough = FALSE;
+  for (guint i = 0; i < 20; i++)
+    ck_assert (cm_msgctx_add_body (msg, block, sizeof block, &enough, NULL));
+  /* Every byte came (an MTA without SKIP): the size is what came. */
+  g_autofree char *whole = cm_msgctx_scan_note (msg, 65536);
+  g_autofree char *expected = g_strdup_printf ("partial, 65536 of %zu bytes", head + 200000);
+  ck_assert_str_eq (whole, expected);
+  cm_msgctx_free (msg);
+
+  /* The MTA skipped the rest after 70,000 bytes of a 2,000,000-byte body. */
+  msg = new_message ("[policy]\nmax-scan-size=64K");
+  msg->declared_size = 2000000 + 1234;
+  cm_msgctx_add_header (msg, "Subject", "Huge");
+  cm_msgctx_end_headers (msg);
+  for (guint i = 0; i < 7; i++)
+    ck_assert (cm_msgctx_add_body (msg, block, sizeof block, &enough, NULL));
+  ck_assert (enough);
+  msg->skipped = TRUE;
+  g_autofree char *declared = cm_msgctx_scan_note (msg, 65536);
+  ck_assert_str_eq (declared, "partial, 65536 of 2001234 bytes");
+  /* Without SIZE= at MAIL FROM, only a lower bound is known. */
+  msg->declared_size = 0;
+  g_autofree char *unknown = cm_msgctx_scan_note (msg, 65536);
+  g_autofree char *bound = g_strdup_printf ("partial, 65536 of at least %zu bytes", head + 70000);
+  ck_assert_str_eq (unknown, bound);
+  cm_msgctx_free (msg);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -166,6 +205,7 @@ main (void)
   tcase_add_test (tc, test_spool_cannot_be_written);
   tcase_add_test (tc, test_spool_full_disk);
   tcase_add_test (tc, test_scan_limit);
+  tcase_add_test (tc, test_scan_note);
   suite_add_tcase (suite, tc);
   return test_run (suite);
 }
