@@ -8,7 +8,9 @@
  *   hold    kept in the hold store (written and fsync'd before the MTA is
  *           told to discard it; a failed write is a tempfail), the
  *           Monitoring Officer notified with the message attached, and a
- *           notice to the sender saying how to withdraw or explain
+ *           notice to the sender saying how to withdraw or explain; a
+ *           message too large to keep whole goes to the MTA's quarantine
+ *           instead, and the sender's notice says so (no hold id, no review)
  *   reject  550 5.7.1 naming the paragraph and what to do instead
  * Notices about warn, disclose and reject go once per sender, rule and
  * thread within [notify] repeat-hours; a hold's notice always goes.
@@ -188,9 +190,11 @@ quarantine (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict, const char *r
   g_autofree char *reason = g_strdup_printf ("Member/Officer Protocol: %s", rules);
   if (smfi_quarantine (ctx, reason) != MI_SUCCESS)
     return cm_actions_fail (ctx, msg, "the MTA refused to quarantine a held message");
-  cm_log (LOG_WARNING, "%s: held in the MTA's quarantine, not the hold store: only %zu bytes of it "
-          "were kept ([policy] max-scan-size) (%s)", msg->queue_id, verdict->scanned, reason);
-  send_notice (msg, verdict, NULL, "in the mail system's own hold queue", NULL);
+  g_autofree char *size = cm_msgctx_size_text (msg);
+  cm_log (LOG_WARNING, "%s: held in the MTA's quarantine, not the hold store: it is %s, past [policy] "
+          "max-scan-size (%zu bytes) (%s)", msg->queue_id, size, msg->scan_limit, reason);
+  /* No hold id and no reply address: nothing here is reviewed. */
+  send_notice (msg, verdict, NULL, NULL, NULL);
   return SMFIS_CONTINUE;
 }
 
@@ -201,7 +205,7 @@ quarantine (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict, const char *r
 static sfsistat
 hold (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict, CmServices *services, const char *rules)
 {
-  if (verdict->truncated)
+  if (cm_notify_quarantined (verdict))
     return quarantine (ctx, msg, verdict, rules);
   g_autoptr (GError) error = NULL;
   g_autoptr (GMimeStream) stream = services ? cm_msgctx_stream (msg, &error) : NULL;

@@ -4,7 +4,9 @@
  * A notice to the sender is a multipart/report (RFC 6522):
  *   1. text/plain, for people: what was noticed, the paragraph quoted
  *      from the protocol, the sender's own words that raised it, what to
- *      do instead, and for a hold how to withdraw or explain by replying;
+ *      do instead, and for a hold how to withdraw or explain by replying
+ *      (for a message too large to keep, quarantined by the MTA: its
+ *      size, the limit, and who can release it; no review is promised);
  *   2. text/x-council-protocol, for programs: "Field: value" lines;
  *   3. text/rfc822-headers: the headers of the message it is about.
  * The Monitoring Officer's notice of a hold is a multipart/mixed: who
@@ -31,10 +33,18 @@ cm_notify_wanted (const CmMsgCtx *msg)
       && cm_config_is_council_address (msg->config, sender);
 }
 
-static const char *
-outcome (CmAction action)
+gboolean
+cm_notify_quarantined (const CmVerdict *verdict)
 {
-  switch (action)
+  return verdict->action == CM_ACTION_HOLD && verdict->truncated;
+}
+
+static const char *
+outcome (const CmVerdict *verdict)
+{
+  if (cm_notify_quarantined (verdict))
+    return "was not delivered";
+  switch (verdict->action)
     {
     case CM_ACTION_REJECT: return "was refused";
     case CM_ACTION_HOLD: return "is held for the Monitoring Officer to review";
@@ -93,6 +103,27 @@ subject_of (const CmMsgCtx *msg)
   return decoded ? decoded : g_strdup (msg->subject);
 }
 
+/* What became of a message too large to keep for review: the MTA's
+ * quarantine, which only the mail administrators look into. */
+static void
+quarantine_text (GString *text, const CmMsgCtx *msg, const CmVerdict *verdict)
+{
+  g_autofree char *size = cm_msgctx_size_text (msg);
+  g_autofree char *said = g_strdup_printf (
+      "The message is %s, larger than the %zu bytes the council's mail filter reads and keeps, so "
+      "only its first %zu bytes were checked and it could not be kept for the Monitoring Officer's "
+      "review. The mail system has put it in its own quarantine instead: it stays there, not "
+      "delivered, until the council's mail administrators (postmaster@%s) release or delete it, "
+      "and nobody reviews it unless asked.", size, msg->scan_limit, verdict->scanned,
+      cm_config_council_domain (msg->config));
+  append_wrapped (text, "", said);
+  g_string_append_c (text, '\n');
+  append_wrapped (text, "", "If it should go as it is, ask the mail administrators to release it. "
+                            "Otherwise send it again without the words that raised this notice, "
+                            "with large attachments shared another way.");
+  g_string_append_c (text, '\n');
+}
+
 /* The part for people. */
 static char *
 notice_text (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id, const char *reply_to)
@@ -103,7 +134,7 @@ notice_text (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id,
   g_autofree char *opening = g_strdup_printf (
       "Your message \"%s\" to %u recipient%s %s, because it appears to go against the "
       "Member/Officer Protocol of %s.", subject, n, n == 1 ? "" : "s",
-      outcome (verdict->action), cm_config_council_name (msg->config));
+      outcome (verdict), cm_config_council_name (msg->config));
   append_wrapped (text, "", opening);
   for (guint i = 0; i < verdict->findings->len; i++)
     {
@@ -142,7 +173,9 @@ notice_text (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id,
       append_wrapped (text, "", said);
       g_string_append_c (text, '\n');
     }
-  if (verdict->action == CM_ACTION_HOLD)
+  if (cm_notify_quarantined (verdict))
+    quarantine_text (text, msg, verdict);
+  else if (verdict->action == CM_ACTION_HOLD)
     {
       g_autofree char *held = g_strdup_printf (
           "The Monitoring Officer will review the message (reference %s) and release it or return "
@@ -176,6 +209,11 @@ report_fields (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_i
   g_string_append_printf (fields, "Action: %s\n", cm_action_name (verdict->action));
   if (hold_id)
     g_string_append_printf (fields, "Hold-ID: %s\n", hold_id);
+  if (cm_notify_quarantined (verdict))
+    {
+      g_autofree char *scan = cm_msgctx_scan_note (msg, verdict->scanned);
+      g_string_append_printf (fields, "Quarantine: mta\nScan: %s\n", scan);
+    }
   for (guint i = 0; i < verdict->findings->len; i++)
     {
       const CmFinding *f = verdict->findings->pdata[i];

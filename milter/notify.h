@@ -19,9 +19,15 @@
  * message such as another notice (no loops). */
 gboolean cm_notify_wanted (const CmMsgCtx *msg);
 
+/* Is VERDICT a hold of a message too large to keep whole (past [policy]
+ * max-scan-size)?  It goes to the MTA's quarantine, not the hold store:
+ * no hold id, no review, no reply address. */
+gboolean cm_notify_quarantined (const CmVerdict *verdict);
+
 /* The notice about VERDICT to the sender of MSG.  For a hold, HOLD_ID is
  * its reference and REPLY_TO the address a reply to withdraw or explain
- * goes to (both may be NULL). */
+ * goes to (both may be NULL; both NULL for a quarantined one, whose
+ * notice says what became of it instead). */
 GMimeMessage *cm_notify_compose (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id,
                                  const char *reply_to);
 /* Compose it and hand it to OUTBOX (NULL: straight to the listener).

@@ -251,6 +251,52 @@ START_TEST (test_notice_renumbered_council)
 }
 END_TEST
 
+/* A hold of a message too large to keep whole (past [policy]
+ * max-scan-size) goes to the MTA's quarantine: its notice has no hold id
+ * and promises no review, and says what became of it (issue 9). */
+START_TEST (test_quarantined_notice)
+{
+  CmMsgCtx *msg = message_from ("cllr.jane.smith@northmoor.gov.uk");
+  const char *text = "From: cllr.jane.smith@northmoor.gov.uk\nTo: builder@example.org\n\n"
+                     "The council will pay for the fence.\n";
+  g_autoptr (CmVerdict) verdict = test_check (msg->config, msg->envelope, text);
+  ck_assert_int_eq (verdict->action, CM_ACTION_HOLD);
+  /* As the engine reports a 12 MB message read to a 10 MB limit, after
+   * the MTA skipped the rest; the client declared its size. */
+  verdict->truncated = TRUE;
+  verdict->scanned = msg->scan_limit;
+  msg->body_received = msg->scan_limit + 4096;
+  msg->skipped = TRUE;
+  msg->declared_size = 12582912;
+  ck_assert (cm_notify_quarantined (verdict));
+  g_autoptr (GMimeMessage) notice = cm_notify_compose (msg, verdict, NULL, NULL);
+  g_autoptr (GMimeMessage) parsed = reparse (notice);
+  ck_assert_int_eq (internet_address_list_length (g_mime_message_get_reply_to (parsed)), 0);
+  GMimeMultipart *report = GMIME_MULTIPART (g_mime_message_get_mime_part (parsed));
+  g_autofree char *human_raw = part_text (report, 0);
+  g_autofree char *human = flat (human_raw);
+  if (g_getenv ("SHOW_NOTICE"))
+    g_printerr ("%s\n", human_raw);
+  g_autofree char *limit = g_strdup_printf ("larger than the %zu bytes", msg->scan_limit);
+  ck_assert_msg (strstr (human, "\"Fence repairs\" to 1 recipient was not delivered"), "%s", human);
+  ck_assert_msg (strstr (human, "The message is 12582912 bytes"), "%s", human);
+  ck_assert_msg (strstr (human, limit), "%s", human);
+  ck_assert_msg (strstr (human, "put it in its own quarantine"), "%s", human);
+  ck_assert_msg (strstr (human, "postmaster@northmoor.gov.uk"), "%s", human);
+  /* No hold id where prose was, no review promised, no reply to make. */
+  ck_assert_msg (!strstr (human, "reference"), "%s", human);
+  ck_assert_msg (!strstr (human, "will review"), "%s", human);
+  ck_assert_msg (!strstr (human, "is held for the Monitoring Officer"), "%s", human);
+  ck_assert_msg (!strstr (human, "WITHDRAW"), "%s", human);
+  g_autofree char *fields = part_text (report, 1);
+  ck_assert_msg (!strstr (fields, "Hold-ID:"), "%s", fields);
+  g_autofree char *scan = g_strdup_printf ("Quarantine: mta\nScan: partial, %zu of 12582912 bytes\n",
+                                           msg->scan_limit);
+  ck_assert_msg (strstr (fields, scan), "%s", fields);
+  cm_msgctx_free (msg);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -261,6 +307,7 @@ main (void)
   tcase_add_test (tc, test_notice_content);
   tcase_add_test (tc, test_notice_renumbered_council);
   tcase_add_test (tc, test_notice_decodes_subject);
+  tcase_add_test (tc, test_quarantined_notice);
   tcase_add_test (tc, test_hold_notice_for_the_monitoring_officer);
   tcase_add_test (tc, test_reply_address);
   tcase_add_test (tc, test_send_failure_is_reported);
