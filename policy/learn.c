@@ -653,47 +653,16 @@ cm_learn_write (const CmLearnModel *model, const char *path, const char *header,
       write_rule (out, model, r);
 
   /* A reader (or the daemon's reload) sees the old file or the whole new
-   * one, never a part: write beside it, sync, rename, sync the directory. */
+   * one, never a part: GLib writes beside it, syncs and renames; then the
+   * directory is synced so that the rename itself survives a crash. */
+  if (!g_file_set_contents_full (path, out->str, (gssize) out->len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0644, error))
+    return FALSE;
   g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *tmp = g_strconcat (path, ".XXXXXX", NULL);
-  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return io_error (error, errno, "writing the weights in", dir);
-  const char *p = out->str;
-  gsize left = out->len;
-  while (left > 0)
-    {
-      ssize_t n = write (fd, p, left);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int code = errno;
-          close (fd);
-          g_unlink (tmp);
-          return io_error (error, code, "writing", tmp);
-        }
-      p += n;
-      left -= (gsize) n;
-    }
-  int code = fsync (fd) == 0 ? 0 : errno;
-  if (close (fd) != 0 && code == 0)
-    code = errno;
-  if (code != 0)
-    {
-      g_unlink (tmp);
-      return io_error (error, code, "writing", tmp);
-    }
-  if (g_rename (tmp, path) != 0)
-    {
-      code = errno;
-      g_unlink (tmp);
-      return io_error (error, code, "renaming the weights to", path);
-    }
   int dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0 || fsync (dfd) != 0)
     {
-      code = errno;
+      int code = errno;
       if (dfd >= 0)
         close (dfd);
       return io_error (error, code, "syncing", dir);
