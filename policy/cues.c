@@ -1,7 +1,6 @@
 /*
  * cues.c: the cues of a message for the learned weights (cues.h).
  */
-#define _GNU_SOURCE /* memmem */
 #include "config.h"
 
 #include <string.h>
@@ -111,6 +110,23 @@ stem (Stems *stems, const CmWord *word)
   return made;
 }
 
+/* The first NEEDLE in TEXT (LENGTH bytes), or NULL: memchr finds its
+ * first byte (memmem and g_strstr_len cost far more on a sentence). */
+static const char *
+find (const char *text, gsize length, const char *needle)
+{
+  gsize n = strlen (needle);
+  const char *end = text + length;
+  for (const char *p = text; (p = memchr (p, needle[0], (gsize) (end - p))); p++)
+    {
+      if ((gsize) (end - p) < n)
+        return NULL;
+      if (memcmp (p, needle, n) == 0)
+        return p;
+    }
+  return NULL;
+}
+
 /* Does TEXT (LENGTH bytes) put a few words in quotation marks ("another
  * 'update'")? */
 static gboolean
@@ -119,15 +135,14 @@ has_scare_quotes (const char *text, gsize length)
   const char *end = text + length;
   static const char *const opens[] = { "\xe2\x80\x9c", "\xe2\x80\x98", "\"", " '", NULL };
   static const char *const closes[] = { "\xe2\x80\x9d", "\xe2\x80\x99", "\"", "'", NULL };
-  /* memmem, not g_strstr_len, which compares byte by byte from every
-   * position (the text holds no NUL, so they find the same). */
+  /* (The text holds no NUL, so this finds what g_strstr_len did.) */
   for (guint i = 0; opens[i]; i++)
     {
-      const char *open = memmem (text, length, opens[i], strlen (opens[i]));
+      const char *open = find (text, length, opens[i]);
       if (open == NULL)
         continue;
       const char *inside = open + strlen (opens[i]);
-      const char *close = memmem (inside, (gsize) (end - inside), closes[i], strlen (closes[i]));
+      const char *close = find (inside, (gsize) (end - inside), closes[i]);
       /* A short quoted phrase, not a whole quoted sentence. */
       if (close && close > inside && close - inside <= 30 && g_ascii_isalpha (*inside))
         return TRUE;
