@@ -86,25 +86,37 @@ typedef struct {
   CmKeyMap by_word;
   GArray *stems;          /* Stem */
   GStringChunk *texts;    /* their texts, when names are wanted */
+  CmStemCache *shared;    /* the model's, across messages, or NULL */
 } Stems;
 
-/* WORD stemmed ("#" for a number), from the cache or Snowball's stemmer. */
+/* WORD stemmed ("#" for a number), from the message's cache, the model's
+ * or Snowball's stemmer. */
 static Stem
 stem (Stems *stems, const CmWord *word)
 {
   CmKeySlot *slot = cm_key_map_slot (&stems->by_word, word->hash);
   if (slot->value)
     return g_array_index (stems->stems, Stem, slot->value - 1);
-  const char *text = word->text;
-  if (is_digits (text))
-    text = "#";
+  Stem made;
+  const char *text;
+  if (stems->shared && cm_stem_cache_get (stems->shared, word->text, word->hash, &text, &made.hash))
+    made.text = stems->texts ? text : NULL;
   else
     {
-      const sb_symbol *out = sb_stemmer_stem (stems->stemmer, (const sb_symbol *) text, (int) strlen (text));
-      if (out)
-        text = (const char *) out;
+      text = word->text;
+      if (is_digits (text))
+        text = "#";
+      else
+        {
+          const sb_symbol *out = sb_stemmer_stem (stems->stemmer, (const sb_symbol *) text, (int) strlen (text));
+          if (out)
+            text = (const char *) out;
+        }
+      made.hash = cm_words_hash (text);
+      const char *kept = stems->shared ? cm_stem_cache_add (stems->shared, word->text, word->hash, text, made.hash)
+                                       : NULL;
+      made.text = !stems->texts ? NULL : kept ? kept : g_string_chunk_insert (stems->texts, text);
     }
-  Stem made = { cm_words_hash (text), stems->texts ? g_string_chunk_insert (stems->texts, text) : NULL };
   g_array_append_val (stems->stems, made);
   slot->value = stems->stems->len;
   return made;
@@ -372,7 +384,8 @@ cm_cues_of (const CmRuleContext *context)
   guint end = (guint) cues->n_ids;
   g_array_append_val (cues->ends, end);
   Stems stems = { sb_stemmer_new ("english", NULL), { 0 }, g_array_new (FALSE, FALSE, sizeof (Stem)),
-                  cues->want_names ? g_string_chunk_new (4096) : NULL };
+                  cues->want_names ? g_string_chunk_new (4096) : NULL,
+                  context->model ? cm_model_stems (context->model) : NULL };
   cm_key_map_init (&stems.by_word, 64);
   const GPtrArray *sentences = context->view->sentences;
   gboolean after_officer = FALSE;

@@ -12,6 +12,7 @@
 #include "cues.h"
 #include "keymap.h"
 #include "model.h"
+#include "stems.h"
 #include "view.h"
 
 /* A finding names at most this many sentences and cues. */
@@ -34,6 +35,7 @@ struct _CmModel {
    * cue hash -> index in VECTORS + 1. */
   CmKeyMap by_hash;
   GPtrArray *vectors;  /* double *, owned by WEIGHTS */
+  CmStemCache *stems;  /* the words' stems, for the cues of every message */
   guint n_weights;
 };
 
@@ -47,6 +49,7 @@ cm_model_free (CmModel *model)
   g_hash_table_unref (model->names);
   cm_key_map_clear (&model->by_hash);
   g_ptr_array_unref (model->vectors);
+  cm_stem_cache_free (model->stems);
   g_free (model);
 }
 
@@ -105,6 +108,7 @@ cm_model_load (const char *path, GError **error)
   model->names = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   cm_key_map_init (&model->by_hash, 1024);
   model->vectors = g_ptr_array_new ();
+  model->stems = cm_stem_cache_new ();
   RuleWeights *current = NULL;
   guint current_index = 0;
   g_auto (GStrv) lines = g_strsplit (data, "\n", -1);
@@ -192,6 +196,12 @@ cm_model_weights (const CmModel *model, guint64 hash)
 {
   guint row = cm_key_map_get (&model->by_hash, hash);
   return row ? model->vectors->pdata[row - 1] : NULL;
+}
+
+CmStemCache *
+cm_model_stems (const CmModel *model)
+{
+  return model->stems;
 }
 
 gboolean
