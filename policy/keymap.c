@@ -46,12 +46,11 @@ grow (CmKeyMap *map)
   map->mask = size - 1;
 }
 
+/* The slot for KEY, not in MAP: after growing MAP if it would pass half full. */
 CmKeySlot *
-cm_key_map_slot (CmKeyMap *map, guint64 key)
+cm_key_map_add (CmKeyMap *map, guint64 key)
 {
   CmKeySlot *slot = find (map->slots, map->mask, key);
-  if (slot->value)
-    return slot;
   if ((map->used + 1) * 2 > map->mask + 1)
     {
       grow (map);

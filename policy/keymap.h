@@ -25,9 +25,22 @@ typedef struct {
 void cm_key_map_init (CmKeyMap *map, gsize expected);
 void cm_key_map_clear (CmKeyMap *map);
 
+CmKeySlot *cm_key_map_add (CmKeyMap *map, guint64 key);
+
 /* The slot of KEY: its value, or 0 if KEY is not there (set the value,
- * not 0, to add it; no other call may come between). */
-CmKeySlot *cm_key_map_slot (CmKeyMap *map, guint64 key);
+ * not 0, to add it; no other call may come between).  A key that is
+ * there is found inline: the callers look up far more than they add. */
+static inline CmKeySlot *
+cm_key_map_slot (CmKeyMap *map, guint64 key)
+{
+  for (gsize i = (gsize) (key ^ (key >> 29)) & map->mask;; i = (i + 1) & map->mask)
+    {
+      if (map->slots[i].value == 0)
+        return cm_key_map_add (map, key);
+      if (map->slots[i].key == key)
+        return &map->slots[i];
+    }
+}
 
 /* The value of KEY, or 0. */
 static inline guint

@@ -81,16 +81,23 @@ append_lower (Buffer *b, gunichar c, gsize input_left)
     }
 }
 
-/* ASCII letters and digits, whose lower case is the byte | 0x20 (digits
- * have that bit already). */
-static const guint8 ascii_alnum[128] = { ['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1 };
+/* What an ASCII byte is to the splitter: a letter or digit (whose lower
+ * case is the byte | 0x20: digits have that bit already), or a clause
+ * mark (is_clause_mark). */
+enum { CLAUSE = 1, WORD = 2 };
+static const guint8 ascii_class[256] = { /* 0 for every byte of a UTF-8 sequence */
+  ['0' ... '9'] = WORD, ['A' ... 'Z'] = WORD, ['a' ... 'z'] = WORD,
+  [','] = CLAUSE, [';'] = CLAUSE, [':'] = CLAUSE, ['('] = CLAUSE, [')'] = CLAUSE, ['-'] = CLAUSE,
+  ['.'] = CLAUSE, ['!'] = CLAUSE, ['?'] = CLAUSE,
+};
+#define ascii_alnum(u) ((ascii_class[u] & WORD) != 0)
 
 /* Does the word go on at P (a letter or digit)? */
 static inline gboolean
 word_char_at (const char *p)
 {
   guchar u = (guchar) *p;
-  return u < 0x80 ? ascii_alnum[u] : cm_words_is_word_char (g_utf8_get_char (p));
+  return u < 0x80 ? ascii_alnum (u) : cm_words_is_word_char (g_utf8_get_char (p));
 }
 
 CmWords *
@@ -108,7 +115,15 @@ cm_words_split (const char *text)
   while (*p)
     {
       guchar u = (guchar) *p;
-      if (u < 0x80 ? !ascii_alnum[u] : !cm_words_is_word_char (g_utf8_get_char (p)))
+      /* Spaces and punctuation between words, ASCII, at once. */
+      while (u < 0x80 && u && !ascii_alnum (u))
+        {
+          clause |= ascii_class[u] & CLAUSE;
+          u = (guchar) *++p;
+        }
+      if (u == 0)
+        break;
+      if (u >= 0x80 && !cm_words_is_word_char (g_utf8_get_char (p)))
         {
           clause |= is_clause_mark (u < 0x80 ? u : g_utf8_get_char (p));
           p = g_utf8_next_char (p);
@@ -127,11 +142,17 @@ cm_words_split (const char *text)
       for (;;)
         {
           u = (guchar) *p;
+          if (ascii_alnum (u))
+            {
+              u |= 0x20;
+              *out++ = (char) u;
+              hash = (hash ^ u) * FNV_PRIME;
+              p++;
+              continue;
+            }
           if (u < 0x80)
             {
-              if (ascii_alnum[u])
-                u |= 0x20;
-              else if (!((u == '\'' || u == '-') && word_char_at (p + 1)))
+              if (!((u == '\'' || u == '-') && word_char_at (p + 1)))
                 break;
               *out++ = (char) u;
               hash = (hash ^ u) * FNV_PRIME;
