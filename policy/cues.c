@@ -7,6 +7,7 @@
 #include <libstemmer.h>
 
 #include "cues.h"
+#include "model.h"
 #include "rules/refs.h"
 #include "view.h"
 #include "valence.h"
@@ -19,18 +20,21 @@
 #define SENTENCES_READ 400
 
 CmCues *
-cm_cues_new (gboolean want_names)
+cm_cues_new (gboolean want_names, const CmModel *only)
 {
   CmCues *cues = g_new0 (CmCues, 1);
   cues->want_names = want_names;
+  cues->only = only;
   cues->names = g_ptr_array_new_with_free_func (g_free);
-  /* The hashes are the keys themselves (64 bits in a pointer here). */
-  cues->ids = g_hash_table_new (g_direct_hash, g_direct_equal);
+  cm_key_map_init (&cues->by_hash, 64);
   cues->hashes = g_array_new (FALSE, FALSE, sizeof (guint64));
-  cues->message = g_array_new (FALSE, FALSE, sizeof (guint));
-  cues->sentences = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  cues->ends = g_array_new (FALSE, FALSE, sizeof (guint));
   cues->gated = g_ptr_array_new ();
-  cues->last_sentence = g_array_new (FALSE, TRUE, sizeof (guint));
+  if (only)
+    {
+      cues->weights = g_ptr_array_new ();
+      cues->weights_of = only;
+    }
   return cues;
 }
 
@@ -39,13 +43,12 @@ cm_cues_free (CmCues *cues)
 {
   if (cues == NULL)
     return;
-  g_hash_table_unref (cues->ids);
+  cm_key_map_clear (&cues->by_hash);
   g_array_unref (cues->hashes);
   g_ptr_array_unref (cues->names);
-  g_array_unref (cues->message);
-  g_ptr_array_unref (cues->sentences);
+  g_free (cues->ids);
+  g_array_unref (cues->ends);
   g_ptr_array_unref (cues->gated);
-  g_array_unref (cues->last_sentence);
   if (cues->weights)
     g_ptr_array_unref (cues->weights);
   g_free (cues);
@@ -56,7 +59,8 @@ is_pronoun (const char *word)
 {
   static const char *const pronouns[] = { "he", "she", "him", "her", "his", "hers", "they", "them",
                                           "their", "himself", "herself", "themselves", NULL };
-  return g_strv_contains (pronouns, word);
+  /* Each starts with h, s or t: most words stop at the first letter. */
+  return (word[0] == 'h' || word[0] == 's' || word[0] == 't') && g_strv_contains (pronouns, word);
 }
 
 static gboolean
@@ -68,43 +72,71 @@ is_digits (const char *word)
   return TRUE;
 }
 
-/* A word's stem, and the stem's hash. */
+/* A word's stem: its hash, and its text when names are wanted (in the
+ * message's Stems.texts, else NULL). */
 typedef struct {
-  char *text;
   guint64 hash;
+  const char *text;
 } Stem;
 
-static void
-stem_free (gpointer p)
-{
-  Stem *s = p;
-  g_free (s->text);
-  g_free (s);
-}
+/* The stems of the words of a message (a message repeats most of its
+ * words): word hash -> index in STEMS + 1. */
+typedef struct {
+  struct sb_stemmer *stemmer;
+  CmKeyMap by_word;
+  GArray *stems;          /* Stem */
+  GStringChunk *texts;    /* their texts, when names are wanted */
+  CmStemCache *shared;    /* the model's, across messages, or NULL */
+} Stems;
 
-/* WORD stemmed ("#" for a number), from the message's cache STEMS (a
- * message repeats most of its words) or Snowball's stemmer. */
-static const Stem *
-stem (struct sb_stemmer *stemmer, GHashTable *stems, const CmWord *word)
+/* WORD stemmed ("#" for a number), from the message's cache, the model's
+ * or Snowball's stemmer. */
+static Stem
+stem (Stems *stems, const CmWord *word)
 {
-  gpointer key = (gpointer) (guintptr) word->hash;
-  Stem *known = g_hash_table_lookup (stems, key);
-  if (known)
-    return known;
-  const char *text = word->text;
-  if (is_digits (text))
-    text = "#";
+  CmKeySlot *slot = cm_key_map_slot (&stems->by_word, word->hash);
+  if (slot->value)
+    return g_array_index (stems->stems, Stem, slot->value - 1);
+  Stem made;
+  const char *text;
+  if (stems->shared && cm_stem_cache_get (stems->shared, word->text, word->hash, &text, &made.hash))
+    made.text = stems->texts ? text : NULL;
   else
     {
-      const sb_symbol *out = sb_stemmer_stem (stemmer, (const sb_symbol *) text, (int) strlen (text));
-      if (out)
-        text = (const char *) out;
+      text = word->text;
+      if (is_digits (text))
+        text = "#";
+      else
+        {
+          const sb_symbol *out = sb_stemmer_stem (stems->stemmer, (const sb_symbol *) text, (int) strlen (text));
+          if (out)
+            text = (const char *) out;
+        }
+      made.hash = cm_words_hash (text);
+      const char *kept = stems->shared ? cm_stem_cache_add (stems->shared, word->text, word->hash, text, made.hash)
+                                       : NULL;
+      made.text = !stems->texts ? NULL : kept ? kept : g_string_chunk_insert (stems->texts, text);
     }
-  Stem *made = g_new (Stem, 1);
-  made->text = g_strdup (text);
-  made->hash = cm_words_hash (made->text);
-  g_hash_table_insert (stems, key, made);
+  g_array_append_val (stems->stems, made);
+  slot->value = stems->stems->len;
   return made;
+}
+
+/* The first NEEDLE in TEXT (LENGTH bytes), or NULL: memchr finds its
+ * first byte (memmem and g_strstr_len cost far more on a sentence). */
+static const char *
+find (const char *text, gsize length, const char *needle)
+{
+  gsize n = strlen (needle);
+  const char *end = text + length;
+  for (const char *p = text; (p = memchr (p, needle[0], (gsize) (end - p))); p++)
+    {
+      if ((gsize) (end - p) < n)
+        return NULL;
+      if (memcmp (p, needle, n) == 0)
+        return p;
+    }
+  return NULL;
 }
 
 /* Does TEXT (LENGTH bytes) put a few words in quotation marks ("another
@@ -115,13 +147,14 @@ has_scare_quotes (const char *text, gsize length)
   const char *end = text + length;
   static const char *const opens[] = { "\xe2\x80\x9c", "\xe2\x80\x98", "\"", " '", NULL };
   static const char *const closes[] = { "\xe2\x80\x9d", "\xe2\x80\x99", "\"", "'", NULL };
+  /* (The text holds no NUL, so this finds what g_strstr_len did.) */
   for (guint i = 0; opens[i]; i++)
     {
-      const char *open = g_strstr_len (text, (gssize) length, opens[i]);
+      const char *open = find (text, length, opens[i]);
       if (open == NULL)
         continue;
       const char *inside = open + strlen (opens[i]);
-      const char *close = g_strstr_len (inside, end - inside, closes[i]);
+      const char *close = find (inside, (gsize) (end - inside), closes[i]);
       /* A short quoted phrase, not a whole quoted sentence. */
       if (close && close > inside && close - inside <= 30 && g_ascii_isalpha (*inside))
         return TRUE;
@@ -156,10 +189,9 @@ cm_cue_hash_of_name (const char *cue)
 }
 
 /* Where the cues being added go: a sentence's list (SENTENCE is its
- * number + 1) or the message's (0). */
+ * number + 1) or the message's (0), at the end of CUES->ids. */
 typedef struct {
   CmCues *cues;
-  GArray *list;
   guint sentence;
   guint64 prefix_w, prefix_o, prefix_b; /* the hashes of "w:", "o:", "b:" */
 } Adding;
@@ -168,24 +200,32 @@ typedef struct {
 static void
 add_hash (Adding *a, guint64 hash, const char *prefix, const char *name, const char *second)
 {
-  gpointer key = (gpointer) (guintptr) hash;
-  guint id = GPOINTER_TO_UINT (g_hash_table_lookup (a->cues->ids, key));
+  const double *weights = NULL;
+  if (a->cues->only && (weights = cm_model_weights (a->cues->only, hash)) == NULL)
+    return; /* it weighs nothing */
+  CmKeySlot *slot = cm_key_map_slot (&a->cues->by_hash, hash);
+  guint id = slot->value;
   if (id == 0)
     {
       g_array_append_val (a->cues->hashes, hash);
-      id = a->cues->hashes->len;
-      g_hash_table_insert (a->cues->ids, key, GUINT_TO_POINTER (id));
-      g_array_set_size (a->cues->last_sentence, id);
+      id = slot->value = a->cues->hashes->len;
+      if (a->cues->only)
+        g_ptr_array_add (a->cues->weights, (gpointer) weights);
       if (a->cues->want_names)
         g_ptr_array_add (a->cues->names, second ? g_strconcat (prefix, name, "_", second, NULL)
                                                 : g_strconcat (prefix, name, NULL));
     }
-  guint *last = &g_array_index (a->cues->last_sentence, guint, id - 1);
-  if (a->sentence && *last == a->sentence)
+  /* The slot's mark: the sentence that last added the cue + 1. */
+  if (a->sentence && slot->mark == a->sentence)
     return;
-  *last = a->sentence;
-  guint index = id - 1;
-  g_array_append_val (a->list, index);
+  slot->mark = a->sentence;
+  CmCues *cues = a->cues;
+  if (cues->n_ids == cues->ids_size)
+    {
+      cues->ids_size = MAX (256, cues->ids_size * 2);
+      cues->ids = g_renew (guint, cues->ids, cues->ids_size);
+    }
+  cues->ids[cues->n_ids++] = id - 1;
 }
 
 static void
@@ -241,8 +281,8 @@ message_cues (const CmRuleContext *context, Adding *features)
 }
 
 static void
-sentence_cues (const CmRuleContext *context, struct sb_stemmer *stemmer, GHashTable *stems,
-               const CmSentence *sentence, gboolean *after_officer, Adding *features)
+sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sentence,
+               gboolean *after_officer, Adding *features)
 {
   const CmView *view = context->view;
   CmOfficerRefs refs = { 0 };
@@ -255,8 +295,8 @@ sentence_cues (const CmRuleContext *context, struct sb_stemmer *stemmer, GHashTa
       add (features, "cue:", "officer-first-name");
     }
   gboolean pronoun = FALSE;
-  for (guint i = 0; i < sentence->words.n && !officer; i++)
-    pronoun |= is_pronoun (sentence->words.words[i].text);
+  for (guint i = 0; i < sentence->words.n && !officer && !pronoun; i++)
+    pronoun = is_pronoun (sentence->words.words[i].text);
   gboolean about_officer = officer || (pronoun && *after_officer);
   if (officer)
     add (features, "cue:", "officer");
@@ -317,19 +357,17 @@ sentence_cues (const CmRuleContext *context, struct sb_stemmer *stemmer, GHashTa
         }
     }
 
-  const Stem *previous = NULL;
   const char *start = sentence->subject ? "^subject" : "^";
-  guint64 start_hash = cm_words_hash (start);
+  Stem previous = { cm_words_hash (start), start };
   guint n = MIN (sentence->words.n, WORDS_PER_SENTENCE);
   for (guint i = 0; i < n; i++)
     {
-      const Stem *word = stem (stemmer, stems, &sentence->words.words[i]);
-      add_hash (features, cm_words_hash_sequence (features->prefix_w, word->hash), "w:", word->text, NULL);
+      Stem word = stem (stems, &sentence->words.words[i]);
+      add_hash (features, cm_words_hash_sequence (features->prefix_w, word.hash), "w:", word.text, NULL);
       if (about_officer)
-        add_hash (features, cm_words_hash_sequence (features->prefix_o, word->hash), "o:", word->text, NULL);
-      guint64 pair = cm_words_hash_sequence (features->prefix_b, previous ? previous->hash : start_hash);
-      add_hash (features, cm_words_hash_sequence (pair, word->hash), "b:", previous ? previous->text : start,
-                word->text);
+        add_hash (features, cm_words_hash_sequence (features->prefix_o, word.hash), "o:", word.text, NULL);
+      guint64 pair = cm_words_hash_sequence (features->prefix_b, previous.hash);
+      add_hash (features, cm_words_hash_sequence (pair, word.hash), "b:", previous.text, word.text);
       previous = word;
     }
 }
@@ -341,35 +379,44 @@ cm_cues_of (const CmRuleContext *context)
   if (cues->built)
     return cues;
   cues->built = TRUE;
-  Adding adding = { cues, cues->message, 0, cm_words_hash ("w:"), cm_words_hash ("o:"), cm_words_hash ("b:") };
+  Adding adding = { cues, 0, cm_words_hash ("w:"), cm_words_hash ("o:"), cm_words_hash ("b:") };
   message_cues (context, &adding);
-  struct sb_stemmer *stemmer = sb_stemmer_new ("english", NULL);
-  g_autoptr (GHashTable) stems = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, stem_free);
+  guint end = (guint) cues->n_ids;
+  g_array_append_val (cues->ends, end);
+  Stems stems = { sb_stemmer_new ("english", NULL), { 0 }, g_array_new (FALSE, FALSE, sizeof (Stem)),
+                  cues->want_names ? g_string_chunk_new (4096) : NULL,
+                  context->model ? cm_model_stems (context->model) : NULL };
+  cm_key_map_init (&stems.by_word, 64);
   const GPtrArray *sentences = context->view->sentences;
   gboolean after_officer = FALSE;
   for (guint i = 0; i < sentences->len; i++)
     {
-      GArray *ids = g_array_new (FALSE, FALSE, sizeof (guint));
-      adding.list = ids;
       adding.sentence = i + 1;
-      if (stemmer && i < SENTENCES_READ)
-        sentence_cues (context, stemmer, stems, sentences->pdata[i], &after_officer, &adding);
-      g_ptr_array_add (cues->sentences, ids);
+      if (stems.stemmer && i < SENTENCES_READ)
+        sentence_cues (context, &stems, sentences->pdata[i], &after_officer, &adding);
+      end = (guint) cues->n_ids;
+      g_array_append_val (cues->ends, end);
     }
-  if (stemmer)
-    sb_stemmer_delete (stemmer);
+  if (stems.stemmer)
+    sb_stemmer_delete (stems.stemmer);
+  cm_key_map_clear (&stems.by_word);
+  g_array_unref (stems.stems);
+  if (stems.texts)
+    g_string_chunk_free (stems.texts);
   return cues;
 }
 
 static void
-json_ids (GString *out, const CmCues *cues, const GArray *ids)
+json_ids (GString *out, const CmCues *cues, guint list)
 {
+  guint n;
+  const guint *ids = cm_cues_list (cues, list, &n);
   g_string_append_c (out, '[');
-  for (guint i = 0; i < ids->len; i++)
+  for (guint i = 0; i < n; i++)
     {
       if (i)
         g_string_append_c (out, ',');
-      guint id = g_array_index (ids, guint, i);
+      guint id = ids[i];
       if (cues->want_names)
         cm_json_string (out, cues->names->pdata[id]);
       else
@@ -384,13 +431,13 @@ cm_cues_to_json (const CmCues *cues)
   GString *out = g_string_new ("{\"gated\":");
   cm_json_string_array (out, cues->gated);
   g_string_append (out, ",\"message\":");
-  json_ids (out, cues, cues->message);
+  json_ids (out, cues, 0);
   g_string_append (out, ",\"sentences\":[");
-  for (guint i = 0; i < cues->sentences->len; i++)
+  for (guint i = 1; i < cues->ends->len; i++)
     {
-      if (i)
+      if (i > 1)
         g_string_append_c (out, ',');
-      json_ids (out, cues, cues->sentences->pdata[i]);
+      json_ids (out, cues, i);
     }
   g_string_append (out, "]}");
   return g_string_free (out, FALSE);

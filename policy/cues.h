@@ -33,25 +33,43 @@
 
 #include <glib.h>
 
+#include "keymap.h"
 #include "rules.h"
 
 typedef struct _CmCues {
   gboolean built;
   gboolean want_names;   /* keep each cue's name (the trainer's dump) */
-  GHashTable *ids;       /* cue hash -> its index + 1 (keys are the hashes themselves) */
+  /* When judging, a cue that the model has no weight for adds nothing to
+   * any score, so only the cues ONLY weighs are kept (NULL: every cue). */
+  const struct _CmModel *only;
+  CmKeyMap by_hash;      /* cue hash -> its index + 1 */
   GArray *hashes;        /* guint64: each distinct cue of the message once */
   GPtrArray *names;      /* char *: their names, when WANT_NAMES */
-  GArray *message;       /* guint: indices of the message-level cues */
-  GPtrArray *sentences;  /* GArray * of guint indices, one per view sentence, each once */
+  /* Lists of cue indices, one after another: the message-level cues',
+   * then one list per view sentence (each cue once in it). */
+  guint *ids;
+  gsize n_ids, ids_size;
+  GArray *ends;          /* guint: where each list ends in IDS */
   GPtrArray *gated;      /* const char *: rules whose gate passed, in order */
-  GArray *last_sentence; /* guint per cue: the sentence that last added it + 1 (building only) */
-  gconstpointer weights_of; /* the model WEIGHTS below were looked up in */
+  gconstpointer weights_of; /* the model WEIGHTS below were looked up in (ONLY, from the start) */
   GPtrArray *weights;    /* const double * per cue (a weight per rule), or NULL */
 } CmCues;
 
-CmCues *cm_cues_new (gboolean want_names);
+/* Cues for judging with the model ONLY (the cues it weighs), or for the
+ * trainer (ONLY NULL: every cue, with their names if WANT_NAMES). */
+CmCues *cm_cues_new (gboolean want_names, const struct _CmModel *only);
 void cm_cues_free (CmCues *cues);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmCues, cm_cues_free)
+
+/* List N of CUES (0: the message-level cues; S + 1: view sentence S), its
+ * length in *LENGTH. */
+static inline const guint *
+cm_cues_list (const CmCues *cues, guint n, guint *length)
+{
+  guint start = n ? g_array_index (cues->ends, guint, n - 1) : 0;
+  *length = g_array_index (cues->ends, guint, n) - start;
+  return cues->ids + start;
+}
 
 /* The cues of CONTEXT's message, built on first use. */
 const CmCues *cm_cues_of (const CmRuleContext *context);

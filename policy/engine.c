@@ -114,7 +114,9 @@ judge (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *stream, 
     }
 
   g_autoptr (CmView) view = cm_view_new (directory, cm_config_lexicons (config), envelope, message);
-  g_autoptr (CmCues) cues = cm_cues_new (cues_json != NULL);
+  /* The trainer's dump has every cue by name; judging needs only those
+   * the model weighs. */
+  g_autoptr (CmCues) cues = cues_json ? cm_cues_new (TRUE, NULL) : cm_cues_new (FALSE, cm_config_model (config));
   CmRuleContext context = { directory, cm_config_lexicons (config), view, cm_config_model (config),
                             cm_config_valence (config), cues, cm_config_paragraphs (config) };
   for (guint i = 0; i < cm_n_rules; i++)

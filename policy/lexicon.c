@@ -397,13 +397,23 @@ cm_lexicon_load (const char *path, GError **error)
   return load_into (path, NULL, 0, error);
 }
 
+/* Does WORD start with PREFIX?  (g_str_has_prefix measures both strings
+ * first; most words differ at their first byte.) */
+static inline gboolean
+has_prefix (const char *word, const char *prefix)
+{
+  while (*prefix && *prefix == *word)
+    prefix++, word++;
+  return *prefix == '\0';
+}
+
 static gboolean
 token_matches (const Token *token, const char *word)
 {
   for (guint i = 0; token->alternatives[i]; i++)
     {
       const char *alt = token->alternatives[i];
-      if (token->prefix[i] ? g_str_has_prefix (word, alt) : strcmp (word, alt) == 0)
+      if (token->prefix[i] ? has_prefix (word, alt) : strcmp (word, alt) == 0)
         return TRUE;
     }
   return FALSE;
@@ -506,9 +516,12 @@ match_at (const CmLexicon *lexicon, const CmWords *words, guint pos, int want_en
       found = match_phrase (lexicon, words, pos, length, match);
       try_patterns (cm_index_get (lexicon->by_first, word->hash), words, pos, want_end, match, &found);
     }
-  if (word->text[1])
-    try_patterns (lexicon->by_prefix[prefix_bucket (word->text)], words, pos, want_end, match, &found);
-  try_patterns (lexicon->short_prefix, words, pos, want_end, match, &found);
+  /* Most words have no prefix pattern to try: no call for them. */
+  const GPtrArray *prefixed = word->text[1] ? lexicon->by_prefix[prefix_bucket (word->text)] : NULL;
+  if (prefixed)
+    try_patterns (prefixed, words, pos, want_end, match, &found);
+  if (lexicon->short_prefix)
+    try_patterns (lexicon->short_prefix, words, pos, want_end, match, &found);
   return found;
 }
 

@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "keymap.h"
 #include "view.h"
 #include "text.h"
 
@@ -237,22 +238,35 @@ read_text_part (Builder *b, GMimePart *part, gboolean history)
 
 static gboolean is_body_text (GMimeObject *object);
 
-/* Does OTHER say more than TEXT: at least 3 words, and a twentieth of its
- * words, that TEXT does not have?  (An alternative that only lays the same
- * words out differently says nothing more.) */
-static gboolean
-says_more (const char *other, const char *text)
+/* The words of TEXT, as a set of their hashes in HAVE (made empty first). */
+static void
+word_set (CmKeyMap *have, const char *text)
 {
   g_autoptr (CmWords) known = cm_words_split (text);
-  g_autoptr (CmWords) words = cm_words_split (other);
-  g_autoptr (GHashTable) have = g_hash_table_new (g_int64_hash, g_int64_equal);
+  cm_key_map_init (have, known->n);
   for (guint i = 0; i < known->n; i++)
-    g_hash_table_add (have, &known->words[i].hash);
-  g_autoptr (GHashTable) fresh = g_hash_table_new (g_int64_hash, g_int64_equal);
+    cm_key_map_slot (have, known->words[i].hash)->value = 1;
+}
+
+/* Does OTHER say more than the text whose words are HAVE: at least 3
+ * words, and a twentieth of its words, that the text does not have?  (An
+ * alternative that only lays the same words out differently says nothing
+ * more.) */
+static gboolean
+says_more (const char *other, const CmKeyMap *have)
+{
+  g_autoptr (CmWords) words = cm_words_split (other);
+  CmKeyMap fresh;
+  cm_key_map_init (&fresh, 64);
+  guint n = 0;
   for (guint i = 0; i < words->n; i++)
-    if (!g_hash_table_contains (have, &words->words[i].hash))
-      g_hash_table_add (fresh, &words->words[i].hash);
-  guint n = g_hash_table_size (fresh);
+    if (!cm_key_map_get (have, words->words[i].hash))
+      {
+        CmKeySlot *slot = cm_key_map_slot (&fresh, words->words[i].hash);
+        n += slot->value == 0;
+        slot->value = 1;
+      }
+  cm_key_map_clear (&fresh);
   return n >= 3 && n * 20 >= words->n;
 }
 
@@ -272,8 +286,10 @@ html_rough_text (const char *html)
           const char *close = NULL;
           if (g_str_has_prefix (p, "<!--"))
             close = strstr (p, "-->");
-          else if (g_ascii_strncasecmp (p, "<head", 5) == 0 || g_ascii_strncasecmp (p, "<style", 6) == 0
-                   || g_ascii_strncasecmp (p, "<script", 7) == 0)
+          /* (p[1] | 0x20 is 'h' or 's' for those letters alone: most tags stop there.) */
+          else if (((p[1] | 0x20) == 'h' || (p[1] | 0x20) == 's')
+                   && (g_ascii_strncasecmp (p, "<head", 5) == 0 || g_ascii_strncasecmp (p, "<style", 6) == 0
+                       || g_ascii_strncasecmp (p, "<script", 7) == 0))
             {
               const char *name = g_ascii_tolower (p[2]) == 'e' ? "</head" : g_ascii_tolower (p[2]) == 't' ? "</style" : "</script";
               for (const char *q = p; (q = strchr (q + 1, '<'));)
@@ -300,7 +316,12 @@ html_rough_text (const char *html)
           p = *semi == ';' ? semi + 1 : p + 1;
         }
       else
-        g_string_append_c (out, *p++);
+        {
+          /* Text up to the next markup or entity, at once. */
+          gsize run = strcspn (p, "<&");
+          g_string_append_len (out, p, (gssize) run);
+          p += run;
+        }
     }
   return g_string_free (out, FALSE);
 }
@@ -312,6 +333,7 @@ static void
 read_other_alternatives (Builder *b, GMimeMultipart *multipart, GMimeObject *plain, const char *plain_text,
                          gboolean history)
 {
+  CmKeyMap plain_words = { 0 }; /* made when there is an HTML part to compare */
   for (int i = 0; i < g_mime_multipart_get_count (multipart); i++)
     {
       GMimeObject *child = g_mime_multipart_get_part (multipart, i);
@@ -325,12 +347,15 @@ read_other_alternatives (Builder *b, GMimeMultipart *multipart, GMimeObject *pla
       const char *charset = g_mime_object_get_content_type_parameter (child, "charset");
       g_autofree char *html = cm_charset_to_utf8_owned (bytes, charset);
       g_autofree char *rough = html_rough_text (html);
-      if (!says_more (rough, plain_text))
+      if (plain_words.slots == NULL)
+        word_set (&plain_words, plain_text);
+      if (!says_more (rough, &plain_words))
         continue;
       g_autofree char *html_text = cm_html_to_text (html, strlen (html));
-      if (says_more (html_text, plain_text))
+      if (says_more (html_text, &plain_words))
         read_text (b, html_text, history);
     }
+  cm_key_map_clear (&plain_words);
 }
 
 static gboolean

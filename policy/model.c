@@ -10,7 +10,9 @@
 
 #include "policy.h"
 #include "cues.h"
+#include "keymap.h"
 #include "model.h"
+#include "stems.h"
 #include "view.h"
 
 /* A finding names at most this many sentences and cues. */
@@ -29,6 +31,11 @@ struct _CmModel {
   RuleWeights *rules;  /* by index in cm_rules */
   GHashTable *weights; /* cue hash (cues.h, the key itself) -> double[cm_n_rules] */
   GHashTable *names;   /* cue hash -> its name, for findings */
+  /* The same vectors for the engine's lookups, a message's every cue:
+   * cue hash -> index in VECTORS + 1. */
+  CmKeyMap by_hash;
+  GPtrArray *vectors;  /* double *, owned by WEIGHTS */
+  CmStemCache *stems;  /* the words' stems, for the cues of every message */
   guint n_weights;
 };
 
@@ -40,6 +47,9 @@ cm_model_free (CmModel *model)
   g_free (model->rules);
   g_hash_table_unref (model->weights);
   g_hash_table_unref (model->names);
+  cm_key_map_clear (&model->by_hash);
+  g_ptr_array_unref (model->vectors);
+  cm_stem_cache_free (model->stems);
   g_free (model);
 }
 
@@ -96,6 +106,9 @@ cm_model_load (const char *path, GError **error)
   model->rules = g_new0 (RuleWeights, cm_n_rules);
   model->weights = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   model->names = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  cm_key_map_init (&model->by_hash, 1024);
+  model->vectors = g_ptr_array_new ();
+  model->stems = cm_stem_cache_new ();
   RuleWeights *current = NULL;
   guint current_index = 0;
   g_auto (GStrv) lines = g_strsplit (data, "\n", -1);
@@ -168,12 +181,27 @@ cm_model_load (const char *path, GError **error)
               vector = g_new0 (double, cm_n_rules);
               g_hash_table_insert (model->weights, key, vector);
               g_hash_table_insert (model->names, key, g_strdup (line));
+              g_ptr_array_add (model->vectors, vector);
+              cm_key_map_slot (&model->by_hash, hash)->value = model->vectors->len;
             }
           vector[current_index] = value;
           model->n_weights++;
         }
     }
   return g_steal_pointer (&model);
+}
+
+const double *
+cm_model_weights (const CmModel *model, guint64 hash)
+{
+  guint row = cm_key_map_get (&model->by_hash, hash);
+  return row ? model->vectors->pdata[row - 1] : NULL;
+}
+
+CmStemCache *
+cm_model_stems (const CmModel *model)
+{
+  return model->stems;
 }
 
 gboolean
@@ -231,8 +259,7 @@ weights_of (const CmModel *model, CmCues *cues)
     g_ptr_array_unref (cues->weights);
   cues->weights = g_ptr_array_sized_new (cues->hashes->len);
   for (guint i = 0; i < cues->hashes->len; i++)
-    g_ptr_array_add (cues->weights, g_hash_table_lookup (model->weights,
-                                                         (gpointer) (guintptr) g_array_index (cues->hashes, guint64, i)));
+    g_ptr_array_add (cues->weights, (gpointer) cm_model_weights (model, g_array_index (cues->hashes, guint64, i)));
   cues->weights_of = model;
   return cues->weights;
 }
@@ -274,20 +301,22 @@ cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *j
   /* Each distinct cue counts once in the message. */
   g_autofree guint8 *seen = g_new0 (guint8, cues->hashes->len);
   double score = r->bias;
-  for (guint i = 0; i < cues->message->len; i++)
+  guint n;
+  const guint *ids = cm_cues_list (cues, 0, &n);
+  for (guint i = 0; i < n; i++)
     {
-      guint id = g_array_index (cues->message, guint, i);
+      guint id = ids[i];
       if (!seen[id]++)
         score += weight (weights, id, index);
     }
   g_autoptr (GArray) sentences = g_array_new (FALSE, FALSE, sizeof (Scored));
-  for (guint s = 0; s < cues->sentences->len; s++)
+  for (guint s = 0; s + 1 < cues->ends->len; s++)
     {
-      const GArray *ids = cues->sentences->pdata[s];
+      ids = cm_cues_list (cues, s + 1, &n);
       Scored scored = { s, 0 };
-      for (guint i = 0; i < ids->len; i++)
+      for (guint i = 0; i < n; i++)
         {
-          guint id = g_array_index (ids, guint, i);
+          guint id = ids[i];
           double w = weight (weights, id, index);
           if (w > 0)
             scored.weight += w;
@@ -317,11 +346,11 @@ cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *j
       g_ptr_array_add (judgement->sentences, context->view->sentences->pdata[this->index]);
     }
   /* The cues that carried the strongest sentence. */
-  const GArray *ids = cues->sentences->pdata[best->index];
+  ids = cm_cues_list (cues, best->index + 1, &n);
   g_autoptr (GArray) named = g_array_new (FALSE, FALSE, sizeof (Scored));
-  for (guint i = 0; i < ids->len; i++)
+  for (guint i = 0; i < n; i++)
     {
-      guint id = g_array_index (ids, guint, i);
+      guint id = ids[i];
       Scored c = { id, weight (weights, id, index) };
       if (c.weight > 0)
         g_array_append_val (named, c);

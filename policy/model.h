@@ -27,6 +27,7 @@
 #include <glib.h>
 
 #include "rules.h"
+#include "stems.h"
 
 typedef struct _CmModel CmModel;
 
@@ -37,6 +38,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmModel, cm_model_free)
 /* The hash of a cue as the weights file writes it ("KIND:NAME" or
  * "#HEX"), or 0 if it is neither. */
 guint64 cm_model_cue_hash (const char *cue);
+/* The weights of the cue HASH, one per rule (by index in cm_rules), or
+ * NULL when the model has none for it. */
+const double *cm_model_weights (const CmModel *model, guint64 hash);
+/* The cache of words' stems that the cues of every message judged with
+ * MODEL share (stems.h): the model's cues are stems. */
+CmStemCache *cm_model_stems (const CmModel *model);
 /* RULE's bias and threshold in MODEL; FALSE when the file has no group
  * for it. */
 gboolean cm_model_rule (const CmModel *model, const CmRule *rule, double *bias, double *threshold);

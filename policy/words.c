@@ -2,8 +2,8 @@
  * words.c: split text into lower-case words (words.h).
  *
  * This runs over every sentence of every message, so it allocates once
- * for the words and once for their text, and hashes each word as it goes
- * (the lexicon's indexes are keyed by these hashes).
+ * for the words and once for their text, and hashes each word as it
+ * writes it (the lexicon's indexes are keyed by these hashes).
  */
 #include "config.h"
 
@@ -81,12 +81,23 @@ append_lower (Buffer *b, gunichar c, gsize input_left)
     }
 }
 
+/* What an ASCII byte is to the splitter: a letter or digit (whose lower
+ * case is the byte | 0x20: digits have that bit already), or a clause
+ * mark (is_clause_mark). */
+enum { CLAUSE = 1, WORD = 2 };
+static const guint8 ascii_class[256] = { /* 0 for every byte of a UTF-8 sequence */
+  ['0' ... '9'] = WORD, ['A' ... 'Z'] = WORD, ['a' ... 'z'] = WORD,
+  [','] = CLAUSE, [';'] = CLAUSE, [':'] = CLAUSE, ['('] = CLAUSE, [')'] = CLAUSE, ['-'] = CLAUSE,
+  ['.'] = CLAUSE, ['!'] = CLAUSE, ['?'] = CLAUSE,
+};
+#define ascii_alnum(u) ((ascii_class[u] & WORD) != 0)
+
 /* Does the word go on at P (a letter or digit)? */
 static inline gboolean
 word_char_at (const char *p)
 {
   guchar u = (guchar) *p;
-  return u < 0x80 ? g_ascii_isalnum (u) : cm_words_is_word_char (g_utf8_get_char (p));
+  return u < 0x80 ? ascii_alnum (u) : cm_words_is_word_char (g_utf8_get_char (p));
 }
 
 CmWords *
@@ -104,7 +115,15 @@ cm_words_split (const char *text)
   while (*p)
     {
       guchar u = (guchar) *p;
-      if (u < 0x80 ? !g_ascii_isalnum (u) : !cm_words_is_word_char (g_utf8_get_char (p)))
+      /* Spaces and punctuation between words, ASCII, at once. */
+      while (u < 0x80 && u && !ascii_alnum (u))
+        {
+          clause |= ascii_class[u] & CLAUSE;
+          u = (guchar) *++p;
+        }
+      if (u == 0)
+        break;
+      if (u >= 0x80 && !cm_words_is_word_char (g_utf8_get_char (p)))
         {
           clause |= is_clause_mark (u < 0x80 ? u : g_utf8_get_char (p));
           p = g_utf8_next_char (p);
@@ -112,18 +131,31 @@ cm_words_split (const char *text)
         }
       const char *start = p;
       gsize at = b.len;
+      /* The common case, kept short: ASCII letters, digits, ' and -, written
+       * through a local pointer (a store through char * could change b.len,
+       * so the compiler would reload it for every byte). */
+      char *out = b.data + b.len;
+      /* The word's hash (cm_words_hash) as it is written; made again from
+       * the buffer when a non-ASCII character or a possessive came. */
+      guint64 hash = FNV_OFFSET;
+      gboolean rehash = FALSE;
       for (;;)
         {
           u = (guchar) *p;
+          if (ascii_alnum (u))
+            {
+              u |= 0x20;
+              *out++ = (char) u;
+              hash = (hash ^ u) * FNV_PRIME;
+              p++;
+              continue;
+            }
           if (u < 0x80)
             {
-              /* The common case, kept short: ASCII letters, digits, ' and -. */
-              if (g_ascii_isalnum (u))
-                b.data[b.len++] = (char) (u >= 'A' && u <= 'Z' ? u + 32 : u);
-              else if ((u == '\'' || u == '-') && word_char_at (p + 1))
-                b.data[b.len++] = (char) u;
-              else
+              if (!((u == '\'' || u == '-') && word_char_at (p + 1)))
                 break;
+              *out++ = (char) u;
+              hash = (hash ^ u) * FNV_PRIME;
               p++;
               continue;
             }
@@ -131,13 +163,22 @@ cm_words_split (const char *text)
           const char *next = g_utf8_next_char (p);
           if (!cm_words_is_word_char (c) && !(is_apostrophe (c) && word_char_at (next)))
             break;
+          b.len = (gsize) (out - b.data);
           append_lower (&b, c, text_len - (gsize) (p - text));
+          out = b.data + b.len;
+          rehash = TRUE;
           p = next;
         }
+      b.len = (gsize) (out - b.data);
       /* A possessive names the same thing: "Baker's" is "baker". */
       if (b.len - at > 2 && b.data[b.len - 2] == '\'' && b.data[b.len - 1] == 's')
-        b.len -= 2;
+        {
+          b.len -= 2;
+          rehash = TRUE;
+        }
       b.data[b.len++] = '\0'; /* the separator's room, or the final byte's */
+      if (rehash)
+        hash = cm_words_hash (b.data + at);
       if (n == capacity)
         {
           capacity *= 2;
@@ -148,6 +189,7 @@ cm_words_split (const char *text)
       words[n].offset = (guint) (start - text);
       words[n].length = (guint) (p - start);
       words[n].clause = clause;
+      words[n].hash = hash;
       n++;
       clause = FALSE;
     }
@@ -157,10 +199,7 @@ cm_words_split (const char *text)
   result->words = words;
   result->n = n;
   for (guint i = 0; i < n; i++)
-    {
-      words[i].text = b.data + GPOINTER_TO_SIZE (words[i].text);
-      words[i].hash = cm_words_hash (words[i].text);
-    }
+    words[i].text = b.data + GPOINTER_TO_SIZE (words[i].text);
   return result;
 }
 
