@@ -11,9 +11,14 @@
  * has anything to say (connect, recipients, headers, end of headers), not
  * to send HELO or DATA at all, and to skip the rest of a body past
  * [policy] max-scan-size.  A spool failure is answered at end of message.
+ *
+ * No crash loop: a message is noted in the crash journal (journal.h)
+ * while it is judged, and one the daemon died judging is not judged
+ * again but answered as [milter] on-error says.
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "actions.h"
@@ -170,6 +175,51 @@ on_body (SMFICTX *ctx, unsigned char *chunk, size_t length)
   return SMFIS_SKIP;
 }
 
+/* A message the daemon died judging before (journal.h): on-error, and a
+ * loud line naming it; else CONTINUE, and it is judged. */
+static sfsistat
+refuse_poison (SMFICTX *ctx, CmMsgCtx *msg, CmJournal *journal, const char *fingerprint)
+{
+  const CmPoison *poison = cm_journal_poison (journal, fingerprint, g_get_real_time () / G_USEC_PER_SEC);
+  if (poison == NULL)
+    return SMFIS_CONTINUE;
+  g_autoptr (GDateTime) since = g_date_time_new_from_unix_utc (poison->since);
+  g_autofree char *when = since ? g_date_time_format_iso8601 (since) : g_strdup ("?");
+  g_autofree char *what = g_strdup_printf ("poison message, not judged: the daemon died judging it as queue id "
+                                           "%s (fingerprint %s, found %s; kept %d hours)", poison->queue_id,
+                                           fingerprint, when, CM_JOURNAL_POISON_SECONDS / 3600);
+  return cm_actions_fail (ctx, msg, what);
+}
+
+#ifdef CM_TEST_CRASH
+/* Test builds only (tests/council-milter-crashtest): a message with the
+ * header X-Council-Test-Crash kills the daemon while it is judged. */
+static void
+test_crash (const CmMsgCtx *msg)
+{
+  if (g_str_has_prefix (msg->headers->str, "X-Council-Test-Crash:")
+      || strstr (msg->headers->str, "\r\nX-Council-Test-Crash:") != NULL)
+    abort ();
+}
+#endif
+
+/* Judge the message: a release mark, replies to hold notices, or the
+ * engine's verdict; the answer for end of message. */
+static sfsistat
+judge (SMFICTX *ctx, CmMsgCtx *msg)
+{
+  sfsistat settled = SMFIS_CONTINUE;
+  if (cm_actions_release (ctx, msg, &settled) || cm_actions_replies (ctx, msg, &settled))
+    return settled;
+#ifdef CM_TEST_CRASH
+  test_crash (msg);
+#endif
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMimeStream) stream = cm_msgctx_stream (msg, &error);
+  g_autoptr (CmVerdict) verdict = stream ? cm_check (msg->config, msg->envelope, stream, &error) : NULL;
+  return verdict ? cm_actions_apply (ctx, msg, verdict) : cm_actions_fail (ctx, msg, error->message);
+}
+
 static sfsistat
 on_eom (SMFICTX *ctx)
 {
@@ -190,17 +240,24 @@ on_eom (SMFICTX *ctx)
       cm_connctx_end_message (conn);
       return answer;
     }
-  sfsistat settled = SMFIS_CONTINUE;
-  if (cm_actions_release (ctx, msg, &settled) || cm_actions_replies (ctx, msg, &settled))
+  g_autoptr (CmServices) services = cm_reload_services ();
+  g_autofree char *fingerprint = cm_msgctx_fingerprint (msg);
+  sfsistat answer = services ? refuse_poison (ctx, msg, services->journal, fingerprint) : SMFIS_CONTINUE;
+  if (answer != SMFIS_CONTINUE)
     {
       cm_connctx_end_message (conn);
-      return settled;
+      return answer;
     }
   g_autoptr (GError) error = NULL;
-  g_autoptr (GMimeStream) stream = cm_msgctx_stream (msg, &error);
-  g_autoptr (CmVerdict) verdict = stream ? cm_check (msg->config, msg->envelope, stream, &error) : NULL;
-  sfsistat answer = verdict ? cm_actions_apply (ctx, msg, verdict)
-                            : cm_actions_fail (ctx, msg, error->message);
+  char *entry = services ? cm_journal_begin (services->journal, fingerprint, msg->queue_id,
+                                             msg->envelope->sender, msg->message_id, &error)
+                         : NULL;
+  if (services && entry == NULL && error)
+    cm_log (LOG_ERR, "%s: judged without the crash journal's protection: %s", msg->queue_id, error->message);
+  g_clear_error (&error);
+  answer = judge (ctx, msg);
+  if (entry)
+    cm_journal_end (services->journal, entry);
   cm_connctx_end_message (conn);
   return answer;
 }
