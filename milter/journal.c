@@ -5,7 +5,10 @@
  *   SPOOL/journal/poison/FINGERPRINT            a message that killed the daemon
  *
  * Both are small GLib key files ([message] queue-id, sender, message-id,
- * and since= in a poison file), private to the daemon's user.
+ * boot, and since= in a poison file), private to the daemon's user.
+ * boot is the kernel's boot id (Linux): an entry from an earlier boot
+ * was in flight when the host itself went down (a power cut, a reboot),
+ * which proves nothing against the message, so it is not poison.
  */
 #include "config.h"
 
@@ -20,10 +23,12 @@
 #include "log.h"
 
 #define GROUP "message"
+#define BOOT_ID "/proc/sys/kernel/random/boot_id"
 
 struct CmJournal {
   char *inflight;       /* SPOOL/journal/inflight */
   char *poison_dir;     /* SPOOL/journal/poison */
+  char *boot;           /* this boot's id, or NULL where the kernel has none */
   GHashTable *poison;   /* fingerprint -> CmPoison; read-only after open */
   gint serial;          /* atomic: tells apart two copies in flight */
   gint retired;         /* atomic: set by cm_journal_retire */
@@ -115,6 +120,14 @@ condemn (CmJournal *journal, const char *name, gint64 now)
   g_key_file_set_int64 (data, GROUP, "since", now);
   g_autofree char *queue_id = g_key_file_get_string (data, GROUP, "queue-id", NULL);
   g_autofree char *sender = g_key_file_get_string (data, GROUP, "sender", NULL);
+  g_autofree char *boot = g_key_file_get_string (data, GROUP, "boot", NULL);
+  if (boot && journal->boot && strcmp (boot, journal->boot) != 0)
+    {
+      cm_log (LOG_NOTICE, "journal: queue id %s from <%s> (fingerprint %s) was being judged when the host "
+              "went down: not poison", queue_id ? queue_id : "unknown", sender ? sender : "", fingerprint);
+      g_unlink (path);
+      return;
+    }
   g_autofree char *target = g_build_filename (journal->poison_dir, fingerprint, NULL);
   g_autoptr (GError) error = NULL;
   if (!write_entry (journal->poison_dir, target, data, &error))
@@ -163,6 +176,8 @@ cm_journal_open (const char *spool, gint64 now, GError **error)
   journal->inflight = g_build_filename (top, "inflight", NULL);
   journal->poison_dir = g_build_filename (top, "poison", NULL);
   journal->poison = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) poison_free);
+  if (g_file_get_contents (BOOT_ID, &journal->boot, NULL, NULL))
+    g_strstrip (journal->boot);
   if (!cm_durable_private_dir (top, error) || !cm_durable_private_dir (journal->inflight, error)
       || !cm_durable_private_dir (journal->poison_dir, error))
     return NULL;
@@ -192,6 +207,8 @@ cm_journal_begin (CmJournal *journal, const char *fingerprint, const char *queue
   g_key_file_set_string (data, GROUP, "sender", sender);
   if (message_id)
     g_key_file_set_string (data, GROUP, "message-id", message_id);
+  if (journal->boot)
+    g_key_file_set_string (data, GROUP, "boot", journal->boot);
   g_autofree char *name = g_strdup_printf ("%s.%d", fingerprint, g_atomic_int_add (&journal->serial, 1));
   g_autofree char *path = g_build_filename (journal->inflight, name, NULL);
   if (!write_entry (journal->inflight, path, data, error) || g_atomic_int_get (&journal->retired))
@@ -240,5 +257,6 @@ cm_journal_close (CmJournal *journal)
   g_hash_table_destroy (journal->poison);
   g_free (journal->inflight);
   g_free (journal->poison_dir);
+  g_free (journal->boot);
   g_free (journal);
 }

@@ -3,7 +3,7 @@
  * fingerprint it keeps (cm_msgctx_fingerprint): an entry is written
  * while a message is judged and gone after; one left behind by a dead
  * daemon is poison at the next open, for a day; a clean stop leaves no
- * poison; the MTA's retry (a new Received header) keeps the fingerprint,
+ * poison, nor does a host that went down (another boot id); the MTA's retry (a new Received header) keeps the fingerprint,
  * another body, sender or recipient changes it.
  */
 #include "config.h"
@@ -141,6 +141,32 @@ START_TEST (test_torn_and_foreign_entries)
 }
 END_TEST
 
+START_TEST (test_host_went_down)
+{
+  if (!g_file_test ("/proc/sys/kernel/random/boot_id", G_FILE_TEST_EXISTS))
+    return;
+  g_autofree char *spool = test_scratch_dir ();
+  cm_journal_close (open_journal (spool, NOW));
+  g_autofree char *inflight = g_build_filename (spool, "journal", "inflight", NULL);
+  g_autofree char *old = test_write (inflight, FP_A ".0",
+                                     "[message]\nqueue-id=Q1\nsender=a@northmoor.gov.uk\n"
+                                     "boot=00000000-0000-0000-0000-000000000000\n");
+  CmJournal *journal = open_journal (spool, NOW);
+  char *entry = cm_journal_begin (journal, FP_B, "Q2", "a@northmoor.gov.uk", NULL, NULL);
+  g_autofree char *text = NULL;
+  ck_assert (g_file_get_contents (entry, &text, NULL, NULL));
+  ck_assert_msg (strstr (text, "boot=") != NULL, "%s", text);
+  g_free (entry);
+  cm_journal_close (journal);
+  /* The daemon died in this boot (Q2): poison; in an earlier one (Q1): not. */
+  journal = open_journal (spool, NOW + 1);
+  ck_assert (cm_journal_poison (journal, FP_A, NOW + 1) == NULL);
+  ck_assert (cm_journal_poison (journal, FP_B, NOW + 1) != NULL);
+  ck_assert (!g_file_test (old, G_FILE_TEST_EXISTS));
+  cm_journal_close (journal);
+}
+END_TEST
+
 START_TEST (test_unwritable_journal)
 {
   g_autofree char *spool = test_scratch_dir ();
@@ -202,6 +228,7 @@ main (void)
   tcase_add_test (tc, test_died_judging_is_poison);
   tcase_add_test (tc, test_clean_stop_is_not_poison);
   tcase_add_test (tc, test_torn_and_foreign_entries);
+  tcase_add_test (tc, test_host_went_down);
   tcase_add_test (tc, test_unwritable_journal);
   tcase_add_test (tc, test_fingerprint);
   suite_add_tcase (suite, tc);
