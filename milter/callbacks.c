@@ -180,14 +180,15 @@ on_body (SMFICTX *ctx, unsigned char *chunk, size_t length)
 static sfsistat
 refuse_poison (SMFICTX *ctx, CmMsgCtx *msg, CmJournal *journal, const char *fingerprint)
 {
-  const CmPoison *poison = cm_journal_poison (journal, fingerprint, g_get_real_time () / G_USEC_PER_SEC);
+  gint64 hours = cm_config_get_int (msg->config, "milter", "crash-hold-hours");
+  const CmPoison *poison = cm_journal_poison (journal, fingerprint, g_get_real_time () / G_USEC_PER_SEC, hours * 3600);
   if (poison == NULL)
     return SMFIS_CONTINUE;
   g_autoptr (GDateTime) since = g_date_time_new_from_unix_utc (poison->since);
   g_autofree char *when = since ? g_date_time_format_iso8601 (since) : g_strdup ("?");
   g_autofree char *what = g_strdup_printf ("poison message, not judged: the daemon died judging it as queue id "
-                                           "%s (fingerprint %s, found %s; kept %d hours)", poison->queue_id,
-                                           fingerprint, when, CM_JOURNAL_POISON_SECONDS / 3600);
+                                           "%s (fingerprint %s, found %s; kept %" G_GINT64_FORMAT " hours)",
+                                           poison->queue_id, fingerprint, when, hours);
   return cm_actions_fail (ctx, msg, what);
 }
 

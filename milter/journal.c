@@ -103,7 +103,7 @@ read_poison (const char *path, const char *fingerprint)
  * Its contents may be missing (the daemon died writing it): the name,
  * the fingerprint, is what counts. */
 static void
-condemn (CmJournal *journal, const char *name, gint64 now)
+condemn (CmJournal *journal, const char *name, gint64 now, gint64 hold)
 {
   g_autofree char *path = g_build_filename (journal->inflight, name, NULL);
   const char *dot = strchr (name, '.');
@@ -138,14 +138,13 @@ condemn (CmJournal *journal, const char *name, gint64 now)
     }
   g_unlink (path);
   cm_log (LOG_ERR, "journal: the daemon died judging queue id %s from <%s> (fingerprint %s): "
-          "that message is poison and will not be judged again for %d hours; it gets [milter] on-error",
-          queue_id ? queue_id : "unknown", sender ? sender : "", fingerprint,
-          CM_JOURNAL_POISON_SECONDS / 3600);
+          "that message is poison and will not be judged again for %" G_GINT64_FORMAT " hours; it gets "
+          "[milter] on-error", queue_id ? queue_id : "unknown", sender ? sender : "", fingerprint, hold / 3600);
 }
 
 /* Read (or age out) the poison entries at NOW. */
 static void
-load_poison (CmJournal *journal, gint64 now, GDir *dir)
+load_poison (CmJournal *journal, gint64 now, gint64 hold, GDir *dir)
 {
   const char *name;
   while ((name = g_dir_read_name (dir)) != NULL)
@@ -156,7 +155,7 @@ load_poison (CmJournal *journal, gint64 now, GDir *dir)
       CmPoison *p = read_poison (path, name);
       if (p == NULL)
         continue;
-      if (p->since + CM_JOURNAL_POISON_SECONDS <= now)
+      if (p->since + hold <= now)
         {
           cm_log (LOG_NOTICE, "journal: poison entry %s (queue id %s) aged out: that message is judged "
                   "again", name, p->queue_id);
@@ -169,7 +168,7 @@ load_poison (CmJournal *journal, gint64 now, GDir *dir)
 }
 
 CmJournal *
-cm_journal_open (const char *spool, gint64 now, GError **error)
+cm_journal_open (const char *spool, gint64 now, gint64 hold, GError **error)
 {
   g_autofree char *top = g_build_filename (spool, "journal", NULL);
   g_autoptr (CmJournal) journal = g_new0 (CmJournal, 1);
@@ -187,12 +186,12 @@ cm_journal_open (const char *spool, gint64 now, GError **error)
     return NULL;
   const char *name;
   while ((name = g_dir_read_name (inflight)) != NULL)
-    condemn (journal, name, now);
+    condemn (journal, name, now, hold);
 
   g_autoptr (GDir) poison = g_dir_open (journal->poison_dir, 0, error);
   if (poison == NULL)
     return NULL;
-  load_poison (journal, now, poison);
+  load_poison (journal, now, hold, poison);
   return g_steal_pointer (&journal);
 }
 
@@ -229,10 +228,10 @@ cm_journal_end (CmJournal *journal, char *entry)
 }
 
 const CmPoison *
-cm_journal_poison (CmJournal *journal, const char *fingerprint, gint64 now)
+cm_journal_poison (CmJournal *journal, const char *fingerprint, gint64 now, gint64 hold)
 {
   const CmPoison *p = g_hash_table_lookup (journal->poison, fingerprint);
-  return p && p->since + CM_JOURNAL_POISON_SECONDS > now ? p : NULL;
+  return p && p->since + hold > now ? p : NULL;
 }
 
 void

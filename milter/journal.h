@@ -5,8 +5,8 @@
  * flight, written and synced; the file is removed once judged.  Files
  * left there at start-up are the messages the daemon died judging: each
  * becomes a poison entry (SPOOL/journal/poison/FINGERPRINT), kept for
- * CM_JOURNAL_POISON_SECONDS, and a message with that fingerprint is not
- * judged again: it gets [milter] on-error.  A message that merely failed
+ * HOLD seconds ([milter] crash-hold-hours), and a message with that
+ * fingerprint is not judged again: it gets [milter] on-error.  A message that merely failed
  * (a GError) leaves no entry behind and is never poison.
  *
  * One file per message rather than one append-only file: creating and
@@ -22,9 +22,6 @@
 
 #include <glib.h>
 
-/* How long a poison entry keeps its message from being judged: a day. */
-#define CM_JOURNAL_POISON_SECONDS (24 * 3600)
-
 typedef struct CmJournal CmJournal;
 
 /* A message the daemon died judging, as its journal entry recorded it. */
@@ -38,8 +35,8 @@ typedef struct {
 
 /* Open (creating what is missing) the journal of SPOOL at time NOW: the
  * entries a dead daemon left become poison, logged with LOG_ERR, and
- * poison older than CM_JOURNAL_POISON_SECONDS is removed. */
-CmJournal *cm_journal_open (const char *spool, gint64 now, GError **error);
+ * poison older than HOLD seconds is removed. */
+CmJournal *cm_journal_open (const char *spool, gint64 now, gint64 hold, GError **error);
 /* Note that the message FINGERPRINT (queue id QUEUE_ID, from SENDER,
  * Message-ID MESSAGE_ID or NULL) is about to be judged.  Returns the
  * entry to give to cm_journal_end, or NULL with ERROR (the message can
@@ -49,8 +46,9 @@ char *cm_journal_begin (CmJournal *journal, const char *fingerprint, const char 
 /* The message of ENTRY (from cm_journal_begin, freed here) was judged,
  * or failed without killing the daemon. */
 void cm_journal_end (CmJournal *journal, char *entry);
-/* The poison entry of FINGERPRINT in force at NOW, or NULL. */
-const CmPoison *cm_journal_poison (CmJournal *journal, const char *fingerprint, gint64 now);
+/* The poison entry of FINGERPRINT in force at NOW, when poison is kept
+ * HOLD seconds, or NULL. */
+const CmPoison *cm_journal_poison (CmJournal *journal, const char *fingerprint, gint64 now, gint64 hold);
 /* A clean stop: the messages still being judged did not kill the daemon,
  * so their entries are removed; later begins note nothing. */
 void cm_journal_retire (CmJournal *journal);

@@ -16,6 +16,7 @@
 #include "testutil.h"
 
 #define NOW 1780000000
+#define HOLD (24 * 3600)
 #define FP_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define FP_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 
@@ -23,7 +24,7 @@ static CmJournal *
 open_journal (const char *spool, gint64 now)
 {
   g_autoptr (GError) error = NULL;
-  CmJournal *journal = cm_journal_open (spool, now, &error);
+  CmJournal *journal = cm_journal_open (spool, now, HOLD, &error);
   ck_assert_msg (journal != NULL, "%s", error ? error->message : "");
   return journal;
 }
@@ -57,7 +58,7 @@ START_TEST (test_judged_leaves_nothing)
   ck_assert_uint_eq (count_entries (spool, "inflight"), 0);
   cm_journal_close (journal);
   journal = open_journal (spool, NOW + 10);
-  ck_assert (cm_journal_poison (journal, FP_A, NOW + 10) == NULL);
+  ck_assert (cm_journal_poison (journal, FP_A, NOW + 10, HOLD) == NULL);
   ck_assert_uint_eq (count_entries (spool, "poison"), 0);
   cm_journal_close (journal);
 }
@@ -77,28 +78,28 @@ START_TEST (test_died_judging_is_poison)
   CmJournal *after = open_journal (spool, NOW + 60);
   ck_assert_uint_eq (count_entries (spool, "inflight"), 0);
   ck_assert_uint_eq (count_entries (spool, "poison"), 1);
-  const CmPoison *p = cm_journal_poison (after, FP_A, NOW + 60);
+  const CmPoison *p = cm_journal_poison (after, FP_A, NOW + 60, HOLD);
   ck_assert (p != NULL);
   ck_assert_str_eq (p->queue_id, "4XyZ1");
   ck_assert_str_eq (p->sender, "cllr.raj.patel@northmoor.gov.uk");
   ck_assert_str_eq (p->message_id, "<m@x>");
   ck_assert_int_eq (p->since, NOW + 60);
   /* The message judged to its end is not poison. */
-  ck_assert (cm_journal_poison (after, FP_B, NOW + 60) == NULL);
+  ck_assert (cm_journal_poison (after, FP_B, NOW + 60, HOLD) == NULL);
   /* Poison for a day, then judged again. */
-  ck_assert (cm_journal_poison (after, FP_A, NOW + 60 + CM_JOURNAL_POISON_SECONDS - 1) != NULL);
-  ck_assert (cm_journal_poison (after, FP_A, NOW + 60 + CM_JOURNAL_POISON_SECONDS) == NULL);
+  ck_assert (cm_journal_poison (after, FP_A, NOW + 60 + HOLD - 1, HOLD) != NULL);
+  ck_assert (cm_journal_poison (after, FP_A, NOW + 60 + HOLD, HOLD) == NULL);
   cm_journal_close (after);
 
   /* Kept on disk across another start within the day... */
   after = open_journal (spool, NOW + 3600);
-  p = cm_journal_poison (after, FP_A, NOW + 3600);
+  p = cm_journal_poison (after, FP_A, NOW + 3600, HOLD);
   ck_assert (p != NULL);
   ck_assert_int_eq (p->since, NOW + 60);
   cm_journal_close (after);
   /* ...and removed by the first start after it. */
-  after = open_journal (spool, NOW + 60 + CM_JOURNAL_POISON_SECONDS);
-  ck_assert (cm_journal_poison (after, FP_A, NOW + 60 + CM_JOURNAL_POISON_SECONDS) == NULL);
+  after = open_journal (spool, NOW + 60 + HOLD);
+  ck_assert (cm_journal_poison (after, FP_A, NOW + 60 + HOLD, HOLD) == NULL);
   ck_assert_uint_eq (count_entries (spool, "poison"), 0);
   cm_journal_close (after);
   cm_journal_close (journal);
@@ -118,7 +119,7 @@ START_TEST (test_clean_stop_is_not_poison)
   ck_assert (cm_journal_begin (journal, FP_B, "Q2", "a@northmoor.gov.uk", NULL, NULL) == NULL);
   cm_journal_close (journal);
   journal = open_journal (spool, NOW + 1);
-  ck_assert (cm_journal_poison (journal, FP_A, NOW + 1) == NULL);
+  ck_assert (cm_journal_poison (journal, FP_A, NOW + 1, HOLD) == NULL);
   cm_journal_close (journal);
 }
 END_TEST
@@ -132,7 +133,7 @@ START_TEST (test_torn_and_foreign_entries)
   g_autofree char *torn = test_write (inflight, FP_B ".7", "");
   g_autofree char *junk = test_write (inflight, "not-an-entry", "x");
   CmJournal *journal = open_journal (spool, NOW);
-  const CmPoison *p = cm_journal_poison (journal, FP_B, NOW);
+  const CmPoison *p = cm_journal_poison (journal, FP_B, NOW, HOLD);
   ck_assert (p != NULL);
   ck_assert_str_eq (p->queue_id, "unknown");
   ck_assert (!g_file_test (junk, G_FILE_TEST_EXISTS));
@@ -160,8 +161,8 @@ START_TEST (test_host_went_down)
   cm_journal_close (journal);
   /* The daemon died in this boot (Q2): poison; in an earlier one (Q1): not. */
   journal = open_journal (spool, NOW + 1);
-  ck_assert (cm_journal_poison (journal, FP_A, NOW + 1) == NULL);
-  ck_assert (cm_journal_poison (journal, FP_B, NOW + 1) != NULL);
+  ck_assert (cm_journal_poison (journal, FP_A, NOW + 1, HOLD) == NULL);
+  ck_assert (cm_journal_poison (journal, FP_B, NOW + 1, HOLD) != NULL);
   ck_assert (!g_file_test (old, G_FILE_TEST_EXISTS));
   cm_journal_close (journal);
 }
@@ -172,7 +173,7 @@ START_TEST (test_unwritable_journal)
   g_autofree char *spool = test_scratch_dir ();
   g_autofree char *blocker = test_write (spool, "journal", "a file where the directory goes");
   g_autoptr (GError) error = NULL;
-  ck_assert (cm_journal_open (spool, NOW, &error) == NULL);
+  ck_assert (cm_journal_open (spool, NOW, HOLD, &error) == NULL);
   ck_assert_msg (strstr (error->message, "journal") != NULL, "%s", error->message);
 }
 END_TEST
