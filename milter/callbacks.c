@@ -193,13 +193,27 @@ refuse_poison (SMFICTX *ctx, CmMsgCtx *msg, CmJournal *journal, const char *fing
 }
 
 #ifdef CM_TEST_CRASH
-/* Test builds only (tests/council-milter-crashtest): a message with the
- * header X-Council-Test-Crash kills the daemon while it is judged. */
+/* The value of the header NAME of MSG, or NULL. */
+static const char *
+test_header (const CmMsgCtx *msg, const char *name)
+{
+  g_autofree char *line = g_strconcat ("\r\n", name, ": ", NULL);
+  if (g_str_has_prefix (msg->headers->str, line + 2))
+    return msg->headers->str + strlen (line + 2);
+  const char *at = strstr (msg->headers->str, line);
+  return at ? at + strlen (line) : NULL;
+}
+
+/* Test builds only (tests/council-milter-crashtest): while a message is
+ * judged, the header X-Council-Test-Stall: N holds it N seconds, and
+ * X-Council-Test-Crash kills the daemon. */
 static void
 test_crash (const CmMsgCtx *msg)
 {
-  if (g_str_has_prefix (msg->headers->str, "X-Council-Test-Crash:")
-      || strstr (msg->headers->str, "\r\nX-Council-Test-Crash:") != NULL)
+  const char *stall = test_header (msg, "X-Council-Test-Stall");
+  if (stall)
+    g_usleep ((gulong) g_ascii_strtoull (stall, NULL, 10) * G_USEC_PER_SEC);
+  if (test_header (msg, "X-Council-Test-Crash"))
     abort ();
 }
 #endif

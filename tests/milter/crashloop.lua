@@ -10,7 +10,7 @@
 --            naming RETRY1, CRASH1 and the fingerprint; the clean message
 --            of phase 1 is not poison, and a breach is judged (rejected).
 -- daemon: tests/council-milter-crashtest
--- restart: yes
+-- phases: 2
 -- config: milter.on-error=accept rule:member-obligation.action=reject
 -- log: journal: the daemon died judging queue id CRASH1 from <cllr.raj.patel@northmoor.gov.uk>
 -- log: RETRY1: filter failure: poison message, not judged: the daemon died judging it as queue id CRASH1

@@ -15,10 +15,10 @@
 #   -- nolog: TEXT                      ... and must not contain TEXT
 #   -- daemon: PATH                     the daemon to run, under the build tree
 #                                       (a test build, e.g. tests/council-milter-crashtest)
-#   -- restart: yes                     the script runs twice, with -D phase=1 then
-#                                       phase=2: the daemon must die in phase 1, and is
-#                                       started again on the same directory for phase 2
-#                                       (phase 1's log kept as DIR/log.1)
+#   -- phases: N                        the script runs N times, with -D phase=1, 2...:
+#                                       the daemon must die in each phase but the last,
+#                                       and is started again on the same directory for
+#                                       the next (phase K's log kept as DIR/log.K)
 #
 # VALUE may use @DIR@ for the scenario's scratch directory.  Every
 # configuration starts from config/council-milter.conf with the directory
@@ -230,8 +230,8 @@ for script in $scenarios; do
         not_ok "$name: $daemon is built (make check builds it)"
         continue
     fi
-    phases=1
-    [ "$(directive restart "$script")" = yes ] && phases="1 2"
+    phases=$(directive phases "$script")
+    phases=$(seq 1 "${phases:-1}")
 
     if ! start_daemon "$dir"; then
         not_ok "$name: council-milter started"
@@ -241,22 +241,23 @@ for script in $scenarios; do
     fi
 
     for phase in $phases; do
-        if [ "$phase" = 2 ]; then
-            # Phase 1 killed the daemon: wait for it, then start it again.
+        if [ "$phase" -gt 1 ]; then
+            # The last phase killed the daemon: wait for it, then start it again.
+            last=$((phase - 1))
             tries=0
             while kill -0 "$daemon_pid" 2> /dev/null && [ $tries -lt 100 ]; do
                 sleep 0.05
                 tries=$((tries + 1))
             done
             if kill -0 "$daemon_pid" 2> /dev/null; then
-                not_ok "$name: council-milter died in phase 1"
+                not_ok "$name: council-milter died in phase $last"
                 stop_daemon
             else
                 wait "$daemon_pid" 2> /dev/null
-                ok "$name: council-milter died in phase 1 (exit status $?)"
+                ok "$name: council-milter died in phase $last (exit status $?)"
                 daemon_pid=
             fi
-            mv "$dir/log" "$dir/log.1"
+            mv "$dir/log" "$dir/log.$last"
             rm -f "$dir/pid"
             if ! start_daemon "$dir"; then
                 not_ok "$name: council-milter started again"
@@ -319,10 +320,11 @@ for script in $scenarios; do
 
     # On a failure in this scenario, show the daemon's log.
     if [ $failed -gt $failed_before ]; then
-        if [ -f "$dir/log.1" ]; then
-            echo "# council-milter log of $name, phase 1:"
-            comment "$dir/log.1"
-        fi
+        for log in "$dir"/log.*; do
+            [ -f "$log" ] || continue
+            echo "# council-milter log of $name, phase ${log##*.}:"
+            comment "$log"
+        done
         echo "# council-milter log of $name:"
         comment "$dir/log"
     fi
