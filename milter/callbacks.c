@@ -13,8 +13,9 @@
  * [policy] max-scan-size.  A spool failure is answered at end of message.
  *
  * No crash loop: a message is noted in the crash journal (journal.h)
- * while it is judged, and one the daemon died judging is not judged
- * again but answered as [milter] on-error says.
+ * while it is judged; one in flight at a death of the daemon is judged
+ * again alone, and one in flight at two is not judged again but
+ * answered as [milter] on-error says.
  */
 #include "config.h"
 
@@ -175,20 +176,23 @@ on_body (SMFICTX *ctx, unsigned char *chunk, size_t length)
   return SMFIS_SKIP;
 }
 
-/* A message the daemon died judging before (journal.h): on-error, and a
- * loud line naming it; else CONTINUE, and it is judged. */
+/* A message in flight at two deaths of the daemon (journal.h): on-error,
+ * and a loud line naming it; else CONTINUE, and it is judged. */
 static sfsistat
 refuse_poison (SMFICTX *ctx, CmMsgCtx *msg, CmJournal *journal, const char *fingerprint)
 {
-  gint64 hours = cm_config_get_int (msg->config, "milter", "crash-hold-hours");
-  const CmPoison *poison = cm_journal_poison (journal, fingerprint, g_get_real_time () / G_USEC_PER_SEC, hours * 3600);
+  gint64 hold = cm_config_get_int (msg->config, "milter", "crash-hold-hours") * 3600;
+  const CmCrashRecord *poison = cm_journal_poison (journal, fingerprint, g_get_real_time () / G_USEC_PER_SEC,
+                                                   hold);
   if (poison == NULL)
     return SMFIS_CONTINUE;
-  g_autoptr (GDateTime) since = g_date_time_new_from_unix_utc (poison->since);
-  g_autofree char *when = since ? g_date_time_format_iso8601 (since) : g_strdup ("?");
-  g_autofree char *what = g_strdup_printf ("poison message, not judged: the daemon died judging it as queue id "
-                                           "%s (fingerprint %s, found %s; kept %" G_GINT64_FORMAT " hours)",
-                                           poison->queue_id, fingerprint, when, hours);
+  g_autoptr (GDateTime) until = g_date_time_new_from_unix_utc (poison->since + hold);
+  g_autofree char *when = until ? g_date_time_format_iso8601 (until) : g_strdup ("?");
+  const char *first = poison->first_queue_id ? poison->first_queue_id : "unknown";
+  g_autofree char *what = g_strdup_printf ("poison message, not judged: it was in flight at %d deaths of the "
+                                           "daemon, as queue id %s first and %s last (fingerprint %s, "
+                                           "poison until %s)", poison->deaths, first, poison->queue_id,
+                                           fingerprint, when);
   return cm_actions_fail (ctx, msg, what);
 }
 
@@ -264,14 +268,14 @@ on_eom (SMFICTX *ctx)
       return answer;
     }
   g_autoptr (GError) error = NULL;
-  char *entry = services ? cm_journal_begin (services->journal, fingerprint, msg->queue_id,
-                                             msg->envelope->sender, msg->message_id, &error)
-                         : NULL;
-  if (services && entry == NULL && error)
+  CmJournalEntry *entry = services ? cm_journal_begin (services->journal, fingerprint, msg->queue_id,
+                                                       msg->envelope->sender, msg->message_id, &error)
+                                   : NULL;
+  if (error)
     cm_log (LOG_ERR, "%s: judged without the crash journal's protection: %s", msg->queue_id, error->message);
   g_clear_error (&error);
   answer = judge (ctx, msg);
-  if (entry)
+  if (services)
     cm_journal_end (services->journal, entry);
   cm_connctx_end_message (conn);
   return answer;

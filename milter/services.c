@@ -26,7 +26,8 @@ cm_services_open (const CmConfig *config, GError **error)
     return NULL;
   /* What a daemon killed while judging a message left (journal.h). */
   gint64 hold = cm_config_get_int (config, "milter", "crash-hold-hours") * 3600;
-  g_autoptr (CmJournal) journal = cm_journal_open (spool, g_get_real_time () / G_USEC_PER_SEC, hold, error);
+  g_autoptr (CmJournal) journal = cm_journal_open (spool, g_get_real_time () / G_USEC_PER_SEC, hold,
+                                                   cm_config_get (config, "milter", "on-error"), error);
   if (journal == NULL)
     return NULL;
   CmServices *services = g_new0 (CmServices, 1);
