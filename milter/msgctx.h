@@ -72,9 +72,9 @@ GMimeStream *cm_msgctx_stream (CmMsgCtx *msg, GError **error);
 /* The message's fingerprint for the crash journal (journal.h): SHA-256,
  * in hexadecimal, over the headers as received (but Received, which the
  * MTA writes anew on every attempt, and the filter's own), the body as
- * sent (all of it, also past [policy] max-scan-size), the envelope
- * sender and the recipients, so that the MTA's retry of a message has
- * the same fingerprint. */
+ * sent (past [policy] max-scan-size too, up to where the MTA was asked
+ * to skip the rest), the envelope sender and the recipients, so that
+ * the MTA's retry of a message has the same fingerprint. */
 char *cm_msgctx_fingerprint (const CmMsgCtx *msg);
 
 #endif
