@@ -11,9 +11,15 @@
  * has anything to say (connect, recipients, headers, end of headers), not
  * to send HELO or DATA at all, and to skip the rest of a body past
  * [policy] max-scan-size.  A spool failure is answered at end of message.
+ *
+ * No crash loop: a message is noted in the crash journal (journal.h)
+ * while it is judged; one in flight at a death of the daemon is judged
+ * again alone, and one in flight at two is not judged again but
+ * answered as [milter] on-error says.
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "actions.h"
@@ -170,6 +176,69 @@ on_body (SMFICTX *ctx, unsigned char *chunk, size_t length)
   return SMFIS_SKIP;
 }
 
+/* A message in flight at two deaths of the daemon (journal.h): on-error,
+ * and a loud line naming it; else CONTINUE, and it is judged. */
+static sfsistat
+refuse_poison (SMFICTX *ctx, CmMsgCtx *msg, CmJournal *journal, const char *fingerprint)
+{
+  gint64 hold = cm_config_get_int (msg->config, "milter", "crash-hold-hours") * 3600;
+  const CmCrashRecord *poison = cm_journal_poison (journal, fingerprint, g_get_real_time () / G_USEC_PER_SEC,
+                                                   hold);
+  if (poison == NULL)
+    return SMFIS_CONTINUE;
+  g_autoptr (GDateTime) until = g_date_time_new_from_unix_utc (poison->since + hold);
+  g_autofree char *when = until ? g_date_time_format_iso8601 (until) : g_strdup ("?");
+  const char *first = poison->first_queue_id ? poison->first_queue_id : "unknown";
+  g_autofree char *what = g_strdup_printf ("poison message, not judged: it was in flight at %d deaths of the "
+                                           "daemon, as queue id %s first and %s last (fingerprint %s, "
+                                           "poison until %s)", poison->deaths, first, poison->queue_id,
+                                           fingerprint, when);
+  return cm_actions_fail (ctx, msg, what);
+}
+
+#ifdef CM_TEST_CRASH
+/* The value of the header NAME of MSG, or NULL. */
+static const char *
+test_header (const CmMsgCtx *msg, const char *name)
+{
+  g_autofree char *line = g_strconcat ("\r\n", name, ": ", NULL);
+  if (g_str_has_prefix (msg->headers->str, line + 2))
+    return msg->headers->str + strlen (line + 2);
+  const char *at = strstr (msg->headers->str, line);
+  return at ? at + strlen (line) : NULL;
+}
+
+/* Test builds only (tests/council-milter-crashtest): while a message is
+ * judged, the header X-Council-Test-Stall: N holds it N seconds, and
+ * X-Council-Test-Crash kills the daemon. */
+static void
+test_crash (const CmMsgCtx *msg)
+{
+  const char *stall = test_header (msg, "X-Council-Test-Stall");
+  if (stall)
+    g_usleep ((gulong) g_ascii_strtoull (stall, NULL, 10) * G_USEC_PER_SEC);
+  if (test_header (msg, "X-Council-Test-Crash"))
+    abort ();
+}
+#endif
+
+/* Judge the message: a release mark, replies to hold notices, or the
+ * engine's verdict; the answer for end of message. */
+static sfsistat
+judge (SMFICTX *ctx, CmMsgCtx *msg)
+{
+  sfsistat settled = SMFIS_CONTINUE;
+  if (cm_actions_release (ctx, msg, &settled) || cm_actions_replies (ctx, msg, &settled))
+    return settled;
+#ifdef CM_TEST_CRASH
+  test_crash (msg);
+#endif
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMimeStream) stream = cm_msgctx_stream (msg, &error);
+  g_autoptr (CmVerdict) verdict = stream ? cm_check (msg->config, msg->envelope, stream, &error) : NULL;
+  return verdict ? cm_actions_apply (ctx, msg, verdict) : cm_actions_fail (ctx, msg, error->message);
+}
+
 static sfsistat
 on_eom (SMFICTX *ctx)
 {
@@ -190,17 +259,24 @@ on_eom (SMFICTX *ctx)
       cm_connctx_end_message (conn);
       return answer;
     }
-  sfsistat settled = SMFIS_CONTINUE;
-  if (cm_actions_release (ctx, msg, &settled) || cm_actions_replies (ctx, msg, &settled))
+  g_autoptr (CmServices) services = cm_reload_services ();
+  g_autofree char *fingerprint = cm_msgctx_fingerprint (msg);
+  sfsistat answer = services ? refuse_poison (ctx, msg, services->journal, fingerprint) : SMFIS_CONTINUE;
+  if (answer != SMFIS_CONTINUE)
     {
       cm_connctx_end_message (conn);
-      return settled;
+      return answer;
     }
   g_autoptr (GError) error = NULL;
-  g_autoptr (GMimeStream) stream = cm_msgctx_stream (msg, &error);
-  g_autoptr (CmVerdict) verdict = stream ? cm_check (msg->config, msg->envelope, stream, &error) : NULL;
-  sfsistat answer = verdict ? cm_actions_apply (ctx, msg, verdict)
-                            : cm_actions_fail (ctx, msg, error->message);
+  CmJournalEntry *entry = services ? cm_journal_begin (services->journal, fingerprint, msg->queue_id,
+                                                       msg->envelope->sender, msg->message_id, &error)
+                                   : NULL;
+  if (error)
+    cm_log (LOG_ERR, "%s: judged without the crash journal's protection: %s", msg->queue_id, error->message);
+  g_clear_error (&error);
+  answer = judge (ctx, msg);
+  if (services)
+    cm_journal_end (services->journal, entry);
   cm_connctx_end_message (conn);
   return answer;
 }

@@ -25,6 +25,7 @@ cm_msgctx_new (CmConfig *config, CmEnvelope *envelope)
   msg->body_memory = (gsize) cm_config_get_int (config, "milter", "body-memory");
   msg->scan_limit = (gsize) cm_config_get_int (config, "policy", "max-scan-size");
   msg->started = g_get_monotonic_time ();
+  msg->digest = g_checksum_new (G_CHECKSUM_SHA256);
   return msg;
 }
 
@@ -46,6 +47,7 @@ cm_msgctx_free (CmMsgCtx *msg)
   g_free (msg->thread);
   g_free (msg->failure);
   g_free (msg->queue_id);
+  g_checksum_free (msg->digest);
   cm_envelope_free (msg->envelope);
   cm_config_unref (msg->config);
   g_free (msg);
@@ -85,7 +87,10 @@ cm_msgctx_add_header (CmMsgCtx *msg, const char *name, const char *value)
         v++;
       msg->auto_submitted |= g_ascii_strncasecmp (v, "no", 2) != 0;
     }
+  gsize at = msg->headers->len;
   g_string_append_printf (msg->headers, "%s: %s\r\n", name, value);
+  if (g_ascii_strcasecmp (name, "Received") != 0)
+    g_checksum_update (msg->digest, (const guchar *) msg->headers->str + at, (gssize) (msg->headers->len - at));
 }
 
 /* The first "<id>" of VALUE, or NULL. */
@@ -108,6 +113,7 @@ cm_msgctx_end_headers (CmMsgCtx *msg)
   if (msg->thread == NULL)
     msg->thread = first_id (msg->message_id);
   g_string_append (msg->headers, "\r\n");
+  g_checksum_update (msg->digest, (const guchar *) "\r\n", 2);
   /* The spool holds the whole message, headers first. */
   g_byte_array_append (msg->body, (const guint8 *) msg->headers->str, (guint) msg->headers->len);
 }
@@ -138,6 +144,7 @@ gboolean
 cm_msgctx_add_body (CmMsgCtx *msg, const guint8 *data, gsize length, gboolean *enough, GError **error)
 {
   msg->body_received += length;
+  g_checksum_update (msg->digest, data, (gssize) length);
   /* Keep one byte past the limit, so the engine still sees it was cut. */
   gsize kept = msg->headers->len + msg->body_size;
   gsize room = kept <= msg->scan_limit ? msg->scan_limit + 1 - kept : 0;
@@ -194,4 +201,18 @@ cm_msgctx_scan_note (const CmMsgCtx *msg, gsize scanned)
 {
   g_autofree char *size = cm_msgctx_size_text (msg);
   return g_strdup_printf ("partial, %zu of %s", scanned, size);
+}
+
+char *
+cm_msgctx_fingerprint (const CmMsgCtx *msg)
+{
+  g_autoptr (GChecksum) digest = g_checksum_copy (msg->digest);
+  /* NUL-separated: no address can run into the next. */
+  g_checksum_update (digest, (const guchar *) msg->envelope->sender, (gssize) strlen (msg->envelope->sender) + 1);
+  for (guint i = 0; i < msg->envelope->recipients->len; i++)
+    {
+      const char *rcpt = msg->envelope->recipients->pdata[i];
+      g_checksum_update (digest, (const guchar *) rcpt, (gssize) strlen (rcpt) + 1);
+    }
+  return g_strdup (g_checksum_get_string (digest));
 }

@@ -44,6 +44,8 @@ typedef struct {
   guint64 declared_size;  /* MAIL FROM's SIZE= (RFC 1870), 0 if none */
   char *failure;          /* why the spool failed, answered at end of message */
   gint64 started;         /* monotonic time at MAIL FROM */
+  GChecksum *digest;      /* SHA-256 of the headers but Received and of the
+                           * body as the MTA sent it, for the fingerprint */
 } CmMsgCtx;
 
 CmMsgCtx *cm_msgctx_new (CmConfig *config, CmEnvelope *envelope);
@@ -67,5 +69,12 @@ char *cm_msgctx_scan_note (const CmMsgCtx *msg, gsize scanned);
  * memory or file stream, which GMime's parser can cut into parts without
  * copying them. */
 GMimeStream *cm_msgctx_stream (CmMsgCtx *msg, GError **error);
+/* The message's fingerprint for the crash journal (journal.h): SHA-256,
+ * in hexadecimal, over the headers as received (but Received, which the
+ * MTA writes anew on every attempt, and the filter's own), the body as
+ * sent (past [policy] max-scan-size too, up to where the MTA was asked
+ * to skip the rest), the envelope sender and the recipients, so that
+ * the MTA's retry of a message has the same fingerprint. */
+char *cm_msgctx_fingerprint (const CmMsgCtx *msg);
 
 #endif

@@ -139,6 +139,10 @@ cm_reload_start_signal_thread (void)
 void
 cm_reload_shutdown (void)
 {
+  /* A clean stop: what is still being judged did not kill the daemon. */
+  g_autoptr (CmServices) in_force = cm_reload_services ();
+  if (in_force)
+    cm_journal_retire (in_force->journal);
   g_mutex_lock (&lock);
   CmConfig *old = current;
   CmServices *old_services = services;

@@ -24,7 +24,14 @@ cm_services_open (const CmConfig *config, GError **error)
   g_autoptr (CmNoticeLog) notices = cm_noticelog_open (log_path, error);
   if (notices == NULL)
     return NULL;
+  /* What a daemon killed while judging a message left (journal.h). */
+  gint64 hold = cm_config_get_int (config, "milter", "crash-hold-hours") * 3600;
+  g_autoptr (CmJournal) journal = cm_journal_open (spool, g_get_real_time () / G_USEC_PER_SEC, hold,
+                                                   cm_config_get (config, "milter", "on-error"), error);
+  if (journal == NULL)
+    return NULL;
   CmServices *services = g_new0 (CmServices, 1);
+  services->journal = g_steal_pointer (&journal);
   services->notices = g_steal_pointer (&notices);
   services->refs = 1;
   services->spool = g_strdup (spool);
@@ -48,6 +55,7 @@ cm_services_unref (CmServices *services)
   cm_holdstore_close (services->store);
   cm_outbox_close (services->outbox);
   cm_noticelog_close (services->notices);
+  cm_journal_close (services->journal);
   g_free (services->spool);
   g_free (services);
 }

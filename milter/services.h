@@ -2,7 +2,8 @@
  * services.h: what the daemon keeps on disk beside its configuration,
  * under [hold] spool: the hold store (held/, index.sqlite), the outbox
  * of notices waiting to be sent (outbox/) and the log of notices sent
- * (notices.sqlite).  Opened once per spool,
+ * (notices.sqlite), and the crash journal (journal/, journal.h).
+ * Opened once per spool,
  * reference counted, and swapped with the configuration on reload
  * (reload.c) when the spool changes.
  */
@@ -11,6 +12,7 @@
 
 #include "policy.h"
 #include "holdstore.h"
+#include "journal.h"
 #include "noticelog.h"
 #include "outbox.h"
 
@@ -20,6 +22,7 @@ typedef struct {
   CmHoldStore *store;
   CmOutbox *outbox;
   CmNoticeLog *notices;
+  CmJournal *journal;
 } CmServices;
 
 /* Open the spool of CONFIG (creating what is missing). */

@@ -50,6 +50,7 @@ static const KeySpec keys[] = {
   { "milter", "temp-dir", KEY_PATH, "/var/tmp" },
   { "milter", "body-memory", KEY_SIZE, "1M", NULL, 4096, G_GINT64_CONSTANT (256) << 20 },
   { "milter", "subject-tag", KEY_STRING, NULL },
+  { "milter", "crash-hold-hours", KEY_INT, "24", NULL, 1, 24 * 30 },
   { "policy", "lexicon", KEY_PATH, "lexicon" },
   { "policy", "paragraphs", KEY_PATH, "paragraphs.conf" },
   { "policy", "weights", KEY_PATH, "weights.conf" },

@@ -72,14 +72,14 @@ local serial = 0
 
 -- Send one message up to end-of-message and return the stage that ended it
 -- ("mail", "rcpt", "header", "eoh", "body" or "eom") and the reply there.
--- M = { from = ADDR, rcpt = { ADDR... }, auth = LOGIN or nil,
+-- M = { from = ADDR, rcpt = { ADDR... }, auth = LOGIN or nil, id = QUEUE-ID or nil,
 --       headers = { { NAME, VALUE }... },
 --       body = TEXT or chunks = { TEXT... }, stop = STAGE or nil,
 --       size = SIZE= at MAIL FROM or nil }
 -- With stop = "body" it returns after the body, before end-of-message.
 function send(conn, m)
   serial = serial + 1
-  local id = string.format("MT%04d", serial)
+  local id = m.id or string.format("MT%04d", serial)
   if m.auth then
     must(mt.macro(conn, SMFIC_MAIL, "i", id, "{auth_authen}", m.auth), "macro")
   else

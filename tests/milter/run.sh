@@ -13,6 +13,12 @@
 #   -- config.alt: GROUP.KEY=VALUE ...  a second one, written to DIR/alt.conf
 #   -- log: TEXT                        the daemon's log must contain TEXT
 #   -- nolog: TEXT                      ... and must not contain TEXT
+#   -- daemon: PATH                     the daemon to run, under the build tree
+#                                       (a test build, e.g. tests/council-milter-crashtest)
+#   -- phases: N                        the script runs N times, with -D phase=1, 2...:
+#                                       the daemon must die in each phase but the last,
+#                                       and is started again on the same directory for
+#                                       the next (phase K's log kept as DIR/log.K)
 #
 # VALUE may use @DIR@ for the scenario's scratch directory.  Every
 # configuration starts from config/council-milter.conf with the directory
@@ -28,14 +34,15 @@ set -u
 top_srcdir=${TOP_SRCDIR:?TOP_SRCDIR is not set}
 top_builddir=${TOP_BUILDDIR:?TOP_BUILDDIR is not set}
 here=$top_srcdir/tests/milter
-daemon=$top_builddir/council-milter
+main_daemon=$top_builddir/council-milter
+daemon=$main_daemon
 
 if ! command -v miltertest > /dev/null 2>&1; then
     echo "miltertest is not installed (Debian package miltertest): skipped"
     exit 77
 fi
-if [ ! -x "$daemon" ]; then
-    echo "no $daemon: build it first (make council-milter)"
+if [ ! -x "$main_daemon" ]; then
+    echo "no $main_daemon: build it first (make council-milter)"
     exit 99
 fi
 
@@ -217,6 +224,15 @@ for script in $scenarios; do
         make_config "$dir/alt.conf" "$dir" $alt
     fi
 
+    binary=$(directive daemon "$script")
+    daemon=$top_builddir/${binary:-council-milter}
+    if [ ! -x "$daemon" ]; then
+        not_ok "$name: $daemon is built (make check builds it)"
+        continue
+    fi
+    phases=$(directive phases "$script")
+    phases=$(seq 1 "${phases:-1}")
+
     if ! start_daemon "$dir"; then
         not_ok "$name: council-milter started"
         comment "$dir/log"
@@ -224,25 +240,53 @@ for script in $scenarios; do
         continue
     fi
 
-    miltertest -D port="$port" -D pid="$daemon_pid" -D dir="$dir" -D lib="$here/lib.lua" \
-        -s "$script" > "$dir/out" 2> "$dir/err"
-    status=$?
+    for phase in $phases; do
+        if [ "$phase" -gt 1 ]; then
+            # The last phase killed the daemon: wait for it, then start it again.
+            last=$((phase - 1))
+            tries=0
+            while kill -0 "$daemon_pid" 2> /dev/null && [ $tries -lt 100 ]; do
+                sleep 0.05
+                tries=$((tries + 1))
+            done
+            if kill -0 "$daemon_pid" 2> /dev/null; then
+                not_ok "$name: council-milter died in phase $last"
+                stop_daemon
+            else
+                wait "$daemon_pid" 2> /dev/null
+                ok "$name: council-milter died in phase $last (exit status $?)"
+                daemon_pid=
+            fi
+            mv "$dir/log" "$dir/log.$last"
+            rm -f "$dir/pid"
+            if ! start_daemon "$dir"; then
+                not_ok "$name: council-milter started again"
+                comment "$dir/log"
+                stop_daemon
+                continue 2
+            fi
+        fi
 
-    # The script's own checks, numbered here.
-    while IFS= read -r line; do
-        case $line in
-            "ok - "*) ok "$name: ${line#ok - }" ;;
-            "not ok - "*) not_ok "$name: ${line#not ok - }" ;;
-            *) echo "# $line" ;;
-        esac
-    done < "$dir/out"
+        miltertest -D port="$port" -D pid="$daemon_pid" -D dir="$dir" -D lib="$here/lib.lua" \
+            -D phase="$phase" -s "$script" > "$dir/out" 2> "$dir/err"
+        status=$?
 
-    if [ $status -eq 0 ]; then
-        ok "$name: script ran to the end"
-    else
-        not_ok "$name: script ran to the end (miltertest exited $status)"
-        comment "$dir/err"
-    fi
+        # The script's own checks, numbered here.
+        while IFS= read -r line; do
+            case $line in
+                "ok - "*) ok "$name: ${line#ok - }" ;;
+                "not ok - "*) not_ok "$name: ${line#not ok - }" ;;
+                *) echo "# $line" ;;
+            esac
+        done < "$dir/out"
+
+        if [ $status -eq 0 ]; then
+            ok "$name: script ran to the end$([ "$phases" = 1 ] || echo " (phase $phase)")"
+        else
+            not_ok "$name: script ran to the end (miltertest exited $status)"
+            comment "$dir/err"
+        fi
+    done
 
     if kill -0 "$daemon_pid" 2> /dev/null; then
         ok "$name: council-milter still running"
@@ -276,6 +320,11 @@ for script in $scenarios; do
 
     # On a failure in this scenario, show the daemon's log.
     if [ $failed -gt $failed_before ]; then
+        for log in "$dir"/log.*; do
+            [ -f "$log" ] || continue
+            echo "# council-milter log of $name, phase ${log##*.}:"
+            comment "$log"
+        done
         echo "# council-milter log of $name:"
         comment "$dir/log"
     fi

@@ -25,6 +25,7 @@ START_TEST (test_example_loads)
   g_autoptr (CmConfig) config = test_example_config ();
   ck_assert_int_eq (cm_config_mode (config), CM_MODE_ENFORCE);
   ck_assert_str_eq (cm_config_get (config, "milter", "on-error"), "tempfail");
+  ck_assert_int_eq (cm_config_get_int (config, "milter", "crash-hold-hours"), 24);
   ck_assert_int_eq (cm_config_get_int (config, "policy", "max-scan-size"), 10485760);
   ck_assert_int_eq (cm_config_get_int (config, "hold", "expire-days"), 5);
   ck_assert_int_eq (cm_config_rule_action (config, "bcc-member"), CM_ACTION_WARN);
@@ -52,6 +53,7 @@ START_TEST (test_defaults_without_keys)
   ck_assert_msg (config != NULL, "%s", error ? error->message : "");
   ck_assert_str_eq (cm_config_get (config, "milter", "socket"), "unix:/run/council-milter/council-milter.sock");
   ck_assert_str_eq (cm_config_get (config, "milter", "mode"), "enforce");
+  ck_assert_int_eq (cm_config_get_int (config, "milter", "crash-hold-hours"), 24);
   ck_assert_str_eq (cm_config_get (config, "notify", "smtp"), "127.0.0.1:10026");
   ck_assert_ptr_null (cm_config_get (config, "notify", "from"));
   ck_assert_int_eq (cm_config_rule_action (config, "bcc-member"), CM_ACTION_WARN);
@@ -107,6 +109,8 @@ START_TEST (test_typed_keys)
     { "socket=", "socket=inet:99999@127.0.0.1", "is not a milter socket" },
     { "max-scan-size=", "max-scan-size=lots", "[policy] max-scan-size: \"lots\" is not a size" },
     { "max-scan-size=", "max-scan-size=1K", "is not a size" },
+    { "crash-hold-hours=", "crash-hold-hours=24h", "[milter] crash-hold-hours: \"24h\" is not a whole number from 1 to 720" },
+    { "crash-hold-hours=", "crash-hold-hours=0", "[milter] crash-hold-hours: \"0\" is not a whole number from 1 to 720" },
     { "expire-days=", "expire-days=0", "[hold] expire-days: \"0\" is not a whole number from 1 to 365" },
     { "smtp=", "smtp=localhost", "[notify] smtp: \"localhost\" is not HOST:PORT" },
     { "directory=", "directory=/nonexistent/directory.conf", "/nonexistent/directory.conf" },
