@@ -38,8 +38,21 @@ static const struct {
 void
 cm_learn_options_init (CmLearnOptions *options)
 {
-  *options = (CmLearnOptions) { .l2 = 0.03, .rate = 0.01, .epochs = 10, .min_count = 2, .folds = 5,
-                                .precision = 0.90, .keep = 0.02 };
+  *options = (CmLearnOptions) { .l2 = 0.03, .l2_general = 0.003, .rate = 0.01, .rate_general = 0.05,
+                                .epochs = 10, .min_count = 2, .folds = 5, .precision = 0.90,
+                                .keep = 0.02 };
+}
+
+/* Is NAME a general cue (train.py's is_general_cue): what the engine's
+ * language knowledge found in the text, a word list's hit ("hit:"), a
+ * "cue:", a sentence's valence ("val:", "o:val:")?  The others are words,
+ * word pairs and the envelope.  A cue whose name is unknown is taken for
+ * a word: nearly all cues are. */
+static gboolean
+is_general_cue (const char *name)
+{
+  return name && (g_str_has_prefix (name, "hit:") || g_str_has_prefix (name, "cue:")
+                  || g_str_has_prefix (name, "val:") || g_str_has_prefix (name, "o:val:"));
 }
 
 /* ---- the examples --------------------------------------------------------- */
@@ -199,7 +212,7 @@ score (const Fit *fit, const GArray *cues, const guint8 *dropped)
  * out: FALSE when one class has no example (train.py's fit()). */
 static gboolean
 fit_rows (const CmLearnSet *set, const Row *rows, const guint *order, guint n, const guint8 *dropped,
-          const CmLearnOptions *options, Fit *fit)
+          const guint8 *word, const CmLearnOptions *options, Fit *fit)
 {
   guint n_cues = set->hashes->len;
   g_autofree guint *counts = g_new0 (guint, n_cues);
@@ -237,6 +250,11 @@ fit_rows (const CmLearnSet *set, const Row *rows, const guint *order, guint n, c
   double total = pos + neg, wpos = total / (2 * pos), wneg = total / (2 * neg);
   fit->w = g_new0 (double, n_cues);
   fit->bias = 0;
+  /* Word cues and general ones are penalised and learn at their own
+   * rates (learn.h); the general rate is a multiple of the word rate so
+   * that both decay together. */
+  double l2_of[2] = { options->l2_general, options->l2 };
+  double speed_of[2] = { options->rate > 0 ? options->rate_general / options->rate : 1.0, 1.0 };
   double rate = options->rate;
   g_autoptr (GRand) rand = g_rand_new_with_seed (SEED_FIT);
   for (guint epoch = 0; epoch < options->epochs; epoch++)
@@ -259,8 +277,9 @@ fit_rows (const CmLearnSet *set, const Row *rows, const guint *order, guint n, c
           fit->bias -= rate * g;
           for (guint i = 0; i < cues->len; i++)
             {
-              double *w = &fit->w[g_array_index (cues, guint, i)];
-              *w -= rate * (g + options->l2 * *w);
+              guint c = g_array_index (cues, guint, i);
+              double *w = &fit->w[c];
+              *w -= rate * speed_of[word[c]] * (g + l2_of[word[c]] * *w);
             }
         }
       rate *= 0.9;
@@ -373,6 +392,9 @@ fit_rule (CmLearnModel *model, const CmLearnSet *set, guint r, const CmLearnOpti
     if (strcmp (without[k].rule, cm_rules[r].id) == 0)
       for (guint c = 0; c < set->hashes->len; c++)
         dropped[c] |= set->names->pdata[c] && g_str_has_prefix (set->names->pdata[c], without[k].prefix);
+  g_autofree guint8 *word = g_new (guint8, set->hashes->len);
+  for (guint c = 0; c < set->hashes->len; c++)
+    word[c] = !is_general_cue (set->names->pdata[c]);
   if (n == 0)
     return;
 
@@ -402,7 +424,7 @@ fit_rule (CmLearnModel *model, const CmLearnSet *set, guint r, const CmLearnOpti
         if (fold_of[i] != fold)
           train[m++] = i;
       Fit fit = { 0 };
-      if (!fit_rows (set, data, train, m, dropped, options, &fit))
+      if (!fit_rows (set, data, train, m, dropped, word, options, &fit))
         return;
       for (guint k = fold; k < n; k += options->folds)
         {
@@ -429,7 +451,7 @@ fit_rule (CmLearnModel *model, const CmLearnSet *set, guint r, const CmLearnOpti
   for (guint i = 0; i < n; i++)
     all[i] = i;
   Fit final = { 0 };
-  if (!fit_rows (set, data, all, n, dropped, options, &final))
+  if (!fit_rows (set, data, all, n, dropped, word, options, &final))
     return;
   rule->present = TRUE;
   rule->bias = final.bias;

@@ -11,7 +11,10 @@
  * logistic regression over their distinct cues (a cue seen in fewer
  * than min-count examples is left out), classes balanced, an L2 penalty,
  * stochastic gradient descent (rate 0.01, times 0.9 each epoch, 10
- * epochs, shuffled by a seeded GRand); the threshold is the lowest at
+ * epochs, shuffled by a seeded GRand), the few general cues (hit:, cue:,
+ * val:, o:val:: what the word lists and grammar found) penalised by
+ * l2_general at rate_general, the others (words, pairs, the envelope, any
+ * cue whose name is unknown) by l2 at rate; the threshold is the lowest at
  * which the out-of-fold probabilities of 5 folds give precision >= 0.90;
  * then a refit on every example.  An example's weight multiplies its
  * gradient and its count in the balance and the threshold's precision,
@@ -23,8 +26,10 @@
 #include <glib.h>
 
 typedef struct {
-  double l2;         /* 0.03 */
-  double rate;       /* 0.01, times 0.9 after each epoch */
+  double l2;         /* 0.03: the penalty on word and envelope cues */
+  double l2_general; /* 0.003: on the general cues */
+  double rate;       /* 0.01, times 0.9 after each epoch: of the others */
+  double rate_general; /* 0.05: of the general cues, decaying with rate */
   guint epochs;      /* 10 */
   guint min_count;   /* 2: a cue in fewer examples gets no weight */
   guint folds;       /* 5: out-of-fold probabilities for the threshold */
