@@ -70,6 +70,8 @@ static const char *const latin1_names[] = { "iso-8859-1", "iso8859-1", "latin1",
 static gsize
 clean_ascii (guint8 *data, gsize length)
 {
+  if (length == 0)
+    return 0; /* an empty part's DATA may be NULL, which memchr may not be given */
   for (guint8 *nul = data; (nul = memchr (nul, 0, length - (gsize) (nul - data))); nul++)
     *nul = ' ';
   gsize i = 0;

@@ -58,6 +58,17 @@ START_TEST (test_charsets)
       g_autofree char *owned = cm_charset_to_utf8_owned (g_byte_array_new (), charsets[i]);
       ck_assert_str_eq (owned, "");
     }
+  /* Nor on the fast path (UTF-8, ASCII, Latin-1 and no charset), where an
+   * empty part's NULL data once reached memchr (found by fuzz_engine;
+   * clang's UBSan reports it: build with --enable-fuzz and run this). */
+  const char *const fast[] = { "utf-8", "us-ascii", "iso-8859-1", "windows-1252", "", NULL };
+  for (guint i = 0; fast[i]; i++)
+    {
+      g_autofree char *owned = cm_charset_to_utf8_owned (g_byte_array_new (), fast[i]);
+      ck_assert_str_eq (owned, "");
+    }
+  g_autofree char *none = cm_charset_to_utf8_owned (g_byte_array_new (), NULL);
+  ck_assert_str_eq (none, "");
 }
 END_TEST
 
