@@ -8,11 +8,14 @@
 #   bash contrib/run.sh test   install the dependencies, build with warnings
 #                              as errors, run every test (make check), the
 #                              integration test with a private Postfix, the
-#                              distribution check, and the whole suite again
-#                              under AddressSanitizer and UBSan
+#                              distribution check, the whole suite again
+#                              under AddressSanitizer and UBSan, and each
+#                              libFuzzer harness (tests/fuzz/) for 60 s
+#                              under both, built with clang
 #
 # Packages come from Debian's archive with apt-get (through sudo when not
-# run as root).  Builds go to build/ and build-asan/ in the source tree.
+# run as root).  Builds go to build/, build-asan/ and build-fuzz/ in the
+# source tree.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +25,9 @@ jobs=$(nproc 2>/dev/null || echo 2)
 packages=(build-essential autoconf automake pkg-config
           libglib2.0-dev libgmime-3.0-dev libxml2-dev libetpan-dev libmilter-dev libsqlite3-dev libjson-glib-dev libstemmer-dev
           check python3 miltertest)
+# The fuzzing stage (issue 9): clang and its libFuzzer runtime (a
+# recommendation of clang's, which --no-install-recommends leaves out).
+packages+=(clang libclang-rt-14-dev)
 
 as_root () {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -129,6 +135,13 @@ test_all () {
     # No fork: each test program is one process, so LeakSanitizer checks it at exit.
     CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
         run_check build-asan "sanitizers"
+
+    # ---- fuzzing (issue 9): each harness FUZZ_SECONDS, a finding fails ----
+    echo "== libFuzzer harnesses under ASan and UBSan (clang), ${FUZZ_SECONDS:-60} s each"
+    configure_build build-fuzz --enable-fuzz
+    make -C build-fuzz -j"$jobs" fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}" >build-fuzz/fuzz.out 2>&1 \
+        || { cat build-fuzz/fuzz.out; exit 1; }
+    grep -E "^(== |#|stat::|fuzz: )" build-fuzz/fuzz.out
 }
 
 case "${1:-}" in

@@ -152,9 +152,8 @@ body_text (GMimeObject *object, int depth)
   return NULL;
 }
 
-/* The sender's own words in the reply MSG, trimmed; "" when none. */
-static char *
-own_words (CmMsgCtx *msg)
+char *
+cm_replies_words (CmMsgCtx *msg)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GMimeStream) stream = cm_msgctx_stream (msg, &error);
@@ -178,8 +177,8 @@ own_words (CmMsgCtx *msg)
   return result;
 }
 
-static gboolean
-withdraws (const char *words)
+gboolean
+cm_replies_withdraws (const char *words)
 {
   return g_ascii_strncasecmp (words, "withdraw", 8) == 0 && !g_ascii_isalpha (words[8]);
 }
@@ -234,8 +233,8 @@ cm_replies_take (CmMsgCtx *msg, CmServices *services, const char *address, char 
       return CM_REPLY_REFUSED;
     }
 
-  g_autofree char *words = own_words (msg);
-  gboolean withdrawn = withdraws (words);
+  g_autofree char *words = cm_replies_words (msg);
+  gboolean withdrawn = cm_replies_withdraws (words);
   gboolean done = withdrawn
       ? cm_holdstore_decide (services->store, id, CM_HOLD_WITHDRAWN, msg->envelope->sender,
                              "withdrawn by the sender's reply", &error)

@@ -24,6 +24,12 @@ typedef enum {
 gboolean cm_replies_parse_address (const CmConfig *config, const char *address, char **hold_id,
                                    char **token);
 
+/* The sender's own words in the reply MSG (its body text down to the
+ * quoted history), trimmed, at most 8 KB; "" when none. */
+char *cm_replies_words (CmMsgCtx *msg);
+/* Do WORDS (a reply's own words) withdraw the held message? */
+gboolean cm_replies_withdraws (const char *words);
+
 /* Take the reply MSG sent to ADDRESS (a reply address): check the token
  * and the sender, read the reply's own text (WITHDRAW, or an
  * explanation), record it and tell the Monitoring Officer.  *WHY says

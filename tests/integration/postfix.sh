@@ -76,13 +76,15 @@ pf_default_running() {
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
 }
 
-# pf_install: apt-get install postfix (and python3) non-interactively, preseeded
+# pf_install: apt-get install postfix (and python3, libsasl2-modules) non-interactively, preseeded
 # to "No configuration"; no service started by the install is left running or enabled
 pf_install() {
   local pkgs=() p made_policy=0 was_running=0 new_postfix=0
-  pf_installed && return 0
+  # libsasl2-modules: the SASL mechanisms smtpd needs to offer AUTH (case (u) of run.sh)
+  pf_installed && dpkg-query -W -f='${Status}' libsasl2-modules 2>/dev/null | grep -q 'install ok installed' &&
+    return 0
   [ "$(id -u)" = 0 ] || { echo "postfix.sh: installing postfix needs root" >&2; return 1; }
-  for p in postfix python3 procps; do
+  for p in postfix python3 procps libsasl2-modules; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || pkgs+=("$p")
   done
   [ ${#pkgs[@]} -gt 0 ] || { echo "postfix.sh: postfix installed but programs missing" >&2; return 1; }

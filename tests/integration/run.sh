@@ -832,6 +832,66 @@ result "$r" "(s) an authenticated sender outside the council is checked and held
   "notices to volunteer@example.org: $(notices_since "$W/snap-s" volunteer@example.org | wc -l)" \
   "$(milterlog 'no notice to volunteer')"
 
+# (u) contrib/postfix: the council-senders check of main.cf.snippet, applied to this instance as
+# shipped (smtpd_sender_restrictions, the table contrib/postfix/council-senders): a client on the
+# internet (XCLIENT ADDR, outside mynetworks) using a council envelope sender is refused at RCPT TO
+# unless it logged in; logged in (authenticated submission) it is accepted and checked; an outside
+# sender from the internet, and a council sender from the council's own network, are not refused
+# snippet_value FILE PARAM: PARAM's value in the main.cf lines of FILE, continuation lines joined
+snippet_value() {
+  awk -v p="$2" 'on && /^[ \t]/ { v = v " " $0; next } on { exit }
+                 $0 ~ "^" p " *=" { on = 1; v = $0; sub(/^[^=]*= */, "", v) }
+                 END { gsub(/[ \t]+/, " ", v); print v }' "$1"
+}
+restr_u=$(snippet_value "$SRC/contrib/postfix/main.cf.snippet" smtpd_sender_restrictions)
+restr_u=${restr_u//\/etc\/postfix\//$PF/conf/}
+cp "$SRC/contrib/postfix/council-senders" "$PF/conf/council-senders"
+# permit_sasl_authenticated acts only where SASL is on: Cyrus SASL with its configuration here (the
+# XCLIENT LOGIN below stands for a login; no password is checked)
+printf 'pwcheck_method: auxprop\nauxprop_plugin: sasldb\nsasldb_path: %s/conf/sasldb2\nmech_list: PLAIN LOGIN\n' \
+  "$PF" > "$PF/conf/smtpd.conf"
+postconf -c "$PF/conf" -e "smtpd_sender_restrictions = $restr_u" "relay_domains = northmoor.gov.uk" \
+    "smtpd_sasl_auth_enable = yes" "cyrus_sasl_config_path = $PF/conf" &&
+  postfix -c "$PF/conf" reload > "$W/reload-u.log" 2>&1; rc=$?
+result "$rc" "(u) the snippet's smtpd_sender_restrictions and council-senders table load" \
+  "smtpd_sender_restrictions = $restr_u" "$(cat "$W/reload-u.log")"
+sleep 2   # the smtpd processes of the old configuration finish
+clean_u=$MSGS/officer-criticism/compliant/policy-criticism-library-closure-to-members.eml
+internet_u=203.0.113.25
+send --message-id "<integ-u1-$RUN@$DOM>" --xclient-addr "$internet_u" \
+  --from cllr.jane.smith@northmoor.gov.uk --rcpt cllr.raj.patel@northmoor.gov.uk "$clean_u"
+sent_u1=$SENT rc_u1=$SENT_RC
+send --message-id "<integ-u2-$RUN@$DOM>" --xclient-addr "$internet_u" \
+  --from Planning@Housing.NORTHMOOR.gov.uk --rcpt cllr.raj.patel@northmoor.gov.uk "$clean_u"
+sent_u2=$SENT rc_u2=$SENT_RC
+[ "$rc_u1" = 1 ] && [ "$rc_u2" = 1 ] && grep -qE '^5[0-9][0-9] .*council address' <<< "$sent_u1" &&
+  grep -qE '^5[0-9][0-9] .*council address' <<< "$sent_u2"; r=$?
+sleep 1
+! at_sink "<integ-u1-$RUN@$DOM>" && ! at_sink "<integ-u2-$RUN@$DOM>" || r=1
+result "$r" "(u) unauthenticated mail from the internet with a council sender (any case, a subdomain) is refused at RCPT TO" \
+  "client, council sender: $sent_u1" "client, subdomain sender: $sent_u2" \
+  "$(maillog 'Sender address rejected' | tail -n 2)"
+mid_u3="<integ-u3-$RUN@$DOM>"
+send --message-id "$mid_u3" --xclient-addr "$internet_u" --xclient-login cllr.jane.smith \
+  --from cllr.jane.smith@northmoor.gov.uk --rcpt cllr.raj.patel@northmoor.gov.uk "$clean_u"
+sent_u3=$SENT
+wait_until 30 at_sink "$mid_u3"
+row=$(sink_row "$mid_u3" | head -n 1)
+[ "$SENT_RC" = 0 ] && [ -n "$row" ] && [ -n "$(milterlog "from=<cllr.jane.smith@northmoor.gov.uk>" | grep -F "$(queue_id "$sent_u3")")" ]; r=$?
+result "$r" "(u) the same sender logged in from the internet (authenticated submission) is accepted, checked by the filter and delivered" \
+  "client: $sent_u3" "at the sink: $(sink_desc "$row")" "$(milterlog "$(queue_id "$sent_u3")")"
+mid_u4="<integ-u4-$RUN@$DOM>"
+send --message-id "$mid_u4" --xclient-addr "$internet_u" \
+  --from resident@example.org --rcpt cllr.raj.patel@northmoor.gov.uk "$clean_u"
+sent_u4=$SENT rc_u4=$SENT_RC
+mid_u5="<integ-u5-$RUN@$DOM>"
+send --message-id "$mid_u5" --from cllr.jane.smith@northmoor.gov.uk --rcpt cllr.raj.patel@northmoor.gov.uk "$clean_u"
+sent_u5=$SENT rc_u5=$SENT_RC
+wait_until 30 at_sink "$mid_u4"; wait_until 30 at_sink "$mid_u5"
+[ "$rc_u4" = 0 ] && [ "$rc_u5" = 0 ] && at_sink "$mid_u4" && at_sink "$mid_u5"; r=$?
+result "$r" "(u) an outside sender from the internet, and a council sender from the council's network, are not refused by it" \
+  "client, outside sender from the internet: $sent_u4" "client, council sender from mynetworks: $sent_u5"
+
 # ------------------------------------------------------------------ end
 milter_stop
 echo "1..$N"

@@ -4,14 +4,16 @@ client would, and print the server's final reply.
 
     send.py [--host H] --port P --from ADDR --rcpt ADDR [--rcpt ADDR]...
             [--message-id ID] [--add-header 'Name: value']... [--keep-bcc]
-            [--xclient-login NAME] [--helo NAME]
+            [--xclient-login NAME] [--xclient-addr IP] [--helo NAME]
             [--stall-before-dot SECONDS [--stall-file PATH]] FILE
 
 --from '' sends the null sender (MAIL FROM:<>).  Like a mail client, it drops
 Bcc: headers (unless --keep-bcc) and sends the bytes of FILE otherwise as
 they are (line ends made CRLF, dots stuffed).  --message-id replaces the
 Message-ID header (or adds one); --add-header puts a header on top.
---xclient-login presents an authenticated login with Postfix's XCLIENT.
+--xclient-login presents an authenticated login with Postfix's XCLIENT;
+--xclient-addr makes the client appear to connect from IP (an address on
+the internet, outside mynetworks), with or without a login.
 --stall-before-dot sends the whole message, then waits up to SECONDS before
 the final "." (so a test can break the filter while the message is in
 flight); with --stall-file it creates PATH when it starts waiting and stops
@@ -40,6 +42,7 @@ def parse_args():
     p.add_argument("--add-header", action="append", default=[])
     p.add_argument("--keep-bcc", action="store_true")
     p.add_argument("--xclient-login")
+    p.add_argument("--xclient-addr")
     p.add_argument("--helo", default="client.northmoor.gov.uk")
     p.add_argument("--timeout", type=float, default=60)
     p.add_argument("--stall-before-dot", type=float, default=0)
@@ -119,8 +122,13 @@ def send(args, data):
         code, text = s.ehlo(args.helo)
         if code != 250:
             return report(code, text)
+        xclient = []
+        if args.xclient_addr:
+            xclient.append("ADDR=" + args.xclient_addr)
         if args.xclient_login:
-            code, text = s.docmd("XCLIENT", "LOGIN=" + args.xclient_login)
+            xclient.append("LOGIN=" + args.xclient_login)
+        if xclient:
+            code, text = s.docmd("XCLIENT", " ".join(xclient))
             if code != 220:
                 return report(code, text)
             code, text = s.ehlo(args.helo)   # XCLIENT restarts the session
