@@ -19,7 +19,9 @@
  * sender and recipients); otherwise removed and the message checked.  A
  * mark that cannot be checked now (a locked index) is a tempfail.
  * A scan cut short by [policy] max-scan-size is said in X-Council-Protocol-Scan:
- * "partial, N of M bytes", M the message's size (msgctx.h).
+ * "partial, N of M bytes", M the message's size (msgctx.h); one read short
+ * of a cap of bounded work, "partial, mime-depth 33 > 32" (the reasons
+ * joined by "; "), and the verdict's action is at least [policy] partial's.
  */
 #include "config.h"
 
@@ -67,9 +69,9 @@ add_headers (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict)
                                                 verdict->mode == CM_MODE_ENFORCE ? "" : cm_mode_name (verdict->mode));
       smfi_addheader (ctx, CM_HEADER_VERDICT, value);
     }
-  if (verdict->truncated)
+  if (verdict->truncated || verdict->partial->len > 0)
     {
-      g_autofree char *value = cm_msgctx_scan_note (msg, verdict->scanned);
+      g_autofree char *value = cm_msgctx_scan_value (msg, verdict);
       smfi_addheader (ctx, CM_HEADER_SCAN, value);
     }
   const char *tag = cm_config_get (msg->config, "milter", "subject-tag");
@@ -301,16 +303,37 @@ describe_findings (const CmVerdict *verdict)
   return g_string_free (out, FALSE);
 }
 
+/* " scan=partial(mime-depth 33 > 32; ...) partial=hold" for the log, or "". */
+static char *
+describe_partial (const CmVerdict *verdict)
+{
+  if (verdict->partial->len == 0)
+    return g_strdup ("");
+  GString *out = g_string_new (" scan=partial(");
+  for (guint i = 0; i < verdict->partial->len; i++)
+    g_string_append_printf (out, "%s%s", i ? "; " : "", (const char *) verdict->partial->pdata[i]);
+  g_string_append_printf (out, ") partial=%s", cm_action_name (verdict->partial_action));
+  return g_string_free (out, FALSE);
+}
+
 sfsistat
 cm_actions_apply (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict)
 {
   remove_forged (ctx, msg);
   g_autofree char *rules = describe_findings (verdict);
+  g_autofree char *partial = describe_partial (verdict);
   double ms = (double) (g_get_monotonic_time () - msg->started) / 1000.0;
-  cm_log (LOG_INFO, "%s: checked from=<%s> role=%s rcpts=%u action=%s mode=%s rules=%s%s time=%.1fms",
+  cm_log (LOG_INFO, "%s: checked from=<%s> role=%s rcpts=%u action=%s mode=%s rules=%s%s%s time=%.1fms",
           msg->queue_id, msg->envelope->sender, cm_role_name (verdict->sender_role),
           msg->envelope->recipients->len, cm_action_name (verdict->action), cm_mode_name (verdict->mode),
-          *rules ? rules : "none", verdict->truncated ? " scan=truncated" : "", ms);
+          *rules ? rules : "none", verdict->truncated ? " scan=truncated" : "", partial, ms);
+  /* A message held for a partial scan alone is named so in the hold's log
+   * line and the MTA's quarantine reason. */
+  if (*rules == '\0' && verdict->partial->len > 0)
+    {
+      g_free (rules);
+      rules = g_strdup ("scan read in part");
+    }
 
   g_autoptr (CmServices) services = cm_reload_services ();
   if (verdict->action == CM_ACTION_REJECT)

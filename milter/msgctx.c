@@ -1,5 +1,5 @@
 /*
- * msgctx.c: one message's state and its body spool (msgctx.h).
+ * msgctx.c: one message's state and its spool (msgctx.h).
  */
 #include "config.h"
 
@@ -53,6 +53,8 @@ cm_msgctx_free (CmMsgCtx *msg)
   g_free (msg);
 }
 
+static gboolean spool_append (CmMsgCtx *msg, const guint8 *data, gsize length, GError **error);
+
 void
 cm_msgctx_add_header (CmMsgCtx *msg, const char *name, const char *value)
 {
@@ -87,10 +89,20 @@ cm_msgctx_add_header (CmMsgCtx *msg, const char *name, const char *value)
         v++;
       msg->auto_submitted |= g_ascii_strncasecmp (v, "no", 2) != 0;
     }
-  gsize at = msg->headers->len;
-  g_string_append_printf (msg->headers, "%s: %s\r\n", name, value);
+  g_autofree char *field = g_strdup_printf ("%s: %s\r\n", name, value);
+  gsize length = strlen (field);
   if (g_ascii_strcasecmp (name, "Received") != 0)
-    g_checksum_update (msg->digest, (const guchar *) msg->headers->str + at, (gssize) (msg->headers->len - at));
+    g_checksum_update (msg->digest, (const guchar *) field, (gssize) length);
+  msg->header_count++;
+  msg->headers_size += length;
+  /* The text copy stops at the first field that would pass its cap. */
+  if (!msg->headers_cut && msg->headers->len + length <= CM_HEADERS_COPY_MAX)
+    g_string_append_len (msg->headers, field, (gssize) length);
+  else
+    msg->headers_cut = TRUE;
+  g_autoptr (GError) error = NULL;
+  if (msg->failure == NULL && !spool_append (msg, (const guint8 *) field, length, &error))
+    msg->failure = g_strdup (error->message);
 }
 
 /* The first "<id>" of VALUE, or NULL. */
@@ -114,8 +126,11 @@ cm_msgctx_end_headers (CmMsgCtx *msg)
     msg->thread = first_id (msg->message_id);
   g_string_append (msg->headers, "\r\n");
   g_checksum_update (msg->digest, (const guchar *) "\r\n", 2);
-  /* The spool holds the whole message, headers first. */
-  g_byte_array_append (msg->body, (const guint8 *) msg->headers->str, (guint) msg->headers->len);
+  /* The spool holds the whole message: the fields are in it already. */
+  msg->headers_size += 2;
+  g_autoptr (GError) error = NULL;
+  if (msg->failure == NULL && !spool_append (msg, (const guint8 *) "\r\n", 2, &error))
+    msg->failure = g_strdup (error->message);
 }
 
 /* Move the message from memory to a private, already unlinked file. */
@@ -140,20 +155,12 @@ spill (CmMsgCtx *msg, GError **error)
   return ok;
 }
 
-gboolean
-cm_msgctx_add_body (CmMsgCtx *msg, const guint8 *data, gsize length, gboolean *enough, GError **error)
+/* Append LENGTH bytes to the spool: in memory up to [milter] body-memory,
+ * then in the file. */
+static gboolean
+spool_append (CmMsgCtx *msg, const guint8 *data, gsize length, GError **error)
 {
-  msg->body_received += length;
-  g_checksum_update (msg->digest, data, (gssize) length);
-  /* Keep one byte past the limit, so the engine still sees it was cut. */
-  gsize kept = msg->headers->len + msg->body_size;
-  gsize room = kept <= msg->scan_limit ? msg->scan_limit + 1 - kept : 0;
-  length = MIN (length, room);
-  *enough = length == room;
-  if (length == 0)
-    return TRUE;
-  msg->body_size += length;
-  if (msg->body_fd < 0 && msg->body->len + length <= MAX (msg->body_memory, msg->headers->len))
+  if (msg->body_fd < 0 && msg->body->len + length <= msg->body_memory)
     {
       g_byte_array_append (msg->body, data, (guint) length);
       return TRUE;
@@ -161,6 +168,22 @@ cm_msgctx_add_body (CmMsgCtx *msg, const guint8 *data, gsize length, gboolean *e
   if (msg->body_fd < 0 && !spill (msg, error))
     return FALSE;
   return cm_durable_write_all (msg->body_fd, data, length, "the body spool", error);
+}
+
+gboolean
+cm_msgctx_add_body (CmMsgCtx *msg, const guint8 *data, gsize length, gboolean *enough, GError **error)
+{
+  msg->body_received += length;
+  g_checksum_update (msg->digest, data, (gssize) length);
+  /* Keep one byte past the limit, so the engine still sees it was cut. */
+  gsize kept = msg->headers_size + msg->body_size;
+  gsize room = kept <= msg->scan_limit ? msg->scan_limit + 1 - kept : 0;
+  length = MIN (length, room);
+  *enough = length == room;
+  if (length == 0)
+    return TRUE;
+  msg->body_size += length;
+  return spool_append (msg, data, length, error);
 }
 
 GMimeStream *
@@ -181,13 +204,13 @@ cm_msgctx_stream (CmMsgCtx *msg, GError **error)
       return NULL;
     }
   lseek (fd, 0, SEEK_SET);
-  return g_mime_stream_fs_new_with_bounds (fd, 0, (gint64) (msg->headers->len + msg->body_size));
+  return g_mime_stream_fs_new_with_bounds (fd, 0, (gint64) (msg->headers_size + msg->body_size));
 }
 
 char *
 cm_msgctx_size_text (const CmMsgCtx *msg)
 {
-  guint64 received = (guint64) msg->headers->len + msg->body_received;
+  guint64 received = (guint64) msg->headers_size + msg->body_received;
   /* Past a SKIP the body counted is only what came before it. */
   if (!msg->skipped)
     return g_strdup_printf ("%" G_GUINT64_FORMAT " bytes", received);
@@ -201,6 +224,21 @@ cm_msgctx_scan_note (const CmMsgCtx *msg, gsize scanned)
 {
   g_autofree char *size = cm_msgctx_size_text (msg);
   return g_strdup_printf ("partial, %zu of %s", scanned, size);
+}
+
+char *
+cm_msgctx_scan_value (const CmMsgCtx *msg, const CmVerdict *verdict)
+{
+  GString *value = g_string_new ("partial");
+  if (verdict->truncated)
+    {
+      g_autofree char *size = cm_msgctx_size_text (msg);
+      g_string_append_printf (value, ", %zu of %s", verdict->scanned, size);
+    }
+  for (guint i = 0; verdict->partial && i < verdict->partial->len; i++)
+    g_string_append_printf (value, "%s%s", i == 0 && !verdict->truncated ? ", " : "; ",
+                            (const char *) verdict->partial->pdata[i]);
+  return g_string_free (value, FALSE);
 }
 
 char *

@@ -1,8 +1,11 @@
 /*
  * msgctx.h: one message's state in the daemon: its configuration (pinned
- * at MAIL FROM), envelope, queue id, headers, and the body spool (memory
- * up to [milter] body-memory, then a private temporary file, so a 50 MB
- * message does not cost 50 MB of memory).
+ * at MAIL FROM), envelope, queue id, headers, and the message spool
+ * (memory up to [milter] body-memory, then a private temporary file, so
+ * a 50 MB message does not cost 50 MB of memory).  Header fields go into
+ * the spool as they come, so that 350,000 small ones cost no more memory
+ * than a large body (issue 9, F6); only the first CM_HEADERS_COPY_MAX
+ * bytes of them are also kept as text, for notices.
  */
 #ifndef CM_MSGCTX_H
 #define CM_MSGCTX_H
@@ -17,12 +20,19 @@
 #define CM_HEADER_SCAN "X-Council-Protocol-Scan"
 /* council-review's mark on a released message: "ID TOKEN"; always removed. */
 #define CM_HEADER_RELEASE "X-Council-Protocol-Release"
+/* How much of the header block is kept as text (whole fields only). */
+#define CM_HEADERS_COPY_MAX (64 * 1024)
 
 typedef struct {
   CmConfig *config;       /* reference pinned at MAIL FROM */
   CmEnvelope *envelope;
   char *queue_id;         /* {i}, or "NOQUEUE" until known */
-  GString *headers;       /* "Name: value\r\n"..., our own headers left out */
+  GString *headers;       /* "Name: value\r\n"..., our own headers left out: the
+                           * first CM_HEADERS_COPY_MAX bytes of whole fields, then
+                           * the blank line; all of them are in the spool */
+  gsize headers_size;     /* bytes of the whole header block in the spool */
+  guint header_count;     /* header fields kept (ours left out) */
+  gboolean headers_cut;   /* the text copy holds only the first fields */
   guint forged_verdict;   /* X-Council-Protocol headers that came with it */
   guint forged_scan;      /* X-Council-Protocol-Scan headers that came with it */
   guint release_marks;    /* X-Council-Protocol-Release headers that came with it */
@@ -65,6 +75,11 @@ char *cm_msgctx_size_text (const CmMsgCtx *msg);
 /* X-Council-Protocol-Scan's value when the engine read only SCANNED bytes:
  * "partial, SCANNED of M bytes" (or "of at least M bytes"). */
 char *cm_msgctx_scan_note (const CmMsgCtx *msg, gsize scanned);
+/* X-Council-Protocol-Scan's value for a message VERDICT says was not
+ * read whole: "partial, SCANNED of M bytes" for one cut at
+ * max-scan-size, "partial, mime-depth 33 > 32; ..." for one read short
+ * of a cap, both (the size first) when both. */
+char *cm_msgctx_scan_value (const CmMsgCtx *msg, const CmVerdict *verdict);
 /* The whole message (headers and body) as one stream for the engine: one
  * memory or file stream, which GMime's parser can cut into parts without
  * copying them. */

@@ -13,6 +13,9 @@
  * sent what to whom, the rules and paragraphs, the evidence and the
  * commands to decide, then the held message itself as message/rfc822.
  * Both go through the outbox: sent now, or kept and retried.
+ * A message read only in part (a cap of bounded work, caps.h in the
+ * engine) is said so in both, with the reasons; one with more header
+ * fields than the engine reads is attached as it is, not parsed again.
  */
 #include "config.h"
 
@@ -156,6 +159,20 @@ notice_text (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id,
       append_wrapped (text, "  ", f->advice);
     }
   g_string_append_c (text, '\n');
+  if (verdict->partial->len > 0)
+    {
+      GString *reasons = g_string_new (NULL);
+      for (guint i = 0; i < verdict->partial->len; i++)
+        g_string_append_printf (reasons, "%s%s", i ? "; " : "", (const char *) verdict->partial->pdata[i]);
+      g_autofree char *said = g_strdup_printf (
+          "The council's mail filter could not read all of your message: it stopped at the limits "
+          "its administrators set (%s).%s", reasons->str,
+          verdict->action == CM_ACTION_HOLD && verdict->findings->len == 0
+            ? " So that nothing in it goes unread, it is held for the Monitoring Officer to read." : "");
+      g_string_free (reasons, TRUE);
+      append_wrapped (text, "", said);
+      g_string_append_c (text, '\n');
+    }
   if (verdict->disclosure)
     {
       g_autofree char *said = g_strdup_printf (
@@ -210,9 +227,11 @@ report_fields (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_i
   if (hold_id)
     g_string_append_printf (fields, "Hold-ID: %s\n", hold_id);
   if (cm_notify_quarantined (verdict))
+    g_string_append (fields, "Quarantine: mta\n");
+  if (verdict->truncated || verdict->partial->len > 0)
     {
-      g_autofree char *scan = cm_msgctx_scan_note (msg, verdict->scanned);
-      g_string_append_printf (fields, "Quarantine: mta\nScan: %s\n", scan);
+      g_autofree char *scan = cm_msgctx_scan_value (msg, verdict);
+      g_string_append_printf (fields, "Scan: %s\n", scan);
     }
   for (guint i = 0; i < verdict->findings->len; i++)
     {
@@ -358,6 +377,29 @@ cm_notify_review_command (const CmConfig *config)
                           usual ? "" : " -c ", usual ? "" : path);
 }
 
+/* Did the engine leave header fields unread ([policy] max-headers)?  Such
+ * a message is not parsed again here: that is the memory the cap saves. */
+static gboolean
+too_many_headers (const CmVerdict *verdict)
+{
+  for (guint i = 0; i < verdict->partial->len; i++)
+    if (g_str_has_prefix (verdict->partial->pdata[i], "headers "))
+      return TRUE;
+  return FALSE;
+}
+
+/* HELD as a message/rfc822 attachment, its bytes as they are. */
+static GMimePart *
+unparsed_message (GMimeStream *held)
+{
+  GMimePart *part = g_mime_part_new_with_type ("message", "rfc822");
+  GMimeDataWrapper *content = g_mime_data_wrapper_new_with_stream (held, GMIME_CONTENT_ENCODING_DEFAULT);
+  g_mime_part_set_content (part, content);
+  g_object_unref (content);
+  g_mime_object_set_disposition (GMIME_OBJECT (part), "attachment");
+  return part;
+}
+
 GMimeMessage *
 cm_notify_compose_hold (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id,
                         const char *mo, GMimeStream *held)
@@ -373,6 +415,12 @@ cm_notify_compose_hold (const CmMsgCtx *msg, const CmVerdict *verdict, const cha
   for (guint i = 0; i < msg->envelope->recipients->len; i++)
     g_string_append_printf (text, "%s%s", i ? ", " : "", (const char *) msg->envelope->recipients->pdata[i]);
   g_string_append_printf (text, "\nSubject:   %s\n", held_subject);
+  if (verdict->truncated || verdict->partial->len > 0)
+    {
+      g_autofree char *scan = cm_msgctx_scan_value (msg, verdict);
+      g_string_append_printf (text, "Scan:      %s (read in part: [policy] partial %s)\n", scan,
+                              cm_action_name (verdict->partial_action));
+    }
   for (guint i = 0; i < verdict->findings->len; i++)
     {
       const CmFinding *f = verdict->findings->pdata[i];
@@ -393,6 +441,13 @@ cm_notify_compose_hold (const CmMsgCtx *msg, const CmVerdict *verdict, const cha
   GMimeMultipart *mixed = g_mime_multipart_new_with_subtype ("mixed");
   add_part (mixed, text_part ("text", "plain", text->str));
   g_string_free (text, TRUE);
+  if (too_many_headers (verdict))
+    {
+      add_part (mixed, unparsed_message (held));
+      g_mime_message_set_mime_part (notice, GMIME_OBJECT (mixed));
+      g_object_unref (mixed);
+      return notice;
+    }
   g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (held);
   g_autoptr (GMimeMessage) original = g_mime_parser_construct_message (parser, NULL);
   if (original)

@@ -276,6 +276,30 @@ append_record_rules (GString *out, const CmConfig *config, char **rules, const c
     append_paragraph (out, config, g_strstrip (each[i]), indent, width);
 }
 
+/* "Read in part: REASONS ([policy] partial: ACTION)" from the "scan"
+ * member of VERDICT_JSON, or NULL when it was read whole. */
+static char *
+partial_scan_line (const char *verdict_json)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (verdict_json == NULL || !json_parser_load_from_data (parser, verdict_json, -1, NULL))
+    return NULL;
+  JsonNode *root = json_parser_get_root (parser);
+  JsonNode *scan = root && JSON_NODE_HOLDS_OBJECT (root)
+                       ? json_object_get_member (json_node_get_object (root), "scan") : NULL;
+  if (scan == NULL || !JSON_NODE_HOLDS_OBJECT (scan))
+    return NULL;
+  g_autoptr (GPtrArray) reasons = member_strings (json_node_get_object (scan), "partial");
+  g_autofree char *action = member_string (json_node_get_object (scan), "partial_action");
+  if (reasons->len == 0)
+    return NULL;
+  GString *line = g_string_new ("Read in part, past the filter's limits: ");
+  for (guint i = 0; i < reasons->len; i++)
+    g_string_append_printf (line, "%s%s", i ? "; " : "", (const char *) reasons->pdata[i]);
+  g_string_append_printf (line, " ([policy] partial: %s)", action ? action : "?");
+  return g_string_free (line, FALSE); /* made safe where it is wrapped */
+}
+
 /* The findings of a held verdict, for people. */
 void
 cm_review_append_findings (GString *out, const CmConfig *config, const char *verdict_json,
@@ -284,6 +308,11 @@ cm_review_append_findings (GString *out, const CmConfig *config, const char *ver
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) findings = cm_review_findings (verdict_json, &error);
+  g_autofree char *partial = partial_scan_line (verdict_json);
+  if (partial)
+    cm_review_wrap (out, partial, indent, width);
+  if (findings && findings->len == 0 && partial)
+    return; /* held for the partial scan alone */
   if (findings == NULL || findings->len == 0)
     {
       g_autofree char *why = error ? g_strdup_printf ("(%s)", error->message) : NULL;

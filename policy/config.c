@@ -16,6 +16,7 @@
 #include "paragraphs.h"
 #include "model.h"
 #include "valence.h"
+#include "caps.h"
 
 typedef enum {
   KEY_STRING,   /* any text */
@@ -56,6 +57,18 @@ static const KeySpec keys[] = {
   { "policy", "weights", KEY_PATH, "weights.conf" },
   { "policy", "valence", KEY_PATH, "valence.txt" },
   { "policy", "max-scan-size", KEY_SIZE, "10M", NULL, 64 * 1024, G_GINT64_CONSTANT (1) << 32 },
+  /* Bounded work per message (caps.h); the defaults are cm_limits_default's. */
+  { "policy", "max-mime-depth", KEY_INT, "32", NULL, 1, 1000 },
+  { "policy", "max-parts", KEY_INT, "1000", NULL, 1, 1000000 },
+  { "policy", "max-headers", KEY_INT, "2000", NULL, 32, 10000000 },
+  { "policy", "max-addresses", KEY_INT, "10000", NULL, 1, 10000000 },
+  /* libxml2 reads HTML no deeper than 256 elements. */
+  { "policy", "max-html-depth", KEY_INT, "256", NULL, 8, 256 },
+  { "policy", "max-sentences", KEY_INT, "50000", NULL, 100, 100000000 },
+  { "policy", "max-words", KEY_INT, "1000000", NULL, 1000, 1000000000 },
+  { "policy", "time-budget-ms", KEY_INT, "2000", NULL, 1, 600000 },
+  { "policy", "partial", KEY_ENUM, "hold", "accept|tag|hold" },
+  { "policy", "partial-unauthenticated", KEY_ENUM, "accept", "accept|tag|hold" },
   { "notify", "smtp", KEY_HOSTPORT, "127.0.0.1:10026" },
   { "notify", "from", KEY_STRING, NULL },
   { "notify", "retry-days", KEY_INT, "5", NULL, 1, 30 },
@@ -81,6 +94,9 @@ struct _CmConfig {
   CmParagraphs *paragraphs; /* the texts for notices, and what each rule cites */
   CmModel *model;         /* the learned weights, or NULL */
   CmValence *valence;     /* the words' valence, or NULL */
+  CmLimits limits;        /* [policy] max-* and time-budget-ms */
+  CmAction partial;       /* [policy] partial: a partial scan of an authenticated client's mail */
+  CmAction partial_unauthenticated; /* [policy] partial-unauthenticated: of other checked mail */
 };
 
 GQuark
@@ -383,6 +399,44 @@ apply_defaults (CmConfig *config, const CmKeyFile *file, GError **error)
   return TRUE;
 }
 
+/* The partial= values, accept|tag|hold, as actions. */
+static CmAction
+partial_action (const char *value)
+{
+  static const CmAction actions[] = { CM_ACTION_NONE, CM_ACTION_TAG, CM_ACTION_HOLD };
+  return actions[enum_index ("accept|tag|hold", value)];
+}
+
+/* The caps and the partial actions, typed once: the mail path reads them
+ * for every message. */
+static void
+read_limits (CmConfig *config)
+{
+  CmLimits *l = &config->limits;
+  l->mime_depth = (guint) cm_config_get_int (config, "policy", "max-mime-depth");
+  l->parts = (guint) cm_config_get_int (config, "policy", "max-parts");
+  l->headers = (guint) cm_config_get_int (config, "policy", "max-headers");
+  l->addresses = (guint) cm_config_get_int (config, "policy", "max-addresses");
+  l->html_depth = (guint) cm_config_get_int (config, "policy", "max-html-depth");
+  l->sentences = (guint) cm_config_get_int (config, "policy", "max-sentences");
+  l->words = (guint) cm_config_get_int (config, "policy", "max-words");
+  l->budget_us = cm_config_get_int (config, "policy", "time-budget-ms") * 1000;
+  config->partial = partial_action (cm_config_get (config, "policy", "partial"));
+  config->partial_unauthenticated = partial_action (cm_config_get (config, "policy", "partial-unauthenticated"));
+}
+
+const CmLimits *
+cm_config_limits (const CmConfig *config)
+{
+  return &config->limits;
+}
+
+CmAction
+cm_config_partial_action (const CmConfig *config, gboolean authenticated)
+{
+  return authenticated ? config->partial : config->partial_unauthenticated;
+}
+
 const char *
 cm_config_paragraph (const CmConfig *config, const char *clause)
 {
@@ -407,6 +461,7 @@ cm_config_load (const char *path, GError **error)
   if (!read_groups (config, file, error) || !apply_defaults (config, file, error))
     return NULL;
   config->mode = (CmMode) enum_index ("enforce|advise|monitor", cm_config_get (config, "milter", "mode"));
+  read_limits (config);
 
   g_autoptr (GError) local = NULL;
   const char *directory = cm_config_get (config, "milter", "directory");

@@ -8,6 +8,7 @@
 #include "policy.h"
 #include "directory.h"
 #include "lexicon.h"
+#include "caps.h"
 
 typedef struct _CmModel CmModel;
 typedef struct _CmValence CmValence;
@@ -21,5 +22,8 @@ const CmModel *cm_config_model (const CmConfig *config);
 const CmValence *cm_config_valence (const CmConfig *config);
 /* The paragraphs file ([policy] paragraphs): texts and what each rule cites. */
 const CmParagraphs *cm_config_paragraphs (const CmConfig *config);
+
+/* The caps on the work done for one message ([policy] max-*, time-budget-ms). */
+const CmLimits *cm_config_limits (const CmConfig *config);
 
 #endif

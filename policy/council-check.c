@@ -52,11 +52,13 @@ main (int argc, char **argv)
   g_autofree char *config_path = NULL;
   g_autofree char *from = NULL;
   g_auto (GStrv) rcpts = NULL;
-  gboolean json = FALSE, cues = FALSE;
+  gboolean json = FALSE, cues = FALSE, authenticated = FALSE;
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "configuration file (default " DEFAULT_CONFIG ")", "CONFIG" },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, "envelope sender (default: the From header)", "ADDR" },
     { "rcpt", 0, 0, G_OPTION_ARG_STRING_ARRAY, &rcpts, "envelope recipient, repeatable (default: To, Cc and Bcc)", "ADDR" },
+    { "authenticated", 0, 0, G_OPTION_ARG_NONE, &authenticated,
+      "judge it as mail from a client that logged in (SMTP AUTH), as the daemon would", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "print the verdict as one JSON object", NULL },
     { "cues", 0, 0, G_OPTION_ARG_NONE, &cues, "print the cues the learned weights read, as one JSON object (for the trainer)", NULL },
     { NULL }
@@ -86,9 +88,10 @@ main (int argc, char **argv)
     }
 
   g_autoptr (CmEnvelope) envelope = NULL;
-  if (from || rcpts)
+  if (from || rcpts || authenticated)
     {
       envelope = cm_envelope_new (from);
+      envelope->authenticated = authenticated;
       for (guint i = 0; rcpts && rcpts[i]; i++)
         cm_envelope_add_recipient (envelope, rcpts[i]);
     }

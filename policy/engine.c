@@ -1,6 +1,11 @@
 /*
  * engine.c: cm_check(), the engine's one entry point for a message:
  * scope, view, every rule that is not off, verdict.
+ *
+ * The work is bounded (caps.h): a message read only in part, past a
+ * cap or the time budget, gets a verdict that lists why, and at least
+ * the action [policy] partial gives it (the stronger of that and the
+ * findings' wins; in advise and monitor modes at most tag).
  */
 #include "config.h"
 
@@ -90,6 +95,7 @@ judge (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *stream, 
   g_autoptr (CmVerdict) verdict = g_new0 (CmVerdict, 1);
   verdict->mode = cm_config_mode (config);
   verdict->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_finding_free);
+  verdict->partial = g_ptr_array_new_with_free_func (g_free);
 
   /* With an envelope sender, mail out of scope is not even parsed.
    * Without one (council-check on a file), the From header stands for the
@@ -98,14 +104,18 @@ judge (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *stream, 
   if (have_sender && !cm_config_in_scope (config, envelope))
     return out_of_scope (g_steal_pointer (&verdict), directory, envelope);
 
+  /* The time budget counts from here: scope needs no parse. */
+  g_auto (CmScan) scan = { 0 };
+  cm_scan_init (&scan, cm_config_limits (config));
   gsize max_scan = (gsize) cm_config_get_int (config, "policy", "max-scan-size");
-  g_autoptr (GMimeMessage) message = cm_message_parse (stream, max_scan, &verdict->scanned,
-                                                       &verdict->truncated);
+  g_autoptr (GMimeMessage) message = cm_message_parse_capped (stream, max_scan, &scan, &verdict->scanned,
+                                                              &verdict->truncated);
   g_autoptr (CmEnvelope) from_headers = NULL;
   if (!have_sender)
     {
       g_autofree char *sender = header_sender (message);
       from_headers = cm_envelope_new (sender ? sender : "");
+      from_headers->authenticated = envelope && envelope->authenticated;
       for (guint i = 0; envelope && i < envelope->recipients->len; i++)
         cm_envelope_add_recipient (from_headers, envelope->recipients->pdata[i]);
       envelope = from_headers;
@@ -113,7 +123,7 @@ judge (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *stream, 
         return out_of_scope (g_steal_pointer (&verdict), directory, envelope);
     }
 
-  g_autoptr (CmView) view = cm_view_new (directory, cm_config_lexicons (config), envelope, message);
+  g_autoptr (CmView) view = cm_view_new_capped (directory, cm_config_lexicons (config), envelope, message, &scan);
   /* The trainer's dump has every cue by name; judging needs only those
    * the model weighs. */
   g_autoptr (CmCues) cues = cues_json ? cm_cues_new (TRUE, NULL) : cm_cues_new (FALSE, cm_config_model (config));
@@ -124,6 +134,8 @@ judge (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *stream, 
       CmAction action = cm_config_rule_action (config, cm_rules[i].id);
       if (action == CM_ACTION_NONE)
         continue;
+      if (cm_scan_out_of_time (&scan))
+        break; /* the rules after this one do not judge it */
       guint before = verdict->findings->len;
       cm_rules[i].check (&cm_rules[i], &context, verdict->findings);
       for (guint k = before; k < verdict->findings->len; k++)
@@ -143,6 +155,16 @@ judge (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *stream, 
   verdict->checked = TRUE;
   verdict->action = cm_verdict_decide (verdict->mode, verdict->findings);
   cm_verdict_disclose (verdict, message);
+  g_ptr_array_unref (verdict->partial);
+  verdict->partial = cm_scan_steal_reasons (&scan);
+  if (verdict->partial->len > 0)
+    {
+      CmAction partial = cm_config_partial_action (config, envelope->authenticated);
+      if (verdict->mode != CM_MODE_ENFORCE)
+        partial = MIN (partial, CM_ACTION_TAG);
+      verdict->partial_action = partial;
+      verdict->action = MAX (verdict->action, partial);
+    }
   verdict->sender_address = g_strdup (view->sender->address);
   verdict->sender_role = view->sender->role;
   verdict->sender_name = view->sender->person ? g_strdup (view->sender->person->name) : NULL;

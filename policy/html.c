@@ -6,20 +6,32 @@
  * out as "> " lines; Outlook's reply header container starts an
  * "-----Original Message-----" line; signature containers start a "-- "
  * line.  quotes.c then splits the result like any plain text.
+ *
+ * Nesting is read to a cap: elements deeper than it are left out, and
+ * the caller is told the depth that went past it.  libxml2 itself stops
+ * at 256 (and drops the rest of the document, silently): that too is
+ * reported, as depth 257.
  */
 #include "config.h"
 
 #include <string.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 
 #include "text.h"
+
+/* How deep libxml2's parser goes without XML_PARSE_HUGE (xmlParserMaxDepth). */
+#define LIBXML_MAX_DEPTH 256
 
 typedef struct {
   GString *out;
   int quote_depth;
   gboolean at_line_start;
   gboolean pending_space;
+  guint depth;     /* elements open around the node being read */
+  guint max_depth; /* deeper ones are not read */
+  guint too_deep;  /* the first depth past max_depth met, or 0 */
 } Emitter;
 
 static void
@@ -160,7 +172,11 @@ walk (Emitter *e, const xmlNode *node)
         emit_line_end (e);
       if (quote)
         e->quote_depth++;
-      walk (e, node->children);
+      if (++e->depth > e->max_depth)
+        e->too_deep = e->too_deep ? e->too_deep : e->depth;
+      else
+        walk (e, node->children);
+      e->depth--;
       if (quote)
         e->quote_depth--;
       if (paragraph)
@@ -170,18 +186,41 @@ walk (Emitter *e, const xmlNode *node)
     }
 }
 
+/* Did libxml2 stop at its own depth limit?  It says so only as an error. */
+static gboolean
+parser_hit_depth_limit (htmlParserCtxtPtr context)
+{
+  const xmlError *error = xmlCtxtGetLastError (context);
+  return error && error->code == XML_ERR_INTERNAL_ERROR && error->message
+      && strstr (error->message, "depth") != NULL;
+}
+
+char *
+cm_html_to_text_capped (const char *html, gsize length, guint max_depth, guint *too_deep)
+{
+  *too_deep = 0;
+  if (length == 0 || length > G_MAXINT)
+    return g_strdup ("");
+  htmlParserCtxtPtr context = htmlNewParserCtxt ();
+  if (context == NULL)
+    return g_strdup ("");
+  htmlDocPtr doc = htmlCtxtReadMemory (context, html, (int) length, NULL, "UTF-8",
+                                       HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING
+                                       | HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
+  gboolean libxml_cut = parser_hit_depth_limit (context);
+  htmlFreeParserCtxt (context);
+  if (doc == NULL)
+    return g_strdup ("");
+  Emitter e = { g_string_sized_new (length / 2 + 16), 0, TRUE, FALSE, 0, max_depth, 0 };
+  walk (&e, xmlDocGetRootElement (doc) ? doc->children : NULL);
+  xmlFreeDoc (doc);
+  *too_deep = e.too_deep ? e.too_deep : libxml_cut ? LIBXML_MAX_DEPTH + 1 : 0;
+  return g_string_free (e.out, FALSE);
+}
+
 char *
 cm_html_to_text (const char *html, gsize length)
 {
-  if (length == 0 || length > G_MAXINT)
-    return g_strdup ("");
-  htmlDocPtr doc = htmlReadMemory (html, (int) length, NULL, "UTF-8",
-                                   HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING
-                                   | HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
-  if (doc == NULL)
-    return g_strdup ("");
-  Emitter e = { g_string_sized_new (length / 2 + 16), 0, TRUE, FALSE };
-  walk (&e, xmlDocGetRootElement (doc) ? doc->children : NULL);
-  xmlFreeDoc (doc);
-  return g_string_free (e.out, FALSE);
+  guint too_deep;
+  return cm_html_to_text_capped (html, length, LIBXML_MAX_DEPTH, &too_deep);
 }

@@ -12,6 +12,11 @@
  * (quotes.c).  Of a multipart/alternative the text/plain part is read when
  * there is one: it carries the same words and costs no HTML parse.  A
  * forwarded message/rfc822 part is history; its own parts are listed.
+ *
+ * Every loop is bounded (caps.h): past [policy] max-headers,
+ * max-addresses, max-mime-depth, max-parts, max-html-depth, max-words or
+ * max-sentences, or the time budget, reading stops there and the scan
+ * records why, so that the verdict can say it was partial.
  */
 #include "config.h"
 
@@ -27,6 +32,9 @@ typedef struct {
   const CmLexicons *lexicons;
   GHashTable *by_address; /* address -> CmParticipant * */
   CmTextSplit split;
+  CmScan *scan;           /* the caps and what went past them */
+  guint addresses;        /* mailboxes of the headers met so far */
+  guint parts;            /* MIME parts met so far */
 } Builder;
 
 static void
@@ -94,6 +102,8 @@ add_addresses (Builder *b, InternetAddressList *list, GPtrArray *out, guint bit)
       const char *addr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
       if (addr == NULL || strchr (addr, '@') == NULL)
         continue;
+      if (cm_scan_over (b->scan, "addresses", ++b->addresses, b->scan->limits->addresses))
+        return;
       add_once (out, participant (b, addr, internet_address_get_name (ia)), bit);
     }
 }
@@ -197,10 +207,22 @@ part_size (GMimePart *part)
   return (gsize) length;
 }
 
-/* Append the text of a text/plain or text/html PART to the split. */
+/* The text of HTML (UTF-8), read no deeper than [policy] max-html-depth:
+ * deeper elements are left out and the scan says so. */
+static char *
+html_text (Builder *b, const char *html)
+{
+  guint cap = b->scan->limits->html_depth;
+  guint too_deep = 0;
+  char *text = cm_html_to_text_capped (html, strlen (html), cap, &too_deep);
+  if (too_deep)
+    cm_scan_over (b->scan, "html-depth", too_deep, cap);
+  return text;
+}
+
 /* The text of a text/plain or text/html PART, in UTF-8. */
 static char *
-part_text (GMimePart *part)
+part_text (Builder *b, GMimePart *part)
 {
   GMimeObject *object = GMIME_OBJECT (part);
   GByteArray *bytes = part_bytes (part);
@@ -209,7 +231,7 @@ part_text (GMimePart *part)
   GMimeContentType *type = g_mime_object_get_content_type (object);
   if (g_mime_content_type_is_type (type, "text", "html"))
     {
-      char *text = cm_html_to_text (utf8, strlen (utf8));
+      char *text = html_text (b, utf8);
       g_free (utf8);
       utf8 = text;
     }
@@ -232,7 +254,7 @@ read_text (Builder *b, const char *utf8, gboolean history)
 static void
 read_text_part (Builder *b, GMimePart *part, gboolean history)
 {
-  g_autofree char *utf8 = part_text (part);
+  g_autofree char *utf8 = part_text (b, part);
   read_text (b, utf8, history);
 }
 
@@ -351,9 +373,9 @@ read_other_alternatives (Builder *b, GMimeMultipart *multipart, GMimeObject *pla
         word_set (&plain_words, plain_text);
       if (!says_more (rough, &plain_words))
         continue;
-      g_autofree char *html_text = cm_html_to_text (html, strlen (html));
-      if (says_more (html_text, &plain_words))
-        read_text (b, html_text, history);
+      g_autofree char *text = html_text (b, html);
+      if (says_more (text, &plain_words))
+        read_text (b, text, history);
     }
   cm_key_map_clear (&plain_words);
 }
@@ -405,7 +427,12 @@ walk_message (Builder *b, GMimeMessage *inner, int depth)
 static void
 walk (Builder *b, GMimeObject *object, gboolean history, int depth)
 {
-  if (object == NULL || depth > 32)
+  if (object == NULL)
+    return;
+  /* depth counts the containers around OBJECT: the message's own body is 0. */
+  if (cm_scan_over (b->scan, "mime-depth", (guint64) depth, b->scan->limits->mime_depth)
+      || cm_scan_over (b->scan, "parts", ++b->parts, b->scan->limits->parts)
+      || cm_scan_out_of_time (b->scan))
     return;
   if (GMIME_IS_MESSAGE_PART (object))
     {
@@ -432,7 +459,7 @@ walk (Builder *b, GMimeObject *object, gboolean history, int depth)
               && g_mime_content_type_is_type (g_mime_object_get_content_type (picked), "text", "plain"))
             {
               /* The plain text, decoded once: read, then compared. */
-              g_autofree char *plain_text = part_text (GMIME_PART (picked));
+              g_autofree char *plain_text = part_text (b, GMIME_PART (picked));
               read_text (b, plain_text, history);
               read_other_alternatives (b, multipart, picked, plain_text, history);
             }
@@ -459,10 +486,15 @@ walk (Builder *b, GMimeObject *object, gboolean history, int depth)
 /* Split the subject and the authored text into words once, and give each
  * sentence its range of them. */
 static void
-make_sentences (CmView *view, const CmLexicons *lexicons)
+make_sentences (CmView *view, const CmLexicons *lexicons, CmScan *scan)
 {
   view->subject_words = cm_words_split (view->subject ? view->subject : "");
   view->authored_words = cm_words_split (view->authored);
+  /* Past max-words the rest of the text is not judged: the words after
+   * the cap belong to no sentence and no matcher sees them. */
+  gboolean words_cut = cm_scan_over (scan, "words", view->authored_words->n, scan->limits->words);
+  if (words_cut)
+    view->authored_words->n = scan->limits->words;
   view->signature_words = cm_words_split (view->signature);
   if (view->subject_words->n > 0)
     {
@@ -477,9 +509,15 @@ make_sentences (CmView *view, const CmLexicons *lexicons)
   g_autoptr (GArray) spans = cm_sentences_split (view->authored);
   const CmWords *all = view->authored_words;
   guint word = 0;
-  for (guint i = 0; i < spans->len; i++)
+  guint n_spans = spans->len;
+  if (cm_scan_over (scan, "sentences", n_spans, scan->limits->sentences))
+    n_spans = scan->limits->sentences;
+  for (guint i = 0; i < n_spans; i++)
     {
       CmSpan span = g_array_index (spans, CmSpan, i);
+      /* Past max-words, or out of time: no more sentences. */
+      if ((words_cut && word >= all->n) || cm_scan_out_of_time_often (scan))
+        break;
       while (word < all->n && all->words[word].offset < span.start)
         word++;
       guint first = word;
@@ -520,33 +558,113 @@ cm_view_line (const char *text, const CmWords *all, guint from, CmWords *line)
   return MIN (end, all->n);
 }
 
+/* The header block of STREAM, read from START up to its blank line (or
+ * END): how many fields it has, and where the field after the first MAX
+ * starts (CUT) and where the blank line starts (BLANK).  One pass, the
+ * stream left where it was. */
+static guint
+count_header_fields (GMimeStream *stream, gint64 start, gint64 end, guint max, gint64 *cut, gint64 *blank)
+{
+  char buffer[65536];
+  guint fields = 0;
+  gboolean line_start = TRUE;
+  gint64 cr_at = -1; /* a line that began with CR: perhaps the blank one */
+  gint64 at = start;
+  *cut = *blank = end;
+  g_mime_stream_seek (stream, start, GMIME_STREAM_SEEK_SET);
+  gssize n;
+  while (at < end && (n = g_mime_stream_read (stream, buffer, (gsize) MIN ((gint64) sizeof buffer, end - at))) > 0)
+    for (gssize i = 0; i < n; i++, at++)
+      {
+        char c = buffer[i];
+        if (cr_at >= 0)
+          {
+            if (c == '\n')
+              {
+                *blank = cr_at;
+                goto done;
+              }
+            cr_at = -1;
+          }
+        else if (line_start)
+          {
+            if (c == '\n')
+              {
+                *blank = at;
+                goto done;
+              }
+            if (c == '\r')
+              {
+                cr_at = at;
+                continue;
+              }
+            /* A line that does not start with white space starts a field. */
+            if (c != ' ' && c != '\t' && ++fields == max + 1)
+              *cut = at;
+          }
+        line_start = c == '\n';
+      }
+done:
+  g_mime_stream_seek (stream, start, GMIME_STREAM_SEEK_SET);
+  return fields;
+}
+
+/* STREAM [START, END) with the header fields past [policy] max-headers
+ * left out (the first ones and the body kept), or a new reference to it
+ * when there are not so many.  GMime would otherwise make an object of
+ * every field: 350,000 small ones cost 200 MB. */
+static GMimeStream *
+without_excess_headers (GMimeStream *stream, gint64 start, gint64 end, CmScan *scan)
+{
+  gint64 cut, blank;
+  guint cap = scan->limits->headers;
+  guint fields = count_header_fields (stream, start, end, cap, &cut, &blank);
+  if (!cm_scan_over (scan, "headers", fields, cap))
+    return g_object_ref (stream);
+  GMimeStream *cat = g_mime_stream_cat_new ();
+  g_autoptr (GMimeStream) head = g_mime_stream_substream (stream, start, cut);
+  g_autoptr (GMimeStream) rest = g_mime_stream_substream (stream, blank, end);
+  g_mime_stream_cat_add_source (GMIME_STREAM_CAT (cat), head);
+  g_mime_stream_cat_add_source (GMIME_STREAM_CAT (cat), rest);
+  return cat;
+}
+
 GMimeMessage *
-cm_message_parse (GMimeStream *stream, gsize max_scan, gsize *scanned, gboolean *truncated)
+cm_message_parse_capped (GMimeStream *stream, gsize max_scan, CmScan *scan, gsize *scanned,
+                         gboolean *truncated)
 {
   /* Read at most max_scan bytes: a bounded substream of the message. */
   gint64 start = g_mime_stream_tell (stream);
   gint64 length = g_mime_stream_length (stream);
-  GMimeStream *bounded;
   *truncated = length < 0 || (guint64) length > max_scan;
-  if (*truncated)
-    bounded = g_mime_stream_substream (stream, start, start + (gint64) max_scan);
-  else
-    bounded = g_object_ref (stream);
   *scanned = *truncated ? max_scan : (gsize) length;
+  gint64 end = start + (gint64) *scanned;
+  g_autoptr (GMimeStream) bounded = *truncated ? g_mime_stream_substream (stream, start, end)
+                                               : g_object_ref (stream);
+  g_autoptr (GMimeStream) capped = without_excess_headers (bounded, start, end, scan);
 
-  GMimeParser *parser = g_mime_parser_new_with_stream (bounded);
+  GMimeParser *parser = g_mime_parser_new_with_stream (capped);
   g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
   /* Parts refer to the stream instead of being copied (the default, said). */
   g_mime_parser_set_persist_stream (parser, TRUE);
   GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
   g_object_unref (parser);
-  g_object_unref (bounded);
+  return message;
+}
+
+GMimeMessage *
+cm_message_parse (GMimeStream *stream, gsize max_scan, gsize *scanned, gboolean *truncated)
+{
+  CmScan scan;
+  cm_scan_init (&scan, &cm_limits_loose);
+  GMimeMessage *message = cm_message_parse_capped (stream, max_scan, &scan, scanned, truncated);
+  cm_scan_clear (&scan);
   return message;
 }
 
 CmView *
-cm_view_new (const CmDirectory *directory, const CmLexicons *lexicons,
-             const CmEnvelope *envelope, GMimeMessage *message)
+cm_view_new_capped (const CmDirectory *directory, const CmLexicons *lexicons,
+                    const CmEnvelope *envelope, GMimeMessage *message, CmScan *scan)
 {
   CmView *view = g_new0 (CmView, 1);
   view->participants = g_ptr_array_new_with_free_func (participant_free);
@@ -558,7 +676,7 @@ cm_view_new (const CmDirectory *directory, const CmLexicons *lexicons,
   view->attachments = g_ptr_array_new_with_free_func (attachment_free);
 
   Builder b = { view, directory, lexicons, g_hash_table_new (g_str_hash, g_str_equal),
-                { g_string_new (NULL), g_string_new (NULL), g_string_new (NULL) } };
+                { g_string_new (NULL), g_string_new (NULL), g_string_new (NULL) }, scan, 0, 0 };
 
   read_participants (&b, envelope, message);
   if (message)
@@ -573,7 +691,18 @@ cm_view_new (const CmDirectory *directory, const CmLexicons *lexicons,
   view->signature = g_string_free (b.split.signature, FALSE);
   view->history = g_string_free (b.split.history, FALSE);
   g_hash_table_unref (b.by_address);
-  make_sentences (view, lexicons);
+  make_sentences (view, lexicons, scan);
+  return view;
+}
+
+CmView *
+cm_view_new (const CmDirectory *directory, const CmLexicons *lexicons,
+             const CmEnvelope *envelope, GMimeMessage *message)
+{
+  CmScan scan;
+  cm_scan_init (&scan, &cm_limits_loose);
+  CmView *view = cm_view_new_capped (directory, lexicons, envelope, message, &scan);
+  cm_scan_clear (&scan);
   return view;
 }
 

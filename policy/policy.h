@@ -82,6 +82,9 @@ const char *cm_config_path (const CmConfig *config);
 const char *cm_config_get (const CmConfig *config, const char *group, const char *key);
 gint64 cm_config_get_int (const CmConfig *config, const char *group, const char *key);
 CmAction cm_config_rule_action (const CmConfig *config, const char *rule_id);
+/* What becomes of a message read only in part ([policy] partial, for an
+ * authenticated client, else partial-unauthenticated): NONE, TAG or HOLD. */
+CmAction cm_config_partial_action (const CmConfig *config, gboolean authenticated);
 /* The text of a protocol paragraph ("Newton Abbot 13") from [policy]
  * paragraphs, for notices; NULL when the file does not have it. */
 const char *cm_config_paragraph (const CmConfig *config, const char *clause);
@@ -139,6 +142,10 @@ typedef struct {
   GPtrArray *findings;   /* CmFinding * */
   gsize scanned;         /* bytes of the message the engine read */
   gboolean truncated;    /* the message was larger than max-scan-size */
+  GPtrArray *partial;    /* char *: why the engine stopped reading short of a cap
+                          * ("mime-depth 33 > 32", "time-budget > 2000 ms"); empty
+                          * when it read all it was given */
+  CmAction partial_action; /* what [policy] partial made of that (NONE when read whole) */
   char *disclosure;      /* action disclose: the line to add to every text part */
   char *undisclosed;     /* a disclose that fell back to warn: why the body was not changed */
 } CmVerdict;

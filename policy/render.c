@@ -1,6 +1,11 @@
 /*
  * render.c: a verdict as the JSON object of DESIGN.md (for council-check
  * --json and for tools) and as plain text for people.
+ *
+ * A message not read whole adds one member to the object, after the
+ * contract's four: "scan": {"complete": false, "bytes": N, "truncated":
+ * past max-scan-size, "partial": [why reading stopped short of a cap],
+ * "partial_action": what [policy] partial made of it}.
  */
 #include "config.h"
 
@@ -80,7 +85,19 @@ cm_verdict_to_json (const CmVerdict *verdict)
       cm_json_string_array (out, f->people);
       g_string_append_c (out, '}');
     }
-  g_string_append (out, "]}");
+  g_string_append_c (out, ']');
+  gboolean partial = verdict->partial && verdict->partial->len > 0;
+  if (verdict->truncated || partial)
+    {
+      g_string_append_printf (out, ", \"scan\": {\"complete\": false, \"bytes\": %zu, \"truncated\": %s, "
+                              "\"partial\": ", verdict->scanned, verdict->truncated ? "true" : "false");
+      g_autoptr (GPtrArray) none = g_ptr_array_new ();
+      cm_json_string_array (out, partial ? verdict->partial : none);
+      g_string_append (out, ", \"partial_action\": ");
+      cm_json_string (out, cm_action_name (verdict->partial_action));
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, '}');
   return g_string_free (out, FALSE);
 }
 
@@ -124,6 +141,13 @@ cm_verdict_to_text (const CmVerdict *verdict)
                           verdict->findings->len == 1 ? "" : "s");
   if (verdict->truncated)
     g_string_append_printf (out, "note:    only the first %zu bytes were scanned\n", verdict->scanned);
+  if (verdict->partial && verdict->partial->len > 0)
+    {
+      g_string_append (out, "note:    read in part: ");
+      for (guint i = 0; i < verdict->partial->len; i++)
+        g_string_append_printf (out, "%s%s", i ? "; " : "", (const char *) verdict->partial->pdata[i]);
+      g_string_append_printf (out, " ([policy] partial: %s)\n", cm_action_name (verdict->partial_action));
+    }
   for (guint i = 0; i < verdict->findings->len; i++)
     {
       const CmFinding *f = verdict->findings->pdata[i];

@@ -24,6 +24,10 @@ char *cm_charset_to_utf8_owned (GByteArray *bytes, const char *charset);
  * quote containers come out as "> " lines, their reply headers and
  * signature blocks as the markers quotes.c knows. */
 char *cm_html_to_text (const char *html, gsize length);
+/* The same, reading elements no deeper than MAX_DEPTH (at most 256, where
+ * libxml2 stops): *TOO_DEEP is then the first depth past the cap that
+ * was left out, else 0. */
+char *cm_html_to_text_capped (const char *html, gsize length, guint max_depth, guint *too_deep);
 
 typedef struct {
   GString *authored;

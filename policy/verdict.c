@@ -103,5 +103,7 @@ cm_verdict_free (CmVerdict *verdict)
   g_free (verdict->undisclosed);
   if (verdict->findings)
     g_ptr_array_unref (verdict->findings);
+  if (verdict->partial)
+    g_ptr_array_unref (verdict->partial);
   g_free (verdict);
 }

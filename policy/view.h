@@ -14,6 +14,7 @@
 #include "directory.h"
 #include "words.h"
 #include "lexicon.h"
+#include "caps.h"
 
 typedef struct {
   char *address;          /* lower case */
@@ -65,13 +66,21 @@ typedef struct {
   GPtrArray *attachments;   /* CmAttachment * */
 } CmView;
 
-/* Parse at most MAX_SCAN bytes of STREAM; NULL when nothing parses. */
+/* Parse at most MAX_SCAN bytes of STREAM; NULL when nothing parses.
+ * Header fields past SCAN's max-headers are left out, and SCAN says so. */
+GMimeMessage *cm_message_parse_capped (GMimeStream *stream, gsize max_scan, CmScan *scan, gsize *scanned,
+                                       gboolean *truncated);
+/* The same under the loose caps (caps.h), not saying what went past them. */
 GMimeMessage *cm_message_parse (GMimeStream *stream, gsize max_scan, gsize *scanned,
                                 gboolean *truncated);
 /* The view of MESSAGE (may be NULL) sent with ENVELOPE.  Without envelope
  * recipients, To, Cc and Bcc are the recipients. */
 CmView *cm_view_new (const CmDirectory *directory, const CmLexicons *lexicons,
                      const CmEnvelope *envelope, GMimeMessage *message);
+/* The same, reading no more than SCAN's caps allow; SCAN records what it
+ * left unread.  cm_view_new reads under the loose caps (caps.h). */
+CmView *cm_view_new_capped (const CmDirectory *directory, const CmLexicons *lexicons,
+                            const CmEnvelope *envelope, GMimeMessage *message, CmScan *scan);
 void cm_view_free (CmView *view);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmView, cm_view_free)
 

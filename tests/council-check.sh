@@ -95,5 +95,37 @@ expect 0 '"checked": true' -- "$check" -c "$conf" --json "$scratch/broken.eml"
 : > "$scratch/empty.eml"
 expect 0 '"checked": false' -- "$check" -c "$conf" --json "$scratch/empty.eml"
 
+# 5. Bounded work (issue 9 item 2, F4): multipart deeper than
+# max-mime-depth was read as nothing, verdict accept, without a word.
+# Now the scan is partial, said in a note and in the JSON "scan" member;
+# --authenticated judges it as mail from a client that logged in, which
+# [policy] partial holds.
+{
+    printf 'From: cllr.jane.smith@northmoor.gov.uk\nTo: resident@example.org\nSubject: wall\nMIME-Version: 1.0\n'
+    i=0
+    while [ $i -lt 40 ]; do
+        printf 'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' $i $i
+        i=$((i + 1))
+    done
+    printf 'Content-Type: text/plain\n\nThe council will pay you 5000 pounds for the wall.\n'
+} > "$scratch/deep.eml"
+expect 0 "note:    read in part: mime-depth 33 > 32 (\[policy\] partial: accept)" -- "$check" -c "$conf" "$scratch/deep.eml"
+expect 0 '"findings": \[\], "scan": {"complete": false, "bytes": [0-9]*, "truncated": false, "partial": \["mime-depth 33 > 32"\], "partial_action": "accept"}}' -- "$check" -c "$conf" --json "$scratch/deep.eml"
+expect 0 '^{"action": "hold", .*"partial_action": "hold"}}$' -- "$check" -c "$conf" --json --authenticated "$scratch/deep.eml"
+expect 0 "verdict: hold, 0 findings" -- "$check" -c "$conf" --authenticated "$scratch/deep.eml"
+# The example with [policy] max-mime-depth=50 (or another KEY=VALUE) and
+# the source tree's paths.
+policy_variant () {
+    sed -e "s#^\[policy\]#[policy]\\n$1#" -e "s#^directory=.*#directory=$top_srcdir/config/directory.conf#" \
+        -e "s#^lexicon=.*#lexicon=$top_srcdir/config/lexicon#" \
+        -e "s#^paragraphs=.*#paragraphs=$top_srcdir/config/paragraphs.conf#" \
+        -e "s#^weights=.*#weights=$top_srcdir/config/weights.conf#" \
+        -e "s#^valence=.*#valence=$top_srcdir/config/valence.txt#" "$conf"
+}
+policy_variant max-mime-depth=50 > "$scratch/deeper.conf"
+expect 0 '"rule": "member-obligation"' -- "$check" -c "$scratch/deeper.conf" --json "$scratch/deep.eml"
+policy_variant max-html-depth=1000 > "$scratch/bad-cap.conf"
+expect 2 'bad-cap.conf:[0-9]*: \[policy\] max-html-depth: "1000" is not a whole number from 8 to 256' -- "$check" -c "$scratch/bad-cap.conf" "$scratch/deep.eml"
+
 echo "council-check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

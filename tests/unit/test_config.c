@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "configuration.h"
 #include "testutil.h"
 
 /* Load a variant of the example with EXTRA appended; return its error. */
@@ -139,6 +140,67 @@ START_TEST (test_sizes_and_modes)
 }
 END_TEST
 
+/* Issue 9 item 2: the caps of bounded work, typed once, with safe
+ * defaults, and a bad value named with its file and line. */
+START_TEST (test_caps)
+{
+  g_autoptr (CmConfig) example = test_example_config ();
+  const CmLimits *limits = cm_config_limits (example);
+  ck_assert_uint_eq (limits->mime_depth, 32);
+  ck_assert_uint_eq (limits->parts, 1000);
+  ck_assert_uint_eq (limits->headers, 2000);
+  ck_assert_uint_eq (limits->addresses, 10000);
+  ck_assert_uint_eq (limits->html_depth, 256);
+  ck_assert_uint_eq (limits->sentences, 50000);
+  ck_assert_uint_eq (limits->words, 1000000);
+  ck_assert_int_eq (limits->budget_us, 2 * G_USEC_PER_SEC);
+  ck_assert_int_eq (cm_config_partial_action (example, TRUE), CM_ACTION_HOLD);
+  ck_assert_int_eq (cm_config_partial_action (example, FALSE), CM_ACTION_NONE);
+
+  g_autofree char *path = test_config_variant ("[policy]\nmax-mime-depth=4\nmax-parts=7\nmax-headers=40\n"
+                                               "max-addresses=3\nmax-html-depth=9\nmax-sentences=100\n"
+                                               "max-words=1000\ntime-budget-ms=5\npartial=tag\n"
+                                               "partial-unauthenticated=hold\n", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmConfig) config = cm_config_load (path, &error);
+  ck_assert_msg (config != NULL, "%s", error ? error->message : "");
+  limits = cm_config_limits (config);
+  ck_assert_uint_eq (limits->mime_depth, 4);
+  ck_assert_uint_eq (limits->parts, 7);
+  ck_assert_uint_eq (limits->headers, 40);
+  ck_assert_uint_eq (limits->addresses, 3);
+  ck_assert_uint_eq (limits->html_depth, 9);
+  ck_assert_uint_eq (limits->sentences, 100);
+  ck_assert_uint_eq (limits->words, 1000);
+  ck_assert_int_eq (limits->budget_us, 5000);
+  ck_assert_int_eq (cm_config_partial_action (config, TRUE), CM_ACTION_TAG);
+  ck_assert_int_eq (cm_config_partial_action (config, FALSE), CM_ACTION_HOLD);
+
+  struct { const char *extra; const char *expected; } cases[] = {
+    { "[policy]\nmax-mime-depth=0", "[policy] max-mime-depth: \"0\" is not a whole number from 1 to 1000" },
+    { "[policy]\nmax-mime-depth=deep", "[policy] max-mime-depth: \"deep\" is not a whole number" },
+    { "[policy]\nmax-parts=-1", "[policy] max-parts: \"-1\" is not a whole number from 1 to 1000000" },
+    { "[policy]\nmax-headers=10", "[policy] max-headers: \"10\" is not a whole number from 32 to 10000000" },
+    { "[policy]\nmax-addresses=1e6", "[policy] max-addresses: \"1e6\" is not a whole number" },
+    /* libxml2 reads no deeper than 256: a cap past it could not be kept. */
+    { "[policy]\nmax-html-depth=1000", "[policy] max-html-depth: \"1000\" is not a whole number from 8 to 256" },
+    { "[policy]\nmax-sentences=99", "[policy] max-sentences: \"99\" is not a whole number from 100" },
+    { "[policy]\nmax-words=", "[policy] max-words: \"\" is not a whole number from 1000" },
+    { "[policy]\ntime-budget-ms=0", "[policy] time-budget-ms: \"0\" is not a whole number from 1 to 600000" },
+    { "[policy]\ntime-budget-ms=2s", "[policy] time-budget-ms: \"2s\" is not a whole number" },
+    { "[policy]\npartial=reject", "[policy] partial: \"reject\" is not one of accept, tag, hold" },
+    { "[policy]\npartial-unauthenticated=warn", "[policy] partial-unauthenticated: \"warn\" is not one of accept, tag, hold" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *message = variant_error (cases[i].extra);
+      ck_assert_msg (message && strstr (message, cases[i].expected), "case %u: %s", i,
+                     message ? message : "(loaded)");
+      ck_assert_msg (strstr (message, "council-milter.conf:"), "no file:line in %s", message);
+    }
+}
+END_TEST
+
 START_TEST (test_scope)
 {
   g_autoptr (CmConfig) config = test_example_config ();
@@ -182,6 +244,7 @@ main (void)
   tcase_add_test (tc, test_bad_values_name_line);
   tcase_add_test (tc, test_typed_keys);
   tcase_add_test (tc, test_sizes_and_modes);
+  tcase_add_test (tc, test_caps);
   tcase_add_test (tc, test_scope);
   tcase_add_test (tc, test_refcount);
   suite_add_tcase (suite, tc);

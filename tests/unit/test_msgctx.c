@@ -194,6 +194,66 @@ START_TEST (test_scan_note)
 }
 END_TEST
 
+/* F6 of issue 9: header fields were kept whole in memory (350,000 small
+ * ones: 239 MB).  Now they go to the spool with the body, in memory up
+ * to body-memory and in the file past it; only the first 64 KB are kept
+ * as text, and nothing is lost. */
+START_TEST (test_many_headers)
+{
+  CmMsgCtx *msg = new_message ("[milter]\nbody-memory=4K");
+  const guint n = 20000;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("X-Filler-%u", i);
+      cm_msgctx_add_header (msg, name, "value");
+    }
+  cm_msgctx_add_header (msg, "Subject", "Last");
+  cm_msgctx_end_headers (msg);
+  ck_assert_ptr_null (msg->failure);
+  ck_assert_int_ge (msg->body_fd, 0);
+  ck_assert_ptr_null (msg->body);
+  ck_assert_uint_le (msg->headers->len, CM_HEADERS_COPY_MAX + 2);
+  ck_assert (msg->headers_cut);
+  ck_assert_uint_eq (msg->header_count, n + 1);
+  ck_assert_str_eq (msg->subject, "Last");
+  guint8 body[] = "Hello.\r\n";
+  gboolean enough = FALSE;
+  ck_assert (cm_msgctx_add_body (msg, body, sizeof body - 1, &enough, NULL));
+  g_autofree char *text = stream_text (msg);
+  ck_assert_uint_eq (strlen (text), msg->headers_size + sizeof body - 1);
+  ck_assert (g_str_has_prefix (text, "X-Filler-0: value\r\n"));
+  ck_assert_msg (strstr (text, "X-Filler-19999: value\r\nSubject: Last\r\n\r\nHello.\r\n"), "the end is lost");
+  cm_msgctx_free (msg);
+}
+END_TEST
+
+/* X-Council-Protocol-Scan for a scan cut at a cap, at the size, or both. */
+START_TEST (test_scan_value)
+{
+  CmMsgCtx *msg = new_message (NULL);
+  cm_msgctx_add_header (msg, "Subject", "Deep");
+  cm_msgctx_end_headers (msg);
+  CmVerdict verdict = { 0 };
+  verdict.partial = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (verdict.partial, g_strdup ("mime-depth 33 > 32"));
+  g_autofree char *caps = cm_msgctx_scan_value (msg, &verdict);
+  ck_assert_str_eq (caps, "partial, mime-depth 33 > 32");
+  g_ptr_array_add (verdict.partial, g_strdup ("parts 1001 > 1000"));
+  verdict.truncated = TRUE;
+  verdict.scanned = 10;
+  g_autofree char *both = cm_msgctx_scan_value (msg, &verdict);
+  g_autofree char *expected = g_strdup_printf ("partial, 10 of %zu bytes; mime-depth 33 > 32; parts 1001 > 1000",
+                                               msg->headers_size);
+  ck_assert_str_eq (both, expected);
+  g_ptr_array_set_size (verdict.partial, 0);
+  g_autofree char *size = cm_msgctx_scan_value (msg, &verdict);
+  g_autofree char *note = cm_msgctx_scan_note (msg, 10);
+  ck_assert_str_eq (size, note);
+  g_ptr_array_unref (verdict.partial);
+  cm_msgctx_free (msg);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -206,6 +266,8 @@ main (void)
   tcase_add_test (tc, test_spool_full_disk);
   tcase_add_test (tc, test_scan_limit);
   tcase_add_test (tc, test_scan_note);
+  tcase_add_test (tc, test_many_headers);
+  tcase_add_test (tc, test_scan_value);
   suite_add_tcase (suite, tc);
   return test_run (suite);
 }

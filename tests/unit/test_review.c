@@ -281,6 +281,24 @@ START_TEST (test_message_text_empty_parts)
 }
 END_TEST
 
+/* A message held for a partial scan alone (issue 9 item 2) is shown with
+ * why it was held, not as "Rules: (none recorded)". */
+START_TEST (test_partial_scan_findings)
+{
+  g_autoptr (CmConfig) config = test_example_config ();
+  const char *json = "{\"action\": \"hold\", \"checked\": true, \"sender\": {\"address\": \"a@northmoor.gov.uk\", "
+                     "\"role\": \"officer\", \"name\": null}, \"findings\": [], \"scan\": {\"complete\": false, "
+                     "\"bytes\": 100, \"truncated\": false, \"partial\": [\"mime-depth 33 > 32\", \"parts 1001 > 1000\"], "
+                     "\"partial_action\": \"hold\"}}";
+  g_autoptr (GString) out = g_string_new (NULL);
+  char *rules[] = { NULL };
+  cm_review_append_findings (out, config, json, rules, "", CM_REVIEW_FINDINGS_PLAIN, "", 200);
+  ck_assert_msg (strstr (out->str, "Read in part, past the filter's limits: mime-depth 33 > 32; parts 1001 > 1000 "
+                                   "([policy] partial: hold)"), "%s", out->str);
+  ck_assert_msg (strstr (out->str, "none recorded") == NULL, "%s", out->str);
+}
+END_TEST
+
 START_TEST (test_usage)
 {
   g_autoptr (Env) env = env_new (NULL);
@@ -331,6 +349,7 @@ main (void)
   tcase_add_test (tc, test_show);
   tcase_add_test (tc, test_audit);
   tcase_add_test (tc, test_report);
+  tcase_add_test (tc, test_partial_scan_findings);
   tcase_add_test (tc, test_usage);
   tcase_add_test (tc, test_message_text_empty_parts);
   suite_add_tcase (suite, tc);
