@@ -2,9 +2,10 @@
  * directory.h: the council's people, their roles, addresses, names and
  * job titles, and the lookups the engine makes of them.
  *
- * This is the one interface behind which a directory lives; the key-file
- * source is directory.c, and a second source (LDAP, Active Directory)
- * would build the same CmDirectory.
+ * This is the one interface behind which a directory lives.  Sources
+ * (directory-source.h: the key file, LDAP) hand what they read to one
+ * builder (directory.c), which checks and indexes it; callers see only
+ * the CmDirectory it makes.
  */
 #ifndef CM_DIRECTORY_H
 #define CM_DIRECTORY_H
@@ -31,6 +32,15 @@ typedef struct {
   char *surname;       /* last word of the name, lower case */
 } CmPerson;
 
+/* A distribution list: mail to one of its addresses is mail to each
+ * person on it, nested lists expanded. */
+typedef struct {
+  char *name;            /* "all-councillors" */
+  GPtrArray *addresses;  /* char *, lower case; the first is the main one */
+  GPtrArray *people;     /* const CmPerson *, each once, nested lists expanded */
+  guint n_members;       /* of people: members */
+} CmList;
+
 typedef struct _CmDirectory CmDirectory;
 
 CmDirectory *cm_directory_load (const char *path, GError **error);
@@ -42,6 +52,11 @@ const char *cm_directory_monitoring_officer (const CmDirectory *directory);
 guint cm_directory_count (const CmDirectory *directory, CmRole role);
 /* The council's first mail domain. */
 const char *cm_directory_domain (const CmDirectory *directory);
+
+/* The number of distribution lists. */
+guint cm_directory_n_lists (const CmDirectory *directory);
+/* The distribution list with ADDRESS (any case), or NULL. */
+const CmList *cm_directory_list (const CmDirectory *directory, const char *address);
 
 /* The listed person with ADDRESS (any case), or NULL. */
 const CmPerson *cm_directory_person (const CmDirectory *directory, const char *address);
