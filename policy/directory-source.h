@@ -60,6 +60,9 @@ gboolean cm_directory_builder_has_address (const CmDirectoryBuilder *builder, co
  * and each is counted in the warnings. */
 void cm_directory_builder_set_strict (CmDirectoryBuilder *builder, gboolean strict);
 
+/* Note something a lenient source left out (kept for the warnings). */
+void cm_directory_builder_warn (CmDirectoryBuilder *builder, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
 /* Expand the lists and index everything; the builder is used up.  The
  * warnings of a lenient build (at most a few, with how many in all) go to
  * WARNINGS when it is not NULL. */

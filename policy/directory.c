@@ -262,8 +262,8 @@ cm_directory_builder_set_strict (CmDirectoryBuilder *builder, gboolean strict)
   builder->strict = strict;
 }
 
-static void G_GNUC_PRINTF (2, 3)
-warn (CmDirectoryBuilder *builder, const char *format, ...)
+void
+cm_directory_builder_warn (CmDirectoryBuilder *builder, const char *format, ...)
 {
   builder->n_warnings++;
   if (builder->warnings->len >= WARNINGS_KEPT)
@@ -455,7 +455,7 @@ expand_list (CmDirectoryBuilder *builder, PendingList *pending, GPtrArray *chain
                        pending->origin, loop);
           return FALSE;
         }
-      warn (builder, "%s: lists contain each other, so each is left out: %s", pending->origin, loop);
+      cm_directory_builder_warn (builder, "%s: lists contain each other, so each is left out: %s", pending->origin, loop);
       guint start = 0;
       g_ptr_array_find (chain, pending, &start);
       for (guint i = start; i < chain->len; i++)
@@ -483,7 +483,7 @@ expand_list (CmDirectoryBuilder *builder, PendingList *pending, GPtrArray *chain
               g_ptr_array_remove (chain, pending);
               return FALSE;
             }
-          warn (builder, "%s: \"%s\" %s; skipped", pending->origin, key, problem);
+          cm_directory_builder_warn (builder, "%s: \"%s\" %s; skipped", pending->origin, key, problem);
           continue;
         }
       if (person)
