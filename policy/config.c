@@ -16,6 +16,7 @@
 #include "paragraphs.h"
 #include "model.h"
 #include "valence.h"
+#include "directory-config.h"
 
 typedef enum {
   KEY_STRING,   /* any text */
@@ -66,6 +67,29 @@ static const KeySpec keys[] = {
   { "hold", "monitoring-officer", KEY_STRING, NULL },
   { "hold", "deputy", KEY_STRING, NULL },
   { "hold", "release-smtp", KEY_HOSTPORT, "127.0.0.1:25" },
+  /* [directory] (issue 10): where the people come from (directory-config.c,
+   * directory-ldap.c); with source=file only [milter] directory counts. */
+  { "directory", "source", KEY_ENUM, "file", "file|ldap" },
+  { "directory", "uri", KEY_STRING, NULL },
+  { "directory", "start-tls", KEY_ENUM, "no", "no|yes" },
+  { "directory", "ca-file", KEY_PATH, NULL },
+  { "directory", "bind-dn", KEY_STRING, NULL },
+  { "directory", "password-file", KEY_PATH, NULL },
+  { "directory", "base-dn", KEY_STRING, NULL },
+  { "directory", "members-group", KEY_STRING, NULL },
+  { "directory", "schema", KEY_ENUM, "ad", "ad|openldap" },
+  { "directory", "officer-filter", KEY_STRING, NULL },
+  { "directory", "list-filter", KEY_STRING, NULL },
+  { "directory", "mail-attribute", KEY_STRING, NULL },
+  { "directory", "proxy-attribute", KEY_STRING, NULL },
+  { "directory", "name-attribute", KEY_STRING, NULL },
+  { "directory", "title-attribute", KEY_STRING, NULL },
+  { "directory", "member-attribute", KEY_STRING, NULL },
+  { "directory", "page-size", KEY_INT, "500", NULL, 1, 100000 },
+  { "directory", "timeout-seconds", KEY_INT, "10", NULL, 1, 600 },
+  { "directory", "refresh-minutes", KEY_INT, "60", NULL, 0, 7 * 24 * 60 },
+  { "directory", "snapshot", KEY_PATH, "/var/lib/council-milter/directory-snapshot.conf" },
+  { "directory", "max-member-drop-percent", KEY_INT, "20", NULL, 0, 100 },
 };
 
 static const char *const rule_actions = "off|tag|warn|disclose|hold|reject";
@@ -77,6 +101,7 @@ struct _CmConfig {
   CmMode mode;
   CmAction *actions;  /* by index in cm_rules */
   CmDirectory *directory;
+  char *directory_origin; /* where the people came from, and how old they are */
   CmLexicons *lexicons;
   CmParagraphs *paragraphs; /* the texts for notices, and what each rule cites */
   CmModel *model;         /* the learned weights, or NULL */
@@ -409,8 +434,7 @@ cm_config_load (const char *path, GError **error)
   config->mode = (CmMode) enum_index ("enforce|advise|monitor", cm_config_get (config, "milter", "mode"));
 
   g_autoptr (GError) local = NULL;
-  const char *directory = cm_config_get (config, "milter", "directory");
-  config->directory = cm_directory_load (directory, &local);
+  config->directory = cm_directory_for_config (config, &config->directory_origin, &local);
   if (config->directory == NULL)
     {
       g_set_error (error, CM_ERROR, local->code, "directory (%s [milter] directory): %s",
@@ -476,6 +500,7 @@ cm_config_unref (CmConfig *config)
   g_hash_table_unref (config->values);
   g_free (config->actions);
   cm_directory_free (config->directory);
+  g_free (config->directory_origin);
   cm_lexicons_free (config->lexicons);
   cm_paragraphs_free (config->paragraphs);
   cm_model_free (config->model);
@@ -551,11 +576,11 @@ cm_config_describe (const CmConfig *config)
 {
   GString *out = g_string_new (NULL);
   g_string_append_printf (out, "configuration %s: mode %s\n", config->path, cm_mode_name (config->mode));
-  g_string_append_printf (out, "directory %s: %s, %u members, %u named officers\n",
-                          cm_config_get (config, "milter", "directory"),
-                          cm_directory_council_name (config->directory),
+  g_string_append_printf (out, "directory %s: %s, %u members, %u named officers, %u lists\n",
+                          config->directory_origin, cm_directory_council_name (config->directory),
                           cm_directory_count (config->directory, CM_ROLE_MEMBER),
-                          cm_directory_count (config->directory, CM_ROLE_OFFICER));
+                          cm_directory_count (config->directory, CM_ROLE_OFFICER),
+                          cm_directory_n_lists (config->directory));
   g_string_append_printf (out, "lexicon %s\n", cm_config_get (config, "policy", "lexicon"));
   g_string_append_printf (out, "paragraphs %s: %u to quote\n", cm_config_get (config, "policy", "paragraphs"),
                           cm_paragraphs_count (config->paragraphs));

@@ -618,6 +618,18 @@ cm_directory_count (const CmDirectory *directory, CmRole role)
        : role == CM_ROLE_OFFICER ? directory->n_officers : 0;
 }
 
+const GPtrArray *
+cm_directory_people (const CmDirectory *directory)
+{
+  return directory->people;
+}
+
+const GPtrArray *
+cm_directory_lists (const CmDirectory *directory)
+{
+  return directory->lists;
+}
+
 guint
 cm_directory_n_lists (const CmDirectory *directory)
 {

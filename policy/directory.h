@@ -53,6 +53,9 @@ guint cm_directory_count (const CmDirectory *directory, CmRole role);
 /* The council's first mail domain. */
 const char *cm_directory_domain (const CmDirectory *directory);
 
+/* Every person (CmPerson *) and every list (CmList *), for a snapshot. */
+const GPtrArray *cm_directory_people (const CmDirectory *directory);
+const GPtrArray *cm_directory_lists (const CmDirectory *directory);
 /* The number of distribution lists. */
 guint cm_directory_n_lists (const CmDirectory *directory);
 /* The distribution list with ADDRESS (any case), or NULL. */

@@ -85,6 +85,13 @@ CmAction cm_config_rule_action (const CmConfig *config, const char *rule_id);
 /* The text of a protocol paragraph ("Newton Abbot 13") from [policy]
  * paragraphs, for notices; NULL when the file does not have it. */
 const char *cm_config_paragraph (const CmConfig *config, const char *clause);
+/* Read the directory again from its source when it is remote (LDAP): on
+ * a good read, write the snapshot that the next cm_config_load() uses and
+ * return TRUE with OUTCOME (counts and warnings).  FALSE with ERROR when
+ * the source failed or the read was refused (nobody, or too few members);
+ * FALSE without an error when the source is the key file.  Slow: never
+ * on a message's way. */
+gboolean cm_config_refresh_directory (const CmConfig *config, char **outcome, GError **error);
 /* A one-paragraph summary for `-n` and logs: files, counts of people. */
 char *cm_config_describe (const CmConfig *config);
 

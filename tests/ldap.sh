@@ -1,0 +1,194 @@
+#!/bin/bash
+# ldap.sh: the LDAP directory source (issue 10) against a real slapd,
+# started here on a loopback port with its own mdb database under the
+# build directory, loaded with the example council in an Active
+# Directory-like layout and an inetOrgPerson/groupOfNames one, and torn
+# down at the end.  Skipped (77) when slapd is not installed
+# (apt-get install slapd ldap-utils).
+set -u
+top_srcdir=${TOP_SRCDIR:?}
+build=${TOP_BUILDDIR:?}
+check=$build/council-check
+refresh=$build/tests/ldap/refresh
+slapd=$(command -v slapd || echo /usr/sbin/slapd)
+slapadd=$(command -v slapadd || echo /usr/sbin/slapadd)
+[ -x "$slapd" ] && [ -x "$slapadd" ] || { echo "slapd not installed: skipped"; exit 77; }
+passed=0
+failed=0
+run=$build/tests/ldap-run.$$
+mkdir -p "$run"
+slapd_pid=
+stop_slapd () {
+    if [ -n "$slapd_pid" ]; then kill "$slapd_pid" 2>/dev/null; wait "$slapd_pid" 2>/dev/null; slapd_pid=; fi
+}
+trap 'stop_slapd; rm -rf "$run"' EXIT
+
+ok () { passed=$((passed + 1)); }
+fail () { failed=$((failed + 1)); echo "FAIL: $*"; }
+# expect STATUS PATTERN -- command...
+expect () {
+    want=$1 pattern=$2
+    shift 3
+    out=$("$@" 2>&1)
+    status=$?
+    if [ "$status" -ne "$want" ]; then fail "$* exited $status, not $want: $out"
+    elif ! printf '%s' "$out" | grep -q -- "$pattern"; then fail "$* did not print '$pattern': $out"
+    else ok; fi
+}
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+uri=ldap://127.0.0.1:$port/
+base=dc=northmoor,dc=gov,dc=uk
+# Passwords made now, never kept in the tree.
+admin_password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+reader_password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+printf '%s\n' "$reader_password" > "$run/reader.password"
+printf 'not-the-password\n' > "$run/wrong.password"
+chmod 600 "$run"/*.password
+
+# A test schema with what the AD layout needs of Active Directory's:
+# OIDs under 2.25 (UUID-based, anyone's to use), not Microsoft's.
+cat > "$run/ad-like.schema" <<'SCHEMA'
+attributetype ( 2.25.31337001.1.1 NAME 'proxyAddresses' EQUALITY caseIgnoreMatch
+  SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 )
+attributetype ( 2.25.31337001.1.2 NAME 'objectCategory' EQUALITY caseIgnoreMatch
+  SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )
+attributetype ( 2.25.31337001.1.3 NAME 'userAccountControl' EQUALITY integerMatch
+  SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
+objectclass ( 2.25.31337001.2.1 NAME 'user' SUP inetOrgPerson STRUCTURAL
+  MAY ( proxyAddresses $ objectCategory $ userAccountControl ) )
+objectclass ( 2.25.31337001.2.2 NAME 'group' SUP top STRUCTURAL MUST cn
+  MAY ( member $ mail $ proxyAddresses $ displayName ) )
+SCHEMA
+
+# start_slapd LAYOUT [council-ldif.py options]: a fresh database, loaded.
+start_slapd () {
+    stop_slapd
+    local layout=$1
+    shift
+    rm -rf "$run/db" && mkdir -p "$run/db"
+    cat > "$run/slapd.conf" <<CONF
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+include $run/ad-like.schema
+pidfile $run/slapd.pid
+modulepath /usr/lib/ldap
+moduleload back_mdb
+database mdb
+maxsize 268435456
+suffix "$base"
+rootdn "cn=admin,$base"
+rootpw $admin_password
+directory $run/db
+access to attrs=userPassword by anonymous auth by * none
+access to * by dn.exact="cn=reader,ou=People,$base" read by * none
+CONF
+    python3 "$top_srcdir/tests/ldap/council-ldif.py" "$top_srcdir/config/directory.conf" --layout "$layout" "$@" > "$run/council.ldif"
+    printf 'dn: cn=reader,ou=People,%s\nobjectClass: simpleSecurityObject\nobjectClass: organizationalRole\ncn: reader\nuserPassword: %s\n\n' \
+        "$base" "$reader_password" >> "$run/council.ldif"
+    "$slapadd" -q -f "$run/slapd.conf" -l "$run/council.ldif" >"$run/slapadd.out" 2>&1 || { cat "$run/slapadd.out"; return 1; }
+    "$slapd" -f "$run/slapd.conf" -h "$uri" -d 0 >"$run/slapd.out" 2>&1 &
+    slapd_pid=$!
+    for _ in $(seq 50); do
+        ldapsearch -x -H "$uri" -b "" -s base >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    cat "$run/slapd.out"; return 1
+}
+
+# config NAME SCHEMA [extra key lines]: a configuration with source=ldap.
+config () {
+    local name=$1 schema=$2
+    shift 2
+    awk '/^\[/{keep=($0=="[council]")} keep' "$top_srcdir/config/directory.conf" > "$run/council.conf"
+    {
+        printf '[milter]\ndirectory=%s\n[policy]\nlexicon=%s\nparagraphs=%s\nweights=%s\nvalence=%s\n' \
+            "$run/council.conf" "$top_srcdir/config/lexicon" "$top_srcdir/config/paragraphs.conf" \
+            "$top_srcdir/config/weights.conf" "$top_srcdir/config/valence.txt"
+        printf '[directory]\n'
+        # The case's own keys first; a default is written only when unset.
+        for line in "$@"; do printf '%s\n' "$line"; done
+        for line in source=ldap "uri=$uri" "schema=$schema" "base-dn=$base" \
+                    "members-group=cn=Councillors,ou=Groups,$base" "bind-dn=cn=reader,ou=People,$base" \
+                    "password-file=$run/reader.password" "snapshot=$run/$name.snapshot" page-size=100; do
+            case " $* " in *" ${line%%=*}="*) ;; *) printf '%s\n' "$line" ;; esac
+        done
+    } > "$run/$name.conf"
+    echo "$run/$name.conf"
+}
+
+# verdicts CONFIG: action and rules of every third rule message (each
+# council-check loads the whole configuration: all 259 three times would
+# take minutes), one line each.
+verdicts () {
+    local n=0
+    for f in "$top_srcdir"/tests/messages/*/*/*.eml; do
+        n=$((n + 1))
+        [ $((n % 3)) -eq 1 ] || continue
+        "$check" -c "$1" --json "$f" | python3 -c 'import json,sys; v=json.load(sys.stdin); print(sys.argv[1].split("/tests/")[1], v["action"], sorted(f["rule"] for f in v["findings"]))' "$f"
+    done
+}
+
+printf 'From: Cllr Raj Patel <cllr.raj.patel@northmoor.gov.uk>\nTo: All Councillors <all-councillors@northmoor.gov.uk>\nSubject: Car park charges\n\nColleagues,\n\nThe Director of Finance has bungled the car park charges review and it has cost us a year of income.\n\nRaj\n' > "$run/list.eml"
+printf 'From: Cllr Zoe Newman <cllr.zoe.newman@northmoor.gov.uk>\nTo: tom.baker@northmoor.gov.uk\nSubject: drains\n\nTom, please look at the drains.\n' > "$run/newmember.eml"
+
+# The file source's verdicts, to compare.
+verdicts "$top_srcdir/config/council-milter.conf" > "$run/file.verdicts"
+
+for layout in ad openldap; do
+    echo "== $layout layout"
+    start_slapd "$layout" --loop || { fail "slapd ($layout) did not start"; continue; }
+    conf=$(config "$layout" "$layout")
+    # First start, no snapshot: read now, snapshot written.
+    expect 0 "refreshed" -- "$refresh" "$conf"
+    expect 0 "7 members, 7 named officers" -- "$refresh" "$conf"
+    [ -f "$run/$layout.snapshot" ] && ok || fail "no snapshot written"
+    # Looping groups are left out with a warning, the rest kept.
+    expect 0 "lists contain each other, so each is left out" -- "$refresh" "$conf"
+    # The same verdicts as the key file on every rule message.
+    verdicts "$conf" > "$run/$layout.verdicts"
+    if diff -u "$run/file.verdicts" "$run/$layout.verdicts" >"$run/diff"; then ok; else fail "verdicts differ ($layout): $(cat "$run/diff")"; fi
+    # A list address is its members, nested groups expanded.
+    expect 0 'copied to all-councillors@northmoor.gov.uk (7 members)' -- "$check" -c "$conf" --json "$run/list.eml"
+    # Secondary proxy address (AD) or second mail (OpenLDAP) is the member's.
+    sed 's/^From: .*/From: raj.patel@outlook.com/' "$run/newmember.eml" > "$run/personal.eml"
+    expect 0 '"address": "raj.patel@outlook.com", "role": "member"' -- "$check" -c "$conf" --json "$run/personal.eml"
+
+    # A member added in LDAP is a member after the next refresh.
+    expect 0 '"role": "officer"' -- "$check" -c "$conf" --json "$run/newmember.eml"
+    start_slapd "$layout" --loop --extra-member "Zoe Newman" || fail "slapd restart"
+    expect 0 "8 members" -- "$refresh" "$conf"
+    expect 0 '"address": "cllr.zoe.newman@northmoor.gov.uk", "role": "member"' -- "$check" -c "$conf" --json "$run/newmember.eml"
+
+    # Bad credentials: a clear error, the snapshot kept.
+    cp "$run/$layout.snapshot" "$run/kept"
+    bad=$(config "$layout-bad" "$layout" "password-file=$run/wrong.password")
+    cp "$run/$layout.snapshot" "$run/$layout-bad.snapshot"
+    expect 1 "bind as cn=reader,ou=People,$base: Invalid credentials" -- "$refresh" "$bad"
+    cmp -s "$run/kept" "$run/$layout-bad.snapshot" && ok || fail "snapshot changed after bad credentials"
+    # A bad CA file: StartTLS refused, a clear error.
+    badca=$(config "$layout-ca" "$layout" "start-tls=yes" "ca-file=$run/missing-ca.pem")
+    cp "$run/$layout.snapshot" "$run/$layout-ca.snapshot"
+    expect 1 "StartTLS (CA file $run/missing-ca.pem)" -- "$refresh" "$badca"
+    # An empty result is refused: the members group empty, no officer found.
+    empty=$(config "$layout-empty" "$layout" "members-group=cn=Nobody,ou=Groups,$base" "officer-filter=(cn=nobody)")
+    cp "$run/$layout.snapshot" "$run/$layout-empty.snapshot"
+    expect 1 "returned nobody: refused" -- "$refresh" "$empty"
+    # Fewer members than allowed: the members group swapped for the cabinet.
+    few=$(config "$layout-few" "$layout" "members-group=cn=Cabinet,ou=Groups,$base")
+    cp "$run/$layout.snapshot" "$run/$layout-few.snapshot"
+    expect 1 "returned 2 members where there were 8" -- "$refresh" "$few"
+
+    # LDAP down: the snapshot is used, and the refresh keeps it.
+    stop_slapd
+    expect 0 '"address": "cllr.zoe.newman@northmoor.gov.uk", "role": "member"' -- "$check" -c "$conf" --json "$run/newmember.eml"
+    expect 1 "Can't contact LDAP server" -- "$refresh" "$conf"
+    expect 1 "snapshot $run/$layout.snapshot, taken" -- "$refresh" "$conf"
+    # Down at the first start with no snapshot: a clear error.
+    rm -f "$run/$layout-bad.snapshot"
+    expect 2 "Can't contact LDAP server" -- "$refresh" "$bad"
+done
+
+echo "ldap: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
