@@ -77,6 +77,12 @@ static const KeySpec keys[] = {
   { "directory", "password-file", KEY_PATH, NULL },
   { "directory", "base-dn", KEY_STRING, NULL },
   { "directory", "members-group", KEY_STRING, NULL },
+  /* A member's offices: the people of each group (nested too) hold it. */
+  { "directory", "office-group-chair", KEY_STRING, NULL },
+  { "directory", "office-group-mayor", KEY_STRING, NULL },
+  { "directory", "office-group-leader", KEY_STRING, NULL },
+  { "directory", "office-group-group-leader", KEY_STRING, NULL },
+  { "directory", "office-group-cabinet", KEY_STRING, NULL },
   { "directory", "schema", KEY_ENUM, "ad", "ad|openldap" },
   { "directory", "officer-filter", KEY_STRING, NULL },
   { "directory", "list-filter", KEY_STRING, NULL },
@@ -102,6 +108,7 @@ struct _CmConfig {
   CmAction *actions;  /* by index in cm_rules */
   CmDirectory *directory;
   char *directory_origin; /* where the people came from, and how old they are */
+  gint64 directory_taken; /* when a remote source's snapshot was taken (Unix seconds), else 0 */
   CmLexicons *lexicons;
   CmParagraphs *paragraphs; /* the texts for notices, and what each rule cites */
   CmModel *model;         /* the learned weights, or NULL */
@@ -434,7 +441,7 @@ cm_config_load (const char *path, GError **error)
   config->mode = (CmMode) enum_index ("enforce|advise|monitor", cm_config_get (config, "milter", "mode"));
 
   g_autoptr (GError) local = NULL;
-  config->directory = cm_directory_for_config (config, &config->directory_origin, &local);
+  config->directory = cm_directory_for_config (config, &config->directory_origin, &config->directory_taken, &local);
   if (config->directory == NULL)
     {
       g_set_error (error, CM_ERROR, local->code, "directory (%s [milter] directory): %s",
@@ -569,6 +576,12 @@ const CmValence *
 cm_config_valence (const CmConfig *config)
 {
   return config->valence;
+}
+
+char *
+cm_config_directory_age (const CmConfig *config)
+{
+  return cm_directory_source_remote (config) ? cm_directory_age_text (config->directory_taken) : NULL;
 }
 
 char *

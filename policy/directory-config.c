@@ -51,6 +51,12 @@ source_index (const CmConfig *config)
   return 0;
 }
 
+gboolean
+cm_directory_source_remote (const CmConfig *config)
+{
+  return sources[source_index (config)].remote;
+}
+
 /* A remote source's people and lists with the key file's [council]. */
 static CmDirectory *
 read_remote (const CmConfig *config, guint source, GPtrArray *warnings, GError **error)
@@ -107,6 +113,13 @@ write_snapshot (const CmConfig *config, const CmDirectory *directory, GError **e
         g_key_file_set_string (keys, group, "name", person->name);
       if (person->title)
         g_key_file_set_string (keys, group, "title", person->title);
+      const char *offices[CM_N_OFFICES];
+      gsize n_offices = 0;
+      for (guint k = 0; k < CM_N_OFFICES; k++)
+        if (person->offices & 1u << k)
+          offices[n_offices++] = cm_office_name (k);
+      if (n_offices)
+        g_key_file_set_string_list (keys, group, "offices", offices, n_offices);
     }
   /* Lists flattened: each holds its people, as expansion left them. */
   const GPtrArray *lists = cm_directory_lists (directory);
@@ -156,28 +169,36 @@ write_snapshot (const CmConfig *config, const CmDirectory *directory, GError **e
   return TRUE;
 }
 
-/* "taken 2025-07-01T10:00:00Z, 3 h 20 min ago" from the snapshot at PATH. */
-static char *
-snapshot_age (const char *path)
+/* When the snapshot at PATH was taken (Unix seconds), 0 if unknown. */
+static gint64
+snapshot_taken (const char *path)
 {
   g_autoptr (GKeyFile) keys = g_key_file_new ();
   if (!g_key_file_load_from_file (keys, path, G_KEY_FILE_NONE, NULL))
-    return g_strdup ("age unknown");
+    return 0;
   g_autofree char *taken = g_key_file_get_string (keys, "snapshot", "taken", NULL);
   g_autoptr (GDateTime) when = taken ? g_date_time_new_from_iso8601 (taken, NULL) : NULL;
-  if (when == NULL)
+  return when ? g_date_time_to_unix (when) : 0;
+}
+
+char *
+cm_directory_age_text (gint64 taken)
+{
+  if (taken == 0)
     return g_strdup ("age unknown");
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  gint64 minutes = g_date_time_difference (now, when) / G_TIME_SPAN_MINUTE;
-  return g_strdup_printf ("taken %s, %" G_GINT64_FORMAT " h %" G_GINT64_FORMAT " min ago", taken, minutes / 60,
+  g_autoptr (GDateTime) when = g_date_time_new_from_unix_utc (taken);
+  g_autofree char *iso = g_date_time_format_iso8601 (when);
+  gint64 minutes = MAX (0, g_get_real_time () / G_USEC_PER_SEC - taken) / 60;
+  return g_strdup_printf ("taken %s, %" G_GINT64_FORMAT " h %" G_GINT64_FORMAT " min ago", iso, minutes / 60,
                           minutes % 60);
 }
 
 CmDirectory *
-cm_directory_for_config (const CmConfig *config, char **origin, GError **error)
+cm_directory_for_config (const CmConfig *config, char **origin, gint64 *taken, GError **error)
 {
   guint source = source_index (config);
   const char *file = cm_config_get (config, "milter", "directory");
+  *taken = 0;
   if (!sources[source].remote)
     {
       *origin = g_strdup (file);
@@ -197,7 +218,8 @@ cm_directory_for_config (const CmConfig *config, char **origin, GError **error)
   if (!cm_directory_file_read (builder, file, CM_DIRECTORY_FILE_COUNCIL, error)
       || !cm_directory_file_read (builder, snapshot, CM_DIRECTORY_FILE_PEOPLE, error))
     return NULL;
-  g_autofree char *age = snapshot_age (snapshot);
+  *taken = snapshot_taken (snapshot);
+  g_autofree char *age = cm_directory_age_text (*taken);
   *origin = g_strdup_printf ("%s from %s %s (snapshot %s, %s)", file, sources[source].name,
                              cm_config_get (config, "directory", "uri"), snapshot, age);
   return cm_directory_builder_finish (builder, NULL, error);

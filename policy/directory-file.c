@@ -18,17 +18,6 @@
 #include "directory-source.h"
 #include "keyfile.h"
 
-static const struct {
-  const char *name;
-  guint bit;
-} offices[] = {
-  { "chair", CM_OFFICE_CHAIR },
-  { "mayor", CM_OFFICE_MAYOR },
-  { "leader", CM_OFFICE_LEADER },
-  { "group-leader", CM_OFFICE_GROUP_LEADER },
-  { "cabinet", CM_OFFICE_CABINET },
-};
-
 /* Read a list of domains; an empty list is refused when REQUIRED. */
 static GPtrArray *
 read_domains (CmKeyFile *file, const char *key, gboolean required, GError **error)
@@ -116,12 +105,9 @@ read_offices (guint *bits, CmKeyFile *file, const char *group, GError **error)
   for (guint i = 0; values && values[i]; i++)
     {
       char *office = g_strstrip (values[i]);
-      guint bit = 0;
       if (*office == '\0')
         continue;
-      for (guint k = 0; k < G_N_ELEMENTS (offices); k++)
-        if (g_ascii_strcasecmp (office, offices[k].name) == 0)
-          bit = offices[k].bit;
+      guint bit = cm_office_from_name (office);
       if (bit == 0)
         {
           cm_keyfile_error (error, file, group, "offices",

@@ -13,6 +13,10 @@
  *              person on it is a member
  *   officers   officer-filter under base-dn: every other person found
  *
+ * A member's offices (chair, mayor, leader, group-leader, cabinet) come
+ * from a group per office (office-group-NAME, by DN, nested groups
+ * expanded), as councils keep them in their directory.
+ *
  * Attribute names default by schema (ad: mail, proxyAddresses with its
  * smtp:/SMTP: prefixes, displayName, title, member; openldap: mail,
  * displayName or cn, title, member of groupOfNames) and can each be set.
@@ -50,6 +54,7 @@ typedef struct {
   const char *uri, *base_dn, *bind_dn, *password_file, *ca_file, *members_group;
   const char *officer_filter, *list_filter;
   const char *mail, *proxy, *name, *title, *member;
+  const char *office_groups[CM_N_OFFICES]; /* by office number; NULL when not set */
   gboolean start_tls;
   int page_size, timeout;
 } Settings;
@@ -116,6 +121,11 @@ read_settings (const CmConfig *config, Settings *s, GError **error)
   s->name = setting (config, "name-attribute", d->name);
   s->title = setting (config, "title-attribute", d->title);
   s->member = setting (config, "member-attribute", d->member);
+  for (guint i = 0; i < CM_N_OFFICES; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("office-group-%s", cm_office_name (i));
+      s->office_groups[i] = setting (config, key, NULL);
+    }
   s->start_tls = g_strcmp0 (setting (config, "start-tls", "no"), "yes") == 0;
   s->page_size = (int) cm_config_get_int (config, "directory", "page-size");
   s->timeout = (int) cm_config_get_int (config, "directory", "timeout-seconds");
@@ -317,6 +327,7 @@ typedef struct {
   CmDirectoryBuilder *builder;
   GHashTable *groups;      /* DN key -> Group * */
   GHashTable *member_dns;  /* DN keys of the members */
+  GHashTable *offices;     /* DN key of a person -> CM_OFFICE_* bits (GUINT_TO_POINTER) */
   GHashTable *added;       /* DN keys of people added */
   guint skipped;
 } Read;
@@ -340,21 +351,71 @@ take_group (LDAP *ld, LDAPMessage *entry, gpointer data, GError **error)
   return TRUE;
 }
 
-/* Mark the people of the group KEY (nested groups too) as members;
- * VISITED stops a loop of groups from going round for ever. */
+/* Add the DN keys of the people of the group KEY (nested groups too) to
+ * PEOPLE; VISITED stops a loop of groups from going round for ever. */
 static void
-collect_members (Read *read, const char *key, GHashTable *visited)
+collect_people (Read *read, const char *key, GHashTable *visited, GHashTable *people)
 {
   if (!g_hash_table_add (visited, g_strdup (key)))
     return;
   Group *group = g_hash_table_lookup (read->groups, key);
   if (group == NULL)
     {
-      g_hash_table_add (read->member_dns, g_strdup (key));
+      g_hash_table_add (people, g_strdup (key));
       return;
     }
   for (guint i = 0; i + 1 < group->members->len; i++)
-    collect_members (read, group->members->pdata[i], visited);
+    collect_people (read, group->members->pdata[i], visited, people);
+}
+
+/* The group DN (the members group, an office's group) among those read,
+ * else read by DN, as it may not match list-filter.  FALSE with ERROR
+ * when it is not there: WHAT says which setting named it. */
+static gboolean
+find_group (LDAP *ld, Read *read, const char *dn, const char *what, char **attributes, GError **error)
+{
+  g_autofree char *key = dn_key (dn);
+  if (!g_hash_table_contains (read->groups, key)
+      && !search_paged (ld, read->settings, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attributes, take_group, read,
+                        error))
+    return FALSE;
+  if (!g_hash_table_contains (read->groups, key))
+    {
+      g_set_error (error, CM_ERROR, CM_ERROR_DIRECTORY, "LDAP %s: the %s %s is not there", read->settings->uri,
+                   what, dn);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The offices of the people in each configured office group (chair,
+ * leader...), nested groups expanded; they count only for members. */
+static gboolean
+collect_offices (LDAP *ld, Read *read, char **attributes, GError **error)
+{
+  for (guint i = 0; i < CM_N_OFFICES; i++)
+    {
+      const char *dn = read->settings->office_groups[i];
+      if (dn == NULL)
+        continue;
+      g_autofree char *what = g_strdup_printf ("%s group ([directory] office-group-%s)", cm_office_name (i),
+                                               cm_office_name (i));
+      if (!find_group (ld, read, dn, what, attributes, error))
+        return FALSE;
+      g_autoptr (GHashTable) visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_autoptr (GHashTable) holders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_autofree char *key = dn_key (dn);
+      collect_people (read, key, visited, holders);
+      GHashTableIter iter;
+      gpointer holder;
+      g_hash_table_iter_init (&iter, holders);
+      while (g_hash_table_iter_next (&iter, &holder, NULL))
+        {
+          guint bits = GPOINTER_TO_UINT (g_hash_table_lookup (read->offices, holder));
+          g_hash_table_insert (read->offices, g_strdup (holder), GUINT_TO_POINTER (bits | 1u << i));
+        }
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -372,8 +433,9 @@ take_person (LDAP *ld, LDAPMessage *entry, gpointer data, GError **error)
   g_autoptr (GPtrArray) mail = addresses (ld, entry, read->settings);
   g_autoptr (GPtrArray) title = member ? NULL : values (ld, entry, read->settings->title);
   g_autoptr (GError) local = NULL;
+  guint offices = member ? GPOINTER_TO_UINT (g_hash_table_lookup (read->offices, key)) : 0;
   if (!cm_directory_builder_add_person (read->builder, key, member ? CM_ROLE_MEMBER : CM_ROLE_OFFICER, name,
-                                        title && title->len ? title->pdata[0] : NULL, 0,
+                                        title && title->len ? title->pdata[0] : NULL, offices,
                                         (const char *const *) mail->pdata, dn, &local))
     {
       /* One bad entry (no mail, an address taken twice) is not the council. */
@@ -399,6 +461,7 @@ cm_directory_ldap_read (const CmConfig *config, CmDirectoryBuilder *builder, GEr
   read.groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, group_free);
   read.member_dns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   read.added = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  read.offices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   char *group_attributes[] = { (char *) s.name, "cn", (char *) s.mail, (char *) s.proxy, (char *) s.member, NULL };
   char *person_attributes[] = { (char *) s.name, "cn", (char *) s.mail, (char *) s.proxy, (char *) s.title, NULL };
@@ -408,22 +471,12 @@ cm_directory_ldap_read (const CmConfig *config, CmDirectoryBuilder *builder, GEr
                               &read, error);
   g_autofree char *members_key = dn_key (s.members_group);
   if (ok)
-    {
-      /* The members group may not match list-filter: read it by DN. */
-      if (!g_hash_table_contains (read.groups, members_key))
-        ok = search_paged (ld, &s, s.members_group, LDAP_SCOPE_BASE, "(objectClass=*)", group_attributes,
-                           take_group, &read, error);
-      if (ok && !g_hash_table_contains (read.groups, members_key))
-        {
-          g_set_error (error, CM_ERROR, CM_ERROR_DIRECTORY, "LDAP %s: the members group %s is not there",
-                       s.uri, s.members_group);
-          ok = FALSE;
-        }
-    }
+    ok = find_group (ld, &read, s.members_group, "members group", group_attributes, error)
+         && collect_offices (ld, &read, group_attributes, error);
   if (ok)
     {
       g_autoptr (GHashTable) visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      collect_members (&read, members_key, visited);
+      collect_people (&read, members_key, visited, read.member_dns);
       /* Members by DN, one base search each, whatever the officer filter. */
       GHashTableIter iter;
       gpointer key;
@@ -458,5 +511,6 @@ cm_directory_ldap_read (const CmConfig *config, CmDirectoryBuilder *builder, GEr
   g_hash_table_unref (read.groups);
   g_hash_table_unref (read.member_dns);
   g_hash_table_unref (read.added);
+  g_hash_table_unref (read.offices);
   return ok;
 }

@@ -31,6 +31,25 @@ struct _CmDirectory {
 static const CmPerson first_name_shared;
 #define FIRST_NAME_SHARED (&first_name_shared)
 
+/* Indexed by bit number: CM_OFFICE_CHAIR is 1 << 0. */
+static const char *const office_names[CM_N_OFFICES] = { "chair", "mayor", "leader", "group-leader", "cabinet" };
+
+guint
+cm_office_from_name (const char *name)
+{
+  for (guint i = 0; i < CM_N_OFFICES; i++)
+    if (g_ascii_strcasecmp (name, office_names[i]) == 0)
+      return 1u << i;
+  return 0;
+}
+
+const char *
+cm_office_name (guint i)
+{
+  g_return_val_if_fail (i < CM_N_OFFICES, NULL);
+  return office_names[i];
+}
+
 static const char *const honorifics = "mr|mrs|ms|miss|dr|mx|prof|professor|sir|dame";
 static const char *const councillor_words = "councillor|councilor|cllr|cllrs|councillors";
 

@@ -22,6 +22,13 @@ enum {
   CM_OFFICE_GROUP_LEADER = 1 << 3,
   CM_OFFICE_CABINET = 1 << 4,
 };
+#define CM_N_OFFICES 5
+
+/* The office named NAME ("chair", "group-leader"; any case), 0 if none. */
+guint cm_office_from_name (const char *name);
+/* The name of office number I (0 to CM_N_OFFICES - 1, its bit 1 << I) as
+ * the key file writes it. */
+const char *cm_office_name (guint i);
 
 typedef struct {
   char *name;          /* "Jane Smith" */

@@ -111,7 +111,11 @@ config () {
         for line in "$@"; do printf '%s\n' "$line"; done
         for line in source=ldap "uri=$uri" "schema=$schema" "base-dn=$base" \
                     "members-group=cn=Councillors,ou=Groups,$base" "bind-dn=cn=reader,ou=People,$base" \
-                    "password-file=$run/reader.password" "snapshot=$run/$name.snapshot" page-size=100; do
+                    "password-file=$run/reader.password" "snapshot=$run/$name.snapshot" page-size=100 \
+                    "office-group-chair=cn=office-chair,ou=Groups,$base" \
+                    "office-group-leader=cn=office-leader,ou=Groups,$base" \
+                    "office-group-group-leader=cn=office-group-leader,ou=Groups,$base" \
+                    "office-group-cabinet=cn=Cabinet,ou=Groups,$base"; do
             case " $* " in *" ${line%%=*}="*) ;; *) printf '%s\n' "$line" ;; esac
         done
     } > "$run/$name.conf"
@@ -138,12 +142,16 @@ verdicts "$top_srcdir/config/council-milter.conf" > "$run/file.verdicts"
 
 for layout in ad openldap; do
     echo "== $layout layout"
-    start_slapd "$layout" --loop || { fail "slapd ($layout) did not start"; continue; }
+    start_slapd "$layout" --loop --empty-group Nobody || { fail "slapd ($layout) did not start"; continue; }
     conf=$(config "$layout" "$layout")
     # First start, no snapshot: read now, snapshot written.
     expect 0 "refreshed" -- "$refresh" "$conf"
     expect 0 "7 members, 7 named officers" -- "$refresh" "$conf"
     [ -f "$run/$layout.snapshot" ] && ok || fail "no snapshot written"
+    # Offices come from their groups (nested ones too) into the snapshot.
+    if grep -A3 '^\[member:Jane Smith\]' "$run/$layout.snapshot" | grep -qx 'offices=chair;' \
+        && grep -A3 '^\[member:Raj Patel\]' "$run/$layout.snapshot" | grep -qx 'offices=leader;cabinet;'; then ok
+    else fail "offices not in the snapshot: $(cat "$run/$layout.snapshot")"; fi
     # Looping groups are left out with a warning, the rest kept.
     expect 0 "lists contain each other, so each is left out" -- "$refresh" "$conf"
     # The same verdicts as the key file on every rule message.
@@ -157,7 +165,7 @@ for layout in ad openldap; do
 
     # A member added in LDAP is a member after the next refresh.
     expect 0 '"role": "officer"' -- "$check" -c "$conf" --json "$run/newmember.eml"
-    start_slapd "$layout" --loop --extra-member "Zoe Newman" || fail "slapd restart"
+    start_slapd "$layout" --loop --empty-group Nobody --extra-member "Zoe Newman" || fail "slapd restart"
     expect 0 "8 members" -- "$refresh" "$conf"
     expect 0 '"address": "cllr.zoe.newman@northmoor.gov.uk", "role": "member"' -- "$check" -c "$conf" --json "$run/newmember.eml"
 

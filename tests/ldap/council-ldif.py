@@ -7,9 +7,14 @@ a private slapd (tests/ldap.sh), in one of two layouts:
             mail) as Active Directory holds them
   openldap  inetOrgPerson entries and groupOfNames groups
 
+Members' offices (offices= in the key file) become a group per office,
+cn=office-NAME (office-group-NAME in council-milter.conf), except the
+cabinet, whose list is its group.
+
 Options add what a case needs: --officers N generated officers,
---extra-member NAME a councillor more, --loop two groups that contain
-each other, --disabled one disabled officer (AD only).
+--members N generated councillors, --extra-member NAME a councillor
+more, --loop two groups that contain each other, --empty-group NAME a
+group with nobody in it.
 """
 import argparse
 import configparser
@@ -24,6 +29,7 @@ def main():
     ap.add_argument("--officers", type=int, default=0)
     ap.add_argument("--extra-member", action="append", default=[])
     ap.add_argument("--loop", action="store_true")
+    ap.add_argument("--empty-group", action="append", default=[])
     ap.add_argument("--members", type=int, default=0, help="generated members")
     args = ap.parse_args()
     cp = configparser.ConfigParser(interpolation=None, delimiters=("=",))
@@ -35,7 +41,8 @@ def main():
     for ou in ("People", "Groups"):
         out.append(f"dn: ou={ou},{BASE}\nobjectClass: organizationalUnit\nou: {ou}\n")
 
-    people = []  # (dn, role, name, addresses, title)
+    people = []  # (name, role, addresses, title)
+    offices = {}  # office -> names of the members who hold it
     for section in cp.sections():
         if ":" not in section:
             continue
@@ -44,6 +51,9 @@ def main():
             continue
         addresses = [a.strip() for a in cp[section].get("addresses", "").split(";") if a.strip()]
         people.append((name, kind, addresses, cp[section].get("title")))
+        for office in cp[section].get("offices", "").split(";"):
+            if office.strip():
+                offices.setdefault(office.strip(), []).append(name)
     for name in args.extra_member:
         slug = name.lower().replace(" ", ".")
         people.append((name, "member", [f"cllr.{slug}@northmoor.gov.uk"], None))
@@ -78,12 +88,17 @@ def main():
     group_class = "group" if ad else "groupOfNames"
 
     def group(cn, mail, members):
-        entry = [f"dn: cn={cn},ou=Groups,{BASE}", f"objectClass: {group_class}", f"cn: {cn}"]
+        entry = [f"dn: cn={cn},ou=Groups,{BASE}", f"objectClass: {group_class}"]
         if not ad:
-            entry.append("objectClass: extensibleObject")  # groupOfNames has no mail
+            # groupOfNames has no mail.  The objectClass values must be
+            # one run of lines: slapadd takes a second run as another
+            # attribute and then finds no structural class.
+            entry.append("objectClass: extensibleObject")
+        entry.append(f"cn: {cn}")
         if mail:
             entry.append(f"mail: {mail}")
-        entry += [f"member: {m}" for m in members] or [f"member: cn={cn},ou=Groups,{BASE}"]
+        # groupOfNames must have a member: an empty one holds itself.
+        entry += [f"member: {m}" for m in members] or ([] if ad else [f"member: cn={cn},ou=Groups,{BASE}"])
         out.append("\n".join(entry) + "\n")
 
     def gdn(cn):
@@ -100,6 +115,11 @@ def main():
             refs = [r.strip() for r in cp[section].get("members", "").split(";") if r.strip()]
             group(name.capitalize() if name == "cabinet" else name, mail,
                   [dns[r] if r in dns else gdn(r.capitalize() if r == "cabinet" else r) for r in refs])
+    for office, holders in offices.items():
+        if office != "cabinet":
+            group(f"office-{office}", None, [dns[n] for n in holders])
+    for name in args.empty_group:
+        group(name, None, [])
     if args.loop:
         group("loop-a", "loop-a@northmoor.gov.uk", [gdn("loop-b"), dns["Tom Baker"]])
         group("loop-b", "loop-b@northmoor.gov.uk", [gdn("loop-a")])

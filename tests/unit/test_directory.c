@@ -235,6 +235,19 @@ START_TEST (test_bad_lists)
 }
 END_TEST
 
+/* Office names both ways: the key file reads them, a snapshot writes them. */
+START_TEST (test_office_names)
+{
+  for (guint i = 0; i < CM_N_OFFICES; i++)
+    ck_assert_uint_eq (cm_office_from_name (cm_office_name (i)), 1u << i);
+  ck_assert_uint_eq (cm_office_from_name ("Group-Leader"), CM_OFFICE_GROUP_LEADER);
+  ck_assert_uint_eq (cm_office_from_name ("chair"), CM_OFFICE_CHAIR);
+  ck_assert_uint_eq (cm_office_from_name ("cabinet"), CM_OFFICE_CABINET);
+  ck_assert_uint_eq (cm_office_from_name ("treasurer"), 0);
+  ck_assert_uint_eq (cm_office_from_name (""), 0);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -249,6 +262,7 @@ main (void)
   tcase_add_test (tc, test_many_officers_index);
   tcase_add_test (tc, test_lists);
   tcase_add_test (tc, test_bad_lists);
+  tcase_add_test (tc, test_office_names);
   suite_add_tcase (suite, tc);
   return test_run (suite);
 }
