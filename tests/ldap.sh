@@ -9,6 +9,7 @@ set -u
 top_srcdir=${TOP_SRCDIR:?}
 build=${TOP_BUILDDIR:?}
 check=$build/council-check
+daemon=$build/council-milter
 refresh=$build/tests/ldap/refresh
 slapd=$(command -v slapd || echo /usr/sbin/slapd)
 slapadd=$(command -v slapadd || echo /usr/sbin/slapadd)
@@ -18,10 +19,14 @@ failed=0
 run=$build/tests/ldap-run.$$
 mkdir -p "$run"
 slapd_pid=
+daemon_pid=
+stop_daemon () {
+    if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; daemon_pid=; fi
+}
 stop_slapd () {
     if [ -n "$slapd_pid" ]; then kill "$slapd_pid" 2>/dev/null; wait "$slapd_pid" 2>/dev/null; slapd_pid=; fi
 }
-trap 'stop_slapd; rm -rf "$run"' EXIT
+trap 'stop_daemon; stop_slapd; rm -rf "$run"' EXIT
 
 ok () { passed=$((passed + 1)); }
 fail () { failed=$((failed + 1)); echo "FAIL: $*"; }
@@ -134,6 +139,34 @@ verdicts () {
     done
 }
 
+# daemon_logs CONFIG NAME PATTERN...: council-milter in the foreground
+# with CONFIG (its spool and temp files under the run directory), until
+# its log ($run/NAME.log) holds every PATTERN in turn (10 s at most; the
+# directory refresh runs in the background after the start), then
+# stopped.  One case each pattern.
+daemon_logs () {
+    local conf=$1 name=$2
+    shift 2
+    mkdir -p "$run/$name.spool" "$run/$name.tmp"
+    sed -e "s|^\[milter\]\$|[milter]\ntemp-dir=$run/$name.tmp|" "$conf" > "$run/$name.daemon.conf"
+    printf '[hold]\nspool=%s\n[notify]\nsmtp=127.0.0.1:9\n' "$run/$name.spool" >> "$run/$name.daemon.conf"
+    local milter_port
+    milter_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    "$daemon" -f -c "$run/$name.daemon.conf" -p "inet:$milter_port@127.0.0.1" >"$run/$name.log" 2>&1 &
+    daemon_pid=$!
+    for pattern in "$@"; do
+        local found=no
+        for _ in $(seq 100); do
+            if grep -q -- "$pattern" "$run/$name.log"; then found=yes; break; fi
+            kill -0 "$daemon_pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        [ "$found" = yes ] && ok || fail "council-milter ($name) did not log '$pattern': $(cat "$run/$name.log")"
+    done
+    kill -0 "$daemon_pid" 2>/dev/null && ok || fail "council-milter ($name) stopped: $(cat "$run/$name.log")"
+    stop_daemon
+}
+
 printf 'From: Cllr Raj Patel <cllr.raj.patel@northmoor.gov.uk>\nTo: All Councillors <all-councillors@northmoor.gov.uk>\nSubject: Car park charges\n\nColleagues,\n\nThe Director of Finance has bungled the car park charges review and it has cost us a year of income.\n\nRaj\n' > "$run/list.eml"
 printf 'From: Cllr Zoe Newman <cllr.zoe.newman@northmoor.gov.uk>\nTo: tom.baker@northmoor.gov.uk\nSubject: drains\n\nTom, please look at the drains.\n' > "$run/newmember.eml"
 
@@ -166,6 +199,10 @@ for layout in ad openldap; do
     # A member added in LDAP is a member after the next refresh.
     expect 0 '"role": "officer"' -- "$check" -c "$conf" --json "$run/newmember.eml"
     start_slapd "$layout" --loop --empty-group Nobody --extra-member "Zoe Newman" || fail "slapd restart"
+    # The daemon starts on its snapshot (7 members), reads LDAP in the
+    # background and swaps the new directory in.
+    daemon_logs "$conf" "$layout-daemon" "starting on .* 7 members" "directory refreshed in .* 8 members" \
+        "configuration reloaded: .* 8 members"
     expect 0 "8 members" -- "$refresh" "$conf"
     expect 0 '"address": "cllr.zoe.newman@northmoor.gov.uk", "role": "member"' -- "$check" -c "$conf" --json "$run/newmember.eml"
 
@@ -193,6 +230,10 @@ for layout in ad openldap; do
     expect 0 '"address": "cllr.zoe.newman@northmoor.gov.uk", "role": "member"' -- "$check" -c "$conf" --json "$run/newmember.eml"
     expect 1 "Can't contact LDAP server" -- "$refresh" "$conf"
     expect 1 "snapshot $run/$layout.snapshot, taken" -- "$refresh" "$conf"
+    # The daemon with LDAP down: it starts on the snapshot, keeps deciding,
+    # and says how old its directory is.
+    daemon_logs "$conf" "$layout-down" "starting on .* 8 members" \
+        "directory refresh failed, still deciding with the directory taken .* min ago: .*Can't contact LDAP server"
     # Down at the first start with no snapshot: a clear error.
     rm -f "$run/$layout-bad.snapshot"
     expect 2 "Can't contact LDAP server" -- "$refresh" "$bad"
