@@ -147,7 +147,14 @@ read_settings (const CmConfig *config, Settings *s, GError **error)
 static gboolean
 ldap_failed (GError **error, const Settings *s, const char *what, int code)
 {
-  g_set_error (error, CM_ERROR, CM_ERROR_IO, "LDAP %s: %s: %s", s->uri, what, ldap_err2string (code));
+  /* Paging does not lift a server's limit on a whole search (OpenLDAP's
+   * sizelimit counts every page): the bind account's limit must allow
+   * the directory, which is the administrator's to change, not ours. */
+  const char *hint = code == LDAP_SIZELIMIT_EXCEEDED
+                       ? " (the server caps what this account may read: raise its size limit, e.g. OpenLDAP's"
+                         " limits ... size.prtotal=unlimited)"
+                       : "";
+  g_set_error (error, CM_ERROR, CM_ERROR_IO, "LDAP %s: %s: %s%s", s->uri, what, ldap_err2string (code), hint);
   return FALSE;
 }
 
