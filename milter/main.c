@@ -23,6 +23,7 @@
 #include "callbacks.h"
 #include "log.h"
 #include "housekeeping.h"
+#include "refresh.h"
 #include "reload.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/council-milter/council-milter.conf"
@@ -195,6 +196,7 @@ main (int argc, char **argv)
     }
   cm_reload_start_signal_thread ();
   CmHousekeeping *keeper = cm_housekeeping_start ();
+  CmRefresh *refresh = cm_refresh_start ();
 
   g_autofree char *summary = cm_config_describe (config);
   g_strdelimit (summary, "\n", ';');
@@ -202,6 +204,7 @@ main (int argc, char **argv)
   g_clear_pointer (&config, cm_config_unref);
 
   int status = smfi_main ();
+  cm_refresh_stop (refresh);
   cm_housekeeping_stop (keeper);
   cm_log (LOG_INFO, "stopped (libmilter returned %d)", status);
   if (pid_file)

@@ -15,6 +15,9 @@
 #include "reload.h"
 
 static GMutex lock;
+/* One reload at a time (SIGUSR1 and the directory refresh may ask
+ * together); held while loading, so never taken by a message. */
+static GMutex reloading;
 static CmConfig *current; /* guarded by lock */
 static CmServices *services; /* guarded by lock; NULL until opened */
 static char *config_path; /* set once by cm_reload_init */
@@ -70,6 +73,7 @@ cm_reload_current (void)
 gboolean
 cm_reload_now (void)
 {
+  g_autoptr (GMutexLocker) one_at_a_time = g_mutex_locker_new (&reloading);
   g_autoptr (GError) error = NULL;
   CmConfig *config = cm_config_load (config_path, &error);
   if (config == NULL)

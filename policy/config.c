@@ -17,6 +17,7 @@
 #include "model.h"
 #include "valence.h"
 #include "caps.h"
+#include "directory-config.h"
 
 typedef enum {
   KEY_STRING,   /* any text */
@@ -79,6 +80,35 @@ static const KeySpec keys[] = {
   { "hold", "monitoring-officer", KEY_STRING, NULL },
   { "hold", "deputy", KEY_STRING, NULL },
   { "hold", "release-smtp", KEY_HOSTPORT, "127.0.0.1:25" },
+  /* [directory] (issue 10): where the people come from (directory-config.c,
+   * directory-ldap.c); with source=file only [milter] directory counts. */
+  { "directory", "source", KEY_ENUM, "file", "file|ldap" },
+  { "directory", "uri", KEY_STRING, NULL },
+  { "directory", "start-tls", KEY_ENUM, "no", "no|yes" },
+  { "directory", "ca-file", KEY_PATH, NULL },
+  { "directory", "bind-dn", KEY_STRING, NULL },
+  { "directory", "password-file", KEY_PATH, NULL },
+  { "directory", "base-dn", KEY_STRING, NULL },
+  { "directory", "members-group", KEY_STRING, NULL },
+  /* A member's offices: the people of each group (nested too) hold it. */
+  { "directory", "office-group-chair", KEY_STRING, NULL },
+  { "directory", "office-group-mayor", KEY_STRING, NULL },
+  { "directory", "office-group-leader", KEY_STRING, NULL },
+  { "directory", "office-group-group-leader", KEY_STRING, NULL },
+  { "directory", "office-group-cabinet", KEY_STRING, NULL },
+  { "directory", "schema", KEY_ENUM, "ad", "ad|openldap" },
+  { "directory", "officer-filter", KEY_STRING, NULL },
+  { "directory", "list-filter", KEY_STRING, NULL },
+  { "directory", "mail-attribute", KEY_STRING, NULL },
+  { "directory", "proxy-attribute", KEY_STRING, NULL },
+  { "directory", "name-attribute", KEY_STRING, NULL },
+  { "directory", "title-attribute", KEY_STRING, NULL },
+  { "directory", "member-attribute", KEY_STRING, NULL },
+  { "directory", "page-size", KEY_INT, "500", NULL, 1, 100000 },
+  { "directory", "timeout-seconds", KEY_INT, "10", NULL, 1, 600 },
+  { "directory", "refresh-minutes", KEY_INT, "60", NULL, 0, 7 * 24 * 60 },
+  { "directory", "snapshot", KEY_PATH, "/var/lib/council-milter/directory-snapshot.conf" },
+  { "directory", "max-member-drop-percent", KEY_INT, "20", NULL, 0, 100 },
 };
 
 static const char *const rule_actions = "off|tag|warn|disclose|hold|reject";
@@ -90,6 +120,8 @@ struct _CmConfig {
   CmMode mode;
   CmAction *actions;  /* by index in cm_rules */
   CmDirectory *directory;
+  char *directory_origin; /* where the people came from, and how old they are */
+  gint64 directory_taken; /* when a remote source's snapshot was taken (Unix seconds), else 0 */
   CmLexicons *lexicons;
   CmParagraphs *paragraphs; /* the texts for notices, and what each rule cites */
   CmModel *model;         /* the learned weights, or NULL */
@@ -464,8 +496,7 @@ cm_config_load (const char *path, GError **error)
   read_limits (config);
 
   g_autoptr (GError) local = NULL;
-  const char *directory = cm_config_get (config, "milter", "directory");
-  config->directory = cm_directory_load (directory, &local);
+  config->directory = cm_directory_for_config (config, &config->directory_origin, &config->directory_taken, &local);
   if (config->directory == NULL)
     {
       g_set_error (error, CM_ERROR, local->code, "directory (%s [milter] directory): %s",
@@ -531,6 +562,7 @@ cm_config_unref (CmConfig *config)
   g_hash_table_unref (config->values);
   g_free (config->actions);
   cm_directory_free (config->directory);
+  g_free (config->directory_origin);
   cm_lexicons_free (config->lexicons);
   cm_paragraphs_free (config->paragraphs);
   cm_model_free (config->model);
@@ -602,15 +634,21 @@ cm_config_valence (const CmConfig *config)
 }
 
 char *
+cm_config_directory_age (const CmConfig *config)
+{
+  return cm_directory_source_remote (config) ? cm_directory_age_text (config->directory_taken) : NULL;
+}
+
+char *
 cm_config_describe (const CmConfig *config)
 {
   GString *out = g_string_new (NULL);
   g_string_append_printf (out, "configuration %s: mode %s\n", config->path, cm_mode_name (config->mode));
-  g_string_append_printf (out, "directory %s: %s, %u members, %u named officers\n",
-                          cm_config_get (config, "milter", "directory"),
-                          cm_directory_council_name (config->directory),
+  g_string_append_printf (out, "directory %s: %s, %u members, %u named officers, %u lists\n",
+                          config->directory_origin, cm_directory_council_name (config->directory),
                           cm_directory_count (config->directory, CM_ROLE_MEMBER),
-                          cm_directory_count (config->directory, CM_ROLE_OFFICER));
+                          cm_directory_count (config->directory, CM_ROLE_OFFICER),
+                          cm_directory_n_lists (config->directory));
   g_string_append_printf (out, "lexicon %s\n", cm_config_get (config, "policy", "lexicon"));
   g_string_append_printf (out, "paragraphs %s: %u to quote\n", cm_config_get (config, "policy", "paragraphs"),
                           cm_paragraphs_count (config->paragraphs));

@@ -1,17 +1,15 @@
 /*
- * directory.c: the directory file (a GLib key file) and its lookups
- * (directory.h).
- *
- *   [council]          name, domains, media-domains, monitoring-officer
- *   [member:NAME]      addresses, offices
- *   [officer:NAME]     addresses, title
+ * directory.c: the one builder every directory source feeds
+ * (directory-source.h), and the lookups of the directory it makes
+ * (directory.h).  People are checked and indexed as they are added (their
+ * addresses, names in text, first names); lists are expanded at the end,
+ * when every person and list they may name is known.
  */
 #include "config.h"
 
 #include <string.h>
 
-#include "directory.h"
-#include "keyfile.h"
+#include "directory-source.h"
 
 struct _CmDirectory {
   char *council_name;
@@ -25,22 +23,32 @@ struct _CmDirectory {
    * FIRST_NAME_SHARED when a member or another officer has it too. */
   GHashTable *first_names;
   guint n_members, n_officers;
+  GPtrArray *lists;           /* CmList *, owned */
+  GHashTable *list_by_address; /* address -> CmList * */
 };
 
 /* Stands for "more than one person": a first name that names nobody. */
 static const CmPerson first_name_shared;
 #define FIRST_NAME_SHARED (&first_name_shared)
 
-static const struct {
-  const char *name;
-  guint bit;
-} offices[] = {
-  { "chair", CM_OFFICE_CHAIR },
-  { "mayor", CM_OFFICE_MAYOR },
-  { "leader", CM_OFFICE_LEADER },
-  { "group-leader", CM_OFFICE_GROUP_LEADER },
-  { "cabinet", CM_OFFICE_CABINET },
-};
+/* Indexed by bit number: CM_OFFICE_CHAIR is 1 << 0. */
+static const char *const office_names[CM_N_OFFICES] = { "chair", "mayor", "leader", "group-leader", "cabinet" };
+
+guint
+cm_office_from_name (const char *name)
+{
+  for (guint i = 0; i < CM_N_OFFICES; i++)
+    if (g_ascii_strcasecmp (name, office_names[i]) == 0)
+      return 1u << i;
+  return 0;
+}
+
+const char *
+cm_office_name (guint i)
+{
+  g_return_val_if_fail (i < CM_N_OFFICES, NULL);
+  return office_names[i];
+}
 
 static const char *const honorifics = "mr|mrs|ms|miss|dr|mx|prof|professor|sir|dame";
 static const char *const councillor_words = "councillor|councilor|cllr|cllrs|councillors";
@@ -94,8 +102,9 @@ domain_in (const GPtrArray *list, const char *domain)
   return FALSE;
 }
 
-static gboolean
-valid_address (const char *address)
+/* A bare address: one @, something each side, a dot in the domain. */
+gboolean
+cm_address_valid (const char *address)
 {
   const char *at = strchr (address, '@');
   if (at == NULL || at == address || strchr (at + 1, '@') || at[1] == '\0')
@@ -106,117 +115,14 @@ valid_address (const char *address)
   return strchr (at + 1, '.') != NULL;
 }
 
-static gboolean
-valid_domain (const char *domain)
+gboolean
+cm_domain_valid (const char *domain)
 {
   if (*domain == '\0' || *domain == '.' || strchr (domain, '@'))
     return FALSE;
   for (const char *p = domain; *p; p++)
     if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.' && !((guchar) *p & 0x80))
       return FALSE;
-  return TRUE;
-}
-
-/* Read a list of domains; an empty list is refused when REQUIRED. */
-static GPtrArray *
-read_domains (CmKeyFile *file, const char *key, gboolean required, GError **error)
-{
-  GKeyFile *keys = cm_keyfile_keys (file);
-  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
-  g_auto (GStrv) values = g_key_file_get_string_list (keys, "council", key, NULL, NULL);
-  for (guint i = 0; values && values[i]; i++)
-    {
-      char *d = g_strstrip (values[i]);
-      if (*d == '\0')
-        continue;
-      if (!valid_domain (d))
-        {
-          cm_keyfile_error (error, file, "council", key, "\"%s\" is not a domain name", d);
-          return NULL;
-        }
-      g_ptr_array_add (list, g_ascii_strdown (d, -1));
-    }
-  if (required && list->len == 0)
-    {
-      cm_keyfile_error (error, file, "council", key,
-                        "at least one domain is needed (the council's own mail domains)");
-      return NULL;
-    }
-  return g_steal_pointer (&list);
-}
-
-static gboolean
-check_keys (CmKeyFile *file, const char *group, const char *const *allowed, GError **error)
-{
-  g_auto (GStrv) keys = g_key_file_get_keys (cm_keyfile_keys (file), group, NULL, NULL);
-  for (guint i = 0; keys && keys[i]; i++)
-    if (!g_strv_contains (allowed, keys[i]))
-      {
-        g_autofree char *list = g_strjoinv (", ", (char **) allowed);
-        cm_keyfile_error (error, file, group, keys[i], "unknown key (known: %s)", list);
-        return FALSE;
-      }
-  return TRUE;
-}
-
-static gboolean
-read_council (CmDirectory *directory, CmKeyFile *file, GError **error)
-{
-  static const char *const allowed[] = { "name", "domains", "media-domains", "monitoring-officer", NULL };
-  GKeyFile *keys = cm_keyfile_keys (file);
-  if (!g_key_file_has_group (keys, "council"))
-    {
-      cm_keyfile_error (error, file, NULL, NULL, "there is no [council] group");
-      return FALSE;
-    }
-  if (!check_keys (file, "council", allowed, error))
-    return FALSE;
-  directory->council_name = g_key_file_get_string (keys, "council", "name", NULL);
-  if (directory->council_name == NULL || *g_strstrip (directory->council_name) == '\0')
-    {
-      cm_keyfile_error (error, file, "council", "name", "the council's name is needed");
-      return FALSE;
-    }
-  if (!(directory->domains = read_domains (file, "domains", TRUE, error)))
-    return FALSE;
-  if (!(directory->media_domains = read_domains (file, "media-domains", FALSE, error)))
-    return FALSE;
-  g_autofree char *mo = g_key_file_get_string (keys, "council", "monitoring-officer", NULL);
-  if (mo)
-    {
-      directory->monitoring_officer = cm_address_normalise (mo);
-      if (!valid_address (directory->monitoring_officer))
-        {
-          cm_keyfile_error (error, file, "council", "monitoring-officer",
-                            "\"%s\" is not a mail address", mo);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-static gboolean
-read_offices (CmPerson *person, CmKeyFile *file, const char *group, GError **error)
-{
-  g_auto (GStrv) values = g_key_file_get_string_list (cm_keyfile_keys (file), group, "offices", NULL, NULL);
-  for (guint i = 0; values && values[i]; i++)
-    {
-      char *office = g_strstrip (values[i]);
-      guint bit = 0;
-      if (*office == '\0')
-        continue;
-      for (guint k = 0; k < G_N_ELEMENTS (offices); k++)
-        if (g_ascii_strcasecmp (office, offices[k].name) == 0)
-          bit = offices[k].bit;
-      if (bit == 0)
-        {
-          cm_keyfile_error (error, file, group, "offices",
-                            "\"%s\" is not an office (chair, mayor, leader, group-leader, cabinet)",
-                            office);
-          return FALSE;
-        }
-      person->offices |= bit;
-    }
   return TRUE;
 }
 
@@ -276,121 +182,414 @@ index_person (CmDirectory *directory, CmPerson *person)
     }
 }
 
-static gboolean
-read_person (CmDirectory *directory, CmKeyFile *file, const char *group, GError **error)
+
+static void
+list_free (gpointer p)
 {
-  static const char *const member_keys[] = { "addresses", "offices", NULL };
-  static const char *const officer_keys[] = { "addresses", "title", NULL };
-  GKeyFile *keys = cm_keyfile_keys (file);
-  gboolean member = g_str_has_prefix (group, "member:");
-  const char *name = strchr (group, ':') + 1;
+  CmList *list = p;
+  g_free (list->name);
+  g_ptr_array_unref (list->addresses);
+  if (list->people)
+    g_ptr_array_unref (list->people);
+  g_free (list);
+}
 
-  if (!check_keys (file, group, member ? member_keys : officer_keys, error))
-    return FALSE;
-  g_autofree char *clean_name = g_strstrip (g_strdup (name));
-  if (*clean_name == '\0')
-    {
-      cm_keyfile_error (error, file, group, NULL, "the group needs a name, e.g. [%s Jane Smith]",
-                        member ? "member:" : "officer:");
-      return FALSE;
-    }
+/* ---- the builder ----------------------------------------------------- */
 
-  CmPerson *person = g_new0 (CmPerson, 1);
-  person->name = g_steal_pointer (&clean_name);
-  person->role = member ? CM_ROLE_MEMBER : CM_ROLE_OFFICER;
-  person->addresses = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (directory->people, person);
+typedef enum { LIST_NEW, LIST_EXPANDING, LIST_DONE, LIST_REFUSED } ListState;
 
-  g_auto (GStrv) addresses = g_key_file_get_string_list (keys, group, "addresses", NULL, NULL);
+/* A list as a source gave it: its members by key, resolved at the end. */
+typedef struct {
+  CmList *list;          /* in directory->lists */
+  GPtrArray *member_keys;/* char *, as the source gave them */
+  char *origin;
+  ListState state;
+} PendingList;
+
+/* Stands for "more than one person has this key". */
+static const CmPerson key_shared;
+#define KEY_SHARED (&key_shared)
+
+/* Warnings kept word for word; the rest are only counted. */
+#define WARNINGS_KEPT 10
+
+struct _CmDirectoryBuilder {
+  CmDirectory *directory;  /* being filled; NULL once finished */
+  GHashTable *person_keys; /* case-folded key -> CmPerson * or KEY_SHARED */
+  GHashTable *list_keys;   /* case-folded key -> PendingList * */
+  GPtrArray *pending;      /* PendingList *, owned */
+  char *mo_origin;
+  gboolean strict;
+  GPtrArray *warnings;     /* char *, the first WARNINGS_KEPT */
+  guint n_warnings;
+};
+
+static void
+pending_free (gpointer p)
+{
+  PendingList *pending = p;
+  g_ptr_array_unref (pending->member_keys);
+  g_free (pending->origin);
+  g_free (pending);
+}
+
+static CmDirectory *
+directory_new (void)
+{
+  CmDirectory *directory = g_new0 (CmDirectory, 1);
+  directory->people = g_ptr_array_new_with_free_func (person_free);
+  directory->by_address = g_hash_table_new (g_str_hash, g_str_equal);
+  directory->names = cm_lexicon_new ();
+  directory->first_names = g_hash_table_new (g_direct_hash, g_direct_equal);
+  directory->lists = g_ptr_array_new_with_free_func (list_free);
+  directory->list_by_address = g_hash_table_new (g_str_hash, g_str_equal);
+  directory->domains = g_ptr_array_new_with_free_func (g_free);
+  directory->media_domains = g_ptr_array_new_with_free_func (g_free);
+  return directory;
+}
+
+CmDirectoryBuilder *
+cm_directory_builder_new (void)
+{
+  CmDirectoryBuilder *builder = g_new0 (CmDirectoryBuilder, 1);
+  builder->directory = directory_new ();
+  builder->person_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  builder->list_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  builder->pending = g_ptr_array_new_with_free_func (pending_free);
+  builder->warnings = g_ptr_array_new_with_free_func (g_free);
+  builder->strict = TRUE;
+  return builder;
+}
+
+void
+cm_directory_builder_free (CmDirectoryBuilder *builder)
+{
+  if (builder == NULL)
+    return;
+  cm_directory_free (builder->directory);
+  g_hash_table_unref (builder->person_keys);
+  g_hash_table_unref (builder->list_keys);
+  g_ptr_array_unref (builder->pending);
+  g_ptr_array_unref (builder->warnings);
+  g_free (builder->mo_origin);
+  g_free (builder);
+}
+
+void
+cm_directory_builder_set_strict (CmDirectoryBuilder *builder, gboolean strict)
+{
+  builder->strict = strict;
+}
+
+void
+cm_directory_builder_warn (CmDirectoryBuilder *builder, const char *format, ...)
+{
+  builder->n_warnings++;
+  if (builder->warnings->len >= WARNINGS_KEPT)
+    return;
+  va_list args;
+  va_start (args, format);
+  g_ptr_array_add (builder->warnings, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+void
+cm_directory_builder_set_council (CmDirectoryBuilder *builder, const char *name,
+                                  const char *const *domains, const char *const *media_domains,
+                                  const char *monitoring_officer, const char *mo_origin)
+{
+  CmDirectory *directory = builder->directory;
+  g_free (directory->council_name);
+  directory->council_name = g_strdup (name);
+  g_ptr_array_set_size (directory->domains, 0);
+  g_ptr_array_set_size (directory->media_domains, 0);
+  for (guint i = 0; domains && domains[i]; i++)
+    g_ptr_array_add (directory->domains, g_ascii_strdown (domains[i], -1));
+  for (guint i = 0; media_domains && media_domains[i]; i++)
+    g_ptr_array_add (directory->media_domains, g_ascii_strdown (media_domains[i], -1));
+  g_free (directory->monitoring_officer);
+  directory->monitoring_officer = monitoring_officer ? cm_address_normalise (monitoring_officer) : NULL;
+  g_free (builder->mo_origin);
+  builder->mo_origin = g_strdup (mo_origin);
+}
+
+gboolean
+cm_directory_builder_has_address (const CmDirectoryBuilder *builder, const char *address)
+{
+  return g_hash_table_contains (builder->directory->by_address, address)
+      || g_hash_table_contains (builder->directory->list_by_address, address);
+}
+
+/* Whose ADDRESS is, for "already listed for" messages; NULL if nobody's. */
+static const char *
+address_owner (const CmDirectoryBuilder *builder, const char *address)
+{
+  const CmPerson *person = g_hash_table_lookup (builder->directory->by_address, address);
+  if (person)
+    return person->name;
+  const CmList *list = g_hash_table_lookup (builder->directory->list_by_address, address);
+  return list ? list->name : NULL;
+}
+
+/* Normalise and check ADDRESSES into a new array; NULL with ERROR when
+ * one is bad or already someone's. */
+static GPtrArray *
+checked_addresses (const CmDirectoryBuilder *builder, const char *const *addresses, const char *origin,
+                   GError **error)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) own = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; addresses && addresses[i]; i++)
     {
-      char *address = cm_address_normalise (addresses[i]);
-      if (*address == '\0')
+      g_autofree char *address = cm_address_normalise (addresses[i]);
+      if (*address == '\0' || g_hash_table_contains (own, address))
+        continue;
+      if (!cm_address_valid (address))
         {
-          g_free (address);
-          continue;
+          g_autofree char *shown = g_strstrip (g_strdup (addresses[i]));
+          g_set_error (error, CM_ERROR, CM_ERROR_DIRECTORY, "%s: \"%s\" is not a mail address", origin, shown);
+          return NULL;
         }
-      if (!valid_address (address))
+      const char *owner = address_owner (builder, address);
+      if (owner)
         {
-          cm_keyfile_error (error, file, group, "addresses", "\"%s\" is not a mail address",
-                            g_strstrip (addresses[i]));
-          g_free (address);
-          return FALSE;
+          g_set_error (error, CM_ERROR, CM_ERROR_DIRECTORY, "%s: %s is already listed for %s", origin, address,
+                       owner);
+          return NULL;
         }
-      const CmPerson *other = g_hash_table_lookup (directory->by_address, address);
-      if (other)
-        {
-          cm_keyfile_error (error, file, group, "addresses", "%s is already listed for %s",
-                            address, other->name);
-          g_free (address);
-          return FALSE;
-        }
-      g_ptr_array_add (person->addresses, address);
-      g_hash_table_insert (directory->by_address, address, person);
+      g_hash_table_add (own, address);
+      g_ptr_array_add (out, g_steal_pointer (&address));
     }
-  if (person->addresses->len == 0)
+  return g_steal_pointer (&out);
+}
+
+gboolean
+cm_directory_builder_add_person (CmDirectoryBuilder *builder, const char *key, CmRole role,
+                                 const char *name, const char *title, guint offices,
+                                 const char *const *addresses, const char *origin, GError **error)
+{
+  CmDirectory *directory = builder->directory;
+  g_autoptr (GPtrArray) checked = checked_addresses (builder, addresses, origin, error);
+  if (checked == NULL)
+    return FALSE;
+  if (checked->len == 0)
     {
-      cm_keyfile_error (error, file, group, "addresses",
-                        "every person needs at least one address");
+      g_set_error (error, CM_ERROR, CM_ERROR_DIRECTORY, "%s: every person needs at least one address", origin);
       return FALSE;
     }
-  if (member && !read_offices (person, file, group, error))
-    return FALSE;
-  if (!member)
-    {
-      person->title = g_key_file_get_string (keys, group, "title", NULL);
-      if (person->title && *g_strstrip (person->title) == '\0')
-        g_clear_pointer (&person->title, g_free);
-    }
+  CmPerson *person = g_new0 (CmPerson, 1);
+  person->name = g_strstrip (g_strdup (name));
+  person->role = role;
+  person->offices = offices;
+  person->title = title && *title ? g_strstrip (g_strdup (title)) : NULL;
+  if (person->title && *person->title == '\0')
+    g_clear_pointer (&person->title, g_free);
+  person->addresses = g_steal_pointer (&checked);
+  g_ptr_array_add (directory->people, person);
+  for (guint i = 0; i < person->addresses->len; i++)
+    g_hash_table_insert (directory->by_address, person->addresses->pdata[i], person);
+
+  char *folded = g_utf8_casefold (key, -1);
+  gboolean shared = g_hash_table_contains (builder->person_keys, folded);
+  g_hash_table_replace (builder->person_keys, folded, shared ? (gpointer) KEY_SHARED : person);
+
   index_person (directory, person);
-  if (member)
+  if (role == CM_ROLE_MEMBER)
     directory->n_members++;
   else
     directory->n_officers++;
   return TRUE;
 }
 
-CmDirectory *
-cm_directory_load (const char *path, GError **error)
+gboolean
+cm_directory_builder_add_list (CmDirectoryBuilder *builder, const char *key, const char *name,
+                               const char *const *addresses, const char *const *members,
+                               const char *origin, const char *members_origin, GError **error)
 {
-  g_autoptr (CmKeyFile) file = cm_keyfile_load (path, CM_ERROR_DIRECTORY, error);
-  if (file == NULL)
-    return NULL;
-
-  g_autoptr (CmDirectory) directory = g_new0 (CmDirectory, 1);
-  directory->people = g_ptr_array_new_with_free_func (person_free);
-  directory->by_address = g_hash_table_new (g_str_hash, g_str_equal);
-  directory->names = cm_lexicon_new ();
-  directory->first_names = g_hash_table_new (g_direct_hash, g_direct_equal);
-  if (!read_council (directory, file, error))
-    return NULL;
-
-  g_auto (GStrv) groups = g_key_file_get_groups (cm_keyfile_keys (file), NULL);
-  for (guint i = 0; groups[i]; i++)
+  CmDirectory *directory = builder->directory;
+  g_autofree char *folded = g_utf8_casefold (key, -1);
+  if (g_hash_table_contains (builder->list_keys, folded))
     {
-      const char *group = groups[i];
-      if (strcmp (group, "council") == 0)
-        continue;
-      if (!g_str_has_prefix (group, "member:") && !g_str_has_prefix (group, "officer:"))
+      g_set_error (error, CM_ERROR, CM_ERROR_DIRECTORY, "%s: there is another list called %s", origin, key);
+      return FALSE;
+    }
+  GPtrArray *checked = checked_addresses (builder, addresses, origin, error);
+  if (checked == NULL)
+    return FALSE;
+  CmList *list = g_new0 (CmList, 1);
+  list->name = g_strstrip (g_strdup (name));
+  list->addresses = checked;
+  g_ptr_array_add (directory->lists, list);
+  for (guint i = 0; i < list->addresses->len; i++)
+    g_hash_table_insert (directory->list_by_address, list->addresses->pdata[i], list);
+
+  PendingList *pending = g_new0 (PendingList, 1);
+  pending->list = list;
+  pending->origin = g_strdup (members_origin ? members_origin : origin);
+  pending->member_keys = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; members && members[i]; i++)
+    {
+      g_autofree char *member = g_strstrip (g_strdup (members[i]));
+      if (*member)
+        g_ptr_array_add (pending->member_keys, g_steal_pointer (&member));
+    }
+  g_ptr_array_add (builder->pending, pending);
+  g_hash_table_insert (builder->list_keys, g_steal_pointer (&folded), pending);
+  return TRUE;
+}
+
+/* "a -> b -> a": the lists of CHAIN from FROM on, back to FROM. */
+static char *
+loop_text (GPtrArray *chain, const PendingList *from)
+{
+  GString *text = g_string_new (NULL);
+  guint start = 0;
+  g_ptr_array_find (chain, from, &start);
+  for (guint i = start; i < chain->len; i++)
+    {
+      const PendingList *in = chain->pdata[i];
+      g_string_append_printf (text, "%s -> ", in->list->name);
+    }
+  g_string_append (text, from->list->name);
+  return g_string_free (text, FALSE);
+}
+
+/* Expand PENDING into its list's people, depth first; CHAIN holds the
+ * lists being expanded, so a list met again there is a loop.  A loop is
+ * an error when strict; else every list in it is refused (left out) and
+ * the lists that contain them go without them.  FALSE: refused or error. */
+static gboolean
+expand_list (CmDirectoryBuilder *builder, PendingList *pending, GPtrArray *chain, GError **error)
+{
+  if (pending->state == LIST_DONE)
+    return TRUE;
+  if (pending->state == LIST_REFUSED)
+    return FALSE;
+  if (pending->state == LIST_EXPANDING)
+    {
+      g_autofree char *loop = loop_text (chain, pending);
+      if (builder->strict)
         {
-          cm_keyfile_error (error, file, group, NULL,
-                            "unknown group (expected [council], [member:NAME] or [officer:NAME])");
-          return NULL;
+          g_set_error (error, CM_ERROR, CM_ERROR_DIRECTORY, "%s: lists contain each other: %s",
+                       pending->origin, loop);
+          return FALSE;
         }
-      if (!read_person (directory, file, group, error))
+      cm_directory_builder_warn (builder, "%s: lists contain each other, so each is left out: %s", pending->origin, loop);
+      guint start = 0;
+      g_ptr_array_find (chain, pending, &start);
+      for (guint i = start; i < chain->len; i++)
+        ((PendingList *) chain->pdata[i])->state = LIST_REFUSED;
+      return FALSE;
+    }
+  pending->state = LIST_EXPANDING;
+  g_ptr_array_add (chain, pending);
+  g_autoptr (GPtrArray) people = g_ptr_array_new ();
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  for (guint i = 0; i < pending->member_keys->len; i++)
+    {
+      const char *key = pending->member_keys->pdata[i];
+      g_autofree char *folded = g_utf8_casefold (key, -1);
+      const CmPerson *person = g_hash_table_lookup (builder->person_keys, folded);
+      PendingList *sublist = g_hash_table_lookup (builder->list_keys, folded);
+      const char *problem = person == KEY_SHARED ? "names more than one person"
+                          : person && sublist ? "names both a person and a list"
+                          : !person && !sublist ? "is neither a person nor a list" : NULL;
+      if (problem)
+        {
+          if (builder->strict)
+            {
+              g_set_error (error, CM_ERROR, CM_ERROR_DIRECTORY, "%s: \"%s\" %s", pending->origin, key, problem);
+              g_ptr_array_remove (chain, pending);
+              return FALSE;
+            }
+          cm_directory_builder_warn (builder, "%s: \"%s\" %s; skipped", pending->origin, key, problem);
+          continue;
+        }
+      if (person)
+        {
+          if (g_hash_table_add (seen, (gpointer) person))
+            g_ptr_array_add (people, (gpointer) person);
+          continue;
+        }
+      if (!expand_list (builder, sublist, chain, error))
+        {
+          if (builder->strict || pending->state == LIST_REFUSED)
+            {
+              g_ptr_array_remove (chain, pending);
+              return FALSE;
+            }
+          continue; /* a refused list inside: this one goes without it */
+        }
+      for (guint k = 0; k < sublist->list->people->len; k++)
+        if (g_hash_table_add (seen, sublist->list->people->pdata[k]))
+          g_ptr_array_add (people, sublist->list->people->pdata[k]);
+    }
+  g_ptr_array_remove (chain, pending);
+  CmList *list = pending->list;
+  list->people = g_steal_pointer (&people);
+  for (guint k = 0; k < list->people->len; k++)
+    if (((const CmPerson *) list->people->pdata[k])->role == CM_ROLE_MEMBER)
+      list->n_members++;
+  pending->state = LIST_DONE;
+  return TRUE;
+}
+
+CmDirectory *
+cm_directory_builder_finish (CmDirectoryBuilder *builder, GPtrArray *warnings, GError **error)
+{
+  CmDirectory *directory = builder->directory;
+  g_autoptr (GPtrArray) chain = g_ptr_array_new ();
+  for (guint i = 0; i < builder->pending->len; i++)
+    {
+      PendingList *pending = builder->pending->pdata[i];
+      if (!expand_list (builder, pending, chain, error) && builder->strict)
         return NULL;
+    }
+  /* Refused lists leave: mail to them is mail to one unnamed address. */
+  for (guint i = 0; i < builder->pending->len; i++)
+    {
+      PendingList *pending = builder->pending->pdata[i];
+      if (pending->state != LIST_REFUSED)
+        continue;
+      for (guint k = 0; k < pending->list->addresses->len; k++)
+        g_hash_table_remove (directory->list_by_address, pending->list->addresses->pdata[k]);
+      g_ptr_array_remove_fast (directory->lists, pending->list);
+    }
+  if (directory->council_name == NULL || directory->domains->len == 0)
+    {
+      g_set_error (error, CM_ERROR, CM_ERROR_DIRECTORY, "the directory has no council (name and domains)");
+      return NULL;
     }
   if (directory->monitoring_officer
       && !cm_directory_in_council_domain (directory, directory->monitoring_officer)
       && !g_hash_table_contains (directory->by_address, directory->monitoring_officer))
     {
-      cm_keyfile_error (error, file, "council", "monitoring-officer",
-                        "%s is neither in a council domain nor listed in the directory",
-                        directory->monitoring_officer);
+      g_set_error (error, CM_ERROR, CM_ERROR_DIRECTORY, "%s: %s is neither in a council domain nor listed in the directory",
+                   builder->mo_origin ? builder->mo_origin : "monitoring-officer", directory->monitoring_officer);
       return NULL;
     }
-  return g_steal_pointer (&directory);
+  if (warnings)
+    {
+      for (guint i = 0; i < builder->warnings->len; i++)
+        g_ptr_array_add (warnings, g_strdup (builder->warnings->pdata[i]));
+      if (builder->n_warnings > builder->warnings->len)
+        g_ptr_array_add (warnings, g_strdup_printf ("and %u more such warnings",
+                                                    builder->n_warnings - builder->warnings->len));
+    }
+  builder->directory = NULL;
+  return directory;
 }
+
+CmDirectory *
+cm_directory_load (const char *path, GError **error)
+{
+  g_autoptr (CmDirectoryBuilder) builder = cm_directory_builder_new ();
+  if (!cm_directory_file_read (builder, path, CM_DIRECTORY_FILE_COUNCIL | CM_DIRECTORY_FILE_PEOPLE, error))
+    return NULL;
+  return cm_directory_builder_finish (builder, NULL, error);
+}
+
+/* ---- lookups ------------------------------------------------------------ */
 
 void
 cm_directory_free (CmDirectory *directory)
@@ -404,6 +603,8 @@ cm_directory_free (CmDirectory *directory)
   if (directory->media_domains)
     g_ptr_array_unref (directory->media_domains);
   g_hash_table_unref (directory->by_address);
+  g_hash_table_unref (directory->list_by_address);
+  g_ptr_array_unref (directory->lists);
   g_ptr_array_unref (directory->people);
   cm_lexicon_free (directory->names);
   if (directory->first_names)
@@ -434,6 +635,36 @@ cm_directory_count (const CmDirectory *directory, CmRole role)
 {
   return role == CM_ROLE_MEMBER ? directory->n_members
        : role == CM_ROLE_OFFICER ? directory->n_officers : 0;
+}
+
+const GPtrArray *
+cm_directory_people (const CmDirectory *directory)
+{
+  return directory->people;
+}
+
+const GPtrArray *
+cm_directory_lists (const CmDirectory *directory)
+{
+  return directory->lists;
+}
+
+guint
+cm_directory_n_lists (const CmDirectory *directory)
+{
+  return directory->lists->len;
+}
+
+const CmList *
+cm_directory_list (const CmDirectory *directory, const char *address)
+{
+  if (address == NULL || directory->lists->len == 0)
+    return NULL;
+  const CmList *list = g_hash_table_lookup (directory->list_by_address, address);
+  if (list)
+    return list;
+  g_autofree char *key = cm_address_normalise (address);
+  return g_hash_table_lookup (directory->list_by_address, key);
 }
 
 const CmPerson *

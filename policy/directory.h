@@ -2,9 +2,10 @@
  * directory.h: the council's people, their roles, addresses, names and
  * job titles, and the lookups the engine makes of them.
  *
- * This is the one interface behind which a directory lives; the key-file
- * source is directory.c, and a second source (LDAP, Active Directory)
- * would build the same CmDirectory.
+ * This is the one interface behind which a directory lives.  Sources
+ * (directory-source.h: the key file, LDAP) hand what they read to one
+ * builder (directory.c), which checks and indexes it; callers see only
+ * the CmDirectory it makes.
  */
 #ifndef CM_DIRECTORY_H
 #define CM_DIRECTORY_H
@@ -21,6 +22,13 @@ enum {
   CM_OFFICE_GROUP_LEADER = 1 << 3,
   CM_OFFICE_CABINET = 1 << 4,
 };
+#define CM_N_OFFICES 5
+
+/* The office named NAME ("chair", "group-leader"; any case), 0 if none. */
+guint cm_office_from_name (const char *name);
+/* The name of office number I (0 to CM_N_OFFICES - 1, its bit 1 << I) as
+ * the key file writes it. */
+const char *cm_office_name (guint i);
 
 typedef struct {
   char *name;          /* "Jane Smith" */
@@ -30,6 +38,15 @@ typedef struct {
   GPtrArray *addresses;/* char *, lower case; the first is the main one */
   char *surname;       /* last word of the name, lower case */
 } CmPerson;
+
+/* A distribution list: mail to one of its addresses is mail to each
+ * person on it, nested lists expanded. */
+typedef struct {
+  char *name;            /* "all-councillors" */
+  GPtrArray *addresses;  /* char *, lower case; the first is the main one */
+  GPtrArray *people;     /* const CmPerson *, each once, nested lists expanded */
+  guint n_members;       /* of people: members */
+} CmList;
 
 typedef struct _CmDirectory CmDirectory;
 
@@ -42,6 +59,14 @@ const char *cm_directory_monitoring_officer (const CmDirectory *directory);
 guint cm_directory_count (const CmDirectory *directory, CmRole role);
 /* The council's first mail domain. */
 const char *cm_directory_domain (const CmDirectory *directory);
+
+/* Every person (CmPerson *) and every list (CmList *), for a snapshot. */
+const GPtrArray *cm_directory_people (const CmDirectory *directory);
+const GPtrArray *cm_directory_lists (const CmDirectory *directory);
+/* The number of distribution lists. */
+guint cm_directory_n_lists (const CmDirectory *directory);
+/* The distribution list with ADDRESS (any case), or NULL. */
+const CmList *cm_directory_list (const CmDirectory *directory, const char *address);
 
 /* The listed person with ADDRESS (any case), or NULL. */
 const CmPerson *cm_directory_person (const CmDirectory *directory, const char *address);

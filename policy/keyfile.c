@@ -180,6 +180,21 @@ cm_keyfile_line (const CmKeyFile *file, const char *group, const char *key)
   return GPOINTER_TO_INT (g_hash_table_lookup (file->lines, where));
 }
 
+char *
+cm_keyfile_where (const CmKeyFile *file, const char *group, const char *key)
+{
+  int line = group ? cm_keyfile_line (file, group, key) : 0;
+  if (line == 0 && group != NULL && key != NULL)
+    line = cm_keyfile_line (file, group, NULL);
+  g_autofree char *where = line > 0 ? g_strdup_printf ("%s:%d", file->path, line)
+                                    : g_strdup (file->path);
+  if (key)
+    return g_strdup_printf ("%s: [%s] %s", where, group, key);
+  if (group)
+    return g_strdup_printf ("%s: [%s]", where, group);
+  return g_steal_pointer (&where);
+}
+
 void
 cm_keyfile_error (GError **error, const CmKeyFile *file, const char *group,
                   const char *key, const char *format, ...)
@@ -188,16 +203,6 @@ cm_keyfile_error (GError **error, const CmKeyFile *file, const char *group,
   va_start (args, format);
   g_autofree char *message = g_strdup_vprintf (format, args);
   va_end (args);
-
-  int line = group ? cm_keyfile_line (file, group, key) : 0;
-  if (line == 0 && group != NULL && key != NULL)
-    line = cm_keyfile_line (file, group, NULL);
-  g_autofree char *where = line > 0 ? g_strdup_printf ("%s:%d", file->path, line)
-                                    : g_strdup (file->path);
-  if (key)
-    g_set_error (error, CM_ERROR, file->error_code, "%s: [%s] %s: %s", where, group, key, message);
-  else if (group)
-    g_set_error (error, CM_ERROR, file->error_code, "%s: [%s]: %s", where, group, message);
-  else
-    g_set_error (error, CM_ERROR, file->error_code, "%s: %s", where, message);
+  g_autofree char *where = cm_keyfile_where (file, group, key);
+  g_set_error (error, CM_ERROR, file->error_code, "%s: %s", where, message);
 }

@@ -23,6 +23,9 @@ const char *cm_keyfile_path (const CmKeyFile *file);
 /* The line of KEY in GROUP (KEY NULL: of the group header), 0 if absent. */
 int cm_keyfile_line (const CmKeyFile *file, const char *group, const char *key);
 
+/* "PATH:LINE: [GROUP] KEY" (KEY, GROUP NULL: shorter), for messages
+ * that another module makes about what it read here. */
+char *cm_keyfile_where (const CmKeyFile *file, const char *group, const char *key);
 /* Set ERROR to "PATH:LINE: [GROUP] KEY: message". */
 void cm_keyfile_error (GError **error, const CmKeyFile *file, const char *group,
                        const char *key, const char *format, ...) G_GNUC_PRINTF (5, 6);

@@ -7,6 +7,8 @@
  * else the From mailbox, else the envelope sender.  Recipients are the
  * envelope's; without envelope recipients (a saved draft in council-check)
  * they are To, Cc and Bcc.  Blind recipients are those absent from To/Cc.
+ * A distribution list's address stands for the people on it: each is a
+ * recipient in the list's place, marked as reached through it.
  *
  * Text: each body part's bytes are decoded (charset.c, html.c) and split
  * (quotes.c).  Of a multipart/alternative the text/plain part is read when
@@ -71,6 +73,7 @@ participant (Builder *b, const char *address, const char *name)
   p->address = g_steal_pointer (&key);
   p->display_name = name && *name ? g_strdup (name) : NULL;
   p->role = cm_directory_role (b->directory, p->address, &p->person, &p->media);
+  p->list = cm_directory_list (b->directory, p->address);
   g_ptr_array_add (b->view->participants, p);
   g_hash_table_insert (b->by_address, p->address, p);
   return p;
@@ -85,6 +88,28 @@ add_once (GPtrArray *out, CmParticipant *p, guint list)
     return;
   p->lists |= list;
   g_ptr_array_add (out, p);
+}
+
+/* Add P to OUT once, or, for a distribution list, each person on it
+ * (by their main address) in its place. */
+static void
+add_recipient (Builder *b, GPtrArray *out, CmParticipant *p, guint list)
+{
+  if (p->list == NULL)
+    {
+      if (!(p->lists & list))
+        p->via = NULL; /* named on its own as well */
+      add_once (out, p, list);
+      return;
+    }
+  for (guint i = 0; i < p->list->people->len; i++)
+    {
+      const CmPerson *person = p->list->people->pdata[i];
+      CmParticipant *member = participant (b, person->addresses->pdata[0], person->name);
+      if (member->lists == 0)
+        member->via = p->list;
+      add_once (out, member, list);
+    }
 }
 
 /* Add each mailbox of LIST (groups flattened) to OUT, once. */
@@ -104,7 +129,11 @@ add_addresses (Builder *b, InternetAddressList *list, GPtrArray *out, guint bit)
         continue;
       if (cm_scan_over (b->scan, "addresses", ++b->addresses, b->scan->limits->addresses))
         return;
-      add_once (out, participant (b, addr, internet_address_get_name (ia)), bit);
+      CmParticipant *p = participant (b, addr, internet_address_get_name (ia));
+      if (bit & (CM_IN_FROM | CM_IN_SENDER))
+        add_once (out, p, bit);
+      else
+        add_recipient (b, out, p, bit);
     }
 }
 
@@ -149,7 +178,8 @@ read_participants (Builder *b, const CmEnvelope *envelope, GMimeMessage *message
   if (envelope && envelope->recipients->len > 0)
     {
       for (guint i = 0; i < envelope->recipients->len; i++)
-        add_once (view->recipients, participant (b, envelope->recipients->pdata[i], NULL), CM_IN_RECIPIENTS);
+        add_recipient (b, view->recipients, participant (b, envelope->recipients->pdata[i], NULL),
+                       CM_IN_RECIPIENTS);
     }
   else
     {

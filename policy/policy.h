@@ -88,6 +88,17 @@ CmAction cm_config_partial_action (const CmConfig *config, gboolean authenticate
 /* The text of a protocol paragraph ("Newton Abbot 13") from [policy]
  * paragraphs, for notices; NULL when the file does not have it. */
 const char *cm_config_paragraph (const CmConfig *config, const char *clause);
+/* Read the directory again from its source when it is remote (LDAP): on
+ * a good read, write the snapshot that the next cm_config_load() uses and
+ * return TRUE with OUTCOME (counts and warnings).  FALSE with ERROR when
+ * the source failed or the read was refused (nobody, or too few members);
+ * FALSE without an error when the source is the key file.  Slow: never
+ * on a message's way. */
+gboolean cm_config_refresh_directory (const CmConfig *config, char **outcome, GError **error);
+/* How old the people of CONFIG are when they came from a remote
+ * source's snapshot: "taken 2026-07-01T10:00:00Z, 3 h 20 min ago" (now),
+ * "age unknown" when the snapshot does not say; NULL for the key file. */
+char *cm_config_directory_age (const CmConfig *config);
 /* A one-paragraph summary for `-n` and logs: files, counts of people. */
 char *cm_config_describe (const CmConfig *config);
 

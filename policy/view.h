@@ -23,6 +23,9 @@ typedef struct {
   const CmPerson *person; /* in the directory, or NULL */
   gboolean media;         /* in a media domain */
   guint lists;            /* CM_IN_ bits: the lists it is on (each list holds it once) */
+  const CmList *list;     /* a distribution list's address: never on the lists above,
+                             its people are, each with VIA set */
+  const CmList *via;      /* reached only through this distribution list, or NULL */
 } CmParticipant;
 
 /* The lists of a view a participant is on. */

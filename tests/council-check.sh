@@ -78,6 +78,20 @@ sed 's/^From: .*/From: Jane <jane@example.org>/' "$scratch/plain.eml" > "$scratc
 expect 0 '"checked": false' -- "$check" -c "$conf" --json "$scratch/personal.eml"
 expect 0 '"address": "janesmith1962@gmail.com", "role": "member"' -- "$check" -c "$conf" --json --from JaneSmith1962@gmail.com --rcpt tom.baker@northmoor.gov.uk "$scratch/personal.eml"
 
+# 2b. Distribution lists (issue 10): a message to a list is a message to
+# each person on it, so criticism of an officer sent to all-councillors@
+# is copied to members, and the summary names the list.
+printf 'From: Cllr Raj Patel <cllr.raj.patel@northmoor.gov.uk>\nTo: All Councillors <all-councillors@northmoor.gov.uk>\nSubject: Car park charges\n\nColleagues,\n\nThe Director of Finance has bungled the car park charges review and it has cost us a year of income.\n\nRaj\n' > "$scratch/list.eml"
+expect 0 '"rule": "officer-criticism", "action": "hold", "clause": "South Ribble 16.2", "summary": "criticism of Mark Evans (Director of Finance) copied to all-councillors@northmoor.gov.uk (7 members)"' -- "$check" -c "$conf" --json "$scratch/list.eml"
+# The envelope naming the list (Postfix before any expansion) is the same.
+expect 0 'copied to all-councillors@northmoor.gov.uk (7 members)' -- "$check" -c "$conf" --json --rcpt All-Councillors@northmoor.gov.uk "$scratch/list.eml"
+# A nested list: cabinet@ is on all-councillors@; to cabinet@ alone, its two members.
+sed 's/^To: .*/To: cabinet@northmoor.gov.uk/' "$scratch/list.eml" > "$scratch/cabinet.eml"
+expect 0 'copied to cabinet@northmoor.gov.uk (2 members)' -- "$check" -c "$conf" --json "$scratch/cabinet.eml"
+# A list named in Bcc of a member's mail to an officer: each member on it is a blind copy.
+printf 'From: cllr.jane.smith@northmoor.gov.uk\nTo: tom.baker@northmoor.gov.uk\nBcc: cabinet@northmoor.gov.uk\nSubject: drains\n\nTom, please look at the drains on Moor Lane.\n' > "$scratch/bcclist.eml"
+expect 0 '"rule": "bcc-member"' -- "$check" -c "$conf" --json "$scratch/bcclist.eml"
+
 # 3. Errors: exit 2 with a message that says what is wrong.
 expect 2 "Unknown option" -- "$check" -c "$conf" --bogus "$msg"
 expect 2 "one message at a time" -- "$check" -c "$conf" "$msg" "$msg"
@@ -88,6 +102,9 @@ expect 2 "bad.conf:2: \[milter\] mode: \"loud\" is not one of enforce, advise, m
 printf '[council]\nname=X\ndomains=x.gov.uk\n[member:A B]\naddresses=nope\n' > "$scratch/dir.conf"
 printf '[milter]\ndirectory=dir.conf\n[policy]\nlexicon=%s\n' "$top_srcdir/config/lexicon" > "$scratch/withdir.conf"
 expect 2 "dir.conf:5: \[member:A B\] addresses: \"nope\" is not a mail address" -- "$check" -c "$scratch/withdir.conf" "$msg"
+
+printf '[council]\nname=X\ndomains=x.gov.uk\n[list:a]\naddresses=a@x.gov.uk\nmembers=b\n[list:b]\nmembers=a\n' > "$scratch/dir.conf"
+expect 2 "dir.conf:6: \[list:a\] members: lists contain each other: a -> b -> a" -- "$check" -c "$scratch/withdir.conf" "$msg"
 
 # 4. A malformed message still gets a clean verdict.
 printf 'From: cllr.jane.smith@northmoor.gov.uk\nContent-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: text/html; charset=bogus\n\n<p>unclosed <b>\xff\xfe' > "$scratch/broken.eml"

@@ -28,12 +28,28 @@ criticises (const CmRuleContext *context, const CmSentence *sentence)
   return (sentence->hits & CM_HIT_CRITICISM) != 0;
 }
 
-/* "copied to 3 members and sent to the media (northmoorgazette.co.uk)" */
+/* "copied to 3 members and sent to the media (northmoorgazette.co.uk)";
+ * members through a list by the list: "copied to all-councillors@...
+ * (48 members) and 1 other member". */
 static char *
 describe_audience (const CmAudience *audience)
 {
   GPtrArray *parts = g_ptr_array_new_with_free_func (g_free);
-  if (audience->members)
+  if (audience->lists->len)
+    {
+      GString *lists = g_string_new ("copied to ");
+      for (guint i = 0; i < audience->lists->len; i++)
+        {
+          const CmList *list = audience->lists->pdata[i];
+          g_string_append_printf (lists, "%s%s (%u member%s)", i ? ", " : "", (const char *) list->addresses->pdata[0],
+                                  list->n_members, list->n_members == 1 ? "" : "s");
+        }
+      if (audience->members_direct)
+        g_string_append_printf (lists, " and %u other member%s", audience->members_direct,
+                                audience->members_direct == 1 ? "" : "s");
+      g_ptr_array_add (parts, g_string_free (lists, FALSE));
+    }
+  else if (audience->members)
     g_ptr_array_add (parts, g_strdup_printf ("copied to %u member%s", audience->members,
                                              audience->members == 1 ? "" : "s"));
   if (audience->media->len)

@@ -83,6 +83,7 @@ cm_refs_audience (const CmView *view, CmAudience *audience)
 {
   memset (audience, 0, sizeof *audience);
   audience->media = g_ptr_array_new_with_free_func (g_free);
+  audience->lists = g_ptr_array_new ();
   g_autoptr (GPtrArray) members = g_ptr_array_new ();
   for (guint i = 0; i < view->recipients->len; i++)
     {
@@ -100,7 +101,13 @@ cm_refs_audience (const CmView *view, CmAudience *audience)
             g_ptr_array_add (audience->media, g_strdup (domain));
         }
       else if (p->role == CM_ROLE_MEMBER && p->person && !g_ptr_array_find (members, p->person, NULL))
-        g_ptr_array_add (members, (gpointer) p->person);
+        {
+          g_ptr_array_add (members, (gpointer) p->person);
+          if (p->via == NULL)
+            audience->members_direct++;
+          else if (!g_ptr_array_find (audience->lists, p->via, NULL))
+            g_ptr_array_add (audience->lists, (gpointer) p->via);
+        }
       else if (p->role == CM_ROLE_EXTERNAL)
         audience->external++;
     }
@@ -112,6 +119,8 @@ cm_refs_audience_clear (CmAudience *audience)
 {
   if (audience->media)
     g_ptr_array_unref (audience->media);
+  if (audience->lists)
+    g_ptr_array_unref (audience->lists);
   memset (audience, 0, sizeof *audience);
 }
 

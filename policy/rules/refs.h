@@ -35,6 +35,8 @@ gboolean cm_refs_addresses_officers (const CmView *view);
 /* The message's audience beyond the council's officers. */
 typedef struct {
   guint members;        /* other members among the recipients */
+  guint members_direct; /* of those, members named on their own, not through a list */
+  GPtrArray *lists;     /* const CmList *: distribution lists that brought members */
   GPtrArray *media;     /* char *: media domains */
   guint external;       /* other external recipients */
 } CmAudience;

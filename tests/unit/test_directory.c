@@ -176,6 +176,78 @@ START_TEST (test_many_officers_index)
 }
 END_TEST
 
+/* Lists: nested lists expanded, each person once, lookups in any case. */
+START_TEST (test_lists)
+{
+  g_autoptr (CmDirectory) d = example_directory ();
+  ck_assert_uint_eq (cm_directory_n_lists (d), 2);
+  const CmList *all = cm_directory_list (d, "All-Councillors@Northmoor.gov.uk");
+  ck_assert_ptr_nonnull (all);
+  ck_assert_str_eq (all->name, "all-councillors");
+  ck_assert_uint_eq (all->people->len, 7);
+  ck_assert_uint_eq (all->n_members, 7);
+  const CmList *cabinet = cm_directory_list (d, "cabinet@northmoor.gov.uk");
+  ck_assert_uint_eq (cabinet->people->len, 2);
+  ck_assert_ptr_null (cm_directory_list (d, "tom.baker@northmoor.gov.uk"));
+  /* A list's address is no person's: an unnamed council address. */
+  const CmPerson *person = NULL;
+  ck_assert_int_eq (cm_directory_role (d, "cabinet@northmoor.gov.uk", &person, NULL), CM_ROLE_OFFICER);
+  ck_assert_ptr_null (person);
+
+  g_autofree char *dir = test_scratch_dir ();
+  g_autofree char *path = test_write (dir, "directory.conf",
+                                      "[council]\nname=X\ndomains=x.gov.uk\n"
+                                      "[member:Ann Lee]\naddresses=ann@x.gov.uk\n"
+                                      "[officer:Bob Day]\naddresses=bob@x.gov.uk\n"
+                                      "[list:outer]\naddresses=outer@x.gov.uk\nmembers=inner;ann lee\n"
+                                      "[list:inner]\nmembers=Bob Day;Ann Lee\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmDirectory) nested = cm_directory_load (path, &error);
+  ck_assert_msg (nested != NULL, "%s", error ? error->message : "");
+  const CmList *outer = cm_directory_list (nested, "outer@x.gov.uk");
+  ck_assert_uint_eq (outer->people->len, 2); /* Ann once */
+  ck_assert_uint_eq (outer->n_members, 1);
+}
+END_TEST
+
+START_TEST (test_bad_lists)
+{
+  const char *council = "[council]\nname=X\ndomains=x.gov.uk\n[member:Ann Lee]\naddresses=ann@x.gov.uk\n";
+  struct { const char *text; const char *expected; } cases[] = {
+    { "[list:a]\naddresses=a@x.gov.uk\nmembers=b\n[list:b]\nmembers=c\n[list:c]\nmembers=a\n",
+      ":8: [list:a] members: lists contain each other: a -> b -> c -> a" },
+    { "[list:a]\nmembers=a\n", ":7: [list:a] members: lists contain each other: a -> a" },
+    { "[list:a]\naddresses=a@x.gov.uk\nmembers=Ann Lee;Nobody\n",
+      ":8: [list:a] members: \"Nobody\" is neither a person nor a list" },
+    { "[list:a]\naddresses=ANN@x.gov.uk\nmembers=Ann Lee\n",
+      ":7: [list:a] addresses: ann@x.gov.uk is already listed for Ann Lee" },
+    { "[list:a]\naddresses=not-an-address\n", ":7: [list:a] addresses: \"not-an-address\" is not a mail address" },
+    { "[list:a]\naddresses=a@x.gov.uk\ntitle=Boss\n", ":8: [list:a] title: unknown key (known: addresses, members)" },
+    { "[list: ]\naddresses=a@x.gov.uk\n", "the group needs a name, e.g. [list: Jane Smith]" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strconcat (council, cases[i].text, NULL);
+      g_autofree char *message = directory_error (text);
+      ck_assert_msg (message && strstr (message, cases[i].expected), "case %u: %s", i,
+                     message ? message : "(loaded)");
+    }
+}
+END_TEST
+
+/* Office names both ways: the key file reads them, a snapshot writes them. */
+START_TEST (test_office_names)
+{
+  for (guint i = 0; i < CM_N_OFFICES; i++)
+    ck_assert_uint_eq (cm_office_from_name (cm_office_name (i)), 1u << i);
+  ck_assert_uint_eq (cm_office_from_name ("Group-Leader"), CM_OFFICE_GROUP_LEADER);
+  ck_assert_uint_eq (cm_office_from_name ("chair"), CM_OFFICE_CHAIR);
+  ck_assert_uint_eq (cm_office_from_name ("cabinet"), CM_OFFICE_CABINET);
+  ck_assert_uint_eq (cm_office_from_name ("treasurer"), 0);
+  ck_assert_uint_eq (cm_office_from_name (""), 0);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -188,6 +260,9 @@ main (void)
   tcase_add_test (tc, test_officer_first_names);
   tcase_add_test (tc, test_bad_directories);
   tcase_add_test (tc, test_many_officers_index);
+  tcase_add_test (tc, test_lists);
+  tcase_add_test (tc, test_bad_lists);
+  tcase_add_test (tc, test_office_names);
   suite_add_tcase (suite, tc);
   return test_run (suite);
 }
