@@ -14,11 +14,13 @@
  *   council-review [-c CONFIG] learn [--corpus DIR] [--out FILE]
  *
  * This file: main() (the global options, then the command from the
- * table), and the context every command opens (review.h).  It runs as
+ * table), and the context every command opens (review.h): the
+ * configuration and a review session (reviewlib.h), the library that
+ * does the work; the commands print what it returns.  It runs as
  * the daemon's user, since it writes the spool, and refuses a spool that
  * belongs to someone else (files root left there would lock the daemon
- * out).  Every decision is recorded with who made it: $SUDO_USER, else
- * the login name of the real user.  Exit 0 on success, 1 when the action
+ * out).  Every decision is recorded with who made it, as a login on the
+ * relay: $SUDO_USER, else the login name of the real user.  Exit 0 on success, 1 when the action
  * failed, 2 for bad usage or an unusable configuration; errors on
  * standard error as "council-review: ...".
  */
@@ -85,15 +87,16 @@ cm_review_parse_options (const CmReviewCommand *command, GOptionEntry *entries, 
   return TRUE;
 }
 
-/* Who is acting: $SUDO_USER, else the login name of the real user. */
+/* Who is acting: $SUDO_USER, else the login name of the real user (the
+ * library makes it safe before it is recorded). */
 static char *
 acting_user (void)
 {
   const char *sudo_user = g_getenv ("SUDO_USER");
   if (sudo_user && *sudo_user)
-    return cm_review_safe (sudo_user, FALSE);
+    return g_strdup (sudo_user);
   struct passwd *pw = getpwuid (getuid ());
-  return pw ? cm_review_safe (pw->pw_name, FALSE) : g_strdup_printf ("uid %u", (unsigned) getuid ());
+  return pw ? g_strdup (pw->pw_name) : g_strdup_printf ("uid %u", (unsigned) getuid ());
 }
 
 /* The name of user UID, or its number. */
@@ -119,10 +122,10 @@ spool_is_ours (const char *spool)
   return FALSE;
 }
 
-/* Load the configuration and open the hold store (and the outbox when
- * OUTBOX); REVIEW_OK or the exit status of the failure, reported. */
+/* Load the configuration and open the review session as the person
+ * acting; REVIEW_OK or the exit status of the failure, reported. */
 int
-cm_review_open (CmReview *review, gboolean outbox)
+cm_review_open (CmReview *review)
 {
   g_autoptr (GError) error = NULL;
   cm_policy_init ();
@@ -136,42 +139,33 @@ cm_review_open (CmReview *review, gboolean outbox)
   const char *spool = cm_config_get (review->config, "hold", "spool");
   if (!spool_is_ours (spool))
     return REVIEW_USAGE;
-  review->store = cm_holdstore_open (spool, &error);
-  if (review->store == NULL)
-    {
-      cm_review_complain ("opening the hold store: %s", error->message);
-      return REVIEW_FAILED;
-    }
-  g_autofree char *outbox_dir = g_build_filename (spool, "outbox", NULL);
-  if (outbox && (review->outbox = cm_outbox_open (outbox_dir, &error)) == NULL)
-    {
-      cm_review_complain ("opening the outbox: %s", error->message);
-      return REVIEW_FAILED;
-    }
-  review->who = acting_user ();
+  g_autofree char *who = acting_user ();
+  review->session = cm_review_session_open (review->config, CM_REVIEW_SHELL_USER, who, &error);
+  if (review->session == NULL)
+    return cm_review_error (error);
+  cm_review_session_set_now (review->session, review->now);
+  /* The commands quoted in mail are the ones to run here, as the filter's user. */
   const char *user = cm_config_get (review->config, "milter", "user");
   g_autofree char *owner = user ? g_strdup (user) : user_name (geteuid ());
   gboolean plain = g_regex_match_simple ("^[A-Za-z0-9_./@%+=:,-]+$", review->config_path, 0, 0);
   g_autofree char *quoted = plain ? g_strdup (review->config_path) : g_shell_quote (review->config_path);
-  review->invocation = g_strdup_printf ("sudo -u %s council-review%s%s", owner,
-                                        review->config_given ? " -c " : "",
-                                        review->config_given ? quoted : "");
+  g_autofree char *invocation = g_strdup_printf ("sudo -u %s council-review%s%s", owner,
+                                                 review->config_given ? " -c " : "",
+                                                 review->config_given ? quoted : "");
+  cm_review_session_set_invocation (review->session, invocation);
   return REVIEW_OK;
 }
 
-/* Close what review_open() opened. */
+/* Close what cm_review_open() opened. */
 static void
 review_clear (CmReview *review)
 {
-  g_clear_pointer (&review->outbox, cm_outbox_close);
-  g_clear_pointer (&review->store, cm_holdstore_close);
+  g_clear_pointer (&review->session, cm_review_session_close);
   g_clear_pointer (&review->config, cm_config_unref);
-  g_clear_pointer (&review->who, g_free);
-  g_clear_pointer (&review->invocation, g_free);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CmReview, review_clear)
 
-/* Report ERROR, a failed step of the hold store, and return REVIEW_FAILED. */
+/* Report ERROR, a failed step, and return REVIEW_FAILED. */
 int
 cm_review_failed (const char *doing, const GError *error)
 {
@@ -179,45 +173,12 @@ cm_review_failed (const char *doing, const GError *error)
   return REVIEW_FAILED;
 }
 
-/* The hold ID, or NULL having reported why (no such hold, a failing index). */
-CmHold *
-cm_review_get_hold (CmReview *review, const char *id)
+/* Report ERROR, the review library's, and return REVIEW_FAILED. */
+int
+cm_review_error (const GError *error)
 {
-  g_autoptr (GError) error = NULL;
-  CmHold *hold = cm_holdstore_get (review->store, id, &error);
-  if (hold == NULL)
-    cm_review_complain ("%s", error->message);
-  return hold;
-}
-
-/* The hold ID, with the store opened first (review.h). */
-CmHold *
-cm_review_open_hold (CmReview *review, gboolean outbox, const char *id, int *status)
-{
-  *status = cm_review_open (review, outbox);
-  if (*status != REVIEW_OK)
-    return NULL;
-  CmHold *hold = cm_review_get_hold (review, id);
-  if (hold == NULL)
-    *status = REVIEW_FAILED;
-  return hold;
-}
-
-/* The bare address of a configured VALUE ("Name <addr>" gives addr), or NULL. */
-char *
-cm_review_bare_address (const char *value)
-{
-  g_autofree char *trimmed = value ? g_strstrip (g_strdup (value)) : NULL;
-  if (trimmed == NULL || *trimmed == '\0')
-    return NULL;
-  InternetAddressList *list = internet_address_list_parse (NULL, trimmed);
-  InternetAddress *first = list && internet_address_list_length (list) > 0
-                               ? internet_address_list_get_address (list, 0) : NULL;
-  char *address = first && INTERNET_ADDRESS_IS_MAILBOX (first)
-                      ? g_strdup (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (first)))
-                      : g_steal_pointer (&trimmed);
-  g_clear_object (&list);
-  return address;
+  cm_review_complain ("%s", error->message);
+  return REVIEW_FAILED;
 }
 
 /* ---- the commands -------------------------------------------------------- */

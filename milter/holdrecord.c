@@ -1,11 +1,13 @@
 /*
  * holdrecord.c: the hold store's records as values (holdstore.h): the
- * names of their states, what became of a hold, and freeing them.  Nothing here touches the
- * spool or the index.
+ * names of their states, what became of a hold, freeing them, and what
+ * kind of failure an error was.  Nothing here touches the spool or the
+ * index.
  */
 #include "config.h"
 
 #include <string.h>
+#include <sqlite3.h>
 
 #include "holdstore.h"
 
@@ -64,6 +66,7 @@ cm_hold_event_free (CmHoldEvent *event)
   g_free (event->who);
   g_free (event->what);
   g_free (event->note);
+  g_free (event->who_kind);
   g_free (event);
 }
 
@@ -78,4 +81,15 @@ cm_hold_describe (const CmHold *hold)
   return g_strdup_printf ("%s was already %s%s%s at %s%s", hold->id, cm_hold_state_name (hold->state),
                           hold->decided_by ? " by " : "", hold->decided_by ? hold->decided_by : "", at,
                           hold->release_used ? ", and has been delivered" : "");
+}
+
+/* Was ERROR, an I/O error of the store, a locked index (SQLite gave up
+ * waiting after BUSY_TIMEOUT_MS)?  The error keeps CM_HOLD_ERROR_IO, which
+ * the daemon already answers with a tempfail; a reviewer may just retry. */
+gboolean
+cm_hold_error_busy (const GError *error)
+{
+  return g_error_matches (error, CM_HOLD_ERROR, CM_HOLD_ERROR_IO)
+         && (strstr (error->message, sqlite3_errstr (SQLITE_BUSY)) != NULL
+             || strstr (error->message, sqlite3_errstr (SQLITE_LOCKED)) != NULL);
 }

@@ -24,20 +24,12 @@
 #include "durable.h"
 #include "holdmark.h"
 #include "holdstore.h"
+#include "holdstore-private.h"
 
-#define SCHEMA_VERSION 2
-#define SECRET_SIZE 32
+#define SCHEMA_VERSION 3
 #define BUSY_TIMEOUT_MS 5000
 #define ID_ATTEMPTS 16
 #define COPY_CHUNK (64 * 1024)
-
-struct _CmHoldStore {
-  GMutex lock;       /* serialises the use of db */
-  sqlite3 *db;
-  char *spool;       /* absolute */
-  char *held_dir, *tmp_dir, *index_path;
-  guint8 secret[SECRET_SIZE];
-};
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
@@ -46,8 +38,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
   "rules, clauses, verdict_json, explanation, explained_at, decided_at, decided_by, decision_note, " \
   "escalated, release_used, body_digest"
 
-/* Version 2 of the index.  Recipients and rules are kept one to a line;
- * body_digest (holdmark.h, added in version 2) binds the release mark. */
+/* Version 3 of the index.  Recipients and rules are kept one to a line;
+ * body_digest (holdmark.h, added in version 2) binds the release mark;
+ * an event's who_kind (added in version 3) says what kind of name its
+ * who is (CmHoldActor), NULL for the events recorded before. */
 static const char schema_sql[] =
   "CREATE TABLE holds (id TEXT PRIMARY KEY,"
   "  state TEXT NOT NULL CHECK (state IN ('held', 'released', 'rejected', 'withdrawn', 'expired')),"
@@ -60,7 +54,7 @@ static const char schema_sql[] =
   "CREATE INDEX holds_state ON holds (state, held_at);"
   "CREATE INDEX holds_held_at ON holds (held_at);"
   "CREATE TABLE events (seq INTEGER PRIMARY KEY, hold_id TEXT NOT NULL, at INTEGER NOT NULL,"
-  "  who TEXT NOT NULL, what TEXT NOT NULL, note TEXT);"
+  "  who TEXT NOT NULL, what TEXT NOT NULL, note TEXT, who_kind TEXT);"
   "CREATE INDEX events_hold ON events (hold_id, seq);"
   "PRAGMA user_version = " G_STRINGIFY (SCHEMA_VERSION) ";";
 
@@ -238,16 +232,19 @@ query_value (CmHoldStore *store, const char *text, const char *doing, GError **e
   return NULL;
 }
 
-/* Add an event to the audit trail of hold ID, which must exist. */
+/* The filter itself, or a scheduled job, in the audit trail. */
+static const CmHoldActor filter_actor = { "council-milter", CM_HOLD_ACTOR_SYSTEM };
+
+/* Add an event of WHO to the audit trail of hold ID, which must exist. */
 static gboolean
-insert_event (CmHoldStore *store, const char *id, gint64 at, const char *who, const char *what,
+insert_event (CmHoldStore *store, const char *id, gint64 at, const CmHoldActor *who, const char *what,
               const char *note, const char *doing, GError **error)
 {
   int changes = 0;
   if (!sql (store, doing, error, NULL, &changes,
-            "INSERT INTO events (hold_id, at, who, what, note) SELECT ?1, ?2, ?3, ?4, ?5"
+            "INSERT INTO events (hold_id, at, who, what, note, who_kind) SELECT ?1, ?2, ?3, ?4, ?5, ?6"
             " WHERE EXISTS (SELECT 1 FROM holds WHERE id = ?1)",
-            "sisss", id, at, who, what, note))
+            "sissss", id, at, who->name, what, note, who->kind))
     return FALSE;
   return changes > 0
          || fail (error, CM_HOLD_ERROR, CM_HOLD_ERROR_NOT_FOUND, "no held message has the id %s", id);
@@ -269,10 +266,12 @@ migrate (CmHoldStore *store, GError **error)
     ok = fail (error, CM_HOLD_ERROR, CM_HOLD_ERROR_IO,
                "%s: schema version %" G_GINT64_FORMAT " is newer than this program's (%d); "
                "use the council-milter that wrote it", store->index_path, version, SCHEMA_VERSION);
-  else if (ok && version == 1)
-    /* Holds kept before are bound when released (see kept_digest). */
-    ok = exec_sql (store, "ALTER TABLE holds ADD COLUMN body_digest TEXT;"
-                          "PRAGMA user_version = " G_STRINGIFY (SCHEMA_VERSION) ";", doing, error);
+  else if (ok && version < SCHEMA_VERSION)
+    /* Holds kept before version 2 are bound when released (see
+     * kept_digest); events before version 3 have no kind of who. */
+    ok = (version >= 2 || exec_sql (store, "ALTER TABLE holds ADD COLUMN body_digest TEXT", doing, error))
+         && exec_sql (store, "ALTER TABLE events ADD COLUMN who_kind TEXT;"
+                             "PRAGMA user_version = " G_STRINGIFY (SCHEMA_VERSION) ";", doing, error);
   return finish (store, ok, doing, error);
 }
 
@@ -379,7 +378,7 @@ hold_from_row (sqlite3_stmt *stmt)
   return hold;
 }
 
-/* The CmHoldEvent in the current row of a SELECT of at, hold_id, who, what, note. */
+/* The CmHoldEvent in the current row of a SELECT of at, hold_id, who, what, note, who_kind. */
 static gpointer
 event_from_row (sqlite3_stmt *stmt)
 {
@@ -389,6 +388,7 @@ event_from_row (sqlite3_stmt *stmt)
   event->who = column_dup (stmt, 2);
   event->what = column_dup (stmt, 3);
   event->note = column_dup (stmt, 4);
+  event->who_kind = column_dup (stmt, 5);
   return event;
 }
 
@@ -480,19 +480,6 @@ new_id (gint64 now, GError **error)
   return g_strdup_printf ("%s-%02x%02x%02x", stamp, random[0], random[1], random[2]);
 }
 
-/* The path of hold ID's message; NULL when ID is not of the form of an
- * id, so that no id can name another file. */
-char *
-cm_holdstore_message_path (CmHoldStore *store, const char *id)
-{
-  g_return_val_if_fail (store != NULL, NULL);
-  if (id == NULL
-      || !g_regex_match_simple ("^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$", id, G_REGEX_DOLLAR_ENDONLY, 0))
-    return NULL;
-  g_autofree char *name = g_strconcat (id, ".eml", NULL);
-  return g_build_filename (store->held_dir, name, NULL);
-}
-
 /* Copy MESSAGE from its position to its end into FD, the file PATH,
  * passing it through DIGEST too. */
 static gboolean
@@ -534,10 +521,10 @@ index_hold (CmHoldStore *store, const CmHold *record, const char *id, gint64 now
             recipients, record->sender_role, record->subject, rules, record->clauses,
             record->verdict_json, record->explanation,
             record->explanation ? record->explained_at : (gint64) 0, record->body_digest)
-    && insert_event (store, id, now, "council-milter", "held", rule_list[0] ? rule_list : NULL,
+    && insert_event (store, id, now, &filter_actor, "held", rule_list[0] ? rule_list : NULL,
                      doing, error)
     && (recovered == NULL
-        || insert_event (store, id, g_get_real_time () / G_USEC_PER_SEC, "council-milter",
+        || insert_event (store, id, g_get_real_time () / G_USEC_PER_SEC, &filter_actor,
                          "recovered", recovered, doing, error));
   g_autoptr (CmHold) hold = ok ? load_hold (store, id, error) : NULL;
   return finish (store, hold != NULL, doing, error) ? g_steal_pointer (&hold) : NULL;
@@ -679,7 +666,7 @@ cm_holdstore_list (CmHoldStore *store, const CmHoldFilter *filter, GError **erro
  * and ID name the operation in error messages. */
 static gboolean
 transition (CmHoldStore *store, const char *doing, const char *id, CmHoldErrorCode code,
-            const char *prefix, const char *who, const char *what, const char *note,
+            const char *prefix, const CmHoldActor *who, const char *what, const char *note,
             GError **error, const char *text, const char *types, ...)
 {
   g_autofree char *context = g_strdup_printf ("%s %s", doing, id);
@@ -701,12 +688,21 @@ transition (CmHoldStore *store, const char *doing, const char *id, CmHoldErrorCo
   return finish (store, ok, context, error);
 }
 
-/* HELD becomes STATE, once, with an event. */
+/* HELD becomes STATE, once, with an event of WHO (a name of no recorded kind). */
 gboolean
 cm_holdstore_decide (CmHoldStore *store, const char *id, CmHoldState state, const char *who,
                      const char *note, GError **error)
 {
-  g_return_val_if_fail (store != NULL && id != NULL && who != NULL, FALSE);
+  const CmHoldActor actor = { who, NULL };
+  return cm_holdstore_decide_by (store, id, state, &actor, note, error);
+}
+
+/* HELD becomes STATE, once, with an event of WHO. */
+gboolean
+cm_holdstore_decide_by (CmHoldStore *store, const char *id, CmHoldState state, const CmHoldActor *who,
+                        const char *note, GError **error)
+{
+  g_return_val_if_fail (store != NULL && id != NULL && who != NULL && who->name != NULL, FALSE);
   const char *name = cm_hold_state_name (state);
   if (state == CM_HOLD_HELD || (guint) state > CM_HOLD_EXPIRED)
     return fail (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -715,7 +711,7 @@ cm_holdstore_decide (CmHoldStore *store, const char *id, CmHoldState state, cons
   return transition (store, "deciding", id, CM_HOLD_ERROR_DECIDED, "", who, name, note, error,
                      "UPDATE holds SET state = ?, decided_at = ?, decided_by = ?, decision_note = ?"
                      " WHERE id = ? AND state = 'held'",
-                     "sisss", name, g_get_real_time () / G_USEC_PER_SEC, who, note, id);
+                     "sisss", name, g_get_real_time () / G_USEC_PER_SEC, who->name, note, id);
 }
 
 /* RELEASED (marker unused) becomes HELD again, with a "release-failed" event. */
@@ -724,7 +720,7 @@ cm_holdstore_unrelease (CmHoldStore *store, const char *id, const char *why, GEr
 {
   g_return_val_if_fail (store != NULL && id != NULL, FALSE);
   return transition (store, "undoing the release of", id, CM_HOLD_ERROR_DECIDED,
-                     "cannot undo the release: ", "council-milter", "release-failed", why, error,
+                     "cannot undo the release: ", &filter_actor, "release-failed", why, error,
                      "UPDATE holds SET state = 'held', decided_at = 0, decided_by = NULL,"
                      " decision_note = NULL WHERE id = ? AND state = 'released' AND release_used = 0",
                      "s", id);
@@ -735,34 +731,54 @@ gboolean
 cm_holdstore_explain (CmHoldStore *store, const char *id, const char *text, GError **error)
 {
   g_return_val_if_fail (store != NULL && id != NULL && text != NULL, FALSE);
-  /* The sender, who explains, never changes. */
+  /* The sender, who explains (by mail), never changes. */
   g_autoptr (CmHold) hold = cm_holdstore_get (store, id, error);
   if (hold == NULL)
     return FALSE;
+  const CmHoldActor sender = { hold->sender[0] ? hold->sender : "<>", CM_HOLD_ACTOR_MAIL };
   return transition (store, "recording the explanation of", id, CM_HOLD_ERROR_DECIDED,
-                     "too late to explain: ", hold->sender[0] ? hold->sender : "<>", "explained",
+                     "too late to explain: ", &sender, "explained",
                      text, error,
                      "UPDATE holds SET explanation = ?, explained_at = ? WHERE id = ? AND state = 'held'",
                      "sis", text, g_get_real_time () / G_USEC_PER_SEC, id);
 }
 
-/* Mark a HELD hold as escalated to the deputy, with an event. */
+/* Mark a HELD hold as escalated to the deputy, with an event of WHO (no kind recorded). */
 gboolean
 cm_holdstore_escalate (CmHoldStore *store, const char *id, const char *who, const char *note,
                        GError **error)
 {
-  g_return_val_if_fail (store != NULL && id != NULL && who != NULL, FALSE);
+  const CmHoldActor actor = { who, NULL };
+  return cm_holdstore_escalate_by (store, id, &actor, note, error);
+}
+
+/* Mark a HELD hold as escalated to the deputy, with an event of WHO. */
+gboolean
+cm_holdstore_escalate_by (CmHoldStore *store, const char *id, const CmHoldActor *who, const char *note,
+                          GError **error)
+{
+  g_return_val_if_fail (store != NULL && id != NULL && who != NULL && who->name != NULL, FALSE);
   return transition (store, "escalating", id, CM_HOLD_ERROR_DECIDED, "too late to escalate: ", who,
                      "escalated", note, error,
                      "UPDATE holds SET escalated = 1 WHERE id = ? AND state = 'held'", "s", id);
 }
 
-/* Add an event to the audit trail of an existing hold. */
+/* Add an event of WHO (no kind recorded) to the audit trail of an existing hold. */
 gboolean
 cm_holdstore_add_event (CmHoldStore *store, const char *id, const char *who, const char *what,
                         const char *note, GError **error)
 {
-  g_return_val_if_fail (store != NULL && id != NULL && who != NULL && what != NULL, FALSE);
+  const CmHoldActor actor = { who, NULL };
+  return cm_holdstore_add_event_by (store, id, &actor, what, note, error);
+}
+
+/* Add an event of WHO to the audit trail of an existing hold. */
+gboolean
+cm_holdstore_add_event_by (CmHoldStore *store, const char *id, const CmHoldActor *who, const char *what,
+                           const char *note, GError **error)
+{
+  g_return_val_if_fail (store != NULL && id != NULL && who != NULL && who->name != NULL && what != NULL,
+                        FALSE);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autofree char *doing = g_strdup_printf ("recording \"%s\" for %s", what, id);
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&store->lock);
@@ -778,7 +794,7 @@ cm_holdstore_events (CmHoldStore *store, const char *id, gint64 since, GError **
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&store->lock);
   g_autoptr (sqlite3_stmt) stmt = NULL;
   sql (store, doing, error, &stmt, NULL,
-       "SELECT at, hold_id, who, what, note FROM events"
+       "SELECT at, hold_id, who, what, note, who_kind FROM events"
        " WHERE (?1 IS NULL OR hold_id = ?1) AND at >= ?2 ORDER BY seq",
        "si", id, since);
   return collect (store, stmt, event_from_row, (GDestroyNotify) cm_hold_event_free, doing, error);
@@ -851,35 +867,7 @@ cm_holdstore_claim_release (CmHoldStore *store, const char *id, const char *toke
   g_autofree char *kept = ok ? kept_digest (store, hold, error) : NULL;
   ok = kept && cm_holdmark_matches (hold, kept, seen, error)
        && sql (store, doing, error, NULL, NULL, "UPDATE holds SET release_used = 1 WHERE id = ?", "s", id)
-       && insert_event (store, id, g_get_real_time () / G_USEC_PER_SEC, "council-milter",
+       && insert_event (store, id, g_get_real_time () / G_USEC_PER_SEC, &filter_actor,
                         "release-delivered", NULL, doing, error);
   return finish (store, ok, doing, error);
-}
-
-/* The held message ID as it came, read whole into memory: callers (the
- * trainer, council-review learn) never build held/ID.eml paths. */
-GMimeStream *
-cm_holdstore_open_message (CmHoldStore *store, const char *id, GError **error)
-{
-  g_return_val_if_fail (store != NULL, NULL);
-  g_autofree char *path = cm_holdstore_message_path (store, id);
-  if (path == NULL)
-    {
-      g_set_error (error, CM_HOLD_ERROR, CM_HOLD_ERROR_NOT_FOUND, "\"%s\" is not a hold id", id ? id : "");
-      return NULL;
-    }
-  g_autofree char *data = NULL;
-  gsize length = 0;
-  g_autoptr (GError) local = NULL;
-  if (!g_file_get_contents (path, &data, &length, &local))
-    {
-      g_set_error (error, CM_HOLD_ERROR,
-                   g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? CM_HOLD_ERROR_NOT_FOUND
-                                                                             : CM_HOLD_ERROR_IO,
-                   "the held message of %s: %s", id, local->message);
-      return NULL;
-    }
-  GByteArray *bytes = g_byte_array_new_take ((guint8 *) g_steal_pointer (&data), length);
-  GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (bytes);
-  return stream;
 }

@@ -8,13 +8,17 @@
  *                   before the record is indexed; the MTA is told to
  *                   discard the message only after all of that succeeded
  *   index.sqlite    the records and the audit trail (SQLite, WAL journal),
- *                   so holds can be listed and searched
+ *                   so holds can be listed and searched; each event says
+ *                   who acted and what kind of name that is (CmHoldActor)
  *   secret          a random key (0600) for the tokens of release markers
  *                   and reply addresses: they cannot be forged without it
  *
  * A release marker is bound to its message: the index keeps a digest of
  * each held body, and the marker is honoured only on that body, from its
  * sender, to its recipients.
+ *
+ * holdstore.c keeps the index and makes the decisions, holdmessage.c
+ * names and reads the held files, holdrecord.c has the records as values.
  *
  * Both the daemon and council-review open the store; SQLite's locking and
  * a conditional UPDATE make every decision happen exactly once, however
@@ -76,10 +80,28 @@ char *cm_hold_describe (const CmHold *hold);
 void cm_hold_free (CmHold *hold);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmHold, cm_hold_free)
 
+/* Was ERROR a CM_HOLD_ERROR_IO that met a locked index (another
+ * process held it past the busy timeout)?  Trying again may work. */
+gboolean cm_hold_error_busy (const GError *error);
+
+/* The kinds of who in the audit trail (CmHoldActor). */
+#define CM_HOLD_ACTOR_SHELL "shell"    /* a login on the relay (the sudo user) */
+#define CM_HOLD_ACTOR_MAIL "mail"      /* a mail address: a reply's sender */
+#define CM_HOLD_ACTOR_WEB "web"        /* a user signed in to the web page */
+#define CM_HOLD_ACTOR_SYSTEM "system"  /* the filter itself, or a scheduled job */
+
+/* Who did something, for the audit trail: NAME and the KIND of name it is
+ * (one of CM_HOLD_ACTOR_*; NULL: not recorded). */
+typedef struct {
+  const char *name;
+  const char *kind;
+} CmHoldActor;
+
 typedef struct {
   gint64 at;              /* Unix seconds */
   char *hold_id;
   char *who;
+  char *who_kind;         /* CM_HOLD_ACTOR_*, or NULL when not recorded */
   char *what;             /* "held", "explained", "withdrawn", "released", "rejected",
                            * "expired", "escalated", "release-failed", "release-delivered",
                            * "notified" */
@@ -122,10 +144,13 @@ CmHold *cm_holdstore_adopt (CmHoldStore *store, const char *id, const CmHold *re
                             GError **error);
 
 CmHold *cm_holdstore_get (CmHoldStore *store, const char *id, GError **error);
+/* Is ID shaped like a hold id ("20261123-031500-7f3a9c")? */
+gboolean cm_holdstore_id_valid (const char *id);
 /* CmHold *, oldest first. */
 GPtrArray *cm_holdstore_list (CmHoldStore *store, const CmHoldFilter *filter, GError **error);
-/* The path of the held message's file (it may have been removed); NULL
- * for anything that is not shaped like a hold id. */
+/* The path of the held message's file (it may have been removed), to
+ * show administrators where it is; NULL for anything that is not shaped
+ * like a hold id.  Read it with cm_holdstore_open_message(). */
 char *cm_holdstore_message_path (CmHoldStore *store, const char *id);
 
 /* The held message ID as it came (a memory stream at its start), or
@@ -139,20 +164,28 @@ GMimeStream *cm_holdstore_open_message (CmHoldStore *store, const char *id, GErr
  * CM_HOLD_ERROR_DECIDED and says what happened to it, by whom and when. */
 gboolean cm_holdstore_decide (CmHoldStore *store, const char *id, CmHoldState state,
                               const char *who, const char *note, GError **error);
+/* The same, with the kind of WHO recorded too. */
+gboolean cm_holdstore_decide_by (CmHoldStore *store, const char *id, CmHoldState state,
+                                 const CmHoldActor *who, const char *note, GError **error);
 /* Undo a release whose re-injection failed: RELEASED (marker unused)
  * becomes HELD again, with a "release-failed" event giving WHY. */
 gboolean cm_holdstore_unrelease (CmHoldStore *store, const char *id, const char *why,
                                  GError **error);
 /* Record the sender's explanation (replacing an earlier one) and an
- * "explained" event.  Only while the hold is HELD. */
+ * "explained" event (by the sender, a CM_HOLD_ACTOR_MAIL).  Only while
+ * the hold is HELD. */
 gboolean cm_holdstore_explain (CmHoldStore *store, const char *id, const char *text,
                                GError **error);
 /* Mark a held message as escalated to the deputy, with an event. */
 gboolean cm_holdstore_escalate (CmHoldStore *store, const char *id, const char *who,
                                 const char *note, GError **error);
+gboolean cm_holdstore_escalate_by (CmHoldStore *store, const char *id, const CmHoldActor *who,
+                                   const char *note, GError **error);
 /* Any other event for the audit trail ("notified", "release-delivered"). */
 gboolean cm_holdstore_add_event (CmHoldStore *store, const char *id, const char *who,
                                  const char *what, const char *note, GError **error);
+gboolean cm_holdstore_add_event_by (CmHoldStore *store, const char *id, const CmHoldActor *who,
+                                    const char *what, const char *note, GError **error);
 /* CmHoldEvent *, oldest first: of hold ID, or of every hold when ID is
  * NULL; only events at or after SINCE (0: all). */
 GPtrArray *cm_holdstore_events (CmHoldStore *store, const char *id, gint64 since, GError **error);

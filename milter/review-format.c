@@ -386,7 +386,24 @@ part_text (GMimePart *part)
   return cm_charset_to_utf8 ((const char *) bytes->data, bytes->len, charset);
 }
 
-/* The readable text of the held message file PATH. */
+/* The readable text of MESSAGE, made safe. */
+char *
+cm_review_message_text_of (GMimeMessage *message)
+{
+  TextParts found = { NULL, NULL };
+  g_mime_message_foreach (message, find_text, &found);
+  if (found.plain == NULL && found.html == NULL)
+    return g_strdup ("");
+  g_autofree char *text = part_text (found.plain ? found.plain : found.html);
+  if (found.plain == NULL)
+    {
+      g_autofree char *html = g_steal_pointer (&text);
+      text = cm_html_to_text (html, strlen (html));
+    }
+  return cm_review_safe (text, TRUE);
+}
+
+/* The readable text of the message file PATH. */
 char *
 cm_review_message_text (const char *path, GError **error)
 {
@@ -400,15 +417,5 @@ cm_review_message_text (const char *path, GError **error)
       g_set_error (error, CM_ERROR, CM_ERROR_MESSAGE, "%s: not a mail message", path);
       return NULL;
     }
-  TextParts found = { NULL, NULL };
-  g_mime_message_foreach (message, find_text, &found);
-  if (found.plain == NULL && found.html == NULL)
-    return g_strdup ("");
-  g_autofree char *text = part_text (found.plain ? found.plain : found.html);
-  if (found.plain == NULL)
-    {
-      g_autofree char *html = g_steal_pointer (&text);
-      text = cm_html_to_text (html, strlen (html));
-    }
-  return cm_review_safe (text, TRUE);
+  return cm_review_message_text_of (message);
 }

@@ -7,7 +7,7 @@
  *   cm_review_wrap()         a paragraph folded to a width, indented
  *   cm_review_age(), _time() how long ago, and when (UTC)
  *   cm_review_findings()     the findings of a hold's verdict_json
- *   cm_review_message_text() the readable text of a held message file
+ *   cm_review_message_text() the readable text of a held message
  *
  * Nothing here writes to the spool or sends mail.
  */
@@ -15,6 +15,7 @@
 #define CM_REVIEW_FORMAT_H
 
 #include <glib.h>
+#include <gmime/gmime.h>
 
 #include "policy.h"
 
@@ -81,5 +82,8 @@ void cm_review_append_findings (GString *out, const CmConfig *config, const char
  * made safe.  NULL with ERROR when the file cannot be read; "" when the
  * message has no text part. */
 char *cm_review_message_text (const char *path, GError **error);
+/* The same of a MESSAGE already parsed (a held message read through the
+ * hold store). */
+char *cm_review_message_text_of (GMimeMessage *message);
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * review-inspect.c: the commands of council-review that only read the
- * hold store (review.h):
+ * review-inspect.c: the commands of council-review that only read
+ * (review.h), each printing what the review library (reviewlib.h)
+ * returns:
  *   list    the holds a filter selects, a line each or as JSON
  *   show    everything about one hold: envelope, times, decision, the
  *           findings with their paragraphs, the sender's explanation,
@@ -157,15 +158,15 @@ cm_review_cmd_list (CmReview *review, const CmReviewCommand *command, int argc, 
   guint64 older_than = 0;
   if (older_text && !g_ascii_string_to_unsigned (older_text, 10, 0, 36500, &older_than, NULL))
     return cm_review_usage (command, "--older-than is a number of days, from 0 to 36500");
-  int status = cm_review_open (review, FALSE);
+  int status = cm_review_open (review);
   if (status != REVIEW_OK)
     return status;
   if (older_text)
-    filter.held_before = review->now - (gint64) older_than * CM_REVIEW_DAY;
+    filter.held_before = cm_review_days_ago (review->session, (guint) older_than);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) holds = cm_holdstore_list (review->store, &filter, &error);
+  g_autoptr (GPtrArray) holds = cm_review_list (review->session, &filter, &error);
   if (holds == NULL)
-    return cm_review_failed ("listing held messages", error);
+    return cm_review_error (error);
   if (json)
     {
       g_autoptr (JsonBuilder) builder = json_builder_new ();
@@ -246,20 +247,16 @@ print_events (const GPtrArray *events, const char *indent, gboolean with_id)
     }
 }
 
-/* Print the text of the held message in PATH, indented. */
+/* Print the text of the held message of SHOWN, indented. */
 static void
-print_message_text (const char *path)
+print_message_text (const CmReviewHold *shown)
 {
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      printf ("  (the message file is missing: %s)\n", path);
-      return;
-    }
-  g_autoptr (GError) error = NULL;
-  g_autofree char *text = cm_review_message_text (path, &error);
-  if (text == NULL)
-    printf ("  (the message could not be read: %s)\n", error->message);
-  else if (*g_strchomp (text) == '\0')
+  g_autofree char *text = shown->text ? g_strchomp (g_strdup (shown->text)) : NULL;
+  if (shown->missing)
+    printf ("  (the message file is missing: %s)\n", shown->file ? shown->file : shown->record->id);
+  else if (text == NULL)
+    printf ("  (the message could not be read: %s)\n", shown->message_error);
+  else if (*text == '\0')
     printf ("  (the message has no text part; see the file)\n");
   else
     {
@@ -276,19 +273,22 @@ cm_review_cmd_show (CmReview *review, const CmReviewCommand *command, int argc, 
   GOptionEntry entries[] = { { NULL } };
   if (!cm_review_parse_options (command, entries, &argc, &argv, 1, 1))
     return REVIEW_USAGE;
-  int status = REVIEW_OK;
-  g_autoptr (CmHold) hold = cm_review_open_hold (review, FALSE, argv[1], &status);
-  if (hold == NULL)
+  int status = cm_review_open (review);
+  if (status != REVIEW_OK)
     return status;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmReviewHold) shown = cm_review_get (review->session, argv[1], &error);
+  if (shown == NULL)
+    return cm_review_error (error);
+  const CmHold *hold = shown->record;
   g_autofree char *state = describe_state (hold, review->now);
   g_autofree char *held = cm_review_time (hold->held_at);
   g_autofree char *age = cm_review_age (hold->held_at, review->now);
   g_autofree char *held_line = g_strdup_printf ("%s (%s ago)", held, age);
   g_autofree char *sender = g_strdup_printf ("%s (%s)", *hold->sender ? hold->sender : "<>",
                                              hold->sender_role ? hold->sender_role : "unknown");
-  g_autofree char *path = cm_holdstore_message_path (review->store, hold->id);
-  gboolean present = path && g_file_test (path, G_FILE_TEST_EXISTS);
-  g_autofree char *file = g_strdup_printf ("%s%s", path ? path : "-", present ? "" : " (missing)");
+  g_autofree char *file = g_strdup_printf ("%s%s", shown->file ? shown->file : "-",
+                                           shown->missing ? " (missing)" : "");
   g_autofree char *id = cm_review_safe (hold->id, FALSE);
 
   printf ("Held message %s\n", id);
@@ -322,14 +322,10 @@ cm_review_cmd_show (CmReview *review, const CmReviewCommand *command, int argc, 
       printf ("\nThe sender's explanation (%s)\n%s", when, text->str);
     }
   printf ("\nThe message's text\n");
-  if (path)
-    print_message_text (path);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) events = cm_holdstore_events (review->store, hold->id, 0, &error);
-  if (events == NULL)
-    return cm_review_failed ("reading the audit trail", error);
+  if (shown->file)
+    print_message_text (shown);
   printf ("\nAudit trail\n");
-  print_events (events, "  ", FALSE);
+  print_events (shown->events, "  ", FALSE);
   return REVIEW_OK;
 }
 
@@ -349,104 +345,45 @@ cm_review_cmd_audit (CmReview *review, const CmReviewCommand *command, int argc,
   gint64 since = 0;
   if (since_text && !cm_review_parse_date (since_text, &since))
     return cm_review_usage (command, "--since is a date, YYYY-MM-DD");
-  int status = cm_review_open (review, FALSE);
+  int status = cm_review_open (review);
   if (status != REVIEW_OK)
     return status;
-  g_autoptr (CmHold) hold = argc > 1 ? cm_review_get_hold (review, argv[1]) : NULL;
-  if (argc > 1 && hold == NULL)
-    return REVIEW_FAILED;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) events = cm_holdstore_events (review->store, hold ? hold->id : NULL, since, &error);
+  g_autoptr (GPtrArray) events = cm_review_audit (review->session, argc > 1 ? argv[1] : NULL, since, &error);
   if (events == NULL)
-    return cm_review_failed ("reading the audit trail", error);
+    return cm_review_error (error);
   print_events (events, "", TRUE);
   return REVIEW_OK;
 }
 
-/* The counts of report. */
-typedef struct {
-  guint total;
-  GHashTable *by_rule;     /* rule id -> count */
-  GHashTable *by_outcome;  /* state name -> count */
-  GHashTable *by_role;     /* sender role -> count */
-} Counts;
-
-static const char *const outcomes[] = { "held", "released", "rejected", "withdrawn", "expired", NULL };
-static const char *const roles[] = { "member", "officer", "external", NULL };
-
-/* Add one to the count of KEY in TABLE. */
+/* Add "NAME": {name: count, ...} of COUNTS (CmReviewCount *, in order). */
 static void
-count_one (GHashTable *table, const char *key)
+json_add_counts (JsonBuilder *builder, const char *name, const GPtrArray *counts)
 {
-  gpointer old = g_hash_table_lookup (table, key);
-  g_hash_table_replace (table, g_strdup (key), GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + 1));
-}
-
-/* The count of KEY in TABLE. */
-static guint
-count_of (GHashTable *table, const char *key)
-{
-  return GPOINTER_TO_UINT (g_hash_table_lookup (table, key));
-}
-
-/* g_ptr_array_sort_with_data() order: the higher count first, then by name. */
-static int
-by_count (gconstpointer a, gconstpointer b, gpointer table)
-{
-  const char *x = *(const char *const *) a, *y = *(const char *const *) b;
-  guint cx = count_of (table, x), cy = count_of (table, y);
-  return cx != cy ? (cx > cy ? -1 : 1) : g_strcmp0 (x, y);
-}
-
-/* The keys to print of TABLE: FIXED (in order, even at zero) and then
- * the others by count; or, without FIXED, all by count. */
-static GPtrArray *
-keys_of (GHashTable *table, const char *const *fixed)
-{
-  GPtrArray *keys = g_ptr_array_new ();
-  g_autoptr (GPtrArray) others = g_ptr_array_new ();
-  for (guint i = 0; fixed && fixed[i]; i++)
-    g_ptr_array_add (keys, (gpointer) fixed[i]);
-  GHashTableIter iter;
-  gpointer key;
-  g_hash_table_iter_init (&iter, table);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (fixed == NULL || !g_strv_contains (fixed, key))
-      g_ptr_array_add (others, key);
-  g_ptr_array_sort_with_data (others, by_count, table);
-  for (guint i = 0; i < others->len; i++)
-    g_ptr_array_add (keys, others->pdata[i]);
-  return keys;
-}
-
-/* Add "NAME": {key: count, ...} of TABLE. */
-static void
-json_add_counts (JsonBuilder *builder, const char *name, GHashTable *table, const char *const *fixed)
-{
-  g_autoptr (GPtrArray) keys = keys_of (table, fixed);
   json_builder_set_member_name (builder, name);
   json_builder_begin_object (builder);
-  for (guint i = 0; i < keys->len; i++)
+  for (guint i = 0; i < counts->len; i++)
     {
-      g_autofree char *valid = g_utf8_make_valid (keys->pdata[i], -1);
+      const CmReviewCount *count = counts->pdata[i];
+      g_autofree char *valid = g_utf8_make_valid (count->name, -1);
       json_builder_set_member_name (builder, valid);
-      json_builder_add_int_value (builder, count_of (table, keys->pdata[i]));
+      json_builder_add_int_value (builder, count->count);
     }
   json_builder_end_object (builder);
 }
 
-/* Print TITLE and the counts of TABLE. */
+/* Print TITLE and COUNTS. */
 static void
-print_counts (const char *title, GHashTable *table, const char *const *fixed)
+print_counts (const char *title, const GPtrArray *counts)
 {
-  g_autoptr (GPtrArray) keys = keys_of (table, fixed);
   printf ("\n%s\n", title);
-  if (keys->len == 0)
+  if (counts->len == 0)
     printf ("  (none)\n");
-  for (guint i = 0; i < keys->len; i++)
+  for (guint i = 0; i < counts->len; i++)
     {
-      g_autofree char *name = cm_review_safe (keys->pdata[i], FALSE);
-      printf ("  %-24s %5u\n", name, count_of (table, keys->pdata[i]));
+      const CmReviewCount *count = counts->pdata[i];
+      g_autofree char *name = cm_review_safe (count->name, FALSE);
+      printf ("  %-24s %5u\n", name, count->count);
     }
 }
 
@@ -471,28 +408,14 @@ cm_review_cmd_report (CmReview *review, const CmReviewCommand *command, int argc
     return cm_review_usage (command, "--until is a date, YYYY-MM-DD");
   if (until_text && until < since)
     return cm_review_usage (command, "--until is before --since");
-  int status = cm_review_open (review, FALSE);
+  int status = cm_review_open (review);
   if (status != REVIEW_OK)
     return status;
-  CmHoldFilter filter = { .any_state = TRUE, .held_since = since,
-                          .held_before = until_text ? until + CM_REVIEW_DAY : 0 };
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) holds = cm_holdstore_list (review->store, &filter, &error);
-  if (holds == NULL)
-    return cm_review_failed ("listing held messages", error);
-  Counts counts = { 0 };
-  counts.by_rule = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  counts.by_outcome = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  counts.by_role = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; i < holds->len; i++)
-    {
-      const CmHold *hold = holds->pdata[i];
-      counts.total++;
-      for (guint k = 0; hold->rules && hold->rules[k]; k++)
-        count_one (counts.by_rule, hold->rules[k]);
-      count_one (counts.by_outcome, cm_hold_state_name (hold->state));
-      count_one (counts.by_role, hold->sender_role ? hold->sender_role : "unknown");
-    }
+  g_autoptr (CmReviewReport) report = cm_review_report (review->session, since,
+                                                        until_text ? until + CM_REVIEW_DAY : 0, &error);
+  if (report == NULL)
+    return cm_review_error (error);
   if (json)
     {
       g_autoptr (JsonBuilder) builder = json_builder_new ();
@@ -500,24 +423,20 @@ cm_review_cmd_report (CmReview *review, const CmReviewCommand *command, int argc
       json_add_string (builder, "since", since_text);
       json_add_string (builder, "until", until_text);
       json_builder_set_member_name (builder, "total");
-      json_builder_add_int_value (builder, counts.total);
-      json_add_counts (builder, "by_rule", counts.by_rule, NULL);
-      json_add_counts (builder, "by_outcome", counts.by_outcome, outcomes);
-      json_add_counts (builder, "by_role", counts.by_role, roles);
+      json_builder_add_int_value (builder, report->total);
+      json_add_counts (builder, "by_rule", report->by_rule);
+      json_add_counts (builder, "by_outcome", report->by_outcome);
+      json_add_counts (builder, "by_role", report->by_role);
       json_builder_end_object (builder);
       print_json (builder);
     }
   else
     {
       printf ("Messages held from %s to %s (UTC): %u\n", since_text, until_text ? until_text : "now",
-              counts.total);
-      print_counts ("By rule (a message held under two rules counts under each):", counts.by_rule, NULL);
-      print_counts ("By outcome (held: still waiting for review):", counts.by_outcome, outcomes);
-      print_counts ("By sender:", counts.by_role, roles);
+              report->total);
+      print_counts ("By rule (a message held under two rules counts under each):", report->by_rule);
+      print_counts ("By outcome (held: still waiting for review):", report->by_outcome);
+      print_counts ("By sender:", report->by_role);
     }
-  g_hash_table_unref (counts.by_rule);
-  g_hash_table_unref (counts.by_outcome);
-  g_hash_table_unref (counts.by_role);
   return REVIEW_OK;
 }
-

@@ -184,7 +184,7 @@ add_decisions (CmLearnSet *set, CmReview *review, guint *breaches, guint *not_br
                GError **error)
 {
   CmHoldFilter filter = { .any_state = TRUE };
-  g_autoptr (GPtrArray) holds = cm_holdstore_list (review->store, &filter, error);
+  g_autoptr (GPtrArray) holds = cm_review_list (review->session, &filter, error);
   if (holds == NULL)
     return FALSE;
   for (guint i = 0; i < holds->len; i++)
@@ -194,7 +194,7 @@ add_decisions (CmLearnSet *set, CmReview *review, guint *breaches, guint *not_br
       if (!breach && hold->state != CM_HOLD_RELEASED)
         continue;
       g_autoptr (GError) local = NULL;
-      g_autoptr (GMimeStream) stream = cm_holdstore_open_message (review->store, hold->id, &local);
+      g_autoptr (GMimeStream) stream = cm_review_open_message (review->session, hold->id, &local);
       g_autoptr (CmEnvelope) envelope = cm_envelope_new (hold->sender);
       for (guint k = 0; hold->recipients && hold->recipients[k]; k++)
         cm_envelope_add_recipient (envelope, hold->recipients[k]);
@@ -275,7 +275,7 @@ cm_review_cmd_learn (CmReview *review, const CmReviewCommand *command, int argc,
   };
   if (!cm_review_parse_options (command, entries, &argc, &argv, 0, 0))
     return REVIEW_USAGE;
-  int status = cm_review_open (review, FALSE);
+  int status = cm_review_open (review);
   if (status != REVIEW_OK)
     return status;
   const char *weights = cm_config_get (review->config, "policy", "weights");
@@ -300,7 +300,7 @@ cm_review_cmd_learn (CmReview *review, const CmReviewCommand *command, int argc,
   if (!add_corpus (set, review->config, corpus_dir, &shipped, &error))
     return cm_review_failed ("reading the corpus", error);
   if (!add_decisions (set, review, &breaches, &not_breaches, &skipped, &error))
-    return cm_review_failed ("listing the decided holds", error);
+    return cm_review_error (error);
 
   printf ("Labelled corpus: %u messages (train and dev splits of %s).\n", shipped, corpus_dir);
   if (breaches + not_breaches == 0)
@@ -332,7 +332,7 @@ cm_review_cmd_learn (CmReview *review, const CmReviewCommand *command, int argc,
     "weights.conf: the learned weights of the rules' cues (see council-milter.conf(5)).\n"
     "Written by council-review learn on %s by %s; do not edit by hand, retrain instead.\n"
     "Fitted on %u labelled messages (%s) and %u decided holds, each counted %.0f times.",
-    when, review->who, shipped, corpus_dir, breaches + not_breaches, DECISION_WEIGHT);
+    when, cm_review_session_who (review->session), shipped, corpus_dir, breaches + not_breaches, DECISION_WEIGHT);
   if (!cm_learn_write (after, out, header, &error))
     return cm_review_failed ("writing the new weights", error);
   printf ("\nWrote %s.\nTo adopt it: mv %s %s, then systemctl reload council-milter\n"

@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <fcntl.h>
 #include <string.h>
 
 #include "review-format.h"
@@ -176,7 +175,7 @@ append_summary (GString *out, const CmHold *hold, gint64 now, const char *indent
 /* The deputy's notification of HOLD, with the message attached. */
 GMimeMessage *
 cm_review_escalation (const CmConfig *config, const CmHold *hold, const char *to,
-                      const char *message_path, const char *invocation, gint64 days, gint64 now)
+                      GMimeMessage *held, const char *invocation, gint64 days, gint64 now)
 {
   g_autofree char *subject = subject_of (hold);
   g_autofree char *sender = sender_of (hold);
@@ -201,21 +200,11 @@ cm_review_escalation (const CmConfig *config, const CmHold *hold, const char *to
                              CM_REVIEW_FINDINGS_PEOPLE, "", 0);
   g_string_append_c (text, '\n');
 
-  g_autoptr (GMimeMessage) held = NULL;
-  g_autoptr (GMimeStream) stream = g_mime_stream_fs_open (message_path, O_RDONLY | O_CLOEXEC, 0, NULL);
-  if (stream)
-    {
-      g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
-      held = g_mime_parser_construct_message (parser, NULL);
-    }
   if (held)
     paragraph (text, "The message is attached as it was sent.");
   else
-    {
-      g_autofree char *missing = g_strdup_printf ("The held message could not be attached: the "
-                                                  "file %s is missing or unreadable.", message_path);
-      paragraph (text, missing);
-    }
+    paragraph (text, "The held message could not be attached: its file in the hold spool is missing "
+                     "or unreadable.");
   g_string_append_printf (text, "To decide it, on the mail relay:\n"
                                 "  %s show %s\n"
                                 "  %s release %s --note \"...\"\n"

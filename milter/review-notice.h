@@ -32,12 +32,13 @@ GMimeMessage *cm_review_rejection_notice (const CmConfig *config, const CmHold *
                                           const char *reason, gint64 expired_days, gint64 now);
 
 /* Pass HOLD to the deputy TO: who sent what to whom, the findings with
- * their paragraphs, the message in the file MESSAGE_PATH attached as
- * message/rfc822 (or a line saying it is missing), and the commands to
+ * their paragraphs, the held message HELD (read through the hold store)
+ * attached as message/rfc822 (or, for NULL, a line saying it is missing
+ * or unreadable), and the commands to
  * decide it, each starting with INVOCATION ("sudo -u council-milter
  * council-review").  DAYS is [hold] expire-days. */
 GMimeMessage *cm_review_escalation (const CmConfig *config, const CmHold *hold, const char *to,
-                                    const char *message_path, const char *invocation, gint64 days,
+                                    GMimeMessage *held, const char *invocation, gint64 days,
                                     gint64 now);
 
 /* List HOLDS (CmHold *, oldest first, at least one) for the Monitoring

@@ -1,9 +1,12 @@
 /*
- * review.h: what the commands of council-review share.
+ * review.h: what the commands of council-review share.  The commands are
+ * a front end over the review library (reviewlib.h): they parse their
+ * options, call it, and print what it returns; the library does the
+ * work and prints nothing.
  *
  *   council-review.c  main(): the options, the table of commands, and the
- *                     context every command opens (configuration, hold
- *                     store, outbox, who is acting)
+ *                     context every command opens (configuration, a
+ *                     review session acting as the sudo user)
  *   review-inspect.c  the commands that only read: list, show, audit, report
  *   review-decide.c   the commands that decide and send mail: release,
  *                     reject, expire, digest
@@ -21,11 +24,8 @@
 
 #include <glib.h>
 
-#include "holdstore.h"
-#include "outbox.h"
 #include "policy.h"
-
-#define CM_REVIEW_DAY (24 * 3600)
+#include "reviewlib.h"
 
 enum { REVIEW_OK = 0, REVIEW_FAILED = 1, REVIEW_USAGE = 2 };
 
@@ -35,10 +35,7 @@ typedef struct {
   gboolean config_given;  /* -c was used: the commands suggested in mail name it */
   gint64 now;             /* Unix seconds at the start */
   CmConfig *config;
-  CmHoldStore *store;
-  CmOutbox *outbox;       /* only for the commands that send mail */
-  char *who;              /* who is acting, for the audit trail */
-  char *invocation;       /* "sudo -u USER council-review [-c CONFIG]", for mail */
+  CmReviewSession *session; /* acting as the sudo user (or the login name) */
 } CmReview;
 
 typedef struct _CmReviewCommand CmReviewCommand;
@@ -58,19 +55,13 @@ int cm_review_usage (const CmReviewCommand *command, const char *what);
  * reported the usage error, otherwise. */
 gboolean cm_review_parse_options (const CmReviewCommand *command, GOptionEntry *entries, int *argc,
                                   char ***argv, int min, int max);
-/* Load the configuration, open the hold store (and the outbox when
- * OUTBOX), and find who is acting: REVIEW_OK, or the status to exit with. */
-int cm_review_open (CmReview *review, gboolean outbox);
+/* Load the configuration and open the review session as the person
+ * acting (the sudo user): REVIEW_OK, or the status to exit with. */
+int cm_review_open (CmReview *review);
 /* Report "DOING: ERROR's message"; REVIEW_FAILED. */
 int cm_review_failed (const char *doing, const GError *error);
-/* The hold ID, or NULL having said why (no such hold, a failing index). */
-CmHold *cm_review_get_hold (CmReview *review, const char *id);
-/* cm_review_open() then cm_review_get_hold(): the hold ID, or NULL with
- * the exit status in *STATUS. */
-CmHold *cm_review_open_hold (CmReview *review, gboolean outbox, const char *id, int *status);
-/* The bare address of a configured VALUE ("Name <addr>" gives addr), or
- * NULL for NULL or blank. */
-char *cm_review_bare_address (const char *value);
+/* Report ERROR, one of the review library's (its message says it all); REVIEW_FAILED. */
+int cm_review_error (const GError *error);
 
 /* The commands (review-inspect.c). */
 int cm_review_cmd_list (CmReview *review, const CmReviewCommand *command, int argc, char **argv);
