@@ -285,8 +285,11 @@ values (LDAP *ld, LDAPMessage *entry, const char *attribute)
   if (attribute == NULL || *attribute == '\0')
     return out;
   struct berval **found = ldap_get_values_len (ld, entry, attribute);
+  /* LDAP strings should be UTF-8 but a server does not always keep them
+   * so; the directory (names in text, the snapshot, council-check's
+   * output) holds only UTF-8. */
   for (int i = 0; found && found[i]; i++)
-    g_ptr_array_add (out, g_strndup (found[i]->bv_val, found[i]->bv_len));
+    g_ptr_array_add (out, g_utf8_make_valid (found[i]->bv_val, (gssize) found[i]->bv_len));
   ldap_value_free_len (found);
   return out;
 }
