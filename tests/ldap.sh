@@ -102,6 +102,28 @@ for layout in ad openldap; do
     # The same verdicts as the key file on every rule message.
     verdicts "$conf" > "$run/$layout.verdicts"
     if diff -u "$run/file.verdicts" "$run/$layout.verdicts" >"$run/diff"; then ok; else fail "verdicts differ ($layout): $(cat "$run/diff")"; fi
+    # council-check --directory and --who show what the daemon would
+    # start with: the snapshot, its age, counts and lists as LDAP gave them.
+    expect 0 "^source:     ldap $uri base $base (\[council\] from $run/council.conf)\$" -- "$check" -c "$conf" --directory
+    expect 0 "^data:       the snapshot $run/$layout.snapshot (taken .*, 0 h [0-9]* min ago), as the daemon would start with it" -- "$check" -c "$conf" --directory
+    expect 0 "^members:    7 (chair 1, leader 1, group-leader 1, cabinet 2)\$" -- "$check" -c "$conf" --directory
+    expect 0 "^officers:   7 named, 7 with a job title\$" -- "$check" -c "$conf" --directory
+    expect 0 "^  all-councillors: all-councillors@northmoor.gov.uk: 7 people (7 members, 0 officers)\$" -- "$check" -c "$conf" --directory
+    expect 0 "^  Cabinet: cabinet@northmoor.gov.uk: 2 people (2 members, 0 officers)\$" -- "$check" -c "$conf" --directory
+    # An empty group (AD; groupOfNames cannot be empty, so holds itself and is left out as a loop).
+    [ "$layout" = ad ] && expect 0 "^  Nobody: no address (only inside other lists): 0 people (0 members, 0 officers)\$" -- "$check" -c "$conf" --directory
+    expect 0 "^cllr.jane.smith@northmoor.gov.uk: member Jane Smith (chair)\$" -- "$check" -c "$conf" --who cllr.jane.smith@northmoor.gov.uk
+    expect 0 "^  lists: all-councillors (all-councillors@northmoor.gov.uk), Councillors, office-chair\$" -- "$check" -c "$conf" --who cllr.jane.smith@northmoor.gov.uk
+    expect 0 "^linda.carter@northmoor.gov.uk: officer Linda Carter, Chief Executive\$" -- "$check" -c "$conf" --who linda.carter@northmoor.gov.uk
+    expect 0 "^  other addresses: chief.executive@northmoor.gov.uk\$" -- "$check" -c "$conf" --who linda.carter@northmoor.gov.uk
+    expect 0 "^cabinet@northmoor.gov.uk: list Cabinet, 2 people (2 members, 0 officers)\$" -- "$check" -c "$conf" --who cabinet@northmoor.gov.uk
+    expect 1 "^resident@example.org: not in the directory: external\$" -- "$check" -c "$conf" --who resident@example.org
+    expect 0 '"source": {"type": "ldap", "uri": "'"$uri"'", "base_dn": "'"$base"'", .*"read_now": false}' -- "$check" -c "$conf" --directory --json
+    # With no snapshot yet, council-check reads LDAP as a first start does, and says so.
+    fresh=$(config "$layout-fresh" "$layout")
+    expect 0 "^data:       read from LDAP now: there was no snapshot (now written to $run/$layout-fresh.snapshot)\$" -- "$check" -c "$fresh" --directory
+    [ -f "$run/$layout-fresh.snapshot" ] && ok || fail "council-check --directory wrote no snapshot on a first read"
+
     # A list address is its members, nested groups expanded.
     expect 0 'copied to all-councillors@northmoor.gov.uk (7 members)' -- "$check" -c "$conf" --json "$run/list.eml"
     # Secondary proxy address (AD) or second mail (OpenLDAP) is the member's.
