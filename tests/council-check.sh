@@ -95,7 +95,8 @@ expect 0 '"rule": "bcc-member"' -- "$check" -c "$conf" --json "$scratch/bcclist.
 # 2c. Seeing the directory (issue 10 item 5): --directory prints the
 # source, counts by role and office, and each list with its size; --who
 # says whom an address resolves to, and exits 1 when one is not listed.
-dir=$top_srcdir/config/directory.conf
+# The configuration's paths are made absolute and canonical ("build/.." gone).
+dir=$(cd "$top_srcdir/config" && pwd -P)/directory.conf
 expect 0 "^source:     file $dir\$" -- "$check" -c "$conf" --directory
 expect 0 "^members:    7 (chair 1, leader 1, group-leader 1, cabinet 2)\$" -- "$check" -c "$conf" --directory
 expect 0 "^officers:   7 named, 7 with a job title\$" -- "$check" -c "$conf" --directory
