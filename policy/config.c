@@ -122,6 +122,7 @@ struct _CmConfig {
   CmDirectory *directory;
   char *directory_origin; /* where the people came from, and how old they are */
   gint64 directory_taken; /* when a remote source's snapshot was taken (Unix seconds), else 0 */
+  gboolean directory_read_now; /* the remote source was read by this load (no snapshot yet) */
   CmLexicons *lexicons;
   CmParagraphs *paragraphs; /* the texts for notices, and what each rule cites */
   CmModel *model;         /* the learned weights, or NULL */
@@ -496,7 +497,8 @@ cm_config_load (const char *path, GError **error)
   read_limits (config);
 
   g_autoptr (GError) local = NULL;
-  config->directory = cm_directory_for_config (config, &config->directory_origin, &config->directory_taken, &local);
+  config->directory = cm_directory_for_config (config, &config->directory_origin, &config->directory_taken,
+                                               &config->directory_read_now, &local);
   if (config->directory == NULL)
     {
       g_set_error (error, CM_ERROR, local->code, "directory (%s [milter] directory): %s",
@@ -631,6 +633,18 @@ const CmValence *
 cm_config_valence (const CmConfig *config)
 {
   return config->valence;
+}
+
+gint64
+cm_config_directory_taken (const CmConfig *config)
+{
+  return config->directory_taken;
+}
+
+gboolean
+cm_config_directory_read_now (const CmConfig *config)
+{
+  return config->directory_read_now;
 }
 
 char *

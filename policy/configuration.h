@@ -15,6 +15,11 @@ typedef struct _CmValence CmValence;
 typedef struct _CmParagraphs CmParagraphs;
 
 const CmDirectory *cm_config_directory (const CmConfig *config);
+/* When a remote source's snapshot that CONFIG's people came from was
+ * taken (Unix seconds; 0 for the key file, or when it does not say). */
+gint64 cm_config_directory_taken (const CmConfig *config);
+/* Did loading CONFIG read the remote source itself (no snapshot yet)? */
+gboolean cm_config_directory_read_now (const CmConfig *config);
 const CmLexicons *cm_config_lexicons (const CmConfig *config);
 /* The learned weights ([policy] weights), or NULL when there are none. */
 const CmModel *cm_config_model (const CmConfig *config);

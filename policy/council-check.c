@@ -3,10 +3,14 @@
  * administrators and for tests.
  *
  *   council-check [-c CONFIG] [--from ADDR] [--rcpt ADDR]... [--json|--cues] [FILE|-]
+ *   council-check [-c CONFIG] [--directory] [--who ADDR]... [--json]
  *
  * Without --from the From header is the sender; without --rcpt the To, Cc
  * and Bcc headers are the recipients.  Exit 0 when it ran, whatever the
  * verdict; 2 for bad usage, an unreadable message or a bad configuration.
+ * --directory and --who read no message: they print what the directory
+ * holds (policy.h, cm_config_show_directory()); --who exits 1 when an
+ * address is not in the directory.
  */
 #include "config.h"
 
@@ -52,7 +56,8 @@ main (int argc, char **argv)
   g_autofree char *config_path = NULL;
   g_autofree char *from = NULL;
   g_auto (GStrv) rcpts = NULL;
-  gboolean json = FALSE, cues = FALSE, authenticated = FALSE;
+  g_auto (GStrv) who = NULL;
+  gboolean json = FALSE, cues = FALSE, authenticated = FALSE, directory = FALSE;
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "configuration file (default " DEFAULT_CONFIG ")", "CONFIG" },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, "envelope sender (default: the From header)", "ADDR" },
@@ -61,6 +66,9 @@ main (int argc, char **argv)
       "judge it as mail from a client that logged in (SMTP AUTH), as the daemon would", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "print the verdict as one JSON object", NULL },
     { "cues", 0, 0, G_OPTION_ARG_NONE, &cues, "print the cues the learned weights read, as one JSON object (for the trainer)", NULL },
+    { "directory", 0, 0, G_OPTION_ARG_NONE, &directory,
+      "print the directory: its source and age, counts by role, the lists (reads no message)", NULL },
+    { "who", 0, 0, G_OPTION_ARG_STRING_ARRAY, &who, "say whom ADDR resolves to, repeatable (reads no message)", "ADDR" },
     { NULL }
   };
   g_autoptr (GError) error = NULL;
@@ -77,6 +85,12 @@ main (int argc, char **argv)
       fprintf (stderr, "council-check: one message at a time (try --help)\n");
       return 2;
     }
+  gboolean show = directory || who;
+  if (show && (argc > 1 || cues || from || rcpts || authenticated))
+    {
+      fprintf (stderr, "council-check: --directory and --who read no message and take only -c and --json (try --help)\n");
+      return 2;
+    }
   const char *file = argc == 2 ? argv[1] : "-";
 
   cm_policy_init ();
@@ -85,6 +99,15 @@ main (int argc, char **argv)
     {
       fprintf (stderr, "council-check: %s\n", error->message);
       return 2;
+    }
+  if (show)
+    {
+      guint unlisted = 0;
+      g_autofree char *shown = cm_config_show_directory (config, directory, (const char *const *) who, json, &unlisted);
+      fputs (shown, stdout);
+      if (fflush (stdout) != 0)
+        return 2;
+      return unlisted ? 1 : 0;
     }
 
   g_autoptr (CmEnvelope) envelope = NULL;

@@ -194,11 +194,13 @@ cm_directory_age_text (gint64 taken)
 }
 
 CmDirectory *
-cm_directory_for_config (const CmConfig *config, char **origin, gint64 *taken, GError **error)
+cm_directory_for_config (const CmConfig *config, char **origin, gint64 *taken, gboolean *read_now,
+                         GError **error)
 {
   guint source = source_index (config);
   const char *file = cm_config_get (config, "milter", "directory");
   *taken = 0;
+  *read_now = FALSE;
   if (!sources[source].remote)
     {
       *origin = g_strdup (file);
@@ -213,6 +215,7 @@ cm_directory_for_config (const CmConfig *config, char **origin, gint64 *taken, G
         return NULL;
       if (!write_snapshot (config, read, error))
         return NULL;
+      *read_now = TRUE;
     }
   g_autoptr (CmDirectoryBuilder) builder = cm_directory_builder_new ();
   if (!cm_directory_file_read (builder, file, CM_DIRECTORY_FILE_COUNCIL, error)

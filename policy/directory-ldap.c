@@ -158,17 +158,15 @@ ldap_failed (GError **error, const Settings *s, const char *what, int code)
   return FALSE;
 }
 
-/* Connect, secure and bind; NULL with ERROR saying which step failed. */
+/* A connection to S's server with its timeouts and TLS settings;
+ * REQUIRE_CERT is how hard the server's certificate is checked. */
 static LDAP *
-connect_and_bind (const Settings *s, GError **error)
+open_handle (const Settings *s, int require_cert, int *rc)
 {
   LDAP *ld = NULL;
-  int rc = ldap_initialize (&ld, s->uri);
-  if (rc != LDAP_SUCCESS)
-    {
-      ldap_failed (error, s, "bad uri", rc);
-      return NULL;
-    }
+  *rc = ldap_initialize (&ld, s->uri);
+  if (*rc != LDAP_SUCCESS)
+    return NULL;
   int version = LDAP_VERSION3;
   struct timeval timeout = { s->timeout, 0 };
   ldap_set_option (ld, LDAP_OPT_PROTOCOL_VERSION, &version);
@@ -176,20 +174,155 @@ connect_and_bind (const Settings *s, GError **error)
   ldap_set_option (ld, LDAP_OPT_NETWORK_TIMEOUT, &timeout);
   ldap_set_option (ld, LDAP_OPT_TIMEOUT, &timeout);
   if (s->ca_file)
+    ldap_set_option (ld, LDAP_OPT_X_TLS_CACERTFILE, s->ca_file);
+  ldap_set_option (ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &require_cert);
+  /* The handle's TLS options count only in a TLS context made after them
+   * (else libldap uses the global one, without our CA file). */
+  int new_context = 0;
+  ldap_set_option (ld, LDAP_OPT_X_TLS_NEWCTX, &new_context);
+  return ld;
+}
+
+/* Is TLS part of connecting (an ldaps URI), not a later StartTLS? */
+static gboolean
+uri_is_ldaps (const char *uri)
+{
+  return g_ascii_strncasecmp (uri, "ldaps:", 6) == 0 || strstr (uri, " ldaps:") != NULL;
+}
+
+/* Connect and set up TLS as S says (StartTLS, or the handshake of an
+ * ldaps URI), with REQUIRE_CERT; LDAP_SUCCESS or libldap's code. */
+static int
+secure (LDAP *ld, const Settings *s)
+{
+  if (s->start_tls)
+    return ldap_start_tls_s (ld, NULL, NULL);
+  /* Connecting now, not at the bind, tells a TLS failure from a refused
+   * bind. */
+  return uri_is_ldaps (s->uri) ? ldap_connect (ld) : LDAP_SUCCESS;
+}
+
+/* The Name next in BER, which reads CERT, as an LDAP DN string; NULL
+ * when it does not parse.  ldap_X509dn2bv() wants the Name's encoding
+ * with its tag, so it is found in CERT by the bytes left to read. */
+static char *
+der_name (BerElement *ber, const struct berval *cert)
+{
+  ber_len_t remaining = 0;
+  struct berval content = { 0, NULL };
+  if (ber_get_option (ber, LBER_OPT_BER_REMAINING_BYTES, &remaining) != LBER_OPT_SUCCESS
+      || remaining > cert->bv_len || ber_skip_element (ber, &content) == LBER_DEFAULT)
+    return NULL;
+  struct berval name = { remaining, cert->bv_val + (cert->bv_len - remaining) };
+  struct berval dn = { 0, NULL };
+  if (ldap_X509dn2bv (&name, &dn, NULL, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
+    return NULL;
+  char *text = g_strndup (dn.bv_val, dn.bv_len);
+  ber_memfree (dn.bv_val);
+  return text;
+}
+
+/* The subject and issuer of the DER certificate CERT (RFC 5280:
+ * tbsCertificate holds [0] version, serialNumber, signature, issuer,
+ * validity, subject, in that order); FALSE when it does not parse. */
+static gboolean
+certificate_names (const struct berval *cert, char **subject, char **issuer)
+{
+  *subject = *issuer = NULL;
+  BerElement *ber = ber_init ((struct berval *) cert);
+  if (ber == NULL)
+    return FALSE;
+  ber_len_t length;
+  struct berval skipped;
+  gboolean ok = ber_skip_tag (ber, &length) != LBER_DEFAULT   /* Certificate */
+                && ber_skip_tag (ber, &length) != LBER_DEFAULT; /* tbsCertificate */
+  if (ok && ber_peek_tag (ber, &length) == (LBER_CLASS_CONTEXT | LBER_CONSTRUCTED | 0))
+    ok = ber_skip_element (ber, &skipped) != LBER_DEFAULT; /* version */
+  ok = ok && ber_skip_element (ber, &skipped) != LBER_DEFAULT  /* serialNumber */
+       && ber_skip_element (ber, &skipped) != LBER_DEFAULT;    /* signature */
+  *issuer = ok ? der_name (ber, cert) : NULL;
+  ok = *issuer && ber_skip_element (ber, &skipped) != LBER_DEFAULT; /* validity */
+  *subject = ok ? der_name (ber, cert) : NULL;
+  ber_free (ber, 1);
+  if (*subject == NULL)
+    g_clear_pointer (issuer, g_free);
+  return *subject != NULL;
+}
+
+/* Why TLS with S's CA file failed, when that can be told: the CA file
+ * unreadable or holding no certificate, or the server's certificate not
+ * accepted.  libldap says only "Connect error", so for the last the
+ * handshake is made again without checking the certificate, and closed
+ * at once (nothing is sent over it): if it then succeeds, the
+ * certificate was the problem, and its names are given.  NULL when
+ * neither explains it (the server down, no TLS there). */
+static char *
+tls_diagnosis (const Settings *s)
+{
+  const char *trust = s->ca_file ? s->ca_file : "the system's CA certificates";
+  if (s->ca_file)
     {
-      int demand = LDAP_OPT_X_TLS_DEMAND, new_context = 0;
-      ldap_set_option (ld, LDAP_OPT_X_TLS_CACERTFILE, s->ca_file);
-      ldap_set_option (ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
-      /* The options above apply to a TLS context made after them. */
-      ldap_set_option (ld, LDAP_OPT_X_TLS_NEWCTX, &new_context);
+      g_autofree char *pem = NULL;
+      g_autoptr (GError) local = NULL;
+      if (!g_file_get_contents (s->ca_file, &pem, NULL, &local))
+        return g_strdup_printf ("the CA file cannot be read: %s", local->message);
+      if (strstr (pem, "-----BEGIN CERTIFICATE-----") == NULL)
+        return g_strdup_printf ("the CA file %s holds no PEM certificate (-----BEGIN CERTIFICATE-----)", s->ca_file);
     }
-  if (s->start_tls && (rc = ldap_start_tls_s (ld, NULL, NULL)) != LDAP_SUCCESS)
+  int rc;
+  LDAP *ld = open_handle (s, LDAP_OPT_X_TLS_ALLOW, &rc);
+  if (ld == NULL)
+    return NULL;
+  char *diagnosis = NULL;
+  struct berval cert = { 0, NULL };
+  if (secure (ld, s) == LDAP_SUCCESS)
+    {
+      g_autofree char *subject = NULL, *issuer = NULL;
+      if (ldap_get_option (ld, LDAP_OPT_X_TLS_PEERCERT, &cert) == LDAP_OPT_SUCCESS && cert.bv_val
+          && certificate_names (&cert, &subject, &issuer))
+        diagnosis = g_strdup_printf ("the server's certificate (subject \"%s\", issuer \"%s\") is not trusted by %s: "
+                                     "it is not signed by a CA there, has expired, or is not for the host in the URI",
+                                     subject, issuer, trust);
+      else
+        diagnosis = g_strdup_printf ("the server's certificate is not trusted by %s: it is not signed by a CA there, "
+                                     "has expired, or is not for the host in the URI", trust);
+      ber_memfree (cert.bv_val);
+    }
+  ldap_unbind_ext_s (ld, NULL, NULL);
+  return diagnosis;
+}
+
+/* Connect, secure and bind; NULL with ERROR saying which step failed. */
+static LDAP *
+connect_and_bind (const Settings *s, GError **error)
+{
+  int rc;
+  LDAP *ld = open_handle (s, LDAP_OPT_X_TLS_DEMAND, &rc);
+  if (ld == NULL)
+    {
+      ldap_failed (error, s, "bad uri", rc);
+      return NULL;
+    }
+  if ((rc = secure (ld, s)) != LDAP_SUCCESS)
     {
       char *detail = NULL;
       ldap_get_option (ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &detail);
-      g_set_error (error, CM_ERROR, CM_ERROR_IO, "LDAP %s: StartTLS (CA file %s): %s%s%s", s->uri,
-                   s->ca_file ? s->ca_file : "the system's", ldap_err2string (rc), detail ? ": " : "",
-                   detail ? detail : "");
+      /* libldap's detail for a refused certificate is "(unknown error
+       * code)": worth showing only when it says something. */
+      gboolean useful = detail && *detail && strcmp (detail, "(unknown error code)") != 0;
+      g_autofree char *why = rc == LDAP_SERVER_DOWN || rc == LDAP_CONNECT_ERROR ? tls_diagnosis (s) : NULL;
+      g_autofree char *libldap = g_strdup_printf ("%s%s%s", ldap_err2string (rc), useful ? ": " : "",
+                                                  useful ? detail : "");
+      const char *step = s->start_tls ? "StartTLS" : "TLS";
+      const char *ca = s->ca_file ? s->ca_file : "the system's";
+      if (why)
+        g_set_error (error, CM_ERROR, CM_ERROR_IO, "LDAP %s: %s (CA file %s): %s (libldap: %s)", s->uri, step, ca,
+                     why, libldap);
+      else
+        g_set_error (error, CM_ERROR, CM_ERROR_IO, "LDAP %s: %s (CA file %s): %s%s", s->uri, step, ca, libldap,
+                     s->start_tls && rc == LDAP_PROTOCOL_ERROR
+                       ? " (the server does not offer StartTLS: turn TLS on there, or use an ldaps URI)"
+                       : "");
       ldap_memfree (detail);
       ldap_unbind_ext_s (ld, NULL, NULL);
       return NULL;
@@ -285,8 +418,11 @@ values (LDAP *ld, LDAPMessage *entry, const char *attribute)
   if (attribute == NULL || *attribute == '\0')
     return out;
   struct berval **found = ldap_get_values_len (ld, entry, attribute);
+  /* LDAP strings should be UTF-8 but a server does not always keep them
+   * so; the directory (names in text, the snapshot, council-check's
+   * output) holds only UTF-8. */
   for (int i = 0; found && found[i]; i++)
-    g_ptr_array_add (out, g_strndup (found[i]->bv_val, found[i]->bv_len));
+    g_ptr_array_add (out, g_utf8_make_valid (found[i]->bv_val, (gssize) found[i]->bv_len));
   ldap_value_free_len (found);
   return out;
 }

@@ -630,6 +630,18 @@ cm_directory_domain (const CmDirectory *directory)
   return directory->domains->pdata[0];
 }
 
+const GPtrArray *
+cm_directory_domains (const CmDirectory *directory)
+{
+  return directory->domains;
+}
+
+const GPtrArray *
+cm_directory_media_domains (const CmDirectory *directory)
+{
+  return directory->media_domains;
+}
+
 guint
 cm_directory_count (const CmDirectory *directory, CmRole role)
 {

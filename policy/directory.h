@@ -59,6 +59,9 @@ const char *cm_directory_monitoring_officer (const CmDirectory *directory);
 guint cm_directory_count (const CmDirectory *directory, CmRole role);
 /* The council's first mail domain. */
 const char *cm_directory_domain (const CmDirectory *directory);
+/* The council's mail domains and its media domains (char *, lower case). */
+const GPtrArray *cm_directory_domains (const CmDirectory *directory);
+const GPtrArray *cm_directory_media_domains (const CmDirectory *directory);
 
 /* Every person (CmPerson *) and every list (CmList *), for a snapshot. */
 const GPtrArray *cm_directory_people (const CmDirectory *directory);

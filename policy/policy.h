@@ -101,6 +101,16 @@ gboolean cm_config_refresh_directory (const CmConfig *config, char **outcome, GE
 char *cm_config_directory_age (const CmConfig *config);
 /* A one-paragraph summary for `-n` and logs: files, counts of people. */
 char *cm_config_describe (const CmConfig *config);
+/* What CONFIG's directory holds (directory-show.c), for council-check
+ * --directory and --who.  With WHOLE: where the people came from (and,
+ * from LDAP, how old they are), counts by role and office, the lists
+ * and their sizes; then, for each of ADDRESSES (NULL-terminated, may be
+ * NULL), whom it resolves to.  Plain text for people, or with JSON one
+ * object {"directory": {...}, "who": [...]} on one line.  UNLISTED is
+ * set to how many ADDRESSES no person or list of the directory has
+ * (malformed ones included). */
+char *cm_config_show_directory (const CmConfig *config, gboolean whole, const char *const *addresses,
+                                gboolean json, guint *unlisted);
 
 /* ---- envelope ---------------------------------------------------------- */
 

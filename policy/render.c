@@ -102,21 +102,33 @@ cm_verdict_to_json (const CmVerdict *verdict)
 }
 
 /* TEXT for a terminal: control characters (an escape sequence in a
- * message would otherwise reach the administrator's terminal), C1 codes
- * and line ends shown as \xHH or \u00HH, never sent as they are. */
-static char *
-printable (const char *text)
+ * message, or in a name from LDAP, would otherwise reach the
+ * administrator's terminal), C1 codes and line ends shown as \xHH or
+ * \u00HH, never sent as they are. */
+char *
+cm_printable (const char *text)
 {
   GString *out = g_string_sized_new (strlen (text));
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
+  const char *p = text;
+  while (*p)
     {
-      gunichar c = g_utf8_get_char (p);
+      gunichar c = g_utf8_get_char_validated (p, -1);
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          /* Not UTF-8 (a name from a directory may be anything): the byte
+           * shown, and reading goes on from the next, never past the end
+           * as a broken lead byte's length would take it. */
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+          continue;
+        }
       if (c < 0x20 || c == 0x7f)
         g_string_append_printf (out, "\\x%02x", c);
       else if (c >= 0x80 && c < 0xa0)
         g_string_append_printf (out, "\\u%04x", c);
       else
         g_string_append_unichar (out, c);
+      p = g_utf8_next_char (p);
     }
   return g_string_free (out, FALSE);
 }
@@ -125,8 +137,8 @@ char *
 cm_verdict_to_text (const CmVerdict *verdict)
 {
   GString *out = g_string_new (NULL);
-  g_autofree char *address = printable (*verdict->sender_address ? verdict->sender_address : "<>");
-  g_autofree char *name = verdict->sender_name ? printable (verdict->sender_name) : NULL;
+  g_autofree char *address = cm_printable (*verdict->sender_address ? verdict->sender_address : "<>");
+  g_autofree char *name = verdict->sender_name ? cm_printable (verdict->sender_name) : NULL;
   g_string_append_printf (out, "sender:  %s (%s%s%s)\n", address, cm_role_name (verdict->sender_role),
                           name ? ", " : "", name ? name : "");
   if (!verdict->checked)
@@ -151,17 +163,17 @@ cm_verdict_to_text (const CmVerdict *verdict)
   for (guint i = 0; i < verdict->findings->len; i++)
     {
       const CmFinding *f = verdict->findings->pdata[i];
-      g_autofree char *summary = printable (f->summary);
+      g_autofree char *summary = cm_printable (f->summary);
       g_string_append_printf (out, "\n%s [%s], %s\n  %s\n", f->rule, cm_rule_action_name (f->action),
                               f->clause, summary);
       for (guint k = 0; k < f->evidence->len; k++)
         {
-          g_autofree char *evidence = printable (f->evidence->pdata[k]);
+          g_autofree char *evidence = cm_printable (f->evidence->pdata[k]);
           g_string_append_printf (out, "  evidence: \"%s\"\n", evidence);
         }
       for (guint k = 0; k < f->people->len; k++)
         {
-          g_autofree char *person = printable (f->people->pdata[k]);
+          g_autofree char *person = cm_printable (f->people->pdata[k]);
           g_string_append_printf (out, "  person:   %s\n", person);
         }
     }

@@ -18,5 +18,8 @@ void cm_verdict_disclose (CmVerdict *verdict, GMimeMessage *message);
  * and ITEMS (char *) as an array of them (render.c). */
 void cm_json_string (GString *out, const char *s);
 void cm_json_string_array (GString *out, const GPtrArray *items);
+/* TEXT made safe for a terminal (render.c): control characters, DEL and
+ * C1 codes shown as \xHH or \u00HH, never sent as they are. */
+char *cm_printable (const char *text);
 
 #endif

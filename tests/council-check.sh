@@ -92,6 +92,71 @@ expect 0 'copied to cabinet@northmoor.gov.uk (2 members)' -- "$check" -c "$conf"
 printf 'From: cllr.jane.smith@northmoor.gov.uk\nTo: tom.baker@northmoor.gov.uk\nBcc: cabinet@northmoor.gov.uk\nSubject: drains\n\nTom, please look at the drains on Moor Lane.\n' > "$scratch/bcclist.eml"
 expect 0 '"rule": "bcc-member"' -- "$check" -c "$conf" --json "$scratch/bcclist.eml"
 
+# 2c. Seeing the directory (issue 10 item 5): --directory prints the
+# source, counts by role and office, and each list with its size; --who
+# says whom an address resolves to, and exits 1 when one is not listed.
+# The configuration's paths are made absolute and canonical ("build/.." gone).
+dir=$(cd "$top_srcdir/config" && pwd -P)/directory.conf
+expect 0 "^source:     file $dir\$" -- "$check" -c "$conf" --directory
+expect 0 "^members:    7 (chair 1, leader 1, group-leader 1, cabinet 2)\$" -- "$check" -c "$conf" --directory
+expect 0 "^officers:   7 named, 7 with a job title\$" -- "$check" -c "$conf" --directory
+expect 0 "^media:      northmoorgazette.co.uk, bbc.co.uk, moorlandnews.com (3 media domains)\$" -- "$check" -c "$conf" --directory
+expect 0 "^monitoring officer: monitoring.officer@northmoor.gov.uk (Peter Ward, Monitoring Officer)\$" -- "$check" -c "$conf" --directory
+expect 0 "^lists:      2\$" -- "$check" -c "$conf" --directory
+expect 0 "^  all-councillors: all-councillors@northmoor.gov.uk: 7 people (7 members, 0 officers)\$" -- "$check" -c "$conf" --directory
+expect 0 "^  cabinet: cabinet@northmoor.gov.uk: 2 people (2 members, 0 officers)\$" -- "$check" -c "$conf" --directory
+# A councillor: name, offices, other addresses, lists (nested ones too).
+expect 0 "^cllr.raj.patel@northmoor.gov.uk: member Raj Patel (leader, cabinet)\$" -- "$check" -c "$conf" --who Cllr.Raj.Patel@Northmoor.gov.uk
+expect 0 "^  other addresses: raj.patel@outlook.com\$" -- "$check" -c "$conf" --who cllr.raj.patel@northmoor.gov.uk
+expect 0 "^  lists: all-councillors (all-councillors@northmoor.gov.uk), cabinet (cabinet@northmoor.gov.uk)\$" -- "$check" -c "$conf" --who cllr.raj.patel@northmoor.gov.uk
+# An officer with several addresses, asked by the second: the monitoring officer.
+expect 0 "^monitoring.officer@northmoor.gov.uk: officer Peter Ward, Monitoring Officer; the monitoring officer, who reviews held mail\$" -- "$check" -c "$conf" --who monitoring.officer@northmoor.gov.uk
+expect 0 "^  other addresses: peter.ward@northmoor.gov.uk\$" -- "$check" -c "$conf" --who monitoring.officer@northmoor.gov.uk
+expect 0 "^  lists: none\$" -- "$check" -c "$conf" --who monitoring.officer@northmoor.gov.uk
+# A list address: its people.
+expect 0 "^cabinet@northmoor.gov.uk: list cabinet, 2 people (2 members, 0 officers)\$" -- "$check" -c "$conf" --who cabinet@northmoor.gov.uk
+expect 0 "^  people: Raj Patel (member), Susan Clarke (member)\$" -- "$check" -c "$conf" --who cabinet@northmoor.gov.uk
+# Not in the directory: exit 1, and what the address counts as.
+expect 1 "^resident@example.org: not in the directory: external\$" -- "$check" -c "$conf" --who resident@example.org
+expect 1 "^payroll@northmoor.gov.uk: not in the directory: an unnamed officer (northmoor.gov.uk is a council domain)\$" -- "$check" -c "$conf" --who payroll@northmoor.gov.uk
+expect 1 "^news@bbc.co.uk: not in the directory: external, media (bbc.co.uk is a media domain)\$" -- "$check" -c "$conf" --who news@bbc.co.uk
+# One unlisted address among listed ones is enough for exit 1; each is answered.
+expect 1 "^tom.baker@northmoor.gov.uk: officer Tom Baker, Head of Planning\$" -- "$check" -c "$conf" --who tom.baker@northmoor.gov.uk --who resident@example.org
+# A malformed address: a clear line, not a crash; a terminal escape in it is shown, not sent.
+expect 1 "^Jane Smith: not a mail address\$" -- "$check" -c "$conf" --who "Jane Smith"
+expect 1 '^\\x1b\[31mx@y: not a mail address$' -- "$check" -c "$conf" --who "$(printf '\033[31mx@y')"
+if "$check" -c "$conf" --who "$(printf '\033[31mx@y')" | grep -q "$(printf '\033')"; then fail "--who sent an escape to the terminal"; else ok; fi
+# --json: one object on one line, with the directory and the answers.
+if "$check" -c "$conf" --directory --who cllr.jane.smith@northmoor.gov.uk --who all-councillors@northmoor.gov.uk \
+        --who linda.carter@northmoor.gov.uk --who resident@example.org --who nonsense --json > "$scratch/dir.json"; then
+    fail "--who with unlisted addresses exited 0"
+elif python3 - "$scratch/dir.json" <<'PY'
+import json, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+assert text.count("\n") == 1, "one line, one object"
+v = json.loads(text)
+assert set(v) == {"directory", "who"}, v.keys()
+d = v["directory"]
+assert d["source"] == {"type": "file", "file": d["source"]["file"]} and d["source"]["file"].endswith("config/directory.conf")
+assert d["counts"]["members"] == 7 and d["counts"]["officers"] == 7 and d["counts"]["lists"] == 2
+assert d["counts"]["offices"] == {"chair": 1, "mayor": 0, "leader": 1, "group-leader": 1, "cabinet": 2}
+assert d["monitoring_officer"] == {"address": "monitoring.officer@northmoor.gov.uk", "name": "Peter Ward", "title": "Monitoring Officer"}
+assert d["lists"][0] == {"name": "all-councillors", "addresses": ["all-councillors@northmoor.gov.uk"], "size": 7, "members": 7, "officers": 0}
+jane, allc, linda, resident, nonsense = v["who"]
+assert jane["listed"] and jane["kind"] == "person" and jane["role"] == "member" and jane["name"] == "Jane Smith"
+assert jane["offices"] == ["chair"] and jane["addresses"] == ["cllr.jane.smith@northmoor.gov.uk", "janesmith1962@gmail.com"]
+assert [l["name"] for l in jane["lists"]] == ["all-councillors"]
+assert allc["kind"] == "list" and allc["size"] == 7 and len(allc["people"]) == 7
+assert linda["title"] == "Chief Executive" and linda["addresses"] == ["linda.carter@northmoor.gov.uk", "chief.executive@northmoor.gov.uk"]
+assert resident == {"address": "resident@example.org", "listed": False, "kind": None, "role": "external", "media": False}
+assert nonsense == {"address": "nonsense", "listed": False, "error": "not a mail address"}
+PY
+then ok; else fail "--directory --who --json: $(cat "$scratch/dir.json")"; fi
+expect 0 '^{"who": \[{"address": "cabinet@northmoor.gov.uk", "listed": true, "kind": "list"' -- "$check" -c "$conf" --who cabinet@northmoor.gov.uk --json
+# They read no message.
+expect 2 "read no message" -- "$check" -c "$conf" --directory "$msg"
+expect 2 "read no message" -- "$check" -c "$conf" --who tom.baker@northmoor.gov.uk --rcpt x@example.org
+
 # 3. Errors: exit 2 with a message that says what is wrong.
 expect 2 "Unknown option" -- "$check" -c "$conf" --bogus "$msg"
 expect 2 "one message at a time" -- "$check" -c "$conf" "$msg" "$msg"

@@ -13,6 +13,8 @@ daemon=$build/council-milter
 refresh=$build/tests/ldap/refresh
 { command -v slapd || [ -x /usr/sbin/slapd ]; } >/dev/null && { command -v slapadd || [ -x /usr/sbin/slapadd ]; } >/dev/null \
     || { echo "slapd not installed: skipped"; exit 77; }
+# The TLS cases make a throwaway CA with openssl (apt-get install openssl).
+command -v openssl >/dev/null || { echo "openssl not installed: skipped"; exit 77; }
 passed=0
 failed=0
 run=$build/tests/ldap-run.$$
@@ -37,6 +39,8 @@ expect () {
     else ok; fi
 }
 
+# slapd offers StartTLS and ldaps, with a certificate of a CA made now.
+slapd_tls=yes
 . "$top_srcdir/tests/ldap/slapd.sh"
 
 # verdicts CONFIG: action and rules of every third rule message (each
@@ -102,6 +106,28 @@ for layout in ad openldap; do
     # The same verdicts as the key file on every rule message.
     verdicts "$conf" > "$run/$layout.verdicts"
     if diff -u "$run/file.verdicts" "$run/$layout.verdicts" >"$run/diff"; then ok; else fail "verdicts differ ($layout): $(cat "$run/diff")"; fi
+    # council-check --directory and --who show what the daemon would
+    # start with: the snapshot, its age, counts and lists as LDAP gave them.
+    expect 0 "^source:     ldap $uri base $base (\[council\] from $run/council.conf)\$" -- "$check" -c "$conf" --directory
+    expect 0 "^data:       the snapshot $run/$layout.snapshot (taken .*, 0 h [0-9]* min ago), as the daemon would start with it" -- "$check" -c "$conf" --directory
+    expect 0 "^members:    7 (chair 1, leader 1, group-leader 1, cabinet 2)\$" -- "$check" -c "$conf" --directory
+    expect 0 "^officers:   7 named, 7 with a job title\$" -- "$check" -c "$conf" --directory
+    expect 0 "^  all-councillors: all-councillors@northmoor.gov.uk: 7 people (7 members, 0 officers)\$" -- "$check" -c "$conf" --directory
+    expect 0 "^  Cabinet: cabinet@northmoor.gov.uk: 2 people (2 members, 0 officers)\$" -- "$check" -c "$conf" --directory
+    # An empty group (AD; groupOfNames cannot be empty, so holds itself and is left out as a loop).
+    [ "$layout" = ad ] && expect 0 "^  Nobody: no address (only inside other lists): 0 people (0 members, 0 officers)\$" -- "$check" -c "$conf" --directory
+    expect 0 "^cllr.jane.smith@northmoor.gov.uk: member Jane Smith (chair)\$" -- "$check" -c "$conf" --who cllr.jane.smith@northmoor.gov.uk
+    expect 0 "^  lists: all-councillors (all-councillors@northmoor.gov.uk), Councillors, office-chair\$" -- "$check" -c "$conf" --who cllr.jane.smith@northmoor.gov.uk
+    expect 0 "^linda.carter@northmoor.gov.uk: officer Linda Carter, Chief Executive\$" -- "$check" -c "$conf" --who linda.carter@northmoor.gov.uk
+    expect 0 "^  other addresses: chief.executive@northmoor.gov.uk\$" -- "$check" -c "$conf" --who linda.carter@northmoor.gov.uk
+    expect 0 "^cabinet@northmoor.gov.uk: list Cabinet, 2 people (2 members, 0 officers)\$" -- "$check" -c "$conf" --who cabinet@northmoor.gov.uk
+    expect 1 "^resident@example.org: not in the directory: external\$" -- "$check" -c "$conf" --who resident@example.org
+    expect 0 '"source": {"type": "ldap", "uri": "'"$uri"'", "base_dn": "'"$base"'", .*"read_now": false}' -- "$check" -c "$conf" --directory --json
+    # With no snapshot yet, council-check reads LDAP as a first start does, and says so.
+    fresh=$(config "$layout-fresh" "$layout")
+    expect 0 "^data:       read from LDAP now: there was no snapshot (now written to $run/$layout-fresh.snapshot)\$" -- "$check" -c "$fresh" --directory
+    [ -f "$run/$layout-fresh.snapshot" ] && ok || fail "council-check --directory wrote no snapshot on a first read"
+
     # A list address is its members, nested groups expanded.
     expect 0 'copied to all-councillors@northmoor.gov.uk (7 members)' -- "$check" -c "$conf" --json "$run/list.eml"
     # Secondary proxy address (AD) or second mail (OpenLDAP) is the member's.
@@ -128,6 +154,35 @@ for layout in ad openldap; do
     badca=$(config "$layout-ca" "$layout" "start-tls=yes" "ca-file=$run/missing-ca.pem")
     cp "$run/$layout.snapshot" "$run/$layout-ca.snapshot"
     expect 1 "StartTLS (CA file $run/missing-ca.pem)" -- "$refresh" "$badca"
+    expect 1 "StartTLS (CA file $run/missing-ca.pem): the CA file cannot be read: .*No such file" -- "$refresh" "$badca"
+
+    # TLS with the CA that signed the server's certificate: StartTLS on
+    # the ldap URI and ldaps on its own port both read the directory (no
+    # snapshot yet: the load reads it, then the refresh again).
+    starttls=$(config "$layout-starttls" "$layout" "start-tls=yes" "ca-file=$run/tls/ca.pem")
+    expect 0 "refreshed in .*: 8 members, 7 named officers" -- "$refresh" "$starttls"
+    ldaps=$(config "$layout-ldaps" "$layout" "uri=$tls_uri" "ca-file=$run/tls/ca.pem")
+    expect 0 "refreshed in .*: 8 members, 7 named officers" -- "$refresh" "$ldaps"
+    expect 0 "source:  *ldap $tls_uri" -- "$check" -c "$ldaps" --directory
+    # Another CA: the certificate problem named, the snapshot kept.
+    cert_problem="the server's certificate (subject \"cn=127.0.0.1\", issuer \"cn=council-milter test ca\") is not trusted by $run/tls/other-ca.pem"
+    wrongca=$(config "$layout-wrongca" "$layout" "start-tls=yes" "ca-file=$run/tls/other-ca.pem")
+    cp "$run/$layout.snapshot" "$run/$layout-wrongca.snapshot"
+    expect 1 "StartTLS (CA file $run/tls/other-ca.pem): $cert_problem" -- "$refresh" "$wrongca"
+    cmp -s "$run/kept" "$run/$layout-wrongca.snapshot" && ok || fail "snapshot changed after a wrong CA"
+    wrongldaps=$(config "$layout-wrongldaps" "$layout" "uri=$tls_uri" "ca-file=$run/tls/other-ca.pem")
+    cp "$run/$layout.snapshot" "$run/$layout-wrongldaps.snapshot"
+    expect 1 "LDAP $tls_uri: TLS (CA file $run/tls/other-ca.pem): $cert_problem" -- "$refresh" "$wrongldaps"
+    cmp -s "$run/kept" "$run/$layout-wrongldaps.snapshot" && ok || fail "snapshot changed after a wrong CA (ldaps)"
+    # The daemon keeps deciding with its snapshot and logs why LDAP failed.
+    daemon_logs "$wrongca" "$layout-wrongca" "starting on .* 8 members" \
+        "directory refresh failed, still deciding with the directory taken .* min ago: .*$cert_problem"
+    # A first start with a wrong CA and no snapshot: a clear error.
+    rm -f "$run/$layout-wrongldaps.snapshot"
+    expect 2 "load failed: .*TLS (CA file $run/tls/other-ca.pem): $cert_problem" -- "$refresh" "$wrongldaps"
+    # StartTLS asked of a server without TLS: refused, and said so.
+    slapd_tls=no start_slapd "$layout" --loop --empty-group Nobody --extra-member "Zoe Newman" || fail "slapd restart without TLS"
+    expect 1 "StartTLS (CA file $run/tls/ca.pem): Protocol error.*the server does not offer StartTLS" -- "$refresh" "$starttls"
     # An empty result is refused: the members group empty, no officer found.
     empty=$(config "$layout-empty" "$layout" "members-group=cn=Nobody,ou=Groups,$base" "officer-filter=(cn=nobody)")
     cp "$run/$layout.snapshot" "$run/$layout-empty.snapshot"

@@ -2,7 +2,11 @@
 # (tests/ldap.sh, tests/bench/directory.sh), sourced by them.  The caller
 # sets top_srcdir, run (a scratch directory) and slapd_pid= and stops the
 # server with stop_slapd; this sets uri, base and the reader's password
-# file, and defines start_slapd and config.
+# file, and defines start_slapd and config.  With slapd_tls=yes (set by
+# the caller before start_slapd) the server also offers TLS: StartTLS on
+# uri and ldaps on tls_uri, with a certificate of a throwaway CA made in
+# the run directory ($run/tls/ca.pem; $run/tls/other-ca.pem is a second
+# CA that did not sign it).  No certificate or key is kept in the tree.
 slapd=$(command -v slapd || echo /usr/sbin/slapd)
 slapadd=$(command -v slapadd || echo /usr/sbin/slapadd)
 stop_slapd () {
@@ -10,6 +14,9 @@ stop_slapd () {
 }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 uri=ldap://127.0.0.1:$port/
+tls_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+tls_uri=ldaps://127.0.0.1:$tls_port/
+slapd_tls=${slapd_tls:-no}
 base=dc=northmoor,dc=gov,dc=uk
 # Passwords made now, never kept in the tree.
 admin_password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
@@ -33,12 +40,43 @@ objectclass ( 2.25.31337001.2.2 NAME 'group' SUP top STRUCTURAL MUST cn
   MAY ( member $ mail $ proxyAddresses $ displayName ) )
 SCHEMA
 
+# make_certs: the throwaway CAs and the server's certificate (for
+# 127.0.0.1, the address the tests connect to), made once per run.
+make_certs () {
+    [ -f "$run/tls/server.pem" ] && return 0
+    command -v openssl >/dev/null || { echo "openssl not installed (apt-get install openssl)"; return 1; }
+    mkdir -p "$run/tls"
+    local ca
+    for ca in ca other-ca; do
+        openssl req -x509 -newkey rsa:2048 -nodes -days 2 -keyout "$run/tls/$ca.key" -out "$run/tls/$ca.pem" \
+            -subj "/CN=council-milter test $ca" -addext basicConstraints=critical,CA:TRUE \
+            -addext keyUsage=critical,keyCertSign,cRLSign >"$run/tls/openssl.out" 2>&1 \
+            || { cat "$run/tls/openssl.out"; return 1; }
+    done
+    printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' \
+        > "$run/tls/server.ext"
+    openssl req -newkey rsa:2048 -nodes -keyout "$run/tls/server.key" -out "$run/tls/server.csr" \
+        -subj "/CN=127.0.0.1" >"$run/tls/openssl.out" 2>&1 \
+        && openssl x509 -req -in "$run/tls/server.csr" -CA "$run/tls/ca.pem" -CAkey "$run/tls/ca.key" \
+            -CAcreateserial -days 2 -extfile "$run/tls/server.ext" -out "$run/tls/server.pem" >>"$run/tls/openssl.out" 2>&1 \
+        || { cat "$run/tls/openssl.out"; return 1; }
+    chmod 600 "$run/tls"/*.key
+}
+
 # start_slapd LAYOUT [council-ldif.py options]: a fresh database, loaded.
 start_slapd () {
     stop_slapd
     local layout=$1
     shift
     rm -rf "$run/db" && mkdir -p "$run/db"
+    local listen=$uri tls_conf=
+    if [ "$slapd_tls" = yes ]; then
+        make_certs || return 1
+        listen="$uri $tls_uri"
+        tls_conf="TLSCACertificateFile $run/tls/ca.pem
+TLSCertificateFile $run/tls/server.pem
+TLSCertificateKeyFile $run/tls/server.key"
+    fi
     cat > "$run/slapd.conf" <<CONF
 include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
@@ -47,6 +85,7 @@ include $run/ad-like.schema
 pidfile $run/slapd.pid
 modulepath /usr/lib/ldap
 moduleload back_mdb
+$tls_conf
 database mdb
 maxsize 268435456
 suffix "$base"
@@ -63,7 +102,7 @@ CONF
     printf 'dn: cn=reader,ou=People,%s\nobjectClass: simpleSecurityObject\nobjectClass: organizationalRole\ncn: reader\nuserPassword: %s\n\n' \
         "$base" "$reader_password" >> "$run/council.ldif"
     "$slapadd" -q -f "$run/slapd.conf" -l "$run/council.ldif" >"$run/slapadd.out" 2>&1 || { cat "$run/slapadd.out"; return 1; }
-    "$slapd" -f "$run/slapd.conf" -h "$uri" -d 0 >"$run/slapd.out" 2>&1 &
+    "$slapd" -f "$run/slapd.conf" -h "$listen" -d 0 >"$run/slapd.out" 2>&1 &
     slapd_pid=$!
     for _ in $(seq 50); do
         ldapsearch -x -H "$uri" -b "" -s base >/dev/null 2>&1 && return 0

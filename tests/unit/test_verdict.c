@@ -117,6 +117,22 @@ START_TEST (test_long_evidence_is_cut)
 }
 END_TEST
 
+/* Text for a terminal: controls escaped; bytes that are not UTF-8 (a
+ * name from LDAP, a lead byte at the very end) shown one by one, never
+ * read past the end. */
+START_TEST (test_printable)
+{
+  g_autofree char *escape = cm_printable ("Jane\033[31m Smith\n");
+  ck_assert_str_eq (escape, "Jane\\x1b[31m Smith\\x0a");
+  g_autofree char *c1 = cm_printable ("a\xc2\x9b" "b caf\xc3\xa9");
+  ck_assert_str_eq (c1, "a\\u009bb caf\xc3\xa9");
+  g_autofree char *latin1 = cm_printable ("caf\xe9 ok");
+  ck_assert_str_eq (latin1, "caf\\xe9 ok");
+  g_autofree char *cut = cm_printable ("x\xf0");
+  ck_assert_str_eq (cut, "x\\xf0");
+}
+END_TEST
+
 START_TEST (test_modes_through_engine)
 {
   const char *message = "From: cllr.jane.smith@northmoor.gov.uk\nTo: builder@example.org\n\n"
@@ -155,6 +171,7 @@ main (void)
   tcase_add_test (tc, test_json_unchecked);
   tcase_add_test (tc, test_long_evidence_is_cut);
   tcase_add_test (tc, test_modes_through_engine);
+  tcase_add_test (tc, test_printable);
   suite_add_tcase (suite, tc);
   return test_run (suite);
 }
