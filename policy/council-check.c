@@ -9,8 +9,8 @@
  * and Bcc headers are the recipients.  Exit 0 when it ran, whatever the
  * verdict; 2 for bad usage, an unreadable message or a bad configuration.
  * --directory and --who read no message: they print what the directory
- * holds (policy.h, cm_config_show_directory()); --who exits 1 when an
- * address is not in the directory.
+ * holds (policy.h, cm_config_show_directory()); as for a verdict, the
+ * answer is in the output: an address not in the directory is not an error.
  */
 #include "config.h"
 
@@ -105,9 +105,7 @@ main (int argc, char **argv)
       guint unlisted = 0;
       g_autofree char *shown = cm_config_show_directory (config, directory, (const char *const *) who, json, &unlisted);
       fputs (shown, stdout);
-      if (fflush (stdout) != 0)
-        return 2;
-      return unlisted ? 1 : 0;
+      return fflush (stdout) == 0 ? 0 : 2;
     }
 
   g_autoptr (CmEnvelope) envelope = NULL;
