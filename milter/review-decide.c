@@ -28,6 +28,7 @@
 #include "review-format.h"
 #include "review-notice.h"
 #include "smtp.h"
+#include "settings.h"
 
 /* ---- release and reject ------------------------------------------------- */
 
