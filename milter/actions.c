@@ -33,6 +33,7 @@
 #include "notify.h"
 #include "reload.h"
 #include "replies.h"
+#include "settings.h"
 
 /* SMTP reply lines must be short and plain. */
 #define REPLY_LINE_MAX 400
@@ -74,7 +75,7 @@ add_headers (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict)
       g_autofree char *value = cm_msgctx_scan_value (msg, verdict);
       smfi_addheader (ctx, CM_HEADER_SCAN, value);
     }
-  const char *tag = cm_config_get (msg->config, "milter", "subject-tag");
+  const char *tag = cm_daemon_settings (msg->config)->subject_tag;
   if (tag && *tag && verdict->findings->len > 0)
     {
       g_autofree char *subject = msg->subject ? g_strdup_printf ("%s %s", tag, msg->subject) : g_strdup (tag);
@@ -143,7 +144,7 @@ send_notice (const CmMsgCtx *msg, const CmVerdict *verdict, CmServices *services
   if (hold_id == NULL && services)
     {
       g_autoptr (GPtrArray) ids = rule_ids (verdict);
-      gint64 window = cm_config_get_int (msg->config, "notify", "repeat-hours") * 3600;
+      gint64 window = cm_daemon_settings (msg->config)->repeat_hours * 3600;
       g_autoptr (GPtrArray) fresh = cm_noticelog_claim (services->notices, msg->envelope->sender, msg->thread,
                                                         (const char *const *) ids->pdata,
                                                         g_get_real_time () / G_USEC_PER_SEC, window);
@@ -488,16 +489,17 @@ cm_actions_release (SMFICTX *ctx, CmMsgCtx *msg, sfsistat *answer)
 sfsistat
 cm_actions_fail (SMFICTX *ctx, CmMsgCtx *msg, const char *what)
 {
-  const char *policy = msg ? cm_config_get (msg->config, "milter", "on-error") : "tempfail";
-  cm_log (LOG_ERR, "%s: filter failure: %s; on-error=%s", msg ? msg->queue_id : "NOQUEUE", what, policy);
-  if (g_strcmp0 (policy, "accept") == 0)
+  CmOnError policy = msg ? (CmOnError) cm_daemon_settings (msg->config)->on_error : CM_ON_ERROR_TEMPFAIL;
+  cm_log (LOG_ERR, "%s: filter failure: %s; on-error=%s", msg ? msg->queue_id : "NOQUEUE", what,
+          cm_on_error_name (policy));
+  if (policy == CM_ON_ERROR_ACCEPT)
     {
       /* Passed unjudged, it must not carry a verdict the sender wrote. */
       if (msg)
         remove_forged (ctx, msg);
       return SMFIS_ACCEPT;
     }
-  if (g_strcmp0 (policy, "reject") == 0)
+  if (policy == CM_ON_ERROR_REJECT)
     {
       smfi_setreply (ctx, "550", "5.7.1", "The council's mail filter could not check this message");
       return SMFIS_REJECT;

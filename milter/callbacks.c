@@ -27,6 +27,7 @@
 #include "connctx.h"
 #include "log.h"
 #include "reload.h"
+#include "settings.h"
 
 /* The steps the filter would like to skip or not answer. */
 #define WANTED_PROTOCOL (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_SKIP | SMFIP_NR_CONN \
@@ -181,7 +182,7 @@ on_body (SMFICTX *ctx, unsigned char *chunk, size_t length)
 static sfsistat
 refuse_poison (SMFICTX *ctx, CmMsgCtx *msg, CmJournal *journal, const char *fingerprint)
 {
-  gint64 hold = cm_config_get_int (msg->config, "milter", "crash-hold-hours") * 3600;
+  gint64 hold = cm_daemon_settings (msg->config)->crash_hold_hours * 3600;
   const CmCrashRecord *poison = cm_journal_poison (journal, fingerprint, g_get_real_time () / G_USEC_PER_SEC,
                                                    hold);
   if (poison == NULL)

@@ -38,6 +38,7 @@
 #include "log.h"
 #include "review.h"
 #include "review-format.h"
+#include "settings.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/council-milter/council-milter.conf"
 
@@ -130,13 +131,13 @@ cm_review_open (CmReview *review)
   g_autoptr (GError) error = NULL;
   cm_policy_init ();
   cm_log_open (FALSE);
-  review->config = cm_config_load (review->config_path, &error);
+  review->config = cm_daemon_config_load (review->config_path, &error);
   if (review->config == NULL)
     {
       cm_review_complain ("%s", error->message);
       return REVIEW_USAGE;
     }
-  const char *spool = cm_config_get (review->config, "hold", "spool");
+  const char *spool = cm_daemon_settings (review->config)->spool;
   if (!spool_is_ours (spool))
     return REVIEW_USAGE;
   g_autofree char *who = acting_user ();
@@ -145,7 +146,7 @@ cm_review_open (CmReview *review)
     return cm_review_error (error);
   cm_review_session_set_now (review->session, review->now);
   /* The commands quoted in mail are the ones to run here, as the filter's user. */
-  const char *user = cm_config_get (review->config, "milter", "user");
+  const char *user = cm_daemon_settings (review->config)->user;
   g_autofree char *owner = user ? g_strdup (user) : user_name (geteuid ());
   gboolean plain = g_regex_match_simple ("^[A-Za-z0-9_./@%+=:,-]+$", review->config_path, 0, 0);
   g_autofree char *quoted = plain ? g_strdup (review->config_path) : g_shell_quote (review->config_path);

@@ -8,6 +8,7 @@
 #include "housekeeping.h"
 #include "log.h"
 #include "reload.h"
+#include "settings.h"
 
 #define ROUND_SECONDS 30
 
@@ -27,8 +28,8 @@ round_once (void)
   if (config == NULL || services == NULL)
     return;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 max_age = cm_config_get_int (config, "notify", "retry-days") * 24 * 3600;
-  CmOutboxCounts counts = cm_outbox_flush (services->outbox, cm_config_get (config, "notify", "smtp"),
+  gint64 max_age = cm_daemon_settings (config)->retry_days * 24 * 3600;
+  CmOutboxCounts counts = cm_outbox_flush (services->outbox, cm_daemon_settings (config)->notify_smtp,
                                            now, max_age);
   if (counts.sent || counts.given_up)
     cm_log (LOG_INFO, "outbox: %u sent, %u still waiting, %u given up", counts.sent, counts.waiting,

@@ -25,6 +25,7 @@
 #include "housekeeping.h"
 #include "refresh.h"
 #include "reload.h"
+#include "settings.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/council-milter/council-milter.conf"
 
@@ -160,10 +161,10 @@ main (int argc, char **argv)
     }
 
   cm_log_open (o.foreground);
-  const char *socket_spec = o.socket ? o.socket : cm_config_get (config, "milter", "socket");
-  const char *user = o.user ? o.user : cm_config_get (config, "milter", "user");
-  const char *pid_file = o.pid_file ? o.pid_file : cm_config_get (config, "milter", "pid-file");
-  int mode = (int) cm_config_get_int (config, "milter", "socket-mode");
+  const char *socket_spec = o.socket ? o.socket : cm_daemon_settings (config)->socket;
+  const char *user = o.user ? o.user : cm_daemon_settings (config)->user;
+  const char *pid_file = o.pid_file ? o.pid_file : cm_daemon_settings (config)->pid_file;
+  int mode = (int) cm_daemon_settings (config)->socket_mode;
 
   /* Block these before any thread exists, so every thread inherits the
    * mask: SIGUSR1 is taken by the reload thread alone (sigwait), and

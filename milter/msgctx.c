@@ -11,6 +11,7 @@
 
 #include "durable.h"
 #include "msgctx.h"
+#include "settings.h"
 
 CmMsgCtx *
 cm_msgctx_new (CmConfig *config, CmEnvelope *envelope)
@@ -22,8 +23,8 @@ cm_msgctx_new (CmConfig *config, CmEnvelope *envelope)
   msg->headers = g_string_sized_new (2048);
   msg->body = g_byte_array_new ();
   msg->body_fd = -1;
-  msg->body_memory = (gsize) cm_config_get_int (config, "milter", "body-memory");
-  msg->scan_limit = (gsize) cm_config_get_int (config, "policy", "max-scan-size");
+  msg->body_memory = (gsize) cm_daemon_settings (config)->body_memory;
+  msg->scan_limit = cm_config_max_scan_size (config);
   msg->started = g_get_monotonic_time ();
   msg->digest = g_checksum_new (G_CHECKSUM_SHA256);
   return msg;
@@ -137,7 +138,7 @@ cm_msgctx_end_headers (CmMsgCtx *msg)
 static gboolean
 spill (CmMsgCtx *msg, GError **error)
 {
-  const char *dir = cm_config_get (msg->config, "milter", "temp-dir");
+  const char *dir = cm_daemon_settings (msg->config)->temp_dir;
   g_autofree char *path = g_build_filename (dir, "council-milter-XXXXXX", NULL);
   int fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0)

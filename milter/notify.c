@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "notify.h"
+#include "settings.h"
 
 /* Notices are read in mail clients: wrap quoted paragraphs to this. */
 #define WRAP_COLUMN 72
@@ -269,7 +270,7 @@ new_notice (const CmConfig *config, const char *to, const char *subject)
 {
   const char *domain = cm_config_council_domain (config);
   GMimeMessage *notice = g_mime_message_new (TRUE);
-  const char *from = cm_config_get (config, "notify", "from");
+  const char *from = cm_daemon_settings (config)->notify_from;
   g_autofree char *default_from = g_strdup_printf ("Member/Officer Protocol <postmaster@%s>", domain);
   InternetAddressList *from_list = internet_address_list_parse (NULL, from ? from : default_from);
   if (from_list == NULL)
@@ -321,7 +322,7 @@ send_notice (const CmConfig *config, CmOutbox *outbox, GMimeMessage *notice, con
 {
   g_autofree char *data = g_mime_object_to_string (GMIME_OBJECT (notice), NULL);
   const char *const recipients[] = { to, NULL };
-  const char *listener = cm_config_get (config, "notify", "smtp");
+  const char *listener = cm_daemon_settings (config)->notify_smtp;
   if (outbox)
     return cm_outbox_send (outbox, listener, "", recipients, data, strlen (data), error);
   return cm_smtp_send (listener, "", recipients, data, strlen (data), NULL, error);
@@ -338,7 +339,7 @@ cm_notify_send (const CmMsgCtx *msg, const CmVerdict *verdict, CmOutbox *outbox,
 void
 cm_notify_mailbox (const CmConfig *config, char **local, char **domain)
 {
-  const char *from = cm_config_get (config, "notify", "from");
+  const char *from = cm_daemon_settings (config)->notify_from;
   g_autofree char *address = NULL;
   InternetAddressList *list = from ? internet_address_list_parse (NULL, from) : NULL;
   if (list && internet_address_list_length (list) > 0

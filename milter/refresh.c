@@ -11,6 +11,7 @@
 #include "log.h"
 #include "refresh.h"
 #include "reload.h"
+#include "settings.h"
 
 /* How often the thread looks at the configuration in force, so that a
  * reload that shortens refresh-minutes does not wait out the old one. */
@@ -59,7 +60,7 @@ round_once (CmRefresh *refresh)
   g_autoptr (CmConfig) config = cm_reload_current ();
   if (config == NULL)
     return;
-  gint64 minutes = cm_config_get_int (config, "directory", "refresh-minutes");
+  gint64 minutes = cm_config_refresh_minutes (config);
   gint64 now = g_get_monotonic_time ();
   if (minutes == 0 || now < refresh->next_read)
     return;

@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "reload.h"
+#include "settings.h"
 
 static GMutex lock;
 /* One reload at a time (SIGUSR1 and the directory refresh may ask
@@ -25,7 +26,7 @@ static char *config_path; /* set once by cm_reload_init */
 gboolean
 cm_reload_init (const char *path, GError **error)
 {
-  CmConfig *config = cm_config_load (path, error);
+  CmConfig *config = cm_daemon_config_load (path, error);
   if (config == NULL)
     return FALSE;
   /* Absolute: the daemon changes to / when it goes into the background. */
@@ -75,7 +76,7 @@ cm_reload_now (void)
 {
   g_autoptr (GMutexLocker) one_at_a_time = g_mutex_locker_new (&reloading);
   g_autoptr (GError) error = NULL;
-  CmConfig *config = cm_config_load (config_path, &error);
+  CmConfig *config = cm_daemon_config_load (config_path, &error);
   if (config == NULL)
     {
       cm_log (LOG_ERR, "reload refused, the configuration in force is kept: %s", error->message);
@@ -84,7 +85,7 @@ cm_reload_now (void)
   /* Another spool: open it before anything is swapped. */
   g_autoptr (CmServices) in_force = cm_reload_services ();
   CmServices *opened = NULL;
-  const char *spool = cm_config_get (config, "hold", "spool");
+  const char *spool = cm_daemon_settings (config)->spool;
   if (in_force && g_strcmp0 (in_force->spool, spool) != 0)
     {
       opened = cm_services_open (config, &error);

@@ -20,6 +20,7 @@
 #include "notify.h"
 #include "replies.h"
 #include "text.h"
+#include "settings.h"
 
 /* An explanation longer than this is cut (the message is in the log). */
 #define EXPLANATION_MAX 8192

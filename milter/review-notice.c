@@ -10,6 +10,7 @@
 #include "review-format.h"
 #include "review-notice.h"
 #include "smtp.h"
+#include "settings.h"
 
 /* The width the mail's own sentences are folded to.  What people wrote
  * (a reason, an explanation, evidence, a paragraph of the protocol) is
@@ -46,7 +47,7 @@ new_mail (const CmConfig *config, const char *to, const char *subject, gint64 no
 {
   const char *domain = cm_config_council_domain (config);
   GMimeMessage *mail = g_mime_message_new (TRUE);
-  const char *from = cm_config_get (config, "notify", "from");
+  const char *from = cm_daemon_settings (config)->notify_from;
   g_autofree char *default_from = g_strdup_printf ("Member/Officer Protocol <postmaster@%s>", domain);
   InternetAddressList *from_list = from ? internet_address_list_parse (NULL, from) : NULL;
   if (from_list == NULL || internet_address_list_length (from_list) == 0)
@@ -292,10 +293,10 @@ cm_review_digest (const CmConfig *config, const GPtrArray *holds, const char *to
                                 "  %s reject ID --reason \"...\"\n"
                                 "  %s list\n\n",
                           invocation, invocation, invocation, invocation);
-  const char *expire = cm_config_get (config, "hold", "expire");
+  const CmDaemonSettings *settings = cm_daemon_settings (config);
   g_autofree char *deadline = g_strdup_printf (
     "A message not reviewed within %" G_GINT64_FORMAT " day%s is %s.", days, days == 1 ? "" : "s",
-    g_strcmp0 (expire, "escalate") == 0 && cm_config_get (config, "hold", "deputy")
+    settings->expire == CM_EXPIRE_ESCALATE && settings->deputy
       ? "passed to the deputy" : "returned to its sender unsent");
   paragraph (text, deadline);
   g_string_append (text, "This digest was sent automatically by the council's mail filter.\n");
@@ -332,7 +333,7 @@ cm_review_deliver (CmOutbox *outbox, const CmConfig *config, const char *to, GMi
       return CM_REVIEW_NOT_SENT;
     }
   g_autofree char *data = g_mime_object_to_string (GMIME_OBJECT (message), NULL);
-  const char *hostport = cm_config_get (config, "notify", "smtp");
+  const char *hostport = cm_daemon_settings (config)->notify_smtp;
   const char *const recipients[] = { to, NULL };
   gboolean temporary = FALSE;
   g_autoptr (GError) smtp_error = NULL;

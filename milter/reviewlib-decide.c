@@ -26,6 +26,7 @@
 #include "reviewlib.h"
 #include "reviewlib-private.h"
 #include "smtp.h"
+#include "settings.h"
 
 void
 cm_review_outcome_free (CmReviewOutcome *outcome)
@@ -141,8 +142,8 @@ cm_review_release (CmReviewSession *session, const char *id, const char *note, G
     }
 
   const char *hostport = filter_sees_again (session, hold)
-                             ? cm_config_get (session->config, "hold", "release-smtp")
-                             : cm_config_get (session->config, "notify", "smtp");
+                             ? cm_daemon_settings (session->config)->release_smtp
+                             : cm_daemon_settings (session->config)->notify_smtp;
   /* (Held again since it was read: a failed release undone meanwhile.) */
   gboolean ready = data || (envelope_ok (hold, &local) && (data = marked_message (session, hold, &local)));
   if (!ready || !cm_smtp_send (hostport, hold->sender, (const char *const *) hold->recipients,

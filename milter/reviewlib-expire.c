@@ -18,6 +18,7 @@
 #include "review-notice.h"
 #include "reviewlib.h"
 #include "reviewlib-private.h"
+#include "settings.h"
 
 static const CmHoldActor expirer = { "council-review expire", CM_HOLD_ACTOR_SYSTEM };
 
@@ -160,9 +161,9 @@ CmReviewExpiryRun *
 cm_review_expire (CmReviewSession *session, gboolean dry_run, GError **error)
 {
   g_return_val_if_fail (session != NULL, NULL);
-  gint64 days = cm_config_get_int (session->config, "hold", "expire-days");
-  g_autofree char *deputy = bare_address (cm_config_get (session->config, "hold", "deputy"));
-  gboolean escalating = g_strcmp0 (cm_config_get (session->config, "hold", "expire"), "escalate") == 0;
+  gint64 days = cm_daemon_settings (session->config)->expire_days;
+  g_autofree char *deputy = bare_address (cm_daemon_settings (session->config)->deputy);
+  gboolean escalating = cm_daemon_settings (session->config)->expire == CM_EXPIRE_ESCALATE;
   CmHoldFilter filter = { .state = CM_HOLD_HELD, .held_before = session->now - days * CM_REVIEW_DAY };
   g_autoptr (GPtrArray) holds = cm_review_list (session, &filter, error);
   if (holds == NULL)
@@ -221,7 +222,7 @@ cm_review_send_digest (CmReviewSession *session, GError **error)
   digest->count = holds->len;
   if (holds->len == 0)
     return g_steal_pointer (&digest);
-  gint64 days = cm_config_get_int (session->config, "hold", "expire-days");
+  gint64 days = cm_daemon_settings (session->config)->expire_days;
   g_autoptr (GMimeMessage) mail = cm_review_digest (session->config, holds, digest->to, session->invocation,
                                                     days, session->now);
   g_autoptr (GError) local = NULL;

@@ -13,6 +13,7 @@
 #include "outbox.h"
 #include "reviewlib.h"
 #include "reviewlib-private.h"
+#include "settings.h"
 
 #define DEFAULT_INVOCATION "sudo -u council-milter council-review"
 
@@ -44,7 +45,7 @@ cm_review_session_open (CmConfig *config, CmReviewActorKind kind, const char *na
   session->now = g_get_real_time () / G_USEC_PER_SEC;
   session->invocation = g_strdup (DEFAULT_INVOCATION);
   GError *local = NULL;
-  session->store = cm_holdstore_open (cm_config_get (config, "hold", "spool"), &local);
+  session->store = cm_holdstore_open (cm_daemon_settings (config)->spool, &local);
   if (session->store == NULL)
     {
       cm_review_propagate (error, local, "opening the hold store: ");
@@ -117,7 +118,7 @@ cm_review_outbox (CmReviewSession *session, GError **error)
 {
   if (session->outbox)
     return session->outbox;
-  g_autofree char *dir = g_build_filename (cm_config_get (session->config, "hold", "spool"), "outbox", NULL);
+  g_autofree char *dir = g_build_filename (cm_daemon_settings (session->config)->spool, "outbox", NULL);
   GError *local = NULL;
   session->outbox = cm_outbox_open (dir, &local);
   if (session->outbox == NULL)

@@ -6,11 +6,12 @@
 
 #include "holdrecover.h"
 #include "services.h"
+#include "settings.h"
 
 CmServices *
 cm_services_open (const CmConfig *config, GError **error)
 {
-  const char *spool = cm_config_get (config, "hold", "spool");
+  const char *spool = cm_daemon_settings (config)->spool;
   g_autoptr (CmHoldStore) store = cm_holdstore_open (spool, error);
   if (store == NULL)
     return NULL;
@@ -25,9 +26,9 @@ cm_services_open (const CmConfig *config, GError **error)
   if (notices == NULL)
     return NULL;
   /* What a daemon killed while judging a message left (journal.h). */
-  gint64 hold = cm_config_get_int (config, "milter", "crash-hold-hours") * 3600;
+  gint64 hold = cm_daemon_settings (config)->crash_hold_hours * 3600;
   g_autoptr (CmJournal) journal = cm_journal_open (spool, g_get_real_time () / G_USEC_PER_SEC, hold,
-                                                   cm_config_get (config, "milter", "on-error"), error);
+                                                   cm_on_error_name (cm_daemon_settings (config)->on_error), error);
   if (journal == NULL)
     return NULL;
   CmServices *services = g_new0 (CmServices, 1);

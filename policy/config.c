@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include "policy.h"
@@ -18,106 +17,104 @@
 #include "valence.h"
 #include "caps.h"
 #include "directory-config.h"
+#include "keytable.h"
 
-typedef enum {
-  KEY_STRING,   /* any text */
-  KEY_PATH,     /* a file or directory; relative to the configuration file */
-  KEY_ENUM,     /* one of choices */
-  KEY_INT,      /* a whole number in [min, max] */
-  KEY_SIZE,     /* bytes, with an optional K, M or G; in [min, max] */
-  KEY_SOCKET,   /* unix:/path, local:/path or inet:PORT@HOST / inet6: */
-  KEY_HOSTPORT, /* HOST:PORT */
-  KEY_OCTAL,    /* a file mode, e.g. 0660, in [min, max] */
-} KeyType;
+#define ENGINE(field) G_STRUCT_OFFSET (CmEngineSettings, field)
+#define DIRECTORY(field) G_STRUCT_OFFSET (CmEngineSettings, directory.field)
 
-typedef struct {
-  const char *group;
-  const char *key;
-  KeyType type;
-  const char *default_value; /* NULL: no value unless set */
-  const char *choices;       /* KEY_ENUM: "a|b|c" */
-  gint64 min, max;
-} KeySpec;
+static const CmKeyChoice modes[] = {
+  { "enforce", CM_MODE_ENFORCE }, { "advise", CM_MODE_ADVISE }, { "monitor", CM_MODE_MONITOR }, { NULL },
+};
+static const CmKeyChoice partial_actions[] = {
+  { "accept", CM_ACTION_NONE }, { "tag", CM_ACTION_TAG }, { "hold", CM_ACTION_HOLD }, { NULL },
+};
+static const CmKeyChoice rule_actions[] = {
+  { "off", CM_ACTION_NONE }, { "tag", CM_ACTION_TAG }, { "warn", CM_ACTION_WARN },
+  { "disclose", CM_ACTION_DISCLOSE }, { "hold", CM_ACTION_HOLD }, { "reject", CM_ACTION_REJECT }, { NULL },
+};
+static const CmKeyChoice sources[] = { { "file", CM_DIRECTORY_FILE }, { "ldap", CM_DIRECTORY_LDAP }, { NULL } };
+static const CmKeyChoice schemas[] = { { "ad", CM_SCHEMA_AD }, { "openldap", CM_SCHEMA_OPENLDAP }, { NULL } };
+static const CmKeyChoice yes_no[] = { { "no", FALSE }, { "yes", TRUE }, { NULL } };
 
-/* Every key of council-milter.conf.  council-milter.conf(5) describes
- * each; [rule:ID] groups are checked against the rule table. */
-static const KeySpec keys[] = {
-  { "milter", "socket", KEY_SOCKET, "unix:/run/council-milter/council-milter.sock" },
-  { "milter", "mode", KEY_ENUM, "enforce", "enforce|advise|monitor" },
-  { "milter", "on-error", KEY_ENUM, "tempfail", "tempfail|accept|reject" },
-  { "milter", "directory", KEY_PATH, "directory.conf" },
-  { "milter", "user", KEY_STRING, NULL },
-  { "milter", "pid-file", KEY_PATH, NULL },
-  { "milter", "socket-mode", KEY_OCTAL, "0660", NULL, 0, 0777 },
-  { "milter", "temp-dir", KEY_PATH, "/var/tmp" },
-  { "milter", "body-memory", KEY_SIZE, "1M", NULL, 4096, G_GINT64_CONSTANT (256) << 20 },
-  { "milter", "subject-tag", KEY_STRING, NULL },
-  { "milter", "crash-hold-hours", KEY_INT, "24", NULL, 1, 24 * 30 },
-  { "policy", "lexicon", KEY_PATH, "lexicon" },
-  { "policy", "paragraphs", KEY_PATH, "paragraphs.conf" },
-  { "policy", "weights", KEY_PATH, "weights.conf" },
-  { "policy", "valence", KEY_PATH, "valence.txt" },
-  { "policy", "max-scan-size", KEY_SIZE, "10M", NULL, 64 * 1024, G_GINT64_CONSTANT (1) << 32 },
+/* The engine's keys of council-milter.conf (the daemon declares its own:
+ * milter/settings.c).  council-milter.conf(5) describes each; [rule:ID]
+ * groups are checked against the rule table. */
+static const CmKeySpec engine_keys[] = {
+  { "milter", "mode", CM_KEY_ENUM, "enforce", modes, 0, 0, ENGINE (mode) },
+  { "milter", "directory", CM_KEY_PATH, "directory.conf", NULL, 0, 0, ENGINE (directory_file) },
+  { "policy", "lexicon", CM_KEY_PATH, "lexicon", NULL, 0, 0, ENGINE (lexicon) },
+  { "policy", "paragraphs", CM_KEY_PATH, "paragraphs.conf", NULL, 0, 0, ENGINE (paragraphs) },
+  { "policy", "weights", CM_KEY_PATH, "weights.conf", NULL, 0, 0, ENGINE (weights) },
+  { "policy", "valence", CM_KEY_PATH, "valence.txt", NULL, 0, 0, ENGINE (valence) },
+  { "policy", "max-scan-size", CM_KEY_SIZE, "10M", NULL, 64 * 1024, G_GINT64_CONSTANT (1) << 32, ENGINE (max_scan_size) },
   /* Bounded work per message (caps.h); the defaults are cm_limits_default's. */
-  { "policy", "max-mime-depth", KEY_INT, "32", NULL, 1, 1000 },
-  { "policy", "max-parts", KEY_INT, "1000", NULL, 1, 1000000 },
-  { "policy", "max-headers", KEY_INT, "2000", NULL, 32, 10000000 },
-  { "policy", "max-addresses", KEY_INT, "10000", NULL, 1, 10000000 },
+  { "policy", "max-mime-depth", CM_KEY_INT, "32", NULL, 1, 1000, ENGINE (max_mime_depth) },
+  { "policy", "max-parts", CM_KEY_INT, "1000", NULL, 1, 1000000, ENGINE (max_parts) },
+  { "policy", "max-headers", CM_KEY_INT, "2000", NULL, 32, 10000000, ENGINE (max_headers) },
+  { "policy", "max-addresses", CM_KEY_INT, "10000", NULL, 1, 10000000, ENGINE (max_addresses) },
   /* libxml2 reads HTML no deeper than 256 elements. */
-  { "policy", "max-html-depth", KEY_INT, "256", NULL, 8, 256 },
-  { "policy", "max-sentences", KEY_INT, "50000", NULL, 100, 100000000 },
-  { "policy", "max-words", KEY_INT, "1000000", NULL, 1000, 1000000000 },
-  { "policy", "time-budget-ms", KEY_INT, "2000", NULL, 1, 600000 },
-  { "policy", "partial", KEY_ENUM, "hold", "accept|tag|hold" },
-  { "policy", "partial-unauthenticated", KEY_ENUM, "accept", "accept|tag|hold" },
-  { "notify", "smtp", KEY_HOSTPORT, "127.0.0.1:10026" },
-  { "notify", "from", KEY_STRING, NULL },
-  { "notify", "retry-days", KEY_INT, "5", NULL, 1, 30 },
-  { "notify", "repeat-hours", KEY_INT, "24", NULL, 0, 24 * 90 },
-  { "hold", "spool", KEY_PATH, "/var/spool/council-milter" },
-  { "hold", "expire-days", KEY_INT, "5", NULL, 1, 365 },
-  { "hold", "expire", KEY_ENUM, "reject", "reject|escalate" },
-  { "hold", "monitoring-officer", KEY_STRING, NULL },
-  { "hold", "deputy", KEY_STRING, NULL },
-  { "hold", "release-smtp", KEY_HOSTPORT, "127.0.0.1:25" },
+  { "policy", "max-html-depth", CM_KEY_INT, "256", NULL, 8, 256, ENGINE (max_html_depth) },
+  { "policy", "max-sentences", CM_KEY_INT, "50000", NULL, 100, 100000000, ENGINE (max_sentences) },
+  { "policy", "max-words", CM_KEY_INT, "1000000", NULL, 1000, 1000000000, ENGINE (max_words) },
+  { "policy", "time-budget-ms", CM_KEY_INT, "2000", NULL, 1, 600000, ENGINE (time_budget_ms) },
+  { "policy", "partial", CM_KEY_ENUM, "hold", partial_actions, 0, 0, ENGINE (partial) },
+  { "policy", "partial-unauthenticated", CM_KEY_ENUM, "accept", partial_actions, 0, 0, ENGINE (partial_unauthenticated) },
   /* [directory] (issue 10): where the people come from (directory-config.c,
    * directory-ldap.c); with source=file only [milter] directory counts. */
-  { "directory", "source", KEY_ENUM, "file", "file|ldap" },
-  { "directory", "uri", KEY_STRING, NULL },
-  { "directory", "start-tls", KEY_ENUM, "no", "no|yes" },
-  { "directory", "ca-file", KEY_PATH, NULL },
-  { "directory", "bind-dn", KEY_STRING, NULL },
-  { "directory", "password-file", KEY_PATH, NULL },
-  { "directory", "base-dn", KEY_STRING, NULL },
-  { "directory", "members-group", KEY_STRING, NULL },
-  /* A member's offices: the people of each group (nested too) hold it. */
-  { "directory", "office-group-chair", KEY_STRING, NULL },
-  { "directory", "office-group-mayor", KEY_STRING, NULL },
-  { "directory", "office-group-leader", KEY_STRING, NULL },
-  { "directory", "office-group-group-leader", KEY_STRING, NULL },
-  { "directory", "office-group-cabinet", KEY_STRING, NULL },
-  { "directory", "schema", KEY_ENUM, "ad", "ad|openldap" },
-  { "directory", "officer-filter", KEY_STRING, NULL },
-  { "directory", "list-filter", KEY_STRING, NULL },
-  { "directory", "mail-attribute", KEY_STRING, NULL },
-  { "directory", "proxy-attribute", KEY_STRING, NULL },
-  { "directory", "name-attribute", KEY_STRING, NULL },
-  { "directory", "title-attribute", KEY_STRING, NULL },
-  { "directory", "member-attribute", KEY_STRING, NULL },
-  { "directory", "page-size", KEY_INT, "500", NULL, 1, 100000 },
-  { "directory", "timeout-seconds", KEY_INT, "10", NULL, 1, 600 },
-  { "directory", "refresh-minutes", KEY_INT, "60", NULL, 0, 7 * 24 * 60 },
-  { "directory", "snapshot", KEY_PATH, "/var/lib/council-milter/directory-snapshot.conf" },
-  { "directory", "max-member-drop-percent", KEY_INT, "20", NULL, 0, 100 },
+  { "directory", "source", CM_KEY_ENUM, "file", sources, 0, 0, DIRECTORY (source) },
+  { "directory", "uri", CM_KEY_STRING, NULL, NULL, 0, 0, DIRECTORY (uri) },
+  { "directory", "start-tls", CM_KEY_ENUM, "no", yes_no, 0, 0, DIRECTORY (start_tls) },
+  { "directory", "ca-file", CM_KEY_PATH, NULL, NULL, 0, 0, DIRECTORY (ca_file) },
+  { "directory", "bind-dn", CM_KEY_STRING, NULL, NULL, 0, 0, DIRECTORY (bind_dn) },
+  { "directory", "password-file", CM_KEY_PATH, NULL, NULL, 0, 0, DIRECTORY (password_file) },
+  { "directory", "base-dn", CM_KEY_STRING, NULL, NULL, 0, 0, DIRECTORY (base_dn) },
+  { "directory", "members-group", CM_KEY_STRING, NULL, NULL, 0, 0, DIRECTORY (members_group) },
+  /* A member's offices: the people of each group (nested too) hold it.
+   * The index is the office's number (directory.h: its bit is 1 << I). */
+  { "directory", "office-group-chair", CM_KEY_STRING, NULL, NULL, 0, 0, DIRECTORY (office_groups[0]) },
+  { "directory", "office-group-mayor", CM_KEY_STRING, NULL, NULL, 0, 0, DIRECTORY (office_groups[1]) },
+  { "directory", "office-group-leader", CM_KEY_STRING, NULL, NULL, 0, 0, DIRECTORY (office_groups[2]) },
+  { "directory", "office-group-group-leader", CM_KEY_STRING, NULL, NULL, 0, 0, DIRECTORY (office_groups[3]) },
+  { "directory", "office-group-cabinet", CM_KEY_STRING, NULL, NULL, 0, 0, DIRECTORY (office_groups[4]) },
+  { "directory", "schema", CM_KEY_ENUM, "ad", schemas, 0, 0, DIRECTORY (schema) },
+  { "directory", "officer-filter", CM_KEY_STRING, NULL, NULL, 0, 0, DIRECTORY (officer_filter) },
+  { "directory", "list-filter", CM_KEY_STRING, NULL, NULL, 0, 0, DIRECTORY (list_filter) },
+  { "directory", "mail-attribute", CM_KEY_STRING, NULL, NULL, 0, 0, DIRECTORY (mail_attribute) },
+  { "directory", "proxy-attribute", CM_KEY_STRING, NULL, NULL, 0, 0, DIRECTORY (proxy_attribute) },
+  { "directory", "name-attribute", CM_KEY_STRING, NULL, NULL, 0, 0, DIRECTORY (name_attribute) },
+  { "directory", "title-attribute", CM_KEY_STRING, NULL, NULL, 0, 0, DIRECTORY (title_attribute) },
+  { "directory", "member-attribute", CM_KEY_STRING, NULL, NULL, 0, 0, DIRECTORY (member_attribute) },
+  { "directory", "page-size", CM_KEY_INT, "500", NULL, 1, 100000, DIRECTORY (page_size) },
+  { "directory", "timeout-seconds", CM_KEY_INT, "10", NULL, 1, 600, DIRECTORY (timeout_seconds) },
+  { "directory", "refresh-minutes", CM_KEY_INT, "60", NULL, 0, 7 * 24 * 60, DIRECTORY (refresh_minutes) },
+  { "directory", "snapshot", CM_KEY_PATH, "/var/lib/council-milter/directory-snapshot.conf", NULL, 0, 0,
+    DIRECTORY (snapshot) },
+  { "directory", "max-member-drop-percent", CM_KEY_INT, "20", NULL, 0, 100, DIRECTORY (max_member_drop_percent) },
 };
 
-static const char *const rule_actions = "off|tag|warn|disclose|hold|reject";
+static const char *const engine_groups[] = { "policy", "directory", NULL };
+
+static const CmKeyTable engine_table = {
+  "the filter's engine", engine_groups, engine_keys, G_N_ELEMENTS (engine_keys), sizeof (CmEngineSettings),
+};
+
+/* Groups the other programs of council-milter read: without their
+ * tables (council-check -c, a test), unknown keys there are theirs. */
+static const char *const others_groups[] = { "milter", "notify", "hold", NULL };
+
+/* The tables a configuration was loaded with, and their structures;
+ * the engine's is first. */
+typedef struct {
+  const CmKeyTable *table;
+  gpointer settings;
+} Loaded;
 
 struct _CmConfig {
   gint refcount;
   char *path;
-  GHashTable *values; /* "group\nkey" -> string, after defaults and checks */
-  CmMode mode;
+  GHashTable *values; /* "group\nkey" -> the value's normal text, for cm_config_get */
+  GArray *tables;     /* Loaded */
+  const CmEngineSettings *engine; /* the first table's structure */
   CmAction *actions;  /* by index in cm_rules */
   CmDirectory *directory;
   char *directory_origin; /* where the people came from, and how old they are */
@@ -128,8 +125,6 @@ struct _CmConfig {
   CmModel *model;         /* the learned weights, or NULL */
   CmValence *valence;     /* the words' valence, or NULL */
   CmLimits limits;        /* [policy] max-* and time-budget-ms */
-  CmAction partial;       /* [policy] partial: a partial scan of an authenticated client's mail */
-  CmAction partial_unauthenticated; /* [policy] partial-unauthenticated: of other checked mail */
 };
 
 GQuark
@@ -144,197 +139,76 @@ value_key (const char *group, const char *key)
   return g_strconcat (group, "\n", key, NULL);
 }
 
-static int
-enum_index (const char *choices, const char *value)
+/* The spec of GROUP and KEY (KEY NULL: any of GROUP) in the tables loaded, and its structure. */
+static const CmKeySpec *
+find_spec (const CmConfig *config, const char *group, const char *key, gpointer *settings)
 {
-  g_auto (GStrv) list = g_strsplit (choices, "|", -1);
-  for (int i = 0; list[i]; i++)
-    if (strcmp (list[i], value) == 0)
-      return i;
-  return -1;
-}
-
-static gboolean
-parse_int (const char *text, gint64 *out)
-{
-  char *end = NULL;
-  errno = 0;
-  gint64 v = g_ascii_strtoll (text, &end, 10);
-  if (errno || end == text || *end)
-    return FALSE;
-  *out = v;
-  return TRUE;
-}
-
-static gboolean
-parse_size (const char *text, gint64 *out)
-{
-  char *end = NULL;
-  errno = 0;
-  gint64 v = g_ascii_strtoll (text, &end, 10);
-  if (errno || end == text || v < 0)
-    return FALSE;
-  gint64 unit = 1;
-  switch (g_ascii_toupper (*end))
+  for (guint t = 0; t < config->tables->len; t++)
     {
-    case '\0': break;
-    case 'K': unit = 1024; end++; break;
-    case 'M': unit = 1024 * 1024; end++; break;
-    case 'G': unit = 1024 * 1024 * 1024; end++; break;
-    default: return FALSE;
+      const Loaded *loaded = &g_array_index (config->tables, Loaded, t);
+      const CmKeySpec *spec = cm_settings_find (loaded->table, group, key);
+      if (spec)
+        {
+          if (settings)
+            *settings = loaded->settings;
+          return spec;
+        }
     }
-  if (*end && !(g_ascii_toupper (*end) == 'B' && end[1] == '\0'))
-    return FALSE;
-  if (v > G_MAXINT64 / unit)
-    return FALSE;
-  *out = v * unit;
-  return TRUE;
-}
-
-static gboolean
-parse_port (const char *text)
-{
-  gint64 port;
-  return parse_int (text, &port) && port > 0 && port < 65536;
-}
-
-static gboolean
-valid_socket (const char *value)
-{
-  if (g_str_has_prefix (value, "unix:") || g_str_has_prefix (value, "local:"))
-    return strchr (value, ':')[1] == '/';
-  if (g_str_has_prefix (value, "inet:") || g_str_has_prefix (value, "inet6:"))
-    {
-      g_autofree char *port = g_strdup (strchr (value, ':') + 1);
-      char *at = strchr (port, '@');
-      if (at)
-        *at = '\0';
-      return parse_port (port) && (at == NULL || at[1] != '\0');
-    }
-  return FALSE;
-}
-
-static gboolean
-valid_hostport (const char *value)
-{
-  const char *colon = strrchr (value, ':');
-  return colon && colon != value && parse_port (colon + 1);
-}
-
-/* Check VALUE of SPEC and store its normal form; the error says why not. */
-static gboolean
-store_value (CmConfig *config, const CmKeyFile *file, const KeySpec *spec, const char *value,
-             GError **error)
-{
-  char *normal = NULL;
-  gint64 number;
-
-  switch (spec->type)
-    {
-    case KEY_STRING:
-      normal = g_strdup (value);
-      break;
-    case KEY_PATH:
-      if (*value == '\0')
-        goto bad;
-      if (g_path_is_absolute (value))
-        normal = g_strdup (value);
-      else
-        {
-          g_autofree char *base = g_path_get_dirname (config->path);
-          normal = g_canonicalize_filename (value, base);
-        }
-      break;
-    case KEY_ENUM:
-      if (enum_index (spec->choices, value) < 0)
-        {
-          g_auto (GStrv) choices = g_strsplit (spec->choices, "|", -1);
-          g_autofree char *shown = g_strjoinv (", ", choices);
-          cm_keyfile_error (error, file, spec->group, spec->key,
-                            "\"%s\" is not one of %s (comments go on their own line)",
-                            value, shown);
-          return FALSE;
-        }
-      normal = g_strdup (value);
-      break;
-    case KEY_INT:
-      if (!parse_int (value, &number) || number < spec->min || number > spec->max)
-        {
-          cm_keyfile_error (error, file, spec->group, spec->key,
-                            "\"%s\" is not a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
-                            value, spec->min, spec->max);
-          return FALSE;
-        }
-      normal = g_strdup_printf ("%" G_GINT64_FORMAT, number);
-      break;
-    case KEY_SIZE:
-      if (!parse_size (value, &number) || number < spec->min || number > spec->max)
-        {
-          cm_keyfile_error (error, file, spec->group, spec->key,
-                            "\"%s\" is not a size from %" G_GINT64_FORMAT "K to %" G_GINT64_FORMAT "M "
-                            "(bytes, or a number followed by K, M or G)",
-                            value, spec->min / 1024, spec->max / (1024 * 1024));
-          return FALSE;
-        }
-      normal = g_strdup_printf ("%" G_GINT64_FORMAT, number);
-      break;
-    case KEY_SOCKET:
-      if (!valid_socket (value))
-        {
-          cm_keyfile_error (error, file, spec->group, spec->key,
-                            "\"%s\" is not a milter socket (unix:/path or inet:PORT@HOST)", value);
-          return FALSE;
-        }
-      normal = g_strdup (value);
-      break;
-    case KEY_OCTAL:
-      {
-        char *end = NULL;
-        number = g_ascii_strtoll (value, &end, 8);
-        if (end == value || *end || number < spec->min || number > spec->max)
-          {
-            cm_keyfile_error (error, file, spec->group, spec->key,
-                              "\"%s\" is not a file mode in octal, e.g. 0660", value);
-            return FALSE;
-          }
-        normal = g_strdup_printf ("%" G_GINT64_FORMAT, number);
-      }
-      break;
-    case KEY_HOSTPORT:
-      if (!valid_hostport (value))
-        {
-          cm_keyfile_error (error, file, spec->group, spec->key,
-                            "\"%s\" is not HOST:PORT", value);
-          return FALSE;
-        }
-      normal = g_strdup (value);
-      break;
-    }
-  g_hash_table_insert (config->values, value_key (spec->group, spec->key), normal);
-  return TRUE;
-
-bad:
-  cm_keyfile_error (error, file, spec->group, spec->key, "an empty value is not allowed");
-  return FALSE;
-}
-
-static const KeySpec *
-find_spec (const char *group, const char *key)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    if (strcmp (keys[i].group, group) == 0 && (key == NULL || strcmp (keys[i].key, key) == 0))
-      return &keys[i];
   return NULL;
 }
 
+static gboolean
+owned (const CmConfig *config, const char *group)
+{
+  for (guint t = 0; t < config->tables->len; t++)
+    if (cm_settings_owns (g_array_index (config->tables, Loaded, t).table, group))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+in_list (const char *const *list, const char *name)
+{
+  for (; *list; list++)
+    if (strcmp (*list, name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static char *
-known_keys (const char *group)
+known_keys (const CmConfig *config, const char *group)
 {
   GString *out = g_string_new (NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    if (strcmp (keys[i].group, group) == 0)
-      g_string_append_printf (out, "%s%s", out->len ? ", " : "", keys[i].key);
+  for (guint t = 0; t < config->tables->len; t++)
+    {
+      const CmKeyTable *table = g_array_index (config->tables, Loaded, t).table;
+      for (guint i = 0; i < table->n_keys; i++)
+        if (strcmp (table->keys[i].group, group) == 0)
+          g_string_append_printf (out, "%s%s", out->len ? ", " : "", table->keys[i].key);
+    }
   return g_string_free (out, FALSE);
+}
+
+/* Check VALUE of SPEC, store it typed in SETTINGS and as text. */
+static gboolean
+store_value (CmConfig *config, const CmKeyFile *file, const CmKeySpec *spec, gpointer settings,
+             const char *value, GError **error)
+{
+  g_autofree char *base = g_path_get_dirname (config->path);
+  char *normal = cm_settings_store (spec, settings, base, file, value, error);
+  if (normal == NULL)
+    return FALSE;
+  g_hash_table_insert (config->values, value_key (spec->group, spec->key), normal);
+  return TRUE;
+}
+
+static const CmKeyChoice *
+rule_action_named (const char *name)
+{
+  for (const CmKeyChoice *c = rule_actions; c->name; c++)
+    if (strcmp (c->name, name) == 0)
+      return c;
+  return NULL;
 }
 
 static gboolean
@@ -362,21 +236,21 @@ read_rule_group (CmConfig *config, const CmKeyFile *file, const char *group, GEr
           return FALSE;
         }
       g_autofree char *value = g_key_file_get_string (kf, group, "action", NULL);
-      int index = value ? enum_index (rule_actions, g_strstrip (value)) : -1;
-      if (index < 0)
+      const CmKeyChoice *action = value ? rule_action_named (g_strstrip (value)) : NULL;
+      if (action == NULL)
         {
           cm_keyfile_error (error, file, group, "action",
                             "\"%s\" is not one of off, tag, warn, disclose, hold, reject",
                             value ? value : "");
           return FALSE;
         }
-      if (index == CM_ACTION_DISCLOSE && !rule->can_disclose)
+      if (action->value == CM_ACTION_DISCLOSE && !rule->can_disclose)
         {
           cm_keyfile_error (error, file, group, "action",
                             "disclose is only for bcc-member (it adds \"CC Councillor X\" at the foot)");
           return FALSE;
         }
-      config->actions[rule - cm_rules] = (CmAction) index;
+      config->actions[rule - cm_rules] = (CmAction) action->value;
     }
   return TRUE;
 }
@@ -395,24 +269,28 @@ read_groups (CmConfig *config, const CmKeyFile *file, GError **error)
             return FALSE;
           continue;
         }
-      if (find_spec (group, NULL) == NULL)
+      gboolean strict = owned (config, group);
+      if (!strict && !in_list (others_groups, group) && find_spec (config, group, NULL, NULL) == NULL)
         {
           cm_keyfile_error (error, file, group, NULL,
-                            "unknown group (expected [milter], [policy], [notify], [hold] or [rule:ID])");
+                            "unknown group (expected [milter], [policy], [directory], [notify], [hold] or [rule:ID])");
           return FALSE;
         }
       g_auto (GStrv) names = g_key_file_get_keys (kf, group, NULL, NULL);
       for (guint k = 0; names && names[k]; k++)
         {
-          const KeySpec *spec = find_spec (group, names[k]);
+          gpointer settings = NULL;
+          const CmKeySpec *spec = find_spec (config, group, names[k], &settings);
           if (spec == NULL)
             {
-              g_autofree char *known = known_keys (group);
+              if (!strict)
+                continue; /* another program's key */
+              g_autofree char *known = known_keys (config, group);
               cm_keyfile_error (error, file, group, names[k], "unknown key (known: %s)", known);
               return FALSE;
             }
           g_autofree char *value = g_key_file_get_string (kf, group, names[k], NULL);
-          if (!store_value (config, file, spec, g_strstrip (value), error))
+          if (!store_value (config, file, spec, settings, g_strstrip (value), error))
             return FALSE;
         }
     }
@@ -422,40 +300,35 @@ read_groups (CmConfig *config, const CmKeyFile *file, GError **error)
 static gboolean
 apply_defaults (CmConfig *config, const CmKeyFile *file, GError **error)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+  for (guint t = 0; t < config->tables->len; t++)
     {
-      g_autofree char *where = value_key (keys[i].group, keys[i].key);
-      if (keys[i].default_value && !g_hash_table_contains (config->values, where)
-          && !store_value (config, file, &keys[i], keys[i].default_value, error))
-        return FALSE;
+      const Loaded *loaded = &g_array_index (config->tables, Loaded, t);
+      for (guint i = 0; i < loaded->table->n_keys; i++)
+        {
+          const CmKeySpec *spec = &loaded->table->keys[i];
+          g_autofree char *where = value_key (spec->group, spec->key);
+          if (spec->default_value && !g_hash_table_contains (config->values, where)
+              && !store_value (config, file, spec, loaded->settings, spec->default_value, error))
+            return FALSE;
+        }
     }
   return TRUE;
 }
 
-/* The partial= values, accept|tag|hold, as actions. */
-static CmAction
-partial_action (const char *value)
-{
-  static const CmAction actions[] = { CM_ACTION_NONE, CM_ACTION_TAG, CM_ACTION_HOLD };
-  return actions[enum_index ("accept|tag|hold", value)];
-}
-
-/* The caps and the partial actions, typed once: the mail path reads them
- * for every message. */
+/* The caps, as the scan reads them for every message. */
 static void
 read_limits (CmConfig *config)
 {
+  const CmEngineSettings *e = config->engine;
   CmLimits *l = &config->limits;
-  l->mime_depth = (guint) cm_config_get_int (config, "policy", "max-mime-depth");
-  l->parts = (guint) cm_config_get_int (config, "policy", "max-parts");
-  l->headers = (guint) cm_config_get_int (config, "policy", "max-headers");
-  l->addresses = (guint) cm_config_get_int (config, "policy", "max-addresses");
-  l->html_depth = (guint) cm_config_get_int (config, "policy", "max-html-depth");
-  l->sentences = (guint) cm_config_get_int (config, "policy", "max-sentences");
-  l->words = (guint) cm_config_get_int (config, "policy", "max-words");
-  l->budget_us = cm_config_get_int (config, "policy", "time-budget-ms") * 1000;
-  config->partial = partial_action (cm_config_get (config, "policy", "partial"));
-  config->partial_unauthenticated = partial_action (cm_config_get (config, "policy", "partial-unauthenticated"));
+  l->mime_depth = (guint) e->max_mime_depth;
+  l->parts = (guint) e->max_parts;
+  l->headers = (guint) e->max_headers;
+  l->addresses = (guint) e->max_addresses;
+  l->html_depth = (guint) e->max_html_depth;
+  l->sentences = (guint) e->max_sentences;
+  l->words = (guint) e->max_words;
+  l->budget_us = e->time_budget_ms * 1000;
 }
 
 const CmLimits *
@@ -467,7 +340,7 @@ cm_config_limits (const CmConfig *config)
 CmAction
 cm_config_partial_action (const CmConfig *config, gboolean authenticated)
 {
-  return authenticated ? config->partial : config->partial_unauthenticated;
+  return (CmAction) (authenticated ? config->engine->partial : config->engine->partial_unauthenticated);
 }
 
 const char *
@@ -479,6 +352,12 @@ cm_config_paragraph (const CmConfig *config, const char *clause)
 CmConfig *
 cm_config_load (const char *path, GError **error)
 {
+  return cm_config_load_with (path, NULL, error);
+}
+
+CmConfig *
+cm_config_load_with (const char *path, const CmKeyTable *const *tables, GError **error)
+{
   g_autoptr (CmKeyFile) file = cm_keyfile_load (path, CM_ERROR_CONFIG, error);
   if (file == NULL)
     return NULL;
@@ -487,13 +366,21 @@ cm_config_load (const char *path, GError **error)
   config->refcount = 1;
   config->path = g_canonicalize_filename (path, NULL);
   config->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  config->tables = g_array_new (FALSE, FALSE, sizeof (Loaded));
+  Loaded engine = { &engine_table, g_malloc0 (engine_table.size) };
+  g_array_append_val (config->tables, engine);
+  config->engine = engine.settings;
+  for (guint t = 0; tables && tables[t]; t++)
+    {
+      Loaded extra = { tables[t], g_malloc0 (tables[t]->size) };
+      g_array_append_val (config->tables, extra);
+    }
   config->actions = g_new0 (CmAction, cm_n_rules);
   for (guint i = 0; i < cm_n_rules; i++)
     config->actions[i] = cm_rules[i].default_action;
 
   if (!read_groups (config, file, error) || !apply_defaults (config, file, error))
     return NULL;
-  config->mode = (CmMode) enum_index ("enforce|advise|monitor", cm_config_get (config, "milter", "mode"));
   read_limits (config);
 
   g_autoptr (GError) local = NULL;
@@ -505,8 +392,7 @@ cm_config_load (const char *path, GError **error)
                    path, local->message);
       return NULL;
     }
-  const char *lexicon = cm_config_get (config, "policy", "lexicon");
-  config->lexicons = cm_lexicons_load (lexicon, &local);
+  config->lexicons = cm_lexicons_load (config->engine->lexicon, &local);
   if (config->lexicons == NULL)
     {
       g_set_error (error, CM_ERROR, local->code, "lexicon (%s [policy] lexicon): %s",
@@ -515,8 +401,7 @@ cm_config_load (const char *path, GError **error)
     }
   /* Optional: without the file notices give the paragraph's number only
    * and the rules cite the shipped paragraphs; a file there must be right. */
-  const char *paragraphs = cm_config_get (config, "policy", "paragraphs");
-  config->paragraphs = cm_paragraphs_load (paragraphs, &local);
+  config->paragraphs = cm_paragraphs_load (config->engine->paragraphs, &local);
   if (config->paragraphs == NULL)
     {
       g_set_error (error, CM_ERROR, local->code, "paragraphs (%s [policy] paragraphs): %s", path, local->message);
@@ -524,7 +409,7 @@ cm_config_load (const char *path, GError **error)
     }
   /* Optional, as the paragraphs are: without the file the rules use their
    * word lists only (cm_config_describe says so); a file there must be right. */
-  const char *weights = cm_config_get (config, "policy", "weights");
+  const char *weights = config->engine->weights;
   if (g_file_test (weights, G_FILE_TEST_EXISTS))
     {
       config->model = cm_model_load (weights, &local);
@@ -535,7 +420,7 @@ cm_config_load (const char *path, GError **error)
         }
     }
   /* Optional too: written at build time (contrib/valence.sh). */
-  const char *valence = cm_config_get (config, "policy", "valence");
+  const char *valence = config->engine->valence;
   if (g_file_test (valence, G_FILE_TEST_EXISTS))
     {
       config->valence = cm_valence_load (valence, &local);
@@ -562,6 +447,13 @@ cm_config_unref (CmConfig *config)
     return;
   g_free (config->path);
   g_hash_table_unref (config->values);
+  for (guint t = 0; config->tables && t < config->tables->len; t++)
+    {
+      Loaded *loaded = &g_array_index (config->tables, Loaded, t);
+      cm_settings_free (loaded->table, loaded->settings);
+    }
+  if (config->tables)
+    g_array_unref (config->tables);
   g_free (config->actions);
   cm_directory_free (config->directory);
   g_free (config->directory_origin);
@@ -575,7 +467,34 @@ cm_config_unref (CmConfig *config)
 CmMode
 cm_config_mode (const CmConfig *config)
 {
-  return config->mode;
+  return (CmMode) config->engine->mode;
+}
+
+gsize
+cm_config_max_scan_size (const CmConfig *config)
+{
+  return (gsize) config->engine->max_scan_size;
+}
+
+gint64
+cm_config_refresh_minutes (const CmConfig *config)
+{
+  return config->engine->directory.refresh_minutes;
+}
+
+const CmEngineSettings *
+cm_config_engine (const CmConfig *config)
+{
+  return config->engine;
+}
+
+gconstpointer
+cm_config_settings (const CmConfig *config, const CmKeyTable *table)
+{
+  for (guint t = 0; t < config->tables->len; t++)
+    if (g_array_index (config->tables, Loaded, t).table == table)
+      return g_array_index (config->tables, Loaded, t).settings;
+  return NULL;
 }
 
 const char *
@@ -657,19 +576,19 @@ char *
 cm_config_describe (const CmConfig *config)
 {
   GString *out = g_string_new (NULL);
-  g_string_append_printf (out, "configuration %s: mode %s\n", config->path, cm_mode_name (config->mode));
+  g_string_append_printf (out, "configuration %s: mode %s\n", config->path, cm_mode_name (cm_config_mode (config)));
   g_string_append_printf (out, "directory %s: %s, %u members, %u named officers, %u lists\n",
                           config->directory_origin, cm_directory_council_name (config->directory),
                           cm_directory_count (config->directory, CM_ROLE_MEMBER),
                           cm_directory_count (config->directory, CM_ROLE_OFFICER),
                           cm_directory_n_lists (config->directory));
-  g_string_append_printf (out, "lexicon %s\n", cm_config_get (config, "policy", "lexicon"));
-  g_string_append_printf (out, "paragraphs %s: %u to quote\n", cm_config_get (config, "policy", "paragraphs"),
+  g_string_append_printf (out, "lexicon %s\n", config->engine->lexicon);
+  g_string_append_printf (out, "paragraphs %s: %u to quote\n", config->engine->paragraphs,
                           cm_paragraphs_count (config->paragraphs));
   g_autofree char *model = config->model ? cm_model_describe (config->model) : NULL;
-  g_string_append_printf (out, "weights %s: %s\n", cm_config_get (config, "policy", "weights"),
+  g_string_append_printf (out, "weights %s: %s\n", config->engine->weights,
                           model ? model : "none (not there): the rules use their word lists only");
-  g_string_append_printf (out, "valence %s: ", cm_config_get (config, "policy", "valence"));
+  g_string_append_printf (out, "valence %s: ", config->engine->valence);
   if (config->valence)
     g_string_append_printf (out, "%u words\n", cm_valence_size (config->valence));
   else
@@ -701,10 +620,9 @@ cm_config_is_council_address (const CmConfig *config, const char *address)
 }
 
 const char *
-cm_config_monitoring_officer (const CmConfig *config)
+cm_config_directory_monitoring_officer (const CmConfig *config)
 {
-  const char *configured = cm_config_get (config, "hold", "monitoring-officer");
-  return configured && *configured ? configured : cm_directory_monitoring_officer (config->directory);
+  return cm_directory_monitoring_officer (config->directory);
 }
 
 const char *

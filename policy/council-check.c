@@ -21,6 +21,7 @@
 #include <fcntl.h>
 
 #include "policy.h"
+#include "settings.h" /* the daemon's keys too: a mistake in any key of the file is reported */
 
 #define DEFAULT_CONFIG SYSCONFDIR "/council-milter/council-milter.conf"
 
@@ -94,7 +95,7 @@ main (int argc, char **argv)
   const char *file = argc == 2 ? argv[1] : "-";
 
   cm_policy_init ();
-  g_autoptr (CmConfig) config = cm_config_load (config_path ? config_path : DEFAULT_CONFIG, &error);
+  g_autoptr (CmConfig) config = cm_daemon_config_load (config_path ? config_path : DEFAULT_CONFIG, &error);
   if (config == NULL)
     {
       fprintf (stderr, "council-check: %s\n", error->message);

@@ -26,27 +26,27 @@ typedef gboolean (*SourceRead) (const CmConfig *config, CmDirectoryBuilder *buil
 static gboolean
 file_read (const CmConfig *config, CmDirectoryBuilder *builder, GError **error)
 {
-  return cm_directory_file_read (builder, cm_config_get (config, "milter", "directory"),
+  return cm_directory_file_read (builder, cm_config_engine (config)->directory_file,
                                  CM_DIRECTORY_FILE_COUNCIL | CM_DIRECTORY_FILE_PEOPLE, error);
 }
 
 /* The sources by their [directory] source name.  A source that reads from
  * the network (refreshes) keeps a snapshot; the key file is its own. */
 static const struct {
+  CmDirectorySource source;
   const char *name;
   SourceRead read;
   gboolean remote;
 } sources[] = {
-  { "file", file_read, FALSE },
-  { "ldap", cm_directory_ldap_read, TRUE },
+  { CM_DIRECTORY_FILE, "file", file_read, FALSE },
+  { CM_DIRECTORY_LDAP, "ldap", cm_directory_ldap_read, TRUE },
 };
 
 static guint
 source_index (const CmConfig *config)
 {
-  const char *name = cm_config_get (config, "directory", "source");
   for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
-    if (g_strcmp0 (name, sources[i].name) == 0)
+    if (sources[i].source == (CmDirectorySource) cm_config_engine (config)->directory.source)
       return i;
   return 0;
 }
@@ -62,7 +62,7 @@ static CmDirectory *
 read_remote (const CmConfig *config, guint source, GPtrArray *warnings, GError **error)
 {
   g_autoptr (CmDirectoryBuilder) builder = cm_directory_builder_new ();
-  if (!cm_directory_file_read (builder, cm_config_get (config, "milter", "directory"), CM_DIRECTORY_FILE_COUNCIL,
+  if (!cm_directory_file_read (builder, cm_config_engine (config)->directory_file, CM_DIRECTORY_FILE_COUNCIL,
                                error))
     return NULL;
   if (!sources[source].read (config, builder, error))
@@ -84,11 +84,11 @@ group_safe (const char *name)
 static gboolean
 write_snapshot (const CmConfig *config, const CmDirectory *directory, GError **error)
 {
-  const char *path = cm_config_get (config, "directory", "snapshot");
+  const char *path = cm_config_engine (config)->directory.snapshot;
   g_autoptr (GKeyFile) keys = g_key_file_new ();
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *taken = g_date_time_format_iso8601 (now);
-  g_key_file_set_string (keys, "snapshot", "source", cm_config_get (config, "directory", "uri"));
+  g_key_file_set_string (keys, "snapshot", "source", cm_config_engine (config)->directory.uri);
   g_key_file_set_string (keys, "snapshot", "taken", taken);
   /* Group names must be unique; two people of one name get "Name (2)". */
   g_autoptr (GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -198,7 +198,7 @@ cm_directory_for_config (const CmConfig *config, char **origin, gint64 *taken, g
                          GError **error)
 {
   guint source = source_index (config);
-  const char *file = cm_config_get (config, "milter", "directory");
+  const char *file = cm_config_engine (config)->directory_file;
   *taken = 0;
   *read_now = FALSE;
   if (!sources[source].remote)
@@ -206,7 +206,7 @@ cm_directory_for_config (const CmConfig *config, char **origin, gint64 *taken, g
       *origin = g_strdup (file);
       return cm_directory_load (file, error);
     }
-  const char *snapshot = cm_config_get (config, "directory", "snapshot");
+  const char *snapshot = cm_config_engine (config)->directory.snapshot;
   if (!g_file_test (snapshot, G_FILE_TEST_EXISTS))
     {
       /* A first start: there is nothing else to decide with. */
@@ -224,7 +224,7 @@ cm_directory_for_config (const CmConfig *config, char **origin, gint64 *taken, g
   *taken = snapshot_taken (snapshot);
   g_autofree char *age = cm_directory_age_text (*taken);
   *origin = g_strdup_printf ("%s from %s %s (snapshot %s, %s)", file, sources[source].name,
-                             cm_config_get (config, "directory", "uri"), snapshot, age);
+                             cm_config_engine (config)->directory.uri, snapshot, age);
   return cm_directory_builder_finish (builder, NULL, error);
 }
 
@@ -242,11 +242,11 @@ cm_config_refresh_directory (const CmConfig *config, char **outcome, GError **er
   guint members = cm_directory_count (fresh, CM_ROLE_MEMBER);
   guint officers = cm_directory_count (fresh, CM_ROLE_OFFICER);
   guint old_members = cm_directory_count (in_force, CM_ROLE_MEMBER);
-  gint64 max_drop = cm_config_get_int (config, "directory", "max-member-drop-percent");
+  gint64 max_drop = cm_config_engine (config)->directory.max_member_drop_percent;
   if (members + officers == 0)
     {
       g_set_error (error, CM_ERROR, CM_ERROR_DIRECTORY, "LDAP %s returned nobody: refused",
-                   cm_config_get (config, "directory", "uri"));
+                   cm_config_engine (config)->directory.uri);
       return FALSE;
     }
   if (members < old_members && (gint64) (old_members - members) * 100 > max_drop * old_members)
@@ -254,7 +254,7 @@ cm_config_refresh_directory (const CmConfig *config, char **outcome, GError **er
       g_set_error (error, CM_ERROR, CM_ERROR_DIRECTORY,
                    "LDAP %s returned %u members where there were %u, a fall of more than "
                    "[directory] max-member-drop-percent=%" G_GINT64_FORMAT ": refused",
-                   cm_config_get (config, "directory", "uri"), members, old_members, max_drop);
+                   cm_config_engine (config)->directory.uri, members, old_members, max_drop);
       return FALSE;
     }
   if (!write_snapshot (config, fresh, error))

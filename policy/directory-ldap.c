@@ -96,39 +96,36 @@ dn_key (const char *dn)
   return g_utf8_casefold (joined, -1);
 }
 
+/* VALUE, unless it is unset or empty: then FALLBACK. */
 static const char *
-setting (const CmConfig *config, const char *key, const char *fallback)
+or_default (const char *value, const char *fallback)
 {
-  const char *value = cm_config_get (config, "directory", key);
   return value && *value ? value : fallback;
 }
 
 static gboolean
 read_settings (const CmConfig *config, Settings *s, GError **error)
 {
-  const char *schema = setting (config, "schema", "ad");
-  const SchemaDefaults *d = &schema_defaults[strcmp (schema, "openldap") == 0 ? 1 : 0];
-  s->uri = setting (config, "uri", NULL);
-  s->base_dn = setting (config, "base-dn", NULL);
-  s->bind_dn = setting (config, "bind-dn", NULL);
-  s->password_file = setting (config, "password-file", NULL);
-  s->ca_file = setting (config, "ca-file", NULL);
-  s->members_group = setting (config, "members-group", NULL);
-  s->officer_filter = setting (config, "officer-filter", d->officer_filter);
-  s->list_filter = setting (config, "list-filter", d->list_filter);
-  s->mail = setting (config, "mail-attribute", d->mail);
-  s->proxy = setting (config, "proxy-attribute", d->proxy);
-  s->name = setting (config, "name-attribute", d->name);
-  s->title = setting (config, "title-attribute", d->title);
-  s->member = setting (config, "member-attribute", d->member);
+  const CmDirectorySettings *c = &cm_config_engine (config)->directory;
+  const SchemaDefaults *d = &schema_defaults[c->schema == CM_SCHEMA_OPENLDAP ? 1 : 0];
+  s->uri = or_default (c->uri, NULL);
+  s->base_dn = or_default (c->base_dn, NULL);
+  s->bind_dn = or_default (c->bind_dn, NULL);
+  s->password_file = or_default (c->password_file, NULL);
+  s->ca_file = or_default (c->ca_file, NULL);
+  s->members_group = or_default (c->members_group, NULL);
+  s->officer_filter = or_default (c->officer_filter, d->officer_filter);
+  s->list_filter = or_default (c->list_filter, d->list_filter);
+  s->mail = or_default (c->mail_attribute, d->mail);
+  s->proxy = or_default (c->proxy_attribute, d->proxy);
+  s->name = or_default (c->name_attribute, d->name);
+  s->title = or_default (c->title_attribute, d->title);
+  s->member = or_default (c->member_attribute, d->member);
   for (guint i = 0; i < CM_N_OFFICES; i++)
-    {
-      g_autofree char *key = g_strdup_printf ("office-group-%s", cm_office_name (i));
-      s->office_groups[i] = setting (config, key, NULL);
-    }
-  s->start_tls = g_strcmp0 (setting (config, "start-tls", "no"), "yes") == 0;
-  s->page_size = (int) cm_config_get_int (config, "directory", "page-size");
-  s->timeout = (int) cm_config_get_int (config, "directory", "timeout-seconds");
+    s->office_groups[i] = or_default (c->office_groups[i], NULL);
+  s->start_tls = c->start_tls;
+  s->page_size = (int) c->page_size;
+  s->timeout = (int) c->timeout_seconds;
   const char *missing = !s->uri ? "uri" : !s->base_dn ? "base-dn" : !s->members_group ? "members-group" : NULL;
   if (missing)
     {

@@ -167,7 +167,7 @@ whole_json (GString *out, const CmConfig *config, const CmDirectory *directory)
     g_string_append_printf (out, "%s\"%s\": %u", k ? ", " : "", cm_office_name (k), offices[k]);
   g_string_append_printf (out, "}, \"lists\": %u, \"media_domains\": %u}", cm_directory_n_lists (directory),
                           cm_directory_media_domains (directory)->len);
-  const char *mo = cm_config_monitoring_officer (config);
+  const char *mo = cm_config_directory_monitoring_officer (config);
   const CmPerson *mo_person = mo ? cm_directory_person (directory, mo) : NULL;
   g_string_append (out, ", \"monitoring_officer\": ");
   if (mo)
@@ -221,7 +221,7 @@ whole_text (GString *out, const CmConfig *config, const CmDirectory *directory)
       }
   g_string_append_printf (out, "%s\nofficers:   %u named, %u with a job title\n", any ? ")" : "",
                           cm_directory_count (directory, CM_ROLE_OFFICER), titled);
-  const char *mo = cm_config_monitoring_officer (config);
+  const char *mo = cm_config_directory_monitoring_officer (config);
   const CmPerson *mo_person = mo ? cm_directory_person (directory, mo) : NULL;
   g_autofree char *mo_safe = mo ? cm_printable (mo) : NULL;
   g_autofree char *mo_name = mo_person ? cm_printable (mo_person->name) : NULL;
@@ -366,7 +366,7 @@ who (GString *out, const CmConfig *config, const CmDirectory *directory, const c
   const CmPerson *person = NULL;
   gboolean media = FALSE;
   CmRole role = cm_directory_role (directory, key, &person, &media);
-  const char *mo = cm_config_monitoring_officer (config);
+  const char *mo = cm_config_directory_monitoring_officer (config);
   if (person == NULL)
     {
       if (json)

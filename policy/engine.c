@@ -107,7 +107,7 @@ judge (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *stream, 
   /* The time budget counts from here: scope needs no parse. */
   g_auto (CmScan) scan = { 0 };
   cm_scan_init (&scan, cm_config_limits (config));
-  gsize max_scan = (gsize) cm_config_get_int (config, "policy", "max-scan-size");
+  gsize max_scan = cm_config_max_scan_size (config);
   g_autoptr (GMimeMessage) message = cm_message_parse_capped (stream, max_scan, &scan, &verdict->scanned,
                                                               &verdict->truncated);
   g_autoptr (CmEnvelope) from_headers = NULL;

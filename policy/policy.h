@@ -72,16 +72,31 @@ void cm_policy_init (void);
 typedef struct _CmConfig CmConfig;
 
 CmConfig *cm_config_load (const char *path, GError **error);
+/* A program's own keys of the file (keytable.h): with them, cm_config_load
+ * checks those keys too and fills each table's structure, which
+ * cm_config_settings then gives.  TABLES ends with NULL.  Without a table
+ * that owns a group, keys of the groups other programs read ([milter],
+ * [notify], [hold]) that the engine does not know are left alone. */
+typedef struct _CmKeyTable CmKeyTable;
+CmConfig *cm_config_load_with (const char *path, const CmKeyTable *const *tables, GError **error);
+/* TABLE's structure as loaded, or NULL when the configuration was loaded without it. */
+gconstpointer cm_config_settings (const CmConfig *config, const CmKeyTable *table);
 CmConfig *cm_config_ref (CmConfig *config);
 void cm_config_unref (CmConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmConfig, cm_config_unref)
 
 CmMode cm_config_mode (const CmConfig *config);
 const char *cm_config_path (const CmConfig *config);
-/* A string value of any key of the table, e.g. ("milter", "socket"). */
+/* A key's value as text in its normal form, e.g. ("policy", "weights"),
+ * from any table loaded; NULL when unset.  For printing and for the
+ * commands; the mail path reads the typed structures instead. */
 const char *cm_config_get (const CmConfig *config, const char *group, const char *key);
 gint64 cm_config_get_int (const CmConfig *config, const char *group, const char *key);
 CmAction cm_config_rule_action (const CmConfig *config, const char *rule_id);
+/* [policy] max-scan-size: bytes of a message read, the rest skipped. */
+gsize cm_config_max_scan_size (const CmConfig *config);
+/* [directory] refresh-minutes: how often a remote directory is read again (0: never). */
+gint64 cm_config_refresh_minutes (const CmConfig *config);
 /* What becomes of a message read only in part ([policy] partial, for an
  * authenticated client, else partial-unauthenticated): NONE, TAG or HOLD. */
 CmAction cm_config_partial_action (const CmConfig *config, gboolean authenticated);
@@ -129,9 +144,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmEnvelope, cm_envelope_free)
 gboolean cm_config_is_council_address (const CmConfig *config, const char *address);
 /* The council's first mail domain ("northmoor.gov.uk"). */
 const char *cm_config_council_domain (const CmConfig *config);
-/* Who reviews held mail: [hold] monitoring-officer, else the directory's
- * monitoring-officer; NULL when neither is set. */
-const char *cm_config_monitoring_officer (const CmConfig *config);
+/* The directory's Monitoring Officer ([council] monitoring-officer), or
+ * NULL; the daemon's [hold] monitoring-officer comes first (milter/settings.h). */
+const char *cm_config_directory_monitoring_officer (const CmConfig *config);
 /* The council's name from the directory. */
 const char *cm_config_council_name (const CmConfig *config);
 

@@ -3,7 +3,7 @@
  * (policy/config.c): the input is written as council-milter.conf in a
  * scratch directory beside links to the example's directory.conf,
  * lexicon/, paragraphs.conf, weights.conf and valence.txt (so that the
- * paths it names by default are found), and loaded with cm_config_load;
+ * paths it names by default are found), and loaded with cm_daemon_config_load (the engine's keys and the daemon's);
  * a configuration that loads is described (council-check -n) and asked
  * what the daemon asks at MAIL FROM.  The scratch directory and its
  * links are set up once (fuzzutil.h).
@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "fuzzutil.h"
+#include "settings.h"
 #include "rules.h"
 
 int
@@ -30,7 +31,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   g_autofree char *path = fuzz_write ("council-milter.conf", data, size);
   g_autoptr (GError) error = NULL;
-  g_autoptr (CmConfig) config = cm_config_load (path, &error);
+  g_autoptr (CmConfig) config = cm_daemon_config_load (path, &error);
   if (config == NULL)
     return 0;
   g_free (cm_config_describe (config));

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "fuzzutil.h"
+#include "settings.h"
 
 /* Set once, at the first call of fuzz_scratch_dir (see fuzzutil.h). */
 static char *scratch;
@@ -136,7 +137,7 @@ fuzz_config_variant (const char *name, const char *extra)
   gsize length = 0;
   g_autofree char *text = g_key_file_to_data (keys, &length, NULL);
   g_autofree char *path = fuzz_write (name, text, length);
-  CmConfig *config = cm_config_load (path, &error);
+  CmConfig *config = cm_daemon_config_load (path, &error);
   if (config == NULL)
     {
       fprintf (stderr, "fuzz: the configuration variant: %s\n", error->message);

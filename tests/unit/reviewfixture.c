@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "reviewfixture.h"
+#include "settings.h"
 
 void
 env_free (Env *env)
@@ -147,7 +148,7 @@ hold_message (Env *env, const char *sender, const char *const *recipients, const
   static const char *const two[] = { "builder@example.org", "tom.baker@northmoor.gov.uk", NULL };
   if (recipients == NULL)
     recipients = two;
-  g_autoptr (CmConfig) config = cm_config_load (env->config, NULL);
+  g_autoptr (CmConfig) config = cm_daemon_config_load (env->config, NULL);
   ck_assert (config != NULL);
   g_autoptr (CmEnvelope) envelope = cm_envelope_new (sender);
   for (guint i = 0; recipients[i]; i++)

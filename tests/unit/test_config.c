@@ -1,6 +1,7 @@
 /*
  * test_config.c: council-milter.conf: defaults, checks, errors with
- * FILE:LINE, rule actions, scope, reference counting.
+ * FILE:LINE, rule actions, scope, reference counting; the typed
+ * structures of the engine's keys and the daemon's (keytable.h).
  */
 #include "config.h"
 
@@ -8,6 +9,7 @@
 
 #include "configuration.h"
 #include "testutil.h"
+#include "settings.h"
 
 /* Load a variant of the example with EXTRA appended; return its error. */
 static char *
@@ -15,7 +17,7 @@ variant_error (const char *extra)
 {
   g_autofree char *path = test_config_variant (extra, NULL);
   g_autoptr (GError) error = NULL;
-  g_autoptr (CmConfig) config = cm_config_load (path, &error);
+  g_autoptr (CmConfig) config = cm_daemon_config_load (path, &error);
   if (config)
     return NULL;
   return g_strdup (error->message);
@@ -50,7 +52,7 @@ START_TEST (test_defaults_without_keys)
                                            example_dir, lexicon);
   g_autofree char *path = test_write (dir, "minimal.conf", text);
   g_autoptr (GError) error = NULL;
-  g_autoptr (CmConfig) config = cm_config_load (path, &error);
+  g_autoptr (CmConfig) config = cm_daemon_config_load (path, &error);
   ck_assert_msg (config != NULL, "%s", error ? error->message : "");
   ck_assert_str_eq (cm_config_get (config, "milter", "socket"), "unix:/run/council-milter/council-milter.sock");
   ck_assert_str_eq (cm_config_get (config, "milter", "mode"), "enforce");
@@ -97,7 +99,7 @@ replaced_error (const char *key, const char *line)
   ck_assert (g_file_set_contents (path, out->str, -1, NULL));
   g_string_free (out, TRUE);
   g_autoptr (GError) error = NULL;
-  g_autoptr (CmConfig) config = cm_config_load (path, &error);
+  g_autoptr (CmConfig) config = cm_daemon_config_load (path, &error);
   return config ? NULL : g_strdup (error->message);
 }
 
@@ -116,7 +118,7 @@ START_TEST (test_typed_keys)
     { "smtp=", "smtp=localhost", "[notify] smtp: \"localhost\" is not HOST:PORT" },
     { "directory=", "directory=/nonexistent/directory.conf", "/nonexistent/directory.conf" },
     { "lexicon=", "lexicon=/nonexistent/lexicon", "/nonexistent/lexicon/criticism.txt" },
-    { "socket=", "sockett=unix:/x", "[milter] sockett: unknown key (known: socket, mode, on-error, directory, user, pid-file" },
+    { "socket=", "sockett=unix:/x", "[milter] sockett: unknown key (known: mode, directory, socket, on-error, user, pid-file" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -127,12 +129,93 @@ START_TEST (test_typed_keys)
 }
 END_TEST
 
+/* Each key's value, typed once at load: the enumerations by name. */
+START_TEST (test_typed_structures)
+{
+  g_autoptr (CmConfig) config = test_example_config ();
+  const CmDaemonSettings *d = cm_daemon_settings (config);
+  const CmEngineSettings *e = cm_config_engine (config);
+  ck_assert_int_eq (d->on_error, CM_ON_ERROR_TEMPFAIL);
+  ck_assert_int_eq (d->crash_hold_hours, 24);
+  ck_assert_int_eq (d->body_memory, 1 << 20);
+  ck_assert_int_eq (d->socket_mode, 0660);
+  ck_assert_int_eq (d->expire, CM_EXPIRE_REJECT);
+  ck_assert_str_eq (d->notify_smtp, cm_config_get (config, "notify", "smtp"));
+  ck_assert (g_path_is_absolute (d->spool));
+  ck_assert_int_eq (e->mode, CM_MODE_ENFORCE);
+  ck_assert_int_eq (e->max_scan_size, 10 << 20);
+  ck_assert_int_eq (cm_config_max_scan_size (config), 10 << 20);
+  ck_assert_int_eq (e->partial, CM_ACTION_HOLD);
+  ck_assert_int_eq (e->partial_unauthenticated, CM_ACTION_NONE);
+  ck_assert_int_eq (e->directory.source, CM_DIRECTORY_FILE);
+  ck_assert_int_eq (e->directory.schema, CM_SCHEMA_AD);
+  ck_assert_int_eq (e->directory.page_size, 500);
+  ck_assert (g_str_has_suffix (e->directory_file, "/config/directory.conf"));
+
+  g_autofree char *path = test_config_variant ("[milter]\non-error=reject\nmode=monitor\n"
+                                               "[hold]\nexpire=escalate\nmonitoring-officer=mo@northmoor.gov.uk\n"
+                                               "[policy]\npartial=tag\npartial-unauthenticated=hold\n"
+                                               "[directory]\nschema=openldap\noffice-group-cabinet=cn=Cabinet\n",
+                                               NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmConfig) changed = cm_daemon_config_load (path, &error);
+  ck_assert_msg (changed != NULL, "%s", error ? error->message : "");
+  ck_assert_int_eq (cm_daemon_settings (changed)->on_error, CM_ON_ERROR_REJECT);
+  ck_assert_str_eq (cm_on_error_name (CM_ON_ERROR_REJECT), "reject");
+  ck_assert_int_eq (cm_daemon_settings (changed)->expire, CM_EXPIRE_ESCALATE);
+  ck_assert_str_eq (cm_config_monitoring_officer (changed), "mo@northmoor.gov.uk");
+  ck_assert_int_eq (cm_config_mode (changed), CM_MODE_MONITOR);
+  ck_assert_int_eq (cm_config_partial_action (changed, TRUE), CM_ACTION_TAG);
+  ck_assert_int_eq (cm_config_partial_action (changed, FALSE), CM_ACTION_HOLD);
+  ck_assert_int_eq (cm_config_engine (changed)->directory.schema, CM_SCHEMA_OPENLDAP);
+  /* office-group-cabinet is office number 4: its bit is CM_OFFICE_CABINET. */
+  ck_assert_uint_eq (1u << 4, CM_OFFICE_CABINET);
+  ck_assert_str_eq (cm_config_engine (changed)->directory.office_groups[4], "cn=Cabinet");
+  ck_assert_str_eq (cm_office_name (4), "cabinet");
+}
+END_TEST
+
+/* The engine alone (council-check's library, a test) leaves the daemon's
+ * keys to the daemon, but still refuses its own unknown keys and groups;
+ * with the daemon's table, every key is checked. */
+START_TEST (test_keys_of_other_programs)
+{
+  struct { const char *extra; const char *engine_error; const char *daemon_error; } cases[] = {
+    { "[notify]\nsmtp=localhost", NULL, "[notify] smtp: \"localhost\" is not HOST:PORT" },
+    { "[hold]\nfrobnicate=1", NULL, "[hold] frobnicate: unknown key (known: spool, expire-days" },
+    { "[milter]\nsockett=unix:/x", NULL, "[milter] sockett: unknown key" },
+    { "[policy]\nfrobnicate=1", "[policy] frobnicate: unknown key", "[policy] frobnicate: unknown key" },
+    { "[directory]\nsource=ftp", "[directory] source: \"ftp\" is not one of file, ldap",
+      "[directory] source: \"ftp\" is not one of file, ldap" },
+    { "[frobnicate]\nx=1", "[frobnicate]: unknown group", "[frobnicate]: unknown group" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = test_config_variant (cases[i].extra, NULL);
+      g_autoptr (GError) engine_error = NULL;
+      g_autoptr (GError) daemon_error = NULL;
+      g_autoptr (CmConfig) engine = cm_config_load (path, &engine_error);
+      g_autoptr (CmConfig) daemon = cm_daemon_config_load (path, &daemon_error);
+      if (cases[i].engine_error)
+        ck_assert_msg (engine_error && strstr (engine_error->message, cases[i].engine_error), "case %u engine: %s", i,
+                       engine_error ? engine_error->message : "(loaded)");
+      else
+        {
+          ck_assert_msg (engine != NULL, "case %u engine: %s", i, engine_error ? engine_error->message : "");
+          ck_assert_ptr_null (cm_config_settings (engine, &cm_daemon_settings_table));
+        }
+      ck_assert_msg (daemon_error && strstr (daemon_error->message, cases[i].daemon_error), "case %u daemon: %s", i,
+                     daemon_error ? daemon_error->message : "(loaded)");
+    }
+}
+END_TEST
+
 START_TEST (test_sizes_and_modes)
 {
   g_autofree char *a = replaced_error ("max-scan-size=", "max-scan-size=2M");
   ck_assert_ptr_null (a);
   g_autofree char *path = test_config_variant ("[rule:member-obligation]\naction=off", NULL);
-  g_autoptr (CmConfig) config = cm_config_load (path, NULL);
+  g_autoptr (CmConfig) config = cm_daemon_config_load (path, NULL);
   ck_assert_ptr_nonnull (config);
   ck_assert_int_eq (cm_config_rule_action (config, "member-obligation"), CM_ACTION_NONE);
   ck_assert_str_eq (cm_rule_action_name (CM_ACTION_NONE), "off");
@@ -162,7 +245,7 @@ START_TEST (test_caps)
                                                "max-words=1000\ntime-budget-ms=5\npartial=tag\n"
                                                "partial-unauthenticated=hold\n", NULL);
   g_autoptr (GError) error = NULL;
-  g_autoptr (CmConfig) config = cm_config_load (path, &error);
+  g_autoptr (CmConfig) config = cm_daemon_config_load (path, &error);
   ck_assert_msg (config != NULL, "%s", error ? error->message : "");
   limits = cm_config_limits (config);
   ck_assert_uint_eq (limits->mime_depth, 4);
@@ -244,6 +327,8 @@ main (void)
   tcase_add_test (tc, test_bad_values_name_line);
   tcase_add_test (tc, test_typed_keys);
   tcase_add_test (tc, test_sizes_and_modes);
+  tcase_add_test (tc, test_typed_structures);
+  tcase_add_test (tc, test_keys_of_other_programs);
   tcase_add_test (tc, test_caps);
   tcase_add_test (tc, test_scope);
   tcase_add_test (tc, test_refcount);

@@ -12,13 +12,14 @@
 
 #include "msgctx.h"
 #include "testutil.h"
+#include "settings.h"
 
 static CmMsgCtx *
 new_message (const char *extra_config)
 {
   g_autofree char *path = test_config_variant (extra_config, NULL);
   g_autoptr (GError) error = NULL;
-  CmConfig *config = cm_config_load (path, &error);
+  CmConfig *config = cm_daemon_config_load (path, &error);
   ck_assert_msg (config != NULL, "%s", error ? error->message : "");
   CmEnvelope *envelope = cm_envelope_new ("cllr.jane.smith@northmoor.gov.uk");
   cm_envelope_add_recipient (envelope, "builder@example.org");

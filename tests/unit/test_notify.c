@@ -8,6 +8,7 @@
 
 #include "notify.h"
 #include "testutil.h"
+#include "settings.h"
 
 static CmMsgCtx *
 message_from (const char *sender)
@@ -200,7 +201,7 @@ START_TEST (test_send_failure_is_reported)
   /* Nothing listens on port 1 of loopback: the error names the step. */
   g_autofree char *path = test_config_variant ("[notify]\nsmtp=127.0.0.1:1", NULL);
   CmEnvelope *envelope = cm_envelope_new ("cllr.jane.smith@northmoor.gov.uk");
-  CmMsgCtx *msg = cm_msgctx_new (cm_config_load (path, NULL), envelope);
+  CmMsgCtx *msg = cm_msgctx_new (cm_daemon_config_load (path, NULL), envelope);
   cm_msgctx_end_headers (msg);
   g_autoptr (CmVerdict) verdict = test_check (msg->config, NULL,
       "From: cllr.jane.smith@northmoor.gov.uk\nTo: x@example.org\n\nThe council will pay for it.\n");
@@ -223,7 +224,7 @@ START_TEST (test_notice_renumbered_council)
   g_autofree char *path = test_config_variant (extra, NULL);
   g_autoptr (GError) error = NULL;
   cm_policy_init ();
-  CmConfig *config = cm_config_load (path, &error);
+  CmConfig *config = cm_daemon_config_load (path, &error);
   ck_assert_msg (config != NULL, "%s", error ? error->message : "");
   CmEnvelope *envelope = cm_envelope_new ("cllr.jane.smith@northmoor.gov.uk");
   cm_envelope_add_recipient (envelope, "builder@example.org");

@@ -12,6 +12,7 @@
 #include "holdfixture.h"
 #include "notify.h"
 #include "replies.h"
+#include "settings.h"
 
 static const char *const jane = "cllr.jane.smith@northmoor.gov.uk";
 
@@ -37,7 +38,7 @@ fixture_new (void)
   ck_assert_msg (f->services.outbox != NULL, "outbox: %s", error ? error->message : "?");
   f->hold = put_message (f->services.store, jane, NULL, NULL);
   g_autofree char *token = cm_holdstore_token (f->services.store, "reply", f->hold->id);
-  g_autoptr (CmConfig) config = cm_config_load (f->config_path, &error);
+  g_autoptr (CmConfig) config = cm_daemon_config_load (f->config_path, &error);
   ck_assert_msg (config != NULL, "%s", error ? error->message : "?");
   f->address = cm_notify_reply_address (config, f->hold->id, token);
   return f;
@@ -63,7 +64,7 @@ reply (Fixture *f, const char *message)
   CmEnvelope *envelope = cm_envelope_new (jane);
   cm_envelope_add_recipient (envelope, f->address);
   g_autoptr (GError) error = NULL;
-  CmConfig *config = cm_config_load (f->config_path, &error);
+  CmConfig *config = cm_daemon_config_load (f->config_path, &error);
   ck_assert_msg (config != NULL, "%s", error ? error->message : "?");
   CmMsgCtx *msg = cm_msgctx_new (config, envelope);
   /* The headers one by one, as the MTA gives them; then the body. */

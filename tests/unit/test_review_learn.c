@@ -19,6 +19,7 @@
 
 #include "model.h"
 #include "reviewfixture.h"
+#include "settings.h"
 
 #define RULE "member-obligation"
 
@@ -95,7 +96,7 @@ static int
 learned_percent (const char *config_path, const char *text)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CmConfig) config = cm_config_load (config_path, &error);
+  g_autoptr (CmConfig) config = cm_daemon_config_load (config_path, &error);
   ck_assert_msg (config != NULL, "%s", error ? error->message : "");
   g_autoptr (CmEnvelope) envelope = cm_envelope_new (jane);
   cm_envelope_add_recipient (envelope, "builder@example.org");

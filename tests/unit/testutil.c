@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "testutil.h"
+#include "settings.h"
 
 char *
 test_srcdir (const char *relative)
@@ -22,7 +23,7 @@ test_example_config (void)
   g_autofree char *path = test_srcdir ("config/council-milter.conf");
   g_autoptr (GError) error = NULL;
   cm_policy_init ();
-  CmConfig *config = cm_config_load (path, &error);
+  CmConfig *config = cm_daemon_config_load (path, &error);
   if (config == NULL)
     ck_abort_msg ("example configuration: %s", error->message);
   return config;
