@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "reviewfixture.h"
+#include "settings.h"
 #include "reviewlib.h"
 
 /* A session under ENV's configuration for NAME of KIND. */
@@ -23,7 +24,7 @@ static CmReviewSession *
 open_session (Env *env, CmReviewActorKind kind, const char *name)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CmConfig) config = cm_config_load (env->config, &error);
+  g_autoptr (CmConfig) config = cm_daemon_config_load (env->config, &error);
   ck_assert_msg (config != NULL, "%s", error ? error->message : "");
   CmReviewSession *session = cm_review_session_open (config, kind, name, &error);
   ck_assert_msg (session != NULL, "%s", error ? error->message : "");
