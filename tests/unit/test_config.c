@@ -23,6 +23,25 @@ variant_error (const char *extra)
   return g_strdup (error->message);
 }
 
+/* An addition to the example and the error it must give. */
+typedef struct {
+  const char *extra;
+  const char *expected;
+} VariantCase;
+
+/* Each case's addition makes the load fail with its error, at FILE:LINE. */
+static void
+expect_variant_errors (const VariantCase *cases, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *message = variant_error (cases[i].extra);
+      ck_assert_msg (message && strstr (message, cases[i].expected), "case %u: %s", i,
+                     message ? message : "(loaded)");
+      ck_assert_msg (strstr (message, "council-milter.conf:"), "no file:line in %s", message);
+    }
+}
+
 START_TEST (test_example_loads)
 {
   g_autoptr (CmConfig) config = test_example_config ();
@@ -65,7 +84,7 @@ END_TEST
 
 START_TEST (test_bad_values_name_line)
 {
-  struct { const char *extra; const char *expected; } cases[] = {
+  VariantCase cases[] = {
     { "[rule:bcc-member]\naction=maybe", "[rule:bcc-member] action: \"maybe\" is not one of off, tag, warn, disclose, hold, reject" },
     { "[rule:officer-criticism]\naction=disclose", "[rule:officer-criticism] action: disclose is only for bcc-member" },
     { "[rule:no-such-rule]\naction=warn", "[rule:no-such-rule]: no rule is called \"no-such-rule\"" },
@@ -75,13 +94,7 @@ START_TEST (test_bad_values_name_line)
     { "[milter]\nbody-memory=12", "[milter] body-memory: \"12\" is not a size" },
     { "[milter]\ntemp-dir=", "[milter] temp-dir: an empty value is not allowed" },
   };
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *message = variant_error (cases[i].extra);
-      ck_assert_msg (message && strstr (message, cases[i].expected), "case %u: %s", i,
-                     message ? message : "(loaded)");
-      ck_assert_msg (strstr (message, "council-milter.conf:"), "no file:line in %s", message);
-    }
+  expect_variant_errors (cases, G_N_ELEMENTS (cases));
 }
 END_TEST
 
@@ -259,7 +272,7 @@ START_TEST (test_caps)
   ck_assert_int_eq (cm_config_partial_action (config, TRUE), CM_ACTION_TAG);
   ck_assert_int_eq (cm_config_partial_action (config, FALSE), CM_ACTION_HOLD);
 
-  struct { const char *extra; const char *expected; } cases[] = {
+  VariantCase cases[] = {
     { "[policy]\nmax-mime-depth=0", "[policy] max-mime-depth: \"0\" is not a whole number from 1 to 1000" },
     { "[policy]\nmax-mime-depth=deep", "[policy] max-mime-depth: \"deep\" is not a whole number" },
     { "[policy]\nmax-parts=-1", "[policy] max-parts: \"-1\" is not a whole number from 1 to 1000000" },
@@ -274,13 +287,7 @@ START_TEST (test_caps)
     { "[policy]\npartial=reject", "[policy] partial: \"reject\" is not one of accept, tag, hold" },
     { "[policy]\npartial-unauthenticated=warn", "[policy] partial-unauthenticated: \"warn\" is not one of accept, tag, hold" },
   };
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *message = variant_error (cases[i].extra);
-      ck_assert_msg (message && strstr (message, cases[i].expected), "case %u: %s", i,
-                     message ? message : "(loaded)");
-      ck_assert_msg (strstr (message, "council-milter.conf:"), "no file:line in %s", message);
-    }
+  expect_variant_errors (cases, G_N_ELEMENTS (cases));
 }
 END_TEST
 
