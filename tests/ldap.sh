@@ -204,6 +204,11 @@ for layout in ad openldap; do
     # Down at the first start with no snapshot: a clear error.
     rm -f "$run/$layout-bad.snapshot"
     expect 2 "Can't contact LDAP server" -- "$refresh" "$bad"
+    # Back again (Zoe Newman gone meanwhile): the next refresh reads it,
+    # and the snapshot follows.
+    start_slapd "$layout" --loop --empty-group Nobody || fail "slapd back again"
+    expect 0 "refreshed.*7 members" -- "$refresh" "$conf"
+    expect 0 '"role": "officer"' -- "$check" -c "$conf" --json "$run/newmember.eml"
 done
 
 echo "ldap: $passed passed, $failed failed"
