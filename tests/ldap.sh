@@ -68,6 +68,7 @@ daemon_logs () {
     printf '[hold]\nspool=%s\n[notify]\nsmtp=127.0.0.1:9\n' "$run/$name.spool" >> "$run/$name.daemon.conf"
     local milter_port
     milter_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    : > "$run/$name.log"  # there before the first grep: the child opens it
     "$daemon" -f -c "$run/$name.daemon.conf" -p "inet:$milter_port@127.0.0.1" >"$run/$name.log" 2>&1 &
     daemon_pid=$!
     for pattern in "$@"; do
