@@ -40,6 +40,7 @@
 #include "fuzzutil.h"
 #include "msgctx.h"
 #include "notify.h"
+#include "settings.h"
 
 /* Loaded once in LLVMFuzzerInitialize, then only read. */
 static CmConfig *config;
