@@ -67,13 +67,13 @@ ask (const char *prompt)
       quiet = saved;
       quiet.c_lflag &= ~(tcflag_t) ECHO;
       quiet.c_lflag |= ECHONL;
-      tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+      tcsetattr (STDIN_FILENO, TCSADRAIN, &quiet);
     }
   fprintf (stderr, "%s", prompt);
   fflush (stderr);
   char *password = read_line ();
   if (restore)
-    tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+    tcsetattr (STDIN_FILENO, TCSADRAIN, &saved);
   return password;
 }
 
