@@ -165,10 +165,13 @@ parse (CmAccounts *accounts, const char *path, const char *text, GError **error)
     n--; /* the end of the last line */
   for (guint i = 0; i < n; i++)
     {
-      const char *raw = lines[i];
+      char *raw = lines[i];
+      gsize length = strlen (raw);
+      if (length > 0 && raw[length - 1] == '\r')
+        raw[length - 1] = '\0'; /* a file edited on Windows */
       Line *line = g_new0 (Line, 1);
       g_ptr_array_add (accounts->lines, line);
-      if (raw[0] == '#' || raw[strspn (raw, " \t\r")] == '\0')
+      if (raw[0] == '#' || raw[strspn (raw, " \t")] == '\0')
         {
           line->text = g_strdup (raw);
           continue;
