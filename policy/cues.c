@@ -57,10 +57,21 @@ cm_cues_free (CmCues *cues)
 static gboolean
 is_pronoun (const char *word)
 {
-  static const char *const pronouns[] = { "he", "she", "him", "her", "his", "hers", "they", "them",
-                                          "their", "himself", "herself", "themselves", NULL };
-  /* Each starts with h, s or t: most words stop at the first letter. */
-  return (word[0] == 'h' || word[0] == 's' || word[0] == 't') && g_strv_contains (pronouns, word);
+  /* By first letter, so that most words cost one comparison of a byte. */
+  switch (word[0])
+    {
+    case 'h':
+      return strcmp (word, "he") == 0 || strcmp (word, "him") == 0 || strcmp (word, "his") == 0
+          || strcmp (word, "her") == 0 || strcmp (word, "hers") == 0 || strcmp (word, "himself") == 0
+          || strcmp (word, "herself") == 0;
+    case 's':
+      return strcmp (word, "she") == 0;
+    case 't':
+      return word[1] == 'h' && (strcmp (word, "they") == 0 || strcmp (word, "them") == 0
+                                || strcmp (word, "their") == 0 || strcmp (word, "themselves") == 0);
+    default:
+      return FALSE;
+    }
 }
 
 static gboolean
@@ -77,6 +88,7 @@ is_digits (const char *word)
 typedef struct {
   guint64 hash;
   const char *text;
+  const CmStemWeights *weights; /* what the model judged with weighs of it (BY_STEMS only) */
 } Stem;
 
 /* The stems of the words of a message (a message repeats most of its
@@ -87,6 +99,9 @@ typedef struct {
   GArray *stems;          /* Stem */
   GStringChunk *texts;    /* their texts, when names are wanted */
   CmStemCache *shared;    /* the model's, across messages, or NULL */
+  /* The model judged with, when its cues can be found by stem
+   * (cm_model_by_stems): each word then costs one lookup, not three. */
+  const CmModel *by_stems;
 } Stems;
 
 /* WORD stemmed ("#" for a number), from the message's cache, the model's
@@ -117,6 +132,7 @@ stem (Stems *stems, const CmWord *word)
                                        : NULL;
       made.text = !stems->texts ? NULL : kept ? kept : g_string_chunk_insert (stems->texts, text);
     }
+  made.weights = stems->by_stems ? cm_model_stem_weights (stems->by_stems, made.hash) : NULL;
   g_array_append_val (stems->stems, made);
   slot->value = stems->stems->len;
   return made;
@@ -226,6 +242,30 @@ add_hash (Adding *a, guint64 hash, const char *prefix, const char *name, const c
       cues->ids = g_renew (guint, cues->ids, cues->ids_size);
     }
   cues->ids[cues->n_ids++] = id - 1;
+}
+
+/* Add the cue HASH of a word, whose WEIGHTS the model's table by stem
+ * gave (judging only: no name is kept, no lookup needed). */
+static void
+add_weighed (Adding *a, guint64 hash, const double *weights)
+{
+  CmKeySlot *slot = cm_key_map_slot (&a->cues->by_hash, hash);
+  if (slot->value == 0)
+    {
+      g_array_append_val (a->cues->hashes, hash);
+      slot->value = a->cues->hashes->len;
+      g_ptr_array_add (a->cues->weights, (gpointer) weights);
+    }
+  if (a->sentence && slot->mark == a->sentence)
+    return;
+  slot->mark = a->sentence;
+  CmCues *cues = a->cues;
+  if (cues->n_ids == cues->ids_size)
+    {
+      cues->ids_size = MAX (256, cues->ids_size * 2);
+      cues->ids = g_renew (guint, cues->ids, cues->ids_size);
+    }
+  cues->ids[cues->n_ids++] = slot->value - 1;
 }
 
 static void
@@ -358,8 +398,30 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
     }
 
   const char *start = sentence->subject ? "^subject" : "^";
-  Stem previous = { cm_words_hash (start), start };
+  Stem previous = { cm_words_hash (start), start, NULL };
   guint n = MIN (sentence->words.n, WORDS_PER_SENTENCE);
+  if (stems->by_stems)
+    {
+      /* The same cues as below, each word looked up once in the model's
+       * table by stem, and a pair only when both its words can be one. */
+      previous.weights = cm_model_stem_weights (stems->by_stems, previous.hash);
+      for (guint i = 0; i < n; i++)
+        {
+          Stem word = stem (stems, &sentence->words.words[i]);
+          const CmStemWeights *w = word.weights;
+          if (w && w->w)
+            add_weighed (features, cm_words_hash_sequence (features->prefix_w, word.hash), w->w);
+          if (w && w->o && about_officer)
+            add_weighed (features, cm_words_hash_sequence (features->prefix_o, word.hash), w->o);
+          if (w && (w->sides & CM_STEM_SECOND) && previous.weights && (previous.weights->sides & CM_STEM_FIRST))
+            {
+              guint64 pair = cm_words_hash_sequence (features->prefix_b, previous.hash);
+              add_hash (features, cm_words_hash_sequence (pair, word.hash), "b:", previous.text, word.text);
+            }
+          previous = word;
+        }
+      return;
+    }
   for (guint i = 0; i < n; i++)
     {
       Stem word = stem (stems, &sentence->words.words[i]);
@@ -379,15 +441,26 @@ cm_cues_of (const CmRuleContext *context)
   if (cues->built)
     return cues;
   cues->built = TRUE;
+  /* Room from the start for a cue a word: the map grows once or twice
+   * at most (a larger one costs more to clear than growing does). */
+  const GPtrArray *sentences = context->view->sentences;
+  gsize words = 0;
+  for (guint i = 0; i < sentences->len && i < SENTENCES_READ; i++)
+    words += MIN (((const CmSentence *) sentences->pdata[i])->words.n, WORDS_PER_SENTENCE);
+  if (cues->hashes->len == 0)
+    {
+      cm_key_map_clear (&cues->by_hash);
+      cm_key_map_init (&cues->by_hash, MIN (words + 64, 1u << 20));
+    }
   Adding adding = { cues, 0, cm_words_hash ("w:"), cm_words_hash ("o:"), cm_words_hash ("b:") };
   message_cues (context, &adding);
   guint end = (guint) cues->n_ids;
   g_array_append_val (cues->ends, end);
   Stems stems = { sb_stemmer_new ("english", NULL), { 0 }, g_array_new (FALSE, FALSE, sizeof (Stem)),
                   cues->want_names ? g_string_chunk_new (4096) : NULL,
-                  context->model ? cm_model_stems (context->model) : NULL };
+                  context->model ? cm_model_stems (context->model) : NULL,
+                  cues->only && !cues->want_names && cm_model_by_stems (cues->only) ? cues->only : NULL };
   cm_key_map_init (&stems.by_word, 64);
-  const GPtrArray *sentences = context->view->sentences;
   gboolean after_officer = FALSE;
   for (guint i = 0; i < sentences->len; i++)
     {

@@ -36,6 +36,11 @@ struct _CmModel {
   CmKeyMap by_hash;
   GPtrArray *vectors;  /* double *, owned by WEIGHTS */
   CmStemCache *stems;  /* the words' stems, for the cues of every message */
+  /* Stem hash -> index in BY_STEM_WEIGHTS + 1 (cm_model_stem_weights);
+   * unused when STEMS_UNKNOWN, a word cue given as a bare hash. */
+  CmKeyMap by_stem;
+  GArray *stem_weights; /* CmStemWeights */
+  gboolean stems_unknown;
   guint n_weights;
 };
 
@@ -48,6 +53,9 @@ cm_model_free (CmModel *model)
   g_hash_table_unref (model->weights);
   g_hash_table_unref (model->names);
   cm_key_map_clear (&model->by_hash);
+  cm_key_map_clear (&model->by_stem);
+  if (model->stem_weights)
+    g_array_unref (model->stem_weights);
   g_ptr_array_unref (model->vectors);
   cm_stem_cache_free (model->stems);
   g_free (model);
@@ -90,6 +98,74 @@ static guint
 rule_index (const CmRule *rule)
 {
   return (guint) (rule - cm_rules);
+}
+
+/* The entry of the stem TEXT in MODEL's table by stem, made if new. */
+static CmStemWeights *
+stem_entry (CmModel *model, const char *text, gsize length)
+{
+  g_autofree char *stem = g_strndup (text, length);
+  CmKeySlot *slot = cm_key_map_slot (&model->by_stem, cm_words_hash (stem));
+  if (slot->value == 0)
+    {
+      CmStemWeights none = { NULL, NULL, 0 };
+      g_array_append_val (model->stem_weights, none);
+      slot->value = model->stem_weights->len;
+    }
+  return &g_array_index (model->stem_weights, CmStemWeights, slot->value - 1);
+}
+
+/* Fill MODEL's table by stem from the names of its word cues: "w:STEM",
+ * "o:STEM" and "b:FIRST_SECOND" (as cues.c makes them). */
+static void
+index_stems (CmModel *model)
+{
+  cm_key_map_init (&model->by_stem, 1024);
+  model->stem_weights = g_array_new (FALSE, FALSE, sizeof (CmStemWeights));
+  GHashTableIter iter;
+  gpointer key, value;
+  g_hash_table_iter_init (&iter, model->names);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *name = value;
+      const double *vector = g_hash_table_lookup (model->weights, key);
+      if (name[0] == '#')
+        {
+          model->stems_unknown = TRUE; /* it may be any word's */
+          continue;
+        }
+      const char *colon = strchr (name, ':');
+      const char *rest = colon ? colon + 1 : NULL;
+      /* "o:val:neg" is not a word's cue: a stem holds no ':'. */
+      if (rest == NULL || strchr (rest, ':'))
+        continue;
+      gsize kind = (gsize) (colon - name);
+      if (kind == 1 && name[0] == 'w')
+        stem_entry (model, rest, strlen (rest))->w = vector;
+      else if (kind == 1 && name[0] == 'o')
+        stem_entry (model, rest, strlen (rest))->o = vector;
+      else if (kind == 1 && name[0] == 'b')
+        {
+          const char *join = strchr (rest, '_');
+          if (join == NULL)
+            continue;
+          stem_entry (model, rest, (gsize) (join - rest))->sides |= CM_STEM_FIRST;
+          stem_entry (model, join + 1, strlen (join + 1))->sides |= CM_STEM_SECOND;
+        }
+    }
+}
+
+const CmStemWeights *
+cm_model_stem_weights (const CmModel *model, guint64 stem_hash)
+{
+  guint index = cm_key_map_get (&model->by_stem, stem_hash);
+  return index ? &g_array_index (model->stem_weights, CmStemWeights, index - 1) : NULL;
+}
+
+gboolean
+cm_model_by_stems (const CmModel *model)
+{
+  return !model->stems_unknown;
 }
 
 CmModel *
@@ -188,6 +264,7 @@ cm_model_load (const char *path, GError **error)
           model->n_weights++;
         }
     }
+  index_stems (model);
   return g_steal_pointer (&model);
 }
 

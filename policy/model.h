@@ -41,6 +41,22 @@ guint64 cm_model_cue_hash (const char *cue);
 /* The weights of the cue HASH, one per rule (by index in cm_rules), or
  * NULL when the model has none for it. */
 const double *cm_model_weights (const CmModel *model, guint64 hash);
+/* What MODEL weighs of one stem, so that judging looks a word up once
+ * rather than once per kind of cue: the weights of its w: and o: cues
+ * (NULL when it has none) and whether it is the first or the second word
+ * of any b: pair (CM_STEM_FIRST, CM_STEM_SECOND), since a pair is only
+ * worth looking up when both of its words are. */
+enum { CM_STEM_FIRST = 1, CM_STEM_SECOND = 2 };
+typedef struct {
+  const double *w, *o;
+  guint sides;
+} CmStemWeights;
+/* The weights of the stem whose cm_words_hash is STEM_HASH, or NULL when
+ * the model weighs no cue of it. */
+const CmStemWeights *cm_model_stem_weights (const CmModel *model, guint64 stem_hash);
+/* Can the cues of MODEL be found through cm_model_stem_weights?  Not when
+ * the file gives a word cue as a bare hash, whose stem is unknown. */
+gboolean cm_model_by_stems (const CmModel *model);
 /* The cache of words' stems that the cues of every message judged with
  * MODEL share (stems.h): the model's cues are stems. */
 CmStemCache *cm_model_stems (const CmModel *model);

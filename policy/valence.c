@@ -7,15 +7,19 @@
 #include <math.h>
 #include <string.h>
 
+#include "keymap.h"
 #include "policy.h"
 #include "valence.h"
 #include "words.h"
 
-/* A valence is kept as hundredths plus this, so that it is never 0 (NULL). */
+/* A valence is kept as hundredths plus this, so that it is never 0 (an
+ * empty slot of the map). */
 #define STORED_ZERO 1000
 
 struct _CmValence {
-  GHashTable *words; /* cm_words_hash (word), the key itself -> hundredths + STORED_ZERO */
+  /* cm_words_hash (word) -> hundredths + STORED_ZERO: looked up for every
+   * word of every sentence, so a probe, not a GHashTable's call. */
+  CmKeyMap words;
 };
 
 void
@@ -23,7 +27,7 @@ cm_valence_free (CmValence *valence)
 {
   if (valence == NULL)
     return;
-  g_hash_table_unref (valence->words);
+  cm_key_map_clear (&valence->words);
   g_free (valence);
 }
 
@@ -38,7 +42,7 @@ cm_valence_load (const char *path, GError **error)
       return NULL;
     }
   g_autoptr (CmValence) valence = g_new0 (CmValence, 1);
-  valence->words = g_hash_table_new (g_direct_hash, g_direct_equal);
+  cm_key_map_init (&valence->words, 8192);
   g_auto (GStrv) lines = g_strsplit (data, "\n", -1);
   for (guint n = 0; lines[n]; n++)
     {
@@ -58,8 +62,9 @@ cm_valence_load (const char *path, GError **error)
         }
       *tab = '\0';
       g_autofree char *word = g_utf8_strdown (line, -1);
-      g_hash_table_insert (valence->words, (gpointer) (guintptr) cm_words_hash (word),
-                           GINT_TO_POINTER ((int) lround (value * 100) + STORED_ZERO));
+      /* The last line of a word wins, as it always has. */
+      cm_key_map_slot (&valence->words, cm_words_hash (word))->value
+        = (guint) (lround (value * 100) + STORED_ZERO);
     }
   return g_steal_pointer (&valence);
 }
@@ -67,12 +72,12 @@ cm_valence_load (const char *path, GError **error)
 guint
 cm_valence_size (const CmValence *valence)
 {
-  return g_hash_table_size (valence->words);
+  return (guint) valence->words.used;
 }
 
 double
 cm_valence_of (const CmValence *valence, guint64 hash)
 {
-  gpointer value = g_hash_table_lookup (valence->words, (gpointer) (guintptr) hash);
-  return value ? (GPOINTER_TO_INT (value) - STORED_ZERO) / 100.0 : 0.0;
+  guint value = cm_key_map_get (&valence->words, hash);
+  return value ? ((int) value - STORED_ZERO) / 100.0 : 0.0;
 }
