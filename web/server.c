@@ -30,7 +30,7 @@
 
 /* Held mail is shown, never loaded from elsewhere: nothing but the
  * page's own inline style may run or load. */
-#define CSP "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; " \
+#define CSP "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; " \
             "frame-ancestors 'none'; base-uri 'none'"
 
 struct _CmWebServer {
