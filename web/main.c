@@ -109,10 +109,10 @@ main (int argc, char **argv)
   if (check_only)
     return 0;
   g_autoptr (CmWebSessions) sessions = cm_web_sessions_new ((guint) web->session_minutes,
-                                                            (guint) web->signin_per_minute);
+                                                            (guint) web->sign_in_attempts);
   CmWebContext context = { .config = config, .sessions = sessions, .accounts = web->accounts,
                            .secure_cookie = !insecure_cookie, .trusted_proxy = web->trusted_proxy,
-                           .proxy_header = web->proxy_header };
+                           .proxy_header = web->proxy_user_header };
   g_autoptr (CmWebServer) server = cm_web_server_start (&context, where, &error);
   if (server == NULL)
     {

@@ -35,9 +35,9 @@ typedef struct {
   char *listen;          /* HOST:PORT */
   char *accounts;
   char *trusted_proxy;   /* an address, or NULL */
-  char *proxy_header;
+  char *proxy_user_header;
   gint64 session_minutes;
-  gint64 signin_per_minute;
+  gint64 sign_in_attempts;
 } CmWebSettings;
 const CmWebSettings *cm_web_settings (const CmConfig *config);
 
