@@ -30,6 +30,9 @@ packages=(build-essential autoconf automake pkg-config
 # The fuzzing stage (issue 9): clang and its libFuzzer runtime (a
 # recommendation of clang's, which --no-install-recommends leaves out).
 packages+=(clang libclang-rt-14-dev)
+# The web review page (issue 11): libmicrohttpd; and for make check-browser,
+# headless Chromium with its driver and Selenium.
+packages+=(libmicrohttpd-dev chromium chromium-driver python3-selenium)
 
 as_root () {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
