@@ -246,6 +246,9 @@ def main():
                    and "Mill Lane - to release" in text and OFFICER in driver.find_element(By.TAG_NAME, "header").text,
                    "the Monitoring Officer signs in and sees the queue of held messages",
                    driver.current_url, f"{len(rows)} rows", text[:400])
+        if not driver.find_elements(By.CSS_SELECTOR, "form[action='/signout']"):
+            print("Bail out! the Monitoring Officer could not sign in; the rest needs it")
+            return 1
         driver.save_screenshot(os.path.join(args.shots, "web-queue.png"))
         cookie = driver.get_cookie("cm_session") or {}
         tap.result(cookie.get("httpOnly") is True and cookie.get("sameSite") == "Strict",
@@ -351,6 +354,8 @@ def main():
         except urllib.error.HTTPError as e:
             status = e.code
         tap.result(status == 303, "after signing out the old session cookie opens nothing", f"status {status}")
+    except Exception as e:  # a missing element or a dead browser: a failure, with where
+        tap.result(False, "the browser test runs to its end", f"{type(e).__name__}: {e}")
     finally:
         driver.quit()
     print(f"# {tap.n - tap.failed} passed, {tap.failed} failed")
