@@ -95,6 +95,7 @@ append_slice (GString *out, const char *text, gsize start, gsize length)
   cm_html (out, slice);
 }
 
+/* Append TEXT escaped with its evidence marked. */
 guint
 cm_highlight (GString *out, const char *text, const GPtrArray *evidence)
 {

@@ -35,6 +35,7 @@ static const char style[] =
   ".muted{color:#666}svg{max-width:100%;height:auto}"
   "dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dt{font-weight:600}dd{margin:0}";
 
+/* Append TEXT escaped for HTML. */
 void
 cm_html (GString *out, const char *text)
 {
@@ -44,6 +45,7 @@ cm_html (GString *out, const char *text)
   g_string_append (out, escaped);
 }
 
+/* Append TEXT percent-escaped for a link's query. */
 void
 cm_html_query_value (GString *out, const char *text)
 {
@@ -53,6 +55,7 @@ cm_html_query_value (GString *out, const char *text)
   g_string_append (out, escaped);
 }
 
+/* Append the hidden CSRF field of REQUEST's session. */
 void
 cm_layout_csrf_field (GString *out, const CmWebRequest *request)
 {
@@ -61,6 +64,7 @@ cm_layout_csrf_field (GString *out, const CmWebRequest *request)
   g_string_append (out, "\">");
 }
 
+/* Append AT as a UTC time for people. */
 void
 cm_layout_time (GString *out, gint64 at)
 {
@@ -68,6 +72,7 @@ cm_layout_time (GString *out, gint64 at)
   cm_html (out, when);
 }
 
+/* Begin a page: head, style, the bar, a one-time message, the title. */
 void
 cm_layout_begin (GString *out, const CmWebRequest *request, const char *title, const char *flash)
 {
@@ -102,6 +107,7 @@ cm_layout_begin (GString *out, const CmWebRequest *request, const char *title, c
   g_string_append (out, "</h1>\n");
 }
 
+/* End a page. */
 void
 cm_layout_end (GString *out)
 {

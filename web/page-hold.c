@@ -271,6 +271,7 @@ decide_forms (GString *out, const CmWebRequest *request, const char *id)
                         "</form></div>");
 }
 
+/* GET /hold/ID: everything about one held message. */
 void
 cm_page_hold (const CmWebContext *context, const CmWebRequest *request, CmWebResponse *response, const char *id)
 {
@@ -322,6 +323,7 @@ describe (const char *id, const char *action, const CmReviewOutcome *outcome)
   return g_string_free (text, FALSE);
 }
 
+/* POST /hold/ID/release or /reject: decide, then back to the hold's page. */
 void
 cm_page_hold_decide (const CmWebContext *context, const CmWebRequest *request, CmWebResponse *response,
                      const char *id, const char *action)

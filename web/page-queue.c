@@ -130,6 +130,7 @@ hold_row (GString *out, const CmHold *hold, gint64 now)
   g_string_append (out, "</td></tr>\n");
 }
 
+/* GET /: the held messages the filters select. */
 void
 cm_page_queue (const CmWebContext *context, const CmWebRequest *request, CmWebResponse *response)
 {

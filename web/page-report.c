@@ -74,6 +74,7 @@ period_form (GString *out, const char *since, const char *until)
   g_string_append (out, "\"></div><button type=\"submit\">Show</button></form>");
 }
 
+/* GET /report: the period's counts, charted. */
 void
 cm_page_report (const CmWebContext *context, const CmWebRequest *request, CmWebResponse *response)
 {

@@ -50,6 +50,7 @@ form (const CmWebRequest *request, CmWebResponse *response, const char *error, c
   cm_layout_end (out);
 }
 
+/* GET /signin: the form. */
 void
 cm_page_signin (const CmWebContext *context, const CmWebRequest *request, CmWebResponse *response)
 {
@@ -61,6 +62,7 @@ cm_page_signin (const CmWebContext *context, const CmWebRequest *request, CmWebR
   form (request, response, NULL, NULL);
 }
 
+/* POST /signin: check the name and password, limited per address. */
 void
 cm_page_signin_post (const CmWebContext *context, const CmWebRequest *request, CmWebResponse *response)
 {
@@ -105,6 +107,7 @@ cm_page_signin_post (const CmWebContext *context, const CmWebRequest *request, C
   cm_web_redirect (response, "/");
 }
 
+/* POST /signout: end the session. */
 void
 cm_page_signout (const CmWebContext *context, const CmWebRequest *request, CmWebResponse *response)
 {

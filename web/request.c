@@ -7,6 +7,7 @@
 #include "layout.h"
 #include "request.h"
 
+/* A 200 response with an empty body. */
 CmWebResponse *
 cm_web_response_new (void)
 {
@@ -16,6 +17,7 @@ cm_web_response_new (void)
   return response;
 }
 
+/* Free RESPONSE. */
 void
 cm_web_response_free (CmWebResponse *response)
 {
@@ -27,6 +29,7 @@ cm_web_response_free (CmWebResponse *response)
   g_free (response);
 }
 
+/* Field NAME of FIELDS, NULL when absent or empty. */
 const char *
 cm_web_field (GHashTable *fields, const char *name)
 {
@@ -34,6 +37,7 @@ cm_web_field (GHashTable *fields, const char *name)
   return value && *value ? value : NULL;
 }
 
+/* Make RESPONSE a 303 to LOCATION. */
 void
 cm_web_redirect (CmWebResponse *response, const char *location)
 {
@@ -43,6 +47,7 @@ cm_web_redirect (CmWebResponse *response, const char *location)
   g_string_truncate (response->body, 0);
 }
 
+/* Make RESPONSE an error page. */
 void
 cm_web_fail (const CmWebRequest *request, CmWebResponse *response, guint status, const char *title,
              const char *message)
@@ -56,6 +61,7 @@ cm_web_fail (const CmWebRequest *request, CmWebResponse *response, guint status,
   cm_layout_end (response->body);
 }
 
+/* The review session of the signed-in user, or an error page. */
 CmReviewSession *
 cm_web_review_open (const CmWebContext *context, const CmWebRequest *request, CmWebResponse *response)
 {
@@ -71,6 +77,7 @@ cm_web_review_open (const CmWebContext *context, const CmWebRequest *request, Cm
   return review;
 }
 
+/* May REQUEST's user release and reject? */
 gboolean
 cm_web_request_decides (const CmWebRequest *request)
 {

@@ -109,6 +109,7 @@ route (const CmWebContext *context, const CmWebRequest *request, CmWebResponse *
     cm_web_fail (request, response, 404, "No such page", "There is no page at that address.");
 }
 
+/* Answer one request: session, checks, then the page. */
 void
 cm_web_handle (const CmWebContext *context, const CmWebIncoming *in, CmWebResponse *response, char **user)
 {
@@ -171,6 +172,7 @@ typedef struct {
   gboolean too_big;
 } Upload;
 
+/* Free what a connection uploaded. */
 static void
 upload_free (Upload *upload)
 {
@@ -331,6 +333,7 @@ listen_address (const char *listen, GError **error)
   return g_inet_socket_address_new (address, (guint16) port);
 }
 
+/* Start libmicrohttpd on LISTEN, serving CONTEXT. */
 CmWebServer *
 cm_web_server_start (const CmWebContext *context, const char *listen, GError **error)
 {
@@ -359,6 +362,7 @@ cm_web_server_start (const CmWebContext *context, const char *listen, GError **e
   return server;
 }
 
+/* Stop the server and free it. */
 void
 cm_web_server_stop (CmWebServer *server)
 {

@@ -29,6 +29,7 @@ typedef struct {
   char *flash;
 } Entry;
 
+/* Free a caller's copy of a session. */
 void
 cm_web_session_free (CmWebSession *session)
 {
@@ -40,6 +41,7 @@ cm_web_session_free (CmWebSession *session)
   g_free (session);
 }
 
+/* Free what the store keeps of a session. */
 static void
 entry_free (Entry *entry)
 {
@@ -63,6 +65,7 @@ session_copy (const Entry *entry)
   return copy;
 }
 
+/* An empty store of sessions. */
 CmWebSessions *
 cm_web_sessions_new (guint minutes, guint attempts)
 {
@@ -75,6 +78,7 @@ cm_web_sessions_new (guint minutes, guint attempts)
   return sessions;
 }
 
+/* Free the store and every session in it. */
 void
 cm_web_sessions_free (CmWebSessions *sessions)
 {
@@ -165,6 +169,7 @@ make_room (CmWebSessions *sessions, gint64 now)
     }
 }
 
+/* A new session with a random id and CSRF token. */
 CmWebSession *
 cm_web_sessions_create (CmWebSessions *sessions, const char *user, CmWebRole role, gint64 now, GError **error)
 {
@@ -187,6 +192,7 @@ cm_web_sessions_create (CmWebSessions *sessions, const char *user, CmWebRole rol
   return copy;
 }
 
+/* A copy of the live session ID, or NULL. */
 CmWebSession *
 cm_web_sessions_lookup (CmWebSessions *sessions, const char *id, gint64 now)
 {
@@ -203,6 +209,7 @@ cm_web_sessions_lookup (CmWebSessions *sessions, const char *id, gint64 now)
   return copy;
 }
 
+/* Forget session ID. */
 void
 cm_web_sessions_end (CmWebSessions *sessions, const char *id)
 {
@@ -213,6 +220,7 @@ cm_web_sessions_end (CmWebSessions *sessions, const char *id)
   g_mutex_unlock (&sessions->lock);
 }
 
+/* Keep a one-time message for session ID. */
 void
 cm_web_sessions_set_flash (CmWebSessions *sessions, const char *id, const char *message)
 {
@@ -226,6 +234,7 @@ cm_web_sessions_set_flash (CmWebSessions *sessions, const char *id, const char *
   g_mutex_unlock (&sessions->lock);
 }
 
+/* Take session ID's one-time message. */
 char *
 cm_web_sessions_take_flash (CmWebSessions *sessions, const char *id)
 {
@@ -246,6 +255,7 @@ forget_before (GArray *times, gint64 since)
   g_array_remove_range (times, 0, old);
 }
 
+/* Count a sign-in attempt from ADDRESS, unless it is over the limit. */
 gboolean
 cm_web_sessions_signin_allowed (CmWebSessions *sessions, const char *address, gint64 now)
 {
@@ -277,6 +287,7 @@ cm_web_sessions_signin_allowed (CmWebSessions *sessions, const char *address, gi
   return allowed;
 }
 
+/* Compare two tokens in constant time. */
 gboolean
 cm_web_token_equal (const char *a, const char *b)
 {
@@ -291,12 +302,14 @@ cm_web_token_equal (const char *a, const char *b)
   return difference == 0;
 }
 
+/* Is TOKEN SESSION's CSRF token? */
 gboolean
 cm_web_session_csrf_valid (const CmWebSession *session, const char *token)
 {
   return session != NULL && cm_web_token_equal (session->csrf, token);
 }
 
+/* The Set-Cookie value for SESSION. */
 char *
 cm_web_cookie (const CmWebSession *session, gint64 now, gboolean secure)
 {

@@ -21,6 +21,7 @@ cm_accounts_load (const char *path, GError **error)
   return g_new0 (CmAccounts, 1);
 }
 
+/* Free the stand-in's accounts. */
 void
 cm_accounts_free (CmAccounts *accounts)
 {
@@ -34,12 +35,14 @@ cm_accounts_verify (const CmAccounts *accounts, const char *user, const char *pa
   return FALSE;
 }
 
+/* Nobody is known to the stand-in. */
 gboolean
 cm_accounts_lookup (const CmAccounts *accounts, const char *user, CmWebRole *role)
 {
   return FALSE;
 }
 
+/* The role's name as in the accounts file. */
 const char *
 cm_web_role_name (CmWebRole role)
 {
@@ -48,6 +51,7 @@ cm_web_role_name (CmWebRole role)
                                                 : "auditor";
 }
 
+/* May ROLE decide? */
 gboolean
 cm_web_role_decides (CmWebRole role)
 {
