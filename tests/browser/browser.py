@@ -275,6 +275,17 @@ def main():
         driver.save_screenshot(os.path.join(args.shots, "web-hold-phone.png"))
         driver.set_window_size(1100, 1000)
 
+        # The headers of a page with held mail.
+        reply = urllib.request.build_opener(NoRedirect).open(
+            urllib.request.Request(base + "/hold/" + hid, headers={"Cookie": "cm_session=" + session_cookie(driver)}),
+            timeout=30)
+        headers = dict(reply.headers.items())
+        tap.result(headers.get("Content-Security-Policy", "").startswith("default-src 'none'")
+                   and "script-src" not in headers.get("Content-Security-Policy", "")
+                   and headers.get("X-Frame-Options") == "DENY" and headers.get("Cache-Control") == "no-store",
+                   "a held message's page comes with CSP default-src 'none', X-Frame-Options DENY and no-store",
+                   str(headers))
+
         # A POST without the CSRF token, with a good session: refused, nothing decided.
         status = post(base, f"/hold/{hid}/release", session_cookie(driver), {"note": "no token"})
         state = [h.get("state") for h in holds(args) if h.get("id") == hid]
