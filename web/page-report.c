@@ -3,7 +3,7 @@
  * Standards Committee's figures for a period, as cm_review_report()
  * counts them (by month, rule, outcome and the sender's role), each as a
  * bar chart drawn on the server (SVG, svg.c) with a table of the same
- * numbers beside it.
+ * numbers under it (folded: <details>, no script).
  *   since   the first day, YYYY-MM-DD (default: the first of the month
  *           eleven months ago, so a year of months shows)
  *   until   the last day, YYYY-MM-DD (default: today)
@@ -41,7 +41,7 @@ read_date (const CmWebRequest *request, CmWebResponse *response, const char *nam
   return FALSE;
 }
 
-/* One breakdown: the chart, then its numbers as a table. */
+/* One breakdown: the chart, then its numbers as a table that opens on demand. */
 static void
 breakdown (GString *out, const char *title, const GPtrArray *counts)
 {
@@ -50,7 +50,7 @@ breakdown (GString *out, const char *title, const GPtrArray *counts)
   g_string_append (out, "</h2>");
   g_autofree char *chart = cm_svg_bar_chart (title, counts);
   g_string_append (out, chart);
-  g_string_append (out, "<div class=\"scroll\"><table><tbody>");
+  g_string_append (out, "<details><summary>The numbers</summary><div class=\"scroll\"><table><tbody>");
   for (guint i = 0; i < counts->len; i++)
     {
       const CmReviewCount *count = g_ptr_array_index (counts, i);
@@ -58,7 +58,7 @@ breakdown (GString *out, const char *title, const GPtrArray *counts)
       cm_html (out, count->name);
       g_string_append_printf (out, "</td><td>%u</td></tr>", count->count);
     }
-  g_string_append (out, "</tbody></table></div></section>");
+  g_string_append (out, "</tbody></table></div></details></section>");
 }
 
 /* The form to choose the period. */
