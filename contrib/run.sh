@@ -25,7 +25,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 packages=(build-essential autoconf automake pkg-config
           libglib2.0-dev libgmime-3.0-dev libxml2-dev libetpan-dev libmilter-dev libsqlite3-dev libjson-glib-dev libstemmer-dev
-          libldap-dev check python3 miltertest
+          libldap-dev libcrypt-dev check python3 miltertest
           slapd ldap-utils openssl)   # the last three for make check-ldap only (openssl: its throwaway CA)
 # The fuzzing stage (issue 9): clang and its libFuzzer runtime (a
 # recommendation of clang's, which --no-install-recommends leaves out).

@@ -12,6 +12,7 @@
  *   council-review [-c CONFIG] audit [--since DATE] [ID]
  *   council-review [-c CONFIG] report --since DATE [--until DATE] [--json]
  *   council-review [-c CONFIG] learn [--corpus DIR] [--out FILE]
+ *   council-review [-c CONFIG] user add NAME --role ROLE | del NAME | passwd NAME | list
  *
  * This file: main() (the global options, then the command from the
  * table), and the context every command opens (review.h): the
@@ -123,10 +124,9 @@ spool_is_ours (const char *spool)
   return FALSE;
 }
 
-/* Load the configuration and open the review session as the person
- * acting; REVIEW_OK or the exit status of the failure, reported. */
+/* Load the configuration only; REVIEW_OK or REVIEW_USAGE, reported. */
 int
-cm_review_open (CmReview *review)
+cm_review_load_config (CmReview *review)
 {
   g_autoptr (GError) error = NULL;
   cm_policy_init ();
@@ -137,6 +137,18 @@ cm_review_open (CmReview *review)
       cm_review_complain ("%s", error->message);
       return REVIEW_USAGE;
     }
+  return REVIEW_OK;
+}
+
+/* Load the configuration and open the review session as the person
+ * acting; REVIEW_OK or the exit status of the failure, reported. */
+int
+cm_review_open (CmReview *review)
+{
+  g_autoptr (GError) error = NULL;
+  int loaded = cm_review_load_config (review);
+  if (loaded != REVIEW_OK)
+    return loaded;
   const char *spool = cm_daemon_settings (review->config)->spool;
   if (!spool_is_ours (spool))
     return REVIEW_USAGE;
@@ -201,6 +213,8 @@ static const CmReviewCommand commands[] = {
     "Count the messages held in a period, for the Standards Committee." },
   { "learn", cm_review_cmd_learn, "[--corpus DIR] [--out FILE]",
     "Refit the learned weights from the shipped corpus and the decided holds; write a new file." },
+  { "user", cm_review_cmd_user, "add NAME --role ROLE | del NAME | passwd NAME | list",
+    "Manage the accounts of the web review page (council-review-web)." },
 };
 
 /* The command called NAME, or NULL. */

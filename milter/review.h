@@ -12,6 +12,7 @@
  *                     reject, expire, digest
  *   review-learn.c    learn: refit the weights from the corpus and the
  *                     council's decisions
+ *   review-user.c     user: the accounts of the web review page
  *
  * A command parses its own options first (a usage error needs no
  * configuration), then opens the context with cm_review_open().  Each
@@ -55,6 +56,9 @@ int cm_review_usage (const CmReviewCommand *command, const char *what);
  * reported the usage error, otherwise. */
 gboolean cm_review_parse_options (const CmReviewCommand *command, GOptionEntry *entries, int *argc,
                                   char ***argv, int min, int max);
+/* Load the configuration only (a command that needs no hold spool):
+ * REVIEW_OK, or REVIEW_USAGE having said why. */
+int cm_review_load_config (CmReview *review);
 /* Load the configuration and open the review session as the person
  * acting (the sudo user): REVIEW_OK, or the status to exit with. */
 int cm_review_open (CmReview *review);
@@ -75,5 +79,7 @@ int cm_review_cmd_expire (CmReview *review, const CmReviewCommand *command, int 
 int cm_review_cmd_digest (CmReview *review, const CmReviewCommand *command, int argc, char **argv);
 /* The command (review-learn.c). */
 int cm_review_cmd_learn (CmReview *review, const CmReviewCommand *command, int argc, char **argv);
+/* The command (review-user.c). */
+int cm_review_cmd_user (CmReview *review, const CmReviewCommand *command, int argc, char **argv);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "settings.h"
 #include "keytable.h"
+#include "websettings.h"
 
 #define DAEMON(field) G_STRUCT_OFFSET (CmDaemonSettings, field)
 
@@ -45,7 +46,8 @@ const CmKeyTable cm_daemon_settings_table = {
 CmConfig *
 cm_daemon_config_load (const char *path, GError **error)
 {
-  const CmKeyTable *const tables[] = { &cm_daemon_settings_table, NULL };
+  /* The web page's keys too, so that every program checks [web]. */
+  const CmKeyTable *const tables[] = { &cm_daemon_settings_table, &cm_web_settings_table, NULL };
   return cm_config_load_with (path, tables, error);
 }
 

@@ -46,7 +46,8 @@ typedef struct {
 /* The table (keytable.h), for cm_config_load_with. */
 extern const CmKeyTable cm_daemon_settings_table;
 
-/* PATH loaded with the engine's keys and the daemon's. */
+/* PATH loaded with the engine's keys, the daemon's and the web page's
+ * (web/websettings.h). */
 CmConfig *cm_daemon_config_load (const char *path, GError **error);
 
 /* The daemon's keys of CONFIG, which must have been loaded with them. */

@@ -100,7 +100,7 @@ static const CmKeyTable engine_table = {
 
 /* Groups the other programs of council-milter read: without their
  * tables (council-check -c, a test), unknown keys there are theirs. */
-static const char *const others_groups[] = { "milter", "notify", "hold", NULL };
+static const char *const others_groups[] = { "milter", "notify", "hold", "web", NULL };
 
 /* The tables a configuration was loaded with, and their structures;
  * the engine's is first. */
@@ -273,7 +273,7 @@ read_groups (CmConfig *config, const CmKeyFile *file, GError **error)
       if (!strict && !in_list (others_groups, group) && find_spec (config, group, NULL, NULL) == NULL)
         {
           cm_keyfile_error (error, file, group, NULL,
-                            "unknown group (expected [milter], [policy], [directory], [notify], [hold] or [rule:ID])");
+                            "unknown group (expected [milter], [policy], [directory], [notify], [hold], [web] or [rule:ID])");
           return FALSE;
         }
       g_auto (GStrv) names = g_key_file_get_keys (kf, group, NULL, NULL);

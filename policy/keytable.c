@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <gio/gio.h>
 
 #include "policy.h"
 #include "keytable.h"
@@ -192,6 +193,15 @@ cm_settings_store (const CmKeySpec *spec, gpointer settings, const char *base, c
         }
       set_string (spec, settings, value);
       return g_strdup (value);
+    case CM_KEY_ADDRESS:
+      if (!g_hostname_is_ip_address (value))
+        {
+          cm_keyfile_error (error, file, spec->group, spec->key,
+                            "\"%s\" is not an IP address (such as 127.0.0.1 or ::1; not a host name)", value);
+          return NULL;
+        }
+      set_string (spec, settings, value);
+      return g_strdup (value);
     default:
       g_assert_not_reached ();
     }
@@ -203,7 +213,8 @@ cm_settings_store (const CmKeySpec *spec, gpointer settings, const char *base, c
 static gboolean
 is_text (CmKeyType type)
 {
-  return type == CM_KEY_STRING || type == CM_KEY_PATH || type == CM_KEY_SOCKET || type == CM_KEY_HOSTPORT;
+  return type == CM_KEY_STRING || type == CM_KEY_PATH || type == CM_KEY_SOCKET || type == CM_KEY_HOSTPORT
+         || type == CM_KEY_ADDRESS;
 }
 
 void

@@ -25,6 +25,7 @@ typedef enum {
   CM_KEY_SOCKET,   /* unix:/path, local:/path, inet:PORT@HOST or inet6:...; char * */
   CM_KEY_HOSTPORT, /* HOST:PORT; char * */
   CM_KEY_OCTAL,    /* a file mode such as 0660, in [min, max]; gint64 */
+  CM_KEY_ADDRESS,  /* an IPv4 or IPv6 address, no name (a name could resolve elsewhere later); char * */
 } CmKeyType;
 
 /* One choice of an enumerated key: its name in the file and its value in

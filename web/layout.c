@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "htmlescape.h"
 #include "layout.h"
 #include "review-format.h"
 

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "server.h"
 #include "settings.h"
+#include "websettings.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/council-milter/council-milter.conf"
 

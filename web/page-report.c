@@ -13,6 +13,7 @@
 
 #include "layout.h"
 #include "pages.h"
+#include "svg.h"
 
 /* The first of the month eleven months before NOW, UTC. */
 static gint64

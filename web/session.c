@@ -104,7 +104,7 @@ cm_web_random (guint8 *bytes, gsize length, GError **error)
       if (got <= 0)
         {
           int saved = errno;
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
                        "Reading random bytes for a session failed: %s.", g_strerror (saved));
           return FALSE;
         }

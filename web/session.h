@@ -26,7 +26,7 @@
 
 #include <glib.h>
 
-#include "webparts-pending.h"
+#include "accounts.h"
 
 #define CM_WEB_COOKIE "cm_session"
 #define CM_WEB_SESSIONS_MAX 10000
