@@ -133,6 +133,12 @@ test_all () {
     make -C build check-ldap >build/ldap.out 2>&1 || { cat build/ldap.out; exit 1; }
     grep -E "^(== |ldap: )" build/ldap.out
 
+    # Not skipped either: without chromium, chromium-driver or python3-selenium it fails.
+    echo "== browser: headless Chromium against council-review-web, council-milter and a private Postfix"
+    as_root make -C build check-browser >build/browser.out 2>&1 || { cat build/browser.out; exit 1; }
+    grep -E "^(ok|not ok) " build/browser.out
+    grep -E "^browser: " build/browser.out
+
     echo "== make distcheck"
     make -C build -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >build/distcheck.out 2>&1 \
         || { tail -50 build/distcheck.out; exit 1; }

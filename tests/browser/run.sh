@@ -68,7 +68,8 @@ CONF=$MD/council-milter.conf
 cp "$SRC/config/council-milter.conf" "$CONF"
 "$PY" "$SRC/tests/integration/conf-set.py" "$CONF" \
   milter socket "inet:$MPORT@127.0.0.1" milter directory "$SRC/config/directory.conf" milter temp-dir "$MD/tmp" \
-  policy lexicon "$SRC/config/lexicon" notify smtp "127.0.0.1:$REINJECT_PORT" \
+  policy lexicon "$SRC/config/lexicon" policy paragraphs "$SRC/config/paragraphs.conf" \
+  policy weights "$SRC/config/weights.conf" notify smtp "127.0.0.1:$REINJECT_PORT" \
   hold spool "$MD/hold" hold release-smtp "127.0.0.1:$SMTPD_PORT" \
   rule:officer-criticism action hold rule:member-obligation action hold \
   web listen "127.0.0.1:$WEBPORT" web accounts "$MD/web-accounts" || bail "cannot write $CONF"
