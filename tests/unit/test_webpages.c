@@ -8,11 +8,15 @@
  * decides nothing; malformed ids and filters are refused before any
  * lookup; release and reject go through the review library (the message
  * reaches the listener; the audit trail names the web user); the report
- * draws its charts.
+ * draws its charts; signing in with a real account makes a new session;
+ * a trusted proxy's user is believed, over real HTTP, only from the
+ * proxy's address.
  */
 #include "config.h"
 
 #include <string.h>
+
+#include <gio/gio.h>
 
 #include "reviewfixture.h"
 #include "server.h"
@@ -23,6 +27,7 @@
 /* Markup a sender might write, and what must never come out raw. */
 #define HOSTILE_SUBJECT "<script>alert('subject')</script> & <b>bold</b>"
 #define HOSTILE_EVIDENCE "Tom Baker <img src=x onerror=alert(1)> has made a mess of it."
+#define PASSWORD "a long enough password"
 
 /* The daemon's lasting parts over ENV's spool. */
 typedef struct {
@@ -391,6 +396,145 @@ START_TEST (test_proxy_user_unknown)
 }
 END_TEST
 
+/* An accounts file in a scratch directory with an officer and an auditor. */
+static char *
+accounts_file (void)
+{
+  g_autofree char *dir = test_scratch_dir ();
+  char *path = g_build_filename (dir, "web-accounts", NULL);
+  g_autoptr (GError) error = NULL;
+  ck_assert_msg (cm_accounts_add (path, "pward", CM_WEB_ROLE_MONITORING_OFFICER, PASSWORD, &error), "%s",
+                 error ? error->message : "");
+  ck_assert_msg (cm_accounts_add (path, "reader", CM_WEB_ROLE_AUDITOR, PASSWORD, &error), "%s",
+                 error ? error->message : "");
+  return path;
+}
+
+START_TEST (test_signin_success)
+{
+  g_autoptr (Site) site = site_new ();
+  g_autofree char *accounts = accounts_file ();
+  site->context.accounts = accounts;
+  g_autoptr (CmWebResponse) form = ask (site, "GET", "/signin", NULL, NULL);
+  g_autofree char *anonymous_id = g_strndup (form->cookie + strlen ("cm_session="), 64);
+  g_autoptr (CmWebSession) anonymous = cm_web_sessions_lookup (site->sessions, anonymous_id, now ());
+  ck_assert_ptr_nonnull (anonymous);
+  g_autoptr (CmWebResponse) wrong = ask (site, "POST", "/signin", anonymous, "csrf", anonymous->csrf, "user", "pward",
+                                         "password", "a long enough passwore", NULL);
+  ck_assert_uint_eq (wrong->status, 401);
+  g_autoptr (CmWebResponse) right = ask (site, "POST", "/signin", anonymous, "csrf", anonymous->csrf, "user", "pward",
+                                         "password", PASSWORD, NULL);
+  ck_assert_uint_eq (right->status, 303);
+  ck_assert_str_eq (right->location, "/");
+  assert_has (right->cookie, "; HttpOnly; Secure; SameSite=Strict");
+  /* A new session: the id seen before signing in is worth nothing now. */
+  g_autofree char *id = g_strndup (right->cookie + strlen ("cm_session="), 64);
+  ck_assert_str_ne (id, anonymous_id);
+  g_autoptr (CmWebSession) before = cm_web_sessions_lookup (site->sessions, anonymous_id, now ());
+  ck_assert_ptr_null (before);
+  g_autoptr (CmWebSession) session = cm_web_sessions_lookup (site->sessions, id, now ());
+  ck_assert_ptr_nonnull (session);
+  ck_assert_str_eq (session->user, "pward");
+  ck_assert_int_eq (session->role, CM_WEB_ROLE_MONITORING_OFFICER);
+  ck_assert_str_ne (session->csrf, anonymous->csrf);
+  g_autoptr (CmWebResponse) queue = ask (site, "GET", "/", session, NULL);
+  ck_assert_uint_eq (queue->status, 200);
+  assert_has (queue->body->str, "pward (monitoring-officer)");
+}
+END_TEST
+
+/* A free TCP port on 127.0.0.1. */
+static guint16
+free_port (void)
+{
+  g_autoptr (GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  ck_assert (g_socket_bind (socket, any, FALSE, NULL));
+  g_autoptr (GSocketAddress) bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* Send REQUEST (HTTP/1.0, whole) to 127.0.0.1:PORT; the response's first line and headers. */
+static char *
+http (guint16 port, const char *request)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocketConnection) connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+  ck_assert_msg (connection != NULL, "%s", error ? error->message : "");
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  ck_assert (g_output_stream_write_all (out, request, strlen (request), NULL, NULL, NULL));
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  g_autoptr (GString) reply = g_string_new (NULL);
+  char buffer[4096];
+  gssize got;
+  while ((got = g_input_stream_read (in, buffer, sizeof buffer, NULL, NULL)) > 0)
+    g_string_append_len (reply, buffer, got);
+  const char *end = strstr (reply->str, "\r\n\r\n");
+  return g_strndup (reply->str, end ? (gsize) (end - reply->str) : reply->len);
+}
+
+START_TEST (test_proxy_over_http)
+{
+  g_autoptr (Site) site = site_new ();
+  g_autofree char *accounts = accounts_file ();
+  site->context.accounts = accounts;
+  site->context.proxy_header = "X-Remote-User";
+  guint16 port = free_port ();
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
+  /* The proxy is elsewhere: a header from 127.0.0.1 is not believed. */
+  site->context.trusted_proxy = "192.0.2.7";
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (CmWebServer) server = cm_web_server_start (&site->context, listen, &error);
+    ck_assert_msg (server != NULL, "%s", error ? error->message : "");
+    g_autofree char *ignored = http (port, "GET / HTTP/1.0\r\nX-Remote-User: pward\r\n\r\n");
+    assert_has (ignored, " 303 See Other");
+    assert_has (ignored, "Location: /signin");
+  }
+  /* The proxy is here: its user is signed in, with a session of their own. */
+  site->context.trusted_proxy = "127.0.0.1";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmWebServer) server = cm_web_server_start (&site->context, listen, &error);
+  ck_assert_msg (server != NULL, "%s", error ? error->message : "");
+  g_autofree char *believed = http (port, "GET / HTTP/1.0\r\nX-Remote-User: pward\r\n\r\n");
+  assert_has (believed, " 200 OK");
+  assert_has (believed, "Set-Cookie: cm_session=");
+  assert_has (believed, "Content-Security-Policy: default-src 'none'");
+  assert_has (believed, "Cache-Control: no-store");
+  /* A name without an account is refused. */
+  g_autofree char *stranger = http (port, "GET / HTTP/1.0\r\nX-Remote-User: stranger\r\n\r\n");
+  assert_has (stranger, " 403 Forbidden");
+  /* An auditor from the proxy cannot decide, even with the session's token. */
+  g_autoptr (CmHold) hold = hold_simple (site->env, "cllr.jane.smith@northmoor.gov.uk", "member",
+                                         "officer-criticism", "Mill Lane");
+  g_autoptr (GHashTable) empty = g_hash_table_new (g_str_hash, g_str_equal);
+  CmWebIncoming in = { .method = "GET", .path = "/", .query = empty, .form = empty, .peer = "127.0.0.1",
+                       .proxy_user = "reader", .now = now () };
+  g_autoptr (CmWebResponse) first = cm_web_response_new ();
+  g_autofree char *user = NULL;
+  cm_web_handle (&site->context, &in, first, &user);
+  ck_assert_uint_eq (first->status, 200);
+  g_autofree char *id = g_strndup (first->cookie + strlen ("cm_session="), 64);
+  g_autoptr (CmWebSession) reader = cm_web_sessions_lookup (site->sessions, id, now ());
+  ck_assert_ptr_nonnull (reader);
+  g_autoptr (GHashTable) form = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (form, (gpointer) "csrf", reader->csrf);
+  g_autofree char *release = g_strdup_printf ("/hold/%s/release", hold->id);
+  CmWebIncoming post = { .method = "POST", .path = release, .query = empty, .form = form, .peer = "127.0.0.1",
+                         .cookie = id, .proxy_user = "reader", .now = now () };
+  g_autoptr (CmWebResponse) refused = cm_web_response_new ();
+  g_autofree char *who = NULL;
+  cm_web_handle (&site->context, &post, refused, &who);
+  ck_assert_uint_eq (refused->status, 403);
+  ck_assert_ptr_null (refused->cookie);
+  ck_assert_str_eq (who, "reader");
+  g_autoptr (CmHold) after = get (site->env, hold->id);
+  ck_assert_int_eq (after->state, CM_HOLD_HELD);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -407,6 +551,8 @@ main (void)
   tcase_add_test (tc, test_report);
   tcase_add_test (tc, test_signin);
   tcase_add_test (tc, test_proxy_user_unknown);
+  tcase_add_test (tc, test_signin_success);
+  tcase_add_test (tc, test_proxy_over_http);
   suite_add_tcase (suite, tc);
   int status = test_run (suite);
   g_mime_shutdown ();
