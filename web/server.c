@@ -204,6 +204,18 @@ peer_of (struct MHD_Connection *connection)
   return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
 }
 
+/* Did the request come from the single sign-on proxy?  Compared as
+ * addresses, so that "::1" and "0:0::1" are the same. */
+static gboolean
+from_trusted_proxy (const CmWebContext *context, const char *peer)
+{
+  if (context->trusted_proxy == NULL)
+    return FALSE;
+  g_autoptr (GInetAddress) proxy = g_inet_address_new_from_string (context->trusted_proxy);
+  g_autoptr (GInetAddress) client = g_inet_address_new_from_string (peer);
+  return proxy && client && g_inet_address_equal (proxy, client);
+}
+
 /* The fields of a urlencoded POST BODY (empty when it is not one). */
 static GHashTable *
 form_of (struct MHD_Connection *connection, const GString *body)
@@ -270,7 +282,7 @@ answer (void *cls, struct MHD_Connection *connection, const char *url, const cha
   g_autoptr (GHashTable) form = form_of (connection, upload->body);
   const CmWebContext *context = server->context;
   const char *proxy_user = NULL;
-  if (context->trusted_proxy && strcmp (peer, context->trusted_proxy) == 0)
+  if (from_trusted_proxy (context, peer))
     proxy_user = MHD_lookup_connection_value (connection, MHD_HEADER_KIND, context->proxy_header);
   if (proxy_user && *proxy_user == '\0')
     proxy_user = NULL;
