@@ -204,6 +204,19 @@ peer_of (struct MHD_Connection *connection)
   return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
 }
 
+/* The client's address as the proxy saw it: the last address of its
+ * X-Forwarded-For (nginx sets it, Apache appends to it), or NULL. */
+char *
+cm_web_forwarded_client (const char *forwarded)
+{
+  if (forwarded == NULL)
+    return NULL;
+  const char *last = strrchr (forwarded, ',');
+  g_autofree char *address = g_strstrip (g_strdup (last ? last + 1 : forwarded));
+  g_autoptr (GInetAddress) parsed = g_inet_address_new_from_string (address);
+  return parsed ? g_inet_address_to_string (parsed) : NULL;
+}
+
 /* Did the request come from the single sign-on proxy?  Compared as
  * addresses, so that "::1" and "0:0::1" are the same. */
 static gboolean
@@ -283,7 +296,16 @@ answer (void *cls, struct MHD_Connection *connection, const char *url, const cha
   const CmWebContext *context = server->context;
   const char *proxy_user = NULL;
   if (from_trusted_proxy (context, peer))
-    proxy_user = MHD_lookup_connection_value (connection, MHD_HEADER_KIND, context->proxy_header);
+    {
+      proxy_user = MHD_lookup_connection_value (connection, MHD_HEADER_KIND, context->proxy_header);
+      const char *forwarded = MHD_lookup_connection_value (connection, MHD_HEADER_KIND, "X-Forwarded-For");
+      char *client = cm_web_forwarded_client (forwarded);
+      if (client)
+        {
+          g_free (peer);
+          peer = client;
+        }
+    }
   if (proxy_user && *proxy_user == '\0')
     proxy_user = NULL;
   CmWebIncoming in = { .method = head ? "GET" : method, .path = url, .query = query, .form = form,

@@ -35,6 +35,12 @@ typedef struct {
 /* Answer IN into RESPONSE; *USER is set to who made it (for the log). */
 void cm_web_handle (const CmWebContext *context, const CmWebIncoming *in, CmWebResponse *response, char **user);
 
+/* The client's address in a trusted proxy's X-Forwarded-For (NULL: none
+ * fit): the last one, the address that connected to the proxy.  Used
+ * only on connections from [web] trusted-proxy, so that the sign-in limit
+ * counts each client behind it, not the proxy. */
+char *cm_web_forwarded_client (const char *forwarded);
+
 typedef struct _CmWebServer CmWebServer;
 
 /* Serve CONTEXT (kept, not copied: it must outlive the server) on LISTEN,

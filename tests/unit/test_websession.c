@@ -3,13 +3,15 @@
  * and CSRF tokens random and of one shape, expiry, sign-out, the store's
  * bound (a flood of visitors signs nobody out), the sign-in rate limit
  * per address, the cookie's attributes, and the evidence marking of the
- * hold page (web/highlight.c) with hostile text.
+ * hold page (web/highlight.c) with hostile text, and the client address
+ * behind a trusted proxy (web/server.c).
  */
 #include "config.h"
 
 #include <string.h>
 
 #include "highlight.h"
+#include "server.h"
 #include "session.h"
 #include "testutil.h"
 
@@ -189,6 +191,25 @@ START_TEST (test_highlight)
 }
 END_TEST
 
+START_TEST (test_forwarded_client)
+{
+  const char *cases[][2] = {
+    { "198.51.100.4", "198.51.100.4" },
+    { "10.0.0.1, 203.0.113.9", "203.0.113.9" },
+    { "forged, 2001:db8::1 ", "2001:db8::1" },
+    { "203.0.113.9, not-an-address", NULL },
+    { "", NULL },
+    { "<script>", NULL },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *client = cm_web_forwarded_client (cases[i][0]);
+      ck_assert_msg (g_strcmp0 (client, cases[i][1]) == 0, "%s: got %s", cases[i][0], client ? client : "NULL");
+    }
+  ck_assert_ptr_null (cm_web_forwarded_client (NULL));
+}
+END_TEST
+
 int
 main (void)
 {
@@ -203,6 +224,7 @@ main (void)
   tcase_add_test (tc, test_rate_limit);
   tcase_add_test (tc, test_cookie);
   tcase_add_test (tc, test_highlight);
+  tcase_add_test (tc, test_forwarded_client);
   suite_add_tcase (suite, tc);
   return test_run (suite);
 }
