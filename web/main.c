@@ -26,25 +26,6 @@
 
 #define DEFAULT_CONFIG SYSCONFDIR "/council-milter/council-milter.conf"
 
-/* Is LISTEN's host a loopback address (where a plain-HTTP test may run)? */
-static gboolean
-listen_is_loopback (const char *listen)
-{
-  const char *colon = strrchr (listen, ':');
-  if (colon == NULL)
-    return FALSE;
-  g_autofree char *host = g_strndup (listen, (gsize) (colon - listen));
-  g_strstrip (host);
-  if (host[0] == '[')
-    {
-      memmove (host, host + 1, strlen (host));
-      if (*host)
-        host[strlen (host) - 1] = '\0';
-    }
-  g_autoptr (GInetAddress) address = g_inet_address_new_from_string (host);
-  return address && g_inet_address_get_is_loopback (address);
-}
-
 /* Stop the main loop LOOP (a signal came). */
 static gboolean
 quit (gpointer loop)
@@ -96,7 +77,14 @@ main (int argc, char **argv)
     }
   const CmWebSettings *web = cm_web_settings (config);
   const char *where = listen ? listen : web->listen;
-  if (insecure_cookie && !listen_is_loopback (where))
+  g_autoptr (GSocketAddress) address = cm_web_listen_address (where, &error);
+  if (address == NULL)
+    {
+      complain (error->message);
+      return 2;
+    }
+  GInetAddress *host = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+  if (insecure_cookie && !g_inet_address_get_is_loopback (host))
     {
       complain ("--insecure-cookie is for a test on loopback only, and this listens elsewhere.");
       return 2;

@@ -340,8 +340,8 @@ completed (void *cls, struct MHD_Connection *connection, void **state, enum MHD_
 }
 
 /* LISTEN as a socket address, or NULL with ERROR. */
-static GSocketAddress *
-listen_address (const char *listen, GError **error)
+GSocketAddress *
+cm_web_listen_address (const char *listen, GError **error)
 {
   const char *colon = strrchr (listen, ':');
   guint64 port = 0;
@@ -371,7 +371,7 @@ listen_address (const char *listen, GError **error)
 CmWebServer *
 cm_web_server_start (const CmWebContext *context, const char *listen, GError **error)
 {
-  g_autoptr (GSocketAddress) address = listen_address (listen, error);
+  g_autoptr (GSocketAddress) address = cm_web_listen_address (listen, error);
   if (address == NULL)
     return NULL;
   struct sockaddr_storage native;

@@ -17,6 +17,8 @@
 #ifndef CM_WEB_SERVER_H
 #define CM_WEB_SERVER_H
 
+#include <gio/gio.h>
+
 #include "request.h"
 
 /* A request as read from HTTP, for cm_web_handle(). */
@@ -40,6 +42,10 @@ void cm_web_handle (const CmWebContext *context, const CmWebIncoming *in, CmWebR
  * only on connections from [web] trusted-proxy, so that the sign-in limit
  * counts each client behind it, not the proxy. */
 char *cm_web_forwarded_client (const char *forwarded);
+
+/* LISTEN, "HOST:PORT" or "[IPV6]:PORT", as a socket address; NULL with
+ * ERROR saying why it is not one. */
+GSocketAddress *cm_web_listen_address (const char *listen, GError **error);
 
 typedef struct _CmWebServer CmWebServer;
 
