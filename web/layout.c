@@ -33,8 +33,9 @@ static const char style[] =
   "button.stop{padding:.4em 1em;border:0;color:#fff;background:#c0392b;border-radius:3px}"
   ".flash{background:#e6f4ea;border:1px solid #8bc49a;padding:.6em}"
   ".error{background:#fdecea;border:1px solid #e0a39e;padding:.6em}"
-  ".muted{color:#666}svg{max-width:100%;height:auto}"
-  "dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dt{font-weight:600}dd{margin:0}";
+  ".muted{color:#666}svg{width:100%;max-width:640px;height:auto;display:block;margin:1.2em 0 .3em}"
+  "dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2em 1em}dt{font-weight:600}"
+  "dd{margin:0;overflow-wrap:anywhere}td{overflow-wrap:anywhere}";
 
 /* Append TEXT escaped for HTML. */
 void
