@@ -11,9 +11,10 @@
 #include "session.h"
 
 #define ID_BYTES 32
-/* How many client addresses the rate limit remembers before it forgets
- * the ones with no attempt in the last minute. */
-#define ADDRESSES_MAX 10000
+/* How many client addresses the rate limit remembers (those with an
+ * attempt in the last minute): past it, a new address waits for the
+ * minute to pass, so a flood of addresses cannot grow the table. */
+#define ADDRESSES_MAX CM_WEB_ADDRESSES_MAX
 
 struct _CmWebSessions {
   GMutex lock;
@@ -274,6 +275,11 @@ cm_web_sessions_signin_allowed (CmWebSessions *sessions, const char *address, gi
         }
     }
   GArray *times = g_hash_table_lookup (sessions->attempts, address);
+  if (times == NULL && g_hash_table_size (sessions->attempts) >= ADDRESSES_MAX)
+    {
+      g_mutex_unlock (&sessions->lock);
+      return FALSE;
+    }
   if (times == NULL)
     {
       times = g_array_new (FALSE, FALSE, sizeof (gint64));

@@ -30,6 +30,9 @@
 
 #define CM_WEB_COOKIE "cm_session"
 #define CM_WEB_SESSIONS_MAX 10000
+/* The sign-in limit remembers at most this many client addresses at once;
+ * past it a new address waits until the minute is over. */
+#define CM_WEB_ADDRESSES_MAX 10000
 /* An anonymous session (the sign-in form's) lasts this long. */
 #define CM_WEB_ANONYMOUS_SECONDS (15 * 60)
 

@@ -140,6 +140,23 @@ START_TEST (test_rate_limit)
 }
 END_TEST
 
+START_TEST (test_rate_limit_bounded)
+{
+  g_autoptr (CmWebSessions) sessions = cm_web_sessions_new (30, 3);
+  ck_assert (cm_web_sessions_signin_allowed (sessions, "192.0.2.1", NOW));
+  for (guint i = 1; i < CM_WEB_ADDRESSES_MAX; i++)
+    {
+      g_autofree char *address = g_strdup_printf ("2001:db8::%x", i);
+      ck_assert (cm_web_sessions_signin_allowed (sessions, address, NOW + 1));
+    }
+  /* Full: a new address waits; one already known still has its own limit. */
+  ck_assert (!cm_web_sessions_signin_allowed (sessions, "198.51.100.1", NOW + 2));
+  ck_assert (cm_web_sessions_signin_allowed (sessions, "192.0.2.1", NOW + 2));
+  /* A minute on, the old addresses are forgotten and new ones come in. */
+  ck_assert (cm_web_sessions_signin_allowed (sessions, "198.51.100.1", NOW + 62));
+}
+END_TEST
+
 START_TEST (test_cookie)
 {
   g_autoptr (CmWebSessions) sessions = cm_web_sessions_new (30, 3);
@@ -222,6 +239,7 @@ main (void)
   tcase_add_test (tc, test_anonymous_and_flash);
   tcase_add_test (tc, test_bounded);
   tcase_add_test (tc, test_rate_limit);
+  tcase_add_test (tc, test_rate_limit_bounded);
   tcase_add_test (tc, test_cookie);
   tcase_add_test (tc, test_highlight);
   tcase_add_test (tc, test_forwarded_client);
