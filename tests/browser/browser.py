@@ -167,10 +167,19 @@ def sign_in(driver, base, user, password):
     driver.find_element(By.ID, "user").send_keys(user)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "form[action='/signin'] button").click()
+    # Either page that can follow: the queue (signed in) or the form with its error.
+    after_click(driver, "form[action='/signout'], p.error")
 
 
 def sign_out(driver):
     driver.find_element(By.CSS_SELECTOR, "form[action='/signout'] button").click()
+    after_click(driver, "form[action='/signin']")
+
+
+def after_click(driver, css, seconds=30):
+    """The elements CSS selects once the page a click led to shows them
+    (a click returns before the next page has loaded)."""
+    return wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, css), seconds) or []
 
 
 def no_alert(driver):
@@ -193,7 +202,12 @@ def main():
     ap.add_argument("--smtp-port", type=int, required=True)
     args = ap.parse_args()
     tap = Tap()
-    work = tempfile.mkdtemp(prefix="council-browser-msg.")
+    with tempfile.TemporaryDirectory(prefix="council-browser-msg.") as work:
+        return run(args, tap, work)
+
+
+def run(args, tap, work):
+    """The cases, with WORK a scratch directory for the messages sent."""
     os.makedirs(args.shots, exist_ok=True)
 
     # Three held messages: one to release, one to reject, one hostile.
@@ -263,6 +277,7 @@ def main():
         mid, hid, subject = cases["release"]
         driver.get(base + "/")
         driver.find_element(By.LINK_TEXT, subject).click()
+        after_click(driver, "pre")
         marks = [m.text for m in driver.find_elements(By.CSS_SELECTOR, "pre mark")]
         quoted = driver.find_elements(By.TAG_NAME, "blockquote")
         tap.result(driver.current_url.endswith("/hold/" + hid)
@@ -297,7 +312,7 @@ def main():
         # Release from the page: delivered, once.
         driver.find_element(By.ID, "note").send_keys("Released from the web page: ward business.")
         driver.find_element(By.CSS_SELECTOR, "form[action$='/release'] button").click()
-        flash = driver.find_elements(By.CSS_SELECTOR, "p.flash")
+        flash = after_click(driver, "p.flash")
         copies = wait_for(lambda: at_sink(args.sink, mid))
         time.sleep(1)
         copies = at_sink(args.sink, mid)
@@ -315,7 +330,7 @@ def main():
         reason = "Please take concerns about an officer to the Chief Executive."
         driver.find_element(By.ID, "reason").send_keys(reason)
         driver.find_element(By.CSS_SELECTOR, "form[action$='/reject'] button").click()
-        flash = driver.find_elements(By.CSS_SELECTOR, "p.flash")
+        flash = after_click(driver, "p.flash")
         notice = wait_for(lambda: notice_with(args.sink, sender, "officer to the Chief Executive"))
         tap.result(bool(flash) and flash[0].text.startswith("Rejected " + hid) and notice is not None
                    and not at_sink(args.sink, mid),
