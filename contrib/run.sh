@@ -30,6 +30,9 @@ packages=(build-essential autoconf automake pkg-config
 # The fuzzing stage (issue 9): clang and its libFuzzer runtime (a
 # recommendation of clang's, which --no-install-recommends leaves out).
 packages+=(clang libclang-rt-14-dev)
+# The web review page (issue 11): libmicrohttpd; and for make check-browser,
+# headless Chromium with its driver and Selenium.
+packages+=(libmicrohttpd-dev chromium chromium-driver python3-selenium)
 
 as_root () {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -129,6 +132,12 @@ test_all () {
     echo "== LDAP: a private slapd, the directory in Active Directory and OpenLDAP layouts"
     make -C build check-ldap >build/ldap.out 2>&1 || { cat build/ldap.out; exit 1; }
     grep -E "^(== |ldap: )" build/ldap.out
+
+    # Not skipped either: without chromium, chromium-driver or python3-selenium it fails.
+    echo "== browser: headless Chromium against council-review-web, council-milter and a private Postfix"
+    as_root make -C build check-browser >build/browser.out 2>&1 || { cat build/browser.out; exit 1; }
+    grep -E "^(ok|not ok) " build/browser.out
+    grep -E "^browser: " build/browser.out
 
     echo "== make distcheck"
     make -C build -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >build/distcheck.out 2>&1 \
