@@ -212,25 +212,11 @@ typedef struct {
   guint64 prefix_w, prefix_o, prefix_b; /* the hashes of "w:", "o:", "b:" */
 } Adding;
 
-/* Add the cue HASH (named PREFIX NAME [_ SECOND]) to the list, once. */
-static void
-add_hash (Adding *a, guint64 hash, const char *prefix, const char *name, const char *second)
+/* Put the cue of SLOT (its index + 1 the slot's value) in the list
+ * being added to, unless this sentence put it there already. */
+static inline void
+list_once (Adding *a, CmKeySlot *slot)
 {
-  const double *weights = NULL;
-  if (a->cues->only && (weights = cm_model_weights (a->cues->only, hash)) == NULL)
-    return; /* it weighs nothing */
-  CmKeySlot *slot = cm_key_map_slot (&a->cues->by_hash, hash);
-  guint id = slot->value;
-  if (id == 0)
-    {
-      g_array_append_val (a->cues->hashes, hash);
-      id = slot->value = a->cues->hashes->len;
-      if (a->cues->only)
-        g_ptr_array_add (a->cues->weights, (gpointer) weights);
-      if (a->cues->want_names)
-        g_ptr_array_add (a->cues->names, second ? g_strconcat (prefix, name, "_", second, NULL)
-                                                : g_strconcat (prefix, name, NULL));
-    }
   /* The slot's mark: the sentence that last added the cue + 1. */
   if (a->sentence && slot->mark == a->sentence)
     return;
@@ -241,7 +227,28 @@ add_hash (Adding *a, guint64 hash, const char *prefix, const char *name, const c
       cues->ids_size = MAX (256, cues->ids_size * 2);
       cues->ids = g_renew (guint, cues->ids, cues->ids_size);
     }
-  cues->ids[cues->n_ids++] = id - 1;
+  cues->ids[cues->n_ids++] = slot->value - 1;
+}
+
+/* Add the cue HASH (named PREFIX NAME [_ SECOND]) to the list, once. */
+static void
+add_hash (Adding *a, guint64 hash, const char *prefix, const char *name, const char *second)
+{
+  const double *weights = NULL;
+  if (a->cues->only && (weights = cm_model_weights (a->cues->only, hash)) == NULL)
+    return; /* it weighs nothing */
+  CmKeySlot *slot = cm_key_map_slot (&a->cues->by_hash, hash);
+  if (slot->value == 0)
+    {
+      g_array_append_val (a->cues->hashes, hash);
+      slot->value = a->cues->hashes->len;
+      if (a->cues->only)
+        g_ptr_array_add (a->cues->weights, (gpointer) weights);
+      if (a->cues->want_names)
+        g_ptr_array_add (a->cues->names, second ? g_strconcat (prefix, name, "_", second, NULL)
+                                                : g_strconcat (prefix, name, NULL));
+    }
+  list_once (a, slot);
 }
 
 /* Add the cue HASH of a word, whose WEIGHTS the model's table by stem
@@ -256,16 +263,7 @@ add_weighed (Adding *a, guint64 hash, const double *weights)
       slot->value = a->cues->hashes->len;
       g_ptr_array_add (a->cues->weights, (gpointer) weights);
     }
-  if (a->sentence && slot->mark == a->sentence)
-    return;
-  slot->mark = a->sentence;
-  CmCues *cues = a->cues;
-  if (cues->n_ids == cues->ids_size)
-    {
-      cues->ids_size = MAX (256, cues->ids_size * 2);
-      cues->ids = g_renew (guint, cues->ids, cues->ids_size);
-    }
-  cues->ids[cues->n_ids++] = slot->value - 1;
+  list_once (a, slot);
 }
 
 static void
