@@ -97,7 +97,7 @@ static void
 escalate (CmReviewSession *session, const CmHold *hold, const char *deputy, gint64 days, CmReviewExpiry *item)
 {
   g_autoptr (GMimeMessage) held = held_message (session, hold);
-  g_autoptr (GMimeMessage) mail = cm_review_escalation (session->config, hold, deputy, held,
+  g_autoptr (GMimeMessage) mail = cm_review_escalation (session->config, session->store, hold, deputy, held,
                                                         session->invocation, days, session->now);
   g_autofree char *why = NULL;
   g_autoptr (GError) error = NULL;
@@ -223,8 +223,8 @@ cm_review_send_digest (CmReviewSession *session, GError **error)
   if (holds->len == 0)
     return g_steal_pointer (&digest);
   gint64 days = cm_daemon_settings (session->config)->expire_days;
-  g_autoptr (GMimeMessage) mail = cm_review_digest (session->config, holds, digest->to, session->invocation,
-                                                    days, session->now);
+  g_autoptr (GMimeMessage) mail = cm_review_digest (session->config, session->store, holds, digest->to,
+                                                    session->invocation, days, session->now);
   g_autoptr (GError) local = NULL;
   CmReviewDelivery delivery = cm_review_deliver (outbox, session->config, digest->to, mail, &digest->why,
                                                  &local);
