@@ -15,8 +15,8 @@ cm_decision_by_reply (const CmConfig *config)
 gboolean
 cm_decision_decider (const CmConfig *config, const char *address)
 {
-  const char *mo = cm_config_monitoring_officer (config);
-  const char *deputy = cm_daemon_settings (config)->deputy;
+  g_autofree char *mo = cm_mailbox_bare (cm_config_monitoring_officer (config));
+  g_autofree char *deputy = cm_mailbox_bare (cm_daemon_settings (config)->deputy);
   return address && *address
       && ((mo && g_ascii_strcasecmp (mo, address) == 0) || (deputy && g_ascii_strcasecmp (deputy, address) == 0));
 }
@@ -47,8 +47,10 @@ cm_decision_addresses (const CmConfig *config, CmHoldStore *store, const char *h
 {
   if (store == NULL || decider == NULL || !cm_decision_by_reply (config))
     return FALSE;
-  g_autofree char *release_token = cm_decision_token (store, CM_DECISION_RELEASE, hold_id, decider);
-  g_autofree char *reject_token = cm_decision_token (store, CM_DECISION_REJECT, hold_id, decider);
+  /* The token is bound to the bare address, as the reply's sender will be. */
+  g_autofree char *bare = cm_mailbox_bare (decider);
+  g_autofree char *release_token = cm_decision_token (store, CM_DECISION_RELEASE, hold_id, bare);
+  g_autofree char *reject_token = cm_decision_token (store, CM_DECISION_REJECT, hold_id, bare);
   *release_to = cm_decision_address (config, CM_DECISION_RELEASE, hold_id, release_token);
   *reject_to = cm_decision_address (config, CM_DECISION_REJECT, hold_id, reject_token);
   return TRUE;

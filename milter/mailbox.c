@@ -35,6 +35,22 @@ cm_notify_mailbox (const CmConfig *config, char **local, char **domain)
   *domain = g_strdup (at + 1);
 }
 
+char *
+cm_mailbox_bare (const char *value)
+{
+  g_autofree char *trimmed = value ? g_strstrip (g_strdup (value)) : NULL;
+  if (trimmed == NULL || *trimmed == '\0')
+    return NULL;
+  InternetAddressList *list = internet_address_list_parse (NULL, trimmed);
+  InternetAddress *first = list && internet_address_list_length (list) > 0
+                               ? internet_address_list_get_address (list, 0) : NULL;
+  char *address = first && INTERNET_ADDRESS_IS_MAILBOX (first)
+                      ? g_strdup (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (first)))
+                      : g_steal_pointer (&trimmed);
+  g_clear_object (&list);
+  return address;
+}
+
 /* LOCAL+TAG-ID-TOKEN@DOMAIN of the notices' mailbox. */
 static char *
 sub_address (const CmConfig *config, const char *tag, const char *hold_id, const char *token)

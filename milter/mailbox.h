@@ -27,6 +27,10 @@
  * the council's first domain without one). */
 void cm_notify_mailbox (const CmConfig *config, char **local, char **domain);
 
+/* The bare address of a configured VALUE ("Name <addr>" gives addr),
+ * or NULL when VALUE is NULL or empty. */
+char *cm_mailbox_bare (const char *value);
+
 /* The reply address of hold HOLD_ID: [notify] from's local part with
  * "+hold-HOLD_ID-" and the first 16 digits of TOKEN (the hold's "reply"
  * token), at its domain. */

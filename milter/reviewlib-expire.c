@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "mailbox.h"
 #include "review-notice.h"
 #include "reviewlib.h"
 #include "reviewlib-private.h"
@@ -50,23 +51,6 @@ cm_review_digest_free (CmReviewDigest *digest)
   g_free (digest->to);
   g_free (digest->why);
   g_free (digest);
-}
-
-/* The bare address of a configured VALUE ("Name <addr>" gives addr), or NULL. */
-static char *
-bare_address (const char *value)
-{
-  g_autofree char *trimmed = value ? g_strstrip (g_strdup (value)) : NULL;
-  if (trimmed == NULL || *trimmed == '\0')
-    return NULL;
-  InternetAddressList *list = internet_address_list_parse (NULL, trimmed);
-  InternetAddress *first = list && internet_address_list_length (list) > 0
-                               ? internet_address_list_get_address (list, 0) : NULL;
-  char *address = first && INTERNET_ADDRESS_IS_MAILBOX (first)
-                      ? g_strdup (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (first)))
-                      : g_steal_pointer (&trimmed);
-  g_clear_object (&list);
-  return address;
 }
 
 /* When HOLD was escalated (its last "escalated" event), else its held_at. */
@@ -162,7 +146,7 @@ cm_review_expire (CmReviewSession *session, gboolean dry_run, GError **error)
 {
   g_return_val_if_fail (session != NULL, NULL);
   gint64 days = cm_daemon_settings (session->config)->expire_days;
-  g_autofree char *deputy = bare_address (cm_daemon_settings (session->config)->deputy);
+  g_autofree char *deputy = cm_mailbox_bare (cm_daemon_settings (session->config)->deputy);
   gboolean escalating = cm_daemon_settings (session->config)->expire == CM_EXPIRE_ESCALATE;
   CmHoldFilter filter = { .state = CM_HOLD_HELD, .held_before = session->now - days * CM_REVIEW_DAY };
   g_autoptr (GPtrArray) holds = cm_review_list (session, &filter, error);
@@ -201,7 +185,7 @@ CmReviewDigest *
 cm_review_send_digest (CmReviewSession *session, GError **error)
 {
   g_return_val_if_fail (session != NULL, NULL);
-  g_autofree char *officer = bare_address (cm_config_monitoring_officer (session->config));
+  g_autofree char *officer = cm_mailbox_bare (cm_config_monitoring_officer (session->config));
   if (officer == NULL)
     {
       g_set_error (error, CM_REVIEW_ERROR, CM_REVIEW_ERROR_CONFIG,
