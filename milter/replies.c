@@ -185,8 +185,8 @@ cm_replies_take (CmMsgCtx *msg, CmServices *services, const char *address, char 
     }
   g_autofree char *expected = cm_holdstore_token (services->store, "reply", id);
   g_autoptr (GError) error = NULL;
-  g_autoptr (CmHold) hold = cm_mailbox_token_matches (expected, token) ? cm_holdstore_get (services->store, id, &error)
-                                                             : NULL;
+  g_autoptr (CmHold) hold = cm_mailbox_token_matches (expected, token)
+                               ? cm_holdstore_get (services->store, id, &error) : NULL;
   if (hold == NULL)
     {
       *why = g_strdup_printf ("%s does not belong to a held message", address);
