@@ -124,7 +124,7 @@ result "$r" "(v) a forged token, the right address from another member, and the 
   "forged (exit $forged_rc): $forged" "another member (exit $member_rc): $member" \
   "not logged in (exit $anon_rc): $anon" "still held: $([ "$held_v4" = 0 ] && echo yes || echo no)" \
   "$(milterlog 'by reply from')"
-tokens_logged=$(grep -c -- "${rel_v4%@*}" "$MD/milter.log")
+tokens_logged=$([ -n "$rel_v4" ] && grep -c -- "${rel_v4%@*}" "$MD/milter.log")
 [ -n "$rel_v4" ] && [ "$tokens_logged" = 0 ]; r=$?
 result "$r" "(v) the log names the hold of a refused decision, never its address with the token" \
   "log lines with the address: $tokens_logged"
