@@ -432,7 +432,7 @@ cm_actions_replies (SMFICTX *ctx, CmMsgCtx *msg, sfsistat *answer)
         }
       if (outcome == CM_REPLY_FAILED)
         {
-          smfi_setreply (ctx, "451", "4.3.0", "The reply could not be taken just now; try again later");
+          smfi_setreply (ctx, "451", "4.3.0", "The reply could not be recorded just now; try again later");
           *answer = SMFIS_TEMPFAIL;
           return TRUE;
         }
