@@ -5,7 +5,7 @@
 # replies, logged in (XCLIENT LOGIN), to the release or reject address of
 # the notice of a hold; every refused reply gets a 550 and decides nothing.
 # Uses run.sh's helpers (send, review, hold_breach, sink_*, notices_since,
-# result) and sets nothing it needs after.
+# result); (v6) restarts the daemon, with $CONF_REV again at the end.
 
 MO_V=monitoring.officer@northmoor.gov.uk
 
@@ -139,3 +139,26 @@ sleep 1
 [ -n "$rel_v5" ] && [ "$late_rc" = 1 ] && grep -q '^550.*already rejected' <<< "$late" && ! at_sink "$mid_v5"; r=$?
 result "$r" "(v) a reply to a hold already rejected with council-review is refused with 550 saying by whom; nothing delivered" \
   "council-review: $rej_v5" "reply (exit $late_rc): $late"
+
+# (v6) a release by reply that the MTA does not take (release-smtp down) is deferred with 451 and
+# the hold stays held; the client's retry, once the listener is back, releases it once
+mid_v6="<integ-v6-$RUN@$DOM>"
+hold_for_decision "$mid_v6" "$W/snap-v6"; hid_v6=$HID rel_v6=$REL
+CONF_NOREL=$MD/council-milter-norelease.conf
+cp "$CONF_REV" "$CONF_NOREL"
+read -r DEAD_V < <(pf_freeports 1)
+"$PY" "$HERE/conf-set.py" "$CONF_NOREL" hold release-smtp "127.0.0.1:$DEAD_V" || bail "cannot write $CONF_NOREL"
+milter_stop; milter_start "$CONF_NOREL" || bail "council-milter did not restart with $CONF_NOREL"
+decide "$MO_V" "$rel_v6" "Release it." "<integ-v6-r1-$RUN@$DOM>" --xclient-login monitoring.officer
+deferred_v6=$SENT deferred_rc=$SENT_RC
+still_held "$hid_v6"; held_v6=$?
+milter_stop; milter_start "$CONF_REV" || bail "council-milter did not restart with $CONF_REV"
+decide "$MO_V" "$rel_v6" "Release it." "<integ-v6-r2-$RUN@$DOM>" --xclient-login monitoring.officer
+retried_v6=$SENT retried_rc=$SENT_RC
+wait_until 30 at_sink "$mid_v6"
+sleep 1
+[ -n "$rel_v6" ] && [ "$deferred_rc" = 1 ] && grep -q '^451' <<< "$deferred_v6" && [ "$held_v6" = 0 ] &&
+  [ "$retried_rc" = 0 ] && [ "$(sink_count "$mid_v6")" = 1 ]; r=$?
+result "$r" "(v) a release by reply the MTA cannot take now is deferred (451) and left held; the retry releases it once" \
+  "while release-smtp is down (exit $deferred_rc): $deferred_v6" "held meanwhile: $([ "$held_v6" = 0 ] && echo yes || echo no)" \
+  "retry (exit $retried_rc): $retried_v6" "copies at the sink: $(sink_count "$mid_v6")" "$(milterlog 'by reply from')"
