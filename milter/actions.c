@@ -14,6 +14,8 @@
  *   reject  550 5.7.1 naming the paragraph and what to do instead
  * Notices about warn, disclose and reject go once per sender, rule and
  * thread within [notify] repeat-hours; a hold's notice always goes.
+ * A reply to a hold notice (replies.h), or the Monitoring Officer's
+ * decision by reply (decide-reply.h), is taken and goes nowhere else.
  * A message released by council-review carries a release mark: honoured
  * once if its token verifies and the message is the one held (its body,
  * sender and recipients); otherwise removed and the message checked.  A
@@ -28,6 +30,8 @@
 #include <string.h>
 
 #include "actions.h"
+#include "decide-reply.h"
+#include "decision.h"
 #include "holdmark.h"
 #include "log.h"
 #include "notify.h"
@@ -242,7 +246,10 @@ hold (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict, CmServices *service
     {
       g_mime_stream_reset (stream);
       g_autofree char *who = g_strdup_printf ("the Monitoring Officer, %s", mo);
-      if (cm_notify_send_hold (msg, verdict, services->outbox, stored->id, mo, stream, &error))
+      g_autofree char *release_to = NULL, *reject_to = NULL;
+      cm_decision_addresses (msg->config, services->store, stored->id, mo, &release_to, &reject_to);
+      if (cm_notify_send_hold (msg, verdict, services->outbox, stored->id, mo, release_to, reject_to, stream,
+                               &error))
         cm_holdstore_add_event (services->store, stored->id, "council-milter", "notified", who, NULL);
       else
         cm_log (LOG_ERR, "%s: the Monitoring Officer was not told of %s: %s", msg->queue_id, stored->id,
@@ -361,28 +368,68 @@ cm_actions_apply (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict)
   return SMFIS_CONTINUE;
 }
 
+/* How many recipients of MSG are decision addresses (mailbox.h)? */
+static guint
+count_decisions (const CmMsgCtx *msg)
+{
+  guint n = 0;
+  for (guint i = 0; i < msg->envelope->recipients->len; i++)
+    {
+      g_autofree char *id = NULL, *token = NULL;
+      CmDecision decision;
+      n += cm_decision_parse_address (msg->config, msg->envelope->recipients->pdata[i], &decision, &id, &token);
+    }
+  return n;
+}
+
+/* Take the reply MSG to ADDRESS when it is a hold's reply address or a
+ * decision address: FALSE when it is neither; else TRUE with *OUTCOME,
+ * and the line logged.  The token is a secret of the hold: the log
+ * names the hold only. */
+static gboolean
+take_reply (CmMsgCtx *msg, CmServices **services, const char *address, CmReplyOutcome *outcome, char **why)
+{
+  g_autofree char *id = NULL, *token = NULL;
+  CmDecision decision;
+  gboolean hold_reply = cm_replies_parse_address (msg->config, address, &id, &token);
+  if (!hold_reply && !cm_decision_parse_address (msg->config, address, &decision, &id, &token))
+    return FALSE;
+  if (*services == NULL)
+    *services = cm_reload_services ();
+  *outcome = hold_reply ? cm_replies_take (msg, *services, address, why)
+                        : cm_decide_take (msg, *services, decision, id, token, why);
+  g_autofree char *what = hold_reply ? g_strdup ("reply")
+                                     : g_strdup_printf ("%s by reply", cm_decision_name (decision));
+  cm_log (*outcome == CM_REPLY_RECORDED ? LOG_NOTICE : LOG_WARNING, "%s: %s from <%s> to hold %s: %s",
+          msg->queue_id, what, msg->envelope->sender, id, *why);
+  return TRUE;
+}
+
 gboolean
 cm_actions_replies (SMFICTX *ctx, CmMsgCtx *msg, sfsistat *answer)
 {
+  if (count_decisions (msg) > 1)
+    {
+      cm_log (LOG_WARNING, "%s: refused a reply from <%s> to more than one decision address", msg->queue_id,
+              msg->envelope->sender);
+      smfi_setreply (ctx, "550", "5.7.1", "One decision per reply: send the release or the rejection of each "
+                                          "held message on its own");
+      *answer = SMFIS_REJECT;
+      return TRUE;
+    }
   g_autoptr (CmServices) services = NULL;
   guint taken = 0;
   GPtrArray *recipients = msg->envelope->recipients;
   for (guint i = 0; i < recipients->len;)
     {
       const char *address = recipients->pdata[i];
-      g_autofree char *id = NULL, *token = NULL;
-      if (!cm_replies_parse_address (msg->config, address, &id, &token))
+      g_autofree char *why = NULL;
+      CmReplyOutcome outcome;
+      if (!take_reply (msg, &services, address, &outcome, &why))
         {
           i++;
           continue;
         }
-      if (services == NULL)
-        services = cm_reload_services ();
-      g_autofree char *why = NULL;
-      CmReplyOutcome outcome = cm_replies_take (msg, services, address, &why);
-      /* The token is a secret of the hold: the log names the hold only. */
-      cm_log (outcome == CM_REPLY_RECORDED ? LOG_NOTICE : LOG_WARNING, "%s: reply from <%s> to hold %s: %s",
-              msg->queue_id, msg->envelope->sender, id, why);
       if (outcome == CM_REPLY_FAILED)
         {
           smfi_setreply (ctx, "451", "4.3.0", "The reply could not be recorded just now; try again later");

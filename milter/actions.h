@@ -22,8 +22,9 @@ sfsistat cm_actions_apply (SMFICTX *ctx, CmMsgCtx *msg, const CmVerdict *verdict
  * line, when it did not verify: the message is checked as usual. */
 gboolean cm_actions_release (SMFICTX *ctx, CmMsgCtx *msg, sfsistat *answer);
 
-/* Replies to hold notices among the recipients (replies.h): each is
- * recorded and its recipient removed.  TRUE, with *ANSWER, when that
+/* Replies to hold notices among the recipients (replies.h), and
+ * decisions by reply (decide-reply.h; more than one in a message is
+ * refused): each is taken and its recipient removed.  TRUE, with *ANSWER, when that
  * settles the message (nothing else to deliver, a refusal, or a failure);
  * FALSE when the other recipients are to be checked as usual. */
 gboolean cm_actions_replies (SMFICTX *ctx, CmMsgCtx *msg, sfsistat *answer);

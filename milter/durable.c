@@ -129,12 +129,24 @@ gboolean
 cm_durable_private_db (const char *path, GError **error)
 {
   /* SQLite makes a database 0644 less the umask, and its -wal and -shm
-   * files with the database's own mode: so the database is made here. */
-  int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0)
-    return fail (error, errno, "creating", path);
-  gboolean ok = fchmod (fd, 0600) == 0 || fail (error, errno, "making private", path);
-  close (fd);
+   * files with the database's own mode: so the database is made here.
+   * One that exists is never opened here: closing a descriptor drops
+   * every POSIX lock this process holds on the file, so it would pull
+   * the locks from under a connection already open in this process
+   * (the daemon's, when it decides a reply through the review library). */
+  struct stat st;
+  gboolean ok;
+  if (lstat (path, &st) == 0)
+    ok = S_ISREG (st.st_mode) ? (chmod (path, 0600) == 0 || fail (error, errno, "making private", path))
+                              : fail (error, S_ISLNK (st.st_mode) ? ELOOP : EINVAL, "opening", path);
+  else
+    {
+      int fd = errno == ENOENT ? open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
+      if (fd < 0)
+        return fail (error, errno, "creating", path);
+      ok = fchmod (fd, 0600) == 0 || fail (error, errno, "making private", path);
+      close (fd);
+    }
   /* Those an earlier start made under a looser umask. */
   static const char *const suffixes[] = { "-wal", "-shm", "-journal" };
   for (guint i = 0; ok && i < G_N_ELEMENTS (suffixes); i++)

@@ -25,7 +25,9 @@ gboolean cm_durable_private_dir (const char *path, GError **error);
  * refused, never replaced, as that would void what was signed with it. */
 gboolean cm_durable_key (const char *dir, const char *name, guint8 *key, gsize size, GError **error);
 /* Make the SQLite database PATH and its -wal, -shm and -journal files
- * private (0600) whatever the umask, creating PATH empty when missing. */
+ * private (0600) whatever the umask, creating PATH empty when missing.
+ * An existing PATH is changed by name, never opened: closing it would
+ * drop the POSIX locks of this process's open connections to it. */
 gboolean cm_durable_private_db (const char *path, GError **error);
 
 #endif

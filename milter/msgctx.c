@@ -45,6 +45,7 @@ cm_msgctx_free (CmMsgCtx *msg)
   g_free (msg->references);
   g_free (msg->release_mark);
   g_free (msg->in_reply_to);
+  g_free (msg->from);
   g_free (msg->thread);
   g_free (msg->failure);
   g_free (msg->queue_id);
@@ -77,6 +78,8 @@ cm_msgctx_add_header (CmMsgCtx *msg, const char *name, const char *value)
     }
   if (g_ascii_strcasecmp (name, "Subject") == 0 && msg->subject == NULL)
     msg->subject = g_strdup (value);
+  else if (g_ascii_strcasecmp (name, "From") == 0 && msg->from == NULL)
+    msg->from = g_strdup (value);
   else if (g_ascii_strcasecmp (name, "Message-ID") == 0 && msg->message_id == NULL)
     msg->message_id = g_strdup (value);
   else if (g_ascii_strcasecmp (name, "References") == 0 && msg->references == NULL)

@@ -38,6 +38,7 @@ typedef struct {
   guint release_marks;    /* X-Council-Protocol-Release headers that came with it */
   char *release_mark;     /* the first one's value, or NULL */
   char *subject;          /* the Subject header's value, or NULL */
+  char *from;             /* the From header's value, or NULL */
   char *message_id;       /* the Message-ID header's value, or NULL */
   char *references;       /* the References header's value, or NULL */
   char *in_reply_to;      /* the In-Reply-To header's value, or NULL */

@@ -11,7 +11,8 @@
  *   3. text/rfc822-headers: the headers of the message it is about.
  * The Monitoring Officer's notice of a hold is a multipart/mixed: who
  * sent what to whom, the rules and paragraphs, the evidence and the
- * commands to decide, then the held message itself as message/rfc822.
+ * ways to decide (by reply to its release and reject addresses, when
+ * on, and with council-review), then the held message as message/rfc822.
  * Both go through the outbox: sent now, or kept and retried.
  * A message read only in part (a cap of bounded work, caps.h in the
  * engine) is said so in both, with the reasons; one with more header
@@ -336,37 +337,6 @@ cm_notify_send (const CmMsgCtx *msg, const CmVerdict *verdict, CmOutbox *outbox,
   return send_notice (msg->config, outbox, notice, msg->envelope->sender, error);
 }
 
-void
-cm_notify_mailbox (const CmConfig *config, char **local, char **domain)
-{
-  const char *from = cm_daemon_settings (config)->notify_from;
-  g_autofree char *address = NULL;
-  InternetAddressList *list = from ? internet_address_list_parse (NULL, from) : NULL;
-  if (list && internet_address_list_length (list) > 0
-      && INTERNET_ADDRESS_IS_MAILBOX (internet_address_list_get_address (list, 0)))
-    address = g_strdup (internet_address_mailbox_get_addr (
-        INTERNET_ADDRESS_MAILBOX (internet_address_list_get_address (list, 0))));
-  g_clear_object (&list);
-  const char *at = address ? strchr (address, '@') : NULL;
-  if (at == NULL || at == address)
-    {
-      *local = g_strdup ("postmaster");
-      *domain = g_strdup (cm_config_council_domain (config));
-      return;
-    }
-  *local = g_strndup (address, (gsize) (at - address));
-  *domain = g_strdup (at + 1);
-}
-
-char *
-cm_notify_reply_address (const CmConfig *config, const char *hold_id, const char *token)
-{
-  g_autofree char *local = NULL, *domain = NULL;
-  cm_notify_mailbox (config, &local, &domain);
-  /* Sixteen hex digits of the token are plenty against guessing. */
-  return g_strdup_printf ("%s+hold-%s-%.16s@%s", local, hold_id, token, domain);
-}
-
 char *
 cm_notify_review_command (const CmConfig *config)
 {
@@ -403,7 +373,7 @@ unparsed_message (GMimeStream *held)
 
 GMimeMessage *
 cm_notify_compose_hold (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id,
-                        const char *mo, GMimeStream *held)
+                        const char *mo, const char *release_to, const char *reject_to, GMimeStream *held)
 {
   g_autofree char *held_subject = subject_of (msg);
   g_autofree char *subject = g_strdup_printf ("Held for review (%s): \"%s\" from %s", hold_id,
@@ -432,8 +402,14 @@ cm_notify_compose_hold (const CmMsgCtx *msg, const CmVerdict *verdict, const cha
     }
   g_autofree char *review = cm_notify_review_command (msg->config);
   g_string_append_printf (text,
-                          "\nThe sender has been told, and may withdraw it or explain by replying.\n"
-                          "To decide, on the mail relay:\n"
+                          "\nThe sender has been told, and may withdraw it or explain by replying.\n");
+  if (release_to && reject_to)
+    {
+      g_string_append (text, "\nTo decide by reply (your reply goes to the filter, not the sender):\n");
+      cm_decision_append_instructions (text, release_to, reject_to, "  ");
+    }
+  g_string_append_printf (text,
+                          "\nTo decide on the mail relay:\n"
                           "  %s show %s\n"
                           "  %s release %s --note \"...\"\n"
                           "  %s reject %s --reason \"...\"\n"
@@ -465,9 +441,11 @@ cm_notify_compose_hold (const CmMsgCtx *msg, const CmVerdict *verdict, const cha
 
 gboolean
 cm_notify_send_hold (const CmMsgCtx *msg, const CmVerdict *verdict, CmOutbox *outbox,
-                     const char *hold_id, const char *mo, GMimeStream *held, GError **error)
+                     const char *hold_id, const char *mo, const char *release_to, const char *reject_to,
+                     GMimeStream *held, GError **error)
 {
-  g_autoptr (GMimeMessage) notice = cm_notify_compose_hold (msg, verdict, hold_id, mo, held);
+  g_autoptr (GMimeMessage) notice = cm_notify_compose_hold (msg, verdict, hold_id, mo, release_to, reject_to,
+                                                            held);
   return send_notice (msg->config, outbox, notice, mo, error);
 }
 

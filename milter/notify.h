@@ -13,6 +13,7 @@
 #include "msgctx.h"
 #include "outbox.h"
 #include "smtp.h"
+#include "mailbox.h"
 
 /* Should the sender of MSG get a notice at all?  Not outside the council
  * (no backscatter), not for a null sender, never about an automatic
@@ -35,25 +36,20 @@ GMimeMessage *cm_notify_compose (const CmMsgCtx *msg, const CmVerdict *verdict, 
 gboolean cm_notify_send (const CmMsgCtx *msg, const CmVerdict *verdict, CmOutbox *outbox,
                          const char *hold_id, const char *reply_to, GError **error);
 
-/* The local part and domain of the [notify] from mailbox (postmaster at
- * the council's first domain without one). */
-void cm_notify_mailbox (const CmConfig *config, char **local, char **domain);
-
-/* The reply address of hold HOLD_ID: [notify] from's local part with
- * "+hold-HOLD_ID-" and the first 16 digits of TOKEN (the hold's "reply"
- * token), at its domain. */
-char *cm_notify_reply_address (const CmConfig *config, const char *hold_id, const char *token);
-
 /* How the Monitoring Officer's staff run council-review here: as this
  * daemon's user, with -c unless the configuration is the usual one. */
 char *cm_notify_review_command (const CmConfig *config);
 
 /* The Monitoring Officer's notice (to MO) of hold HOLD_ID, with the held
- * message read from HELD attached. */
+ * message read from HELD attached; with RELEASE_TO and REJECT_TO (both
+ * or neither may be NULL: deciding by reply off) the addresses that
+ * decide it by reply (decision.h). */
 GMimeMessage *cm_notify_compose_hold (const CmMsgCtx *msg, const CmVerdict *verdict, const char *hold_id,
-                                      const char *mo, GMimeStream *held);
+                                      const char *mo, const char *release_to, const char *reject_to,
+                                      GMimeStream *held);
 gboolean cm_notify_send_hold (const CmMsgCtx *msg, const CmVerdict *verdict, CmOutbox *outbox,
-                              const char *hold_id, const char *mo, GMimeStream *held, GError **error);
+                              const char *hold_id, const char *mo, const char *release_to,
+                              const char *reject_to, GMimeStream *held, GError **error);
 
 /* A plain notice (SUBJECT, TEXT) from [notify] from to TO, through OUTBOX. */
 gboolean cm_notify_send_text (const CmConfig *config, CmOutbox *outbox, const char *to, const char *subject,

@@ -24,48 +24,13 @@
 
 /* An explanation longer than this is cut (the message is in the log). */
 #define EXPLANATION_MAX 8192
-/* The hex digits of the reply token in the address. */
-#define TOKEN_DIGITS 16
 /* How deep in nested multiparts the reply's text is looked for. */
 #define BODY_DEPTH_MAX 8
 
 gboolean
 cm_replies_parse_address (const CmConfig *config, const char *address, char **hold_id, char **token)
 {
-  g_autofree char *lower = address ? g_ascii_strdown (address, -1) : NULL;
-  /* Almost no recipient is one: look before parsing [notify] from. */
-  if (lower == NULL || strstr (lower, "+hold-") == NULL)
-    return FALSE;
-  g_autofree char *mailbox_local = NULL, *mailbox_domain = NULL;
-  cm_notify_mailbox (config, &mailbox_local, &mailbox_domain);
-  g_autofree char *local = g_ascii_strdown (mailbox_local, -1);
-  g_autofree char *domain = g_ascii_strdown (mailbox_domain, -1);
-  g_autofree char *prefix = g_strdup_printf ("%s+hold-", local);
-  char *at = strrchr (lower, '@');
-  if (at == NULL || strcmp (at + 1, domain) != 0 || !g_str_has_prefix (lower, prefix))
-    return FALSE;
-  *at = '\0';
-  /* ID-TOKEN: the token is after the last '-'.  A malformed one is still
-   * a reply address (and will be refused), never mail for the mailbox. */
-  char *id = lower + strlen (prefix);
-  char *dash = strrchr (id, '-');
-  if (dash)
-    *dash = '\0';
-  *hold_id = g_strdup (id);
-  *token = g_strdup (dash ? dash + 1 : "");
-  return TRUE;
-}
-
-/* Do the first TOKEN_DIGITS of EXPECTED equal GIVEN?  Constant time. */
-static gboolean
-token_matches (const char *expected, const char *given)
-{
-  if (expected == NULL || strlen (expected) < TOKEN_DIGITS || strlen (given) != TOKEN_DIGITS)
-    return FALSE;
-  guint difference = 0;
-  for (guint i = 0; i < TOKEN_DIGITS; i++)
-    difference |= (guint) (expected[i] ^ g_ascii_tolower (given[i]));
-  return difference == 0;
+  return cm_mailbox_parse (config, address, "hold", hold_id, token);
 }
 
 /* Is LINE where quoted history starts? */
@@ -220,8 +185,8 @@ cm_replies_take (CmMsgCtx *msg, CmServices *services, const char *address, char 
     }
   g_autofree char *expected = cm_holdstore_token (services->store, "reply", id);
   g_autoptr (GError) error = NULL;
-  g_autoptr (CmHold) hold = token_matches (expected, token) ? cm_holdstore_get (services->store, id, &error)
-                                                             : NULL;
+  g_autoptr (CmHold) hold = cm_mailbox_token_matches (expected, token)
+                               ? cm_holdstore_get (services->store, id, &error) : NULL;
   if (hold == NULL)
     {
       *why = g_strdup_printf ("%s does not belong to a held message", address);

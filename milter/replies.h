@@ -13,8 +13,8 @@
 #include "services.h"
 
 typedef enum {
-  CM_REPLY_RECORDED,  /* withdrawn or explained: remove the recipient */
-  CM_REPLY_REFUSED,   /* not the hold's sender, a bad token, or decided already: 550 */
+  CM_REPLY_RECORDED,  /* withdrawn, explained (or decided: decide-reply.h): remove the recipient */
+  CM_REPLY_REFUSED,   /* not the hold's sender (or decider), a bad token, or decided already: 550 */
   CM_REPLY_FAILED,    /* the spool could not be written: try again later */
 } CmReplyOutcome;
 
@@ -25,7 +25,8 @@ gboolean cm_replies_parse_address (const CmConfig *config, const char *address, 
                                    char **token);
 
 /* The sender's own words in the reply MSG (its body text down to the
- * quoted history), trimmed, at most 8 KB; "" when none. */
+ * quoted history), trimmed, at most 8 KB; "" when none.  Also the note
+ * or reason of a decision by reply (decide-reply.h). */
 char *cm_replies_words (CmMsgCtx *msg);
 /* Do WORDS (a reply's own words) withdraw the held message? */
 gboolean cm_replies_withdraws (const char *words);

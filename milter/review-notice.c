@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "decision.h"
 #include "review-format.h"
 #include "review-notice.h"
 #include "smtp.h"
@@ -175,7 +176,7 @@ append_summary (GString *out, const CmHold *hold, gint64 now, const char *indent
 
 /* The deputy's notification of HOLD, with the message attached. */
 GMimeMessage *
-cm_review_escalation (const CmConfig *config, const CmHold *hold, const char *to,
+cm_review_escalation (const CmConfig *config, CmHoldStore *store, const CmHold *hold, const char *to,
                       GMimeMessage *held, const char *invocation, gint64 days, gint64 now)
 {
   g_autofree char *subject = subject_of (hold);
@@ -206,7 +207,12 @@ cm_review_escalation (const CmConfig *config, const CmHold *hold, const char *to
   else
     paragraph (text, "The held message could not be attached: its file in the hold spool is missing "
                      "or unreadable.");
-  g_string_append_printf (text, "To decide it, on the mail relay:\n"
+  GString *by_reply = g_string_new (NULL);
+  if (cm_decision_append (by_reply, config, store, hold->id, to, "  "))
+    g_string_append_printf (text, "To decide it by reply (your reply goes to the filter, not the sender):\n"
+                                  "%s\n", by_reply->str);
+  g_string_free (by_reply, TRUE);
+  g_string_append_printf (text, "To decide it on the mail relay:\n"
                                 "  %s show %s\n"
                                 "  %s release %s --note \"...\"\n"
                                 "  %s reject %s --reason \"...\"\n\n",
@@ -244,7 +250,8 @@ cm_review_escalation (const CmConfig *config, const CmHold *hold, const char *to
 
 /* Append one hold of the digest, numbered N. */
 static void
-append_digest_entry (GString *out, const CmHold *hold, guint n, gint64 now)
+append_digest_entry (GString *out, const CmConfig *config, CmHoldStore *store, const char *to,
+                     const CmHold *hold, guint n, gint64 now)
 {
   g_autofree char *id = cm_review_safe (hold->id, FALSE);
   g_autofree char *sender = sender_of (hold);
@@ -271,12 +278,13 @@ append_digest_entry (GString *out, const CmHold *hold, guint n, gint64 now)
     g_string_append (out, "   The sender has explained why they sent it.\n");
   if (hold->escalated)
     g_string_append (out, "   Passed to the deputy, as it was not reviewed in time.\n");
+  cm_decision_append (out, config, store, hold->id, to, "   ");
   g_string_append_c (out, '\n');
 }
 
 /* The Monitoring Officer's digest of HOLDS. */
 GMimeMessage *
-cm_review_digest (const CmConfig *config, const GPtrArray *holds, const char *to,
+cm_review_digest (const CmConfig *config, CmHoldStore *store, const GPtrArray *holds, const char *to,
                   const char *invocation, gint64 days, gint64 now)
 {
   GString *text = g_string_new (NULL);
@@ -286,8 +294,8 @@ cm_review_digest (const CmConfig *config, const GPtrArray *holds, const char *to
     cm_config_council_name (config));
   paragraph (text, opening);
   for (guint i = 0; i < holds->len; i++)
-    append_digest_entry (text, holds->pdata[i], i + 1, now);
-  g_string_append_printf (text, "To see one, release it or reject it, on the mail relay:\n"
+    append_digest_entry (text, config, store, to, holds->pdata[i], i + 1, now);
+  g_string_append_printf (text, "Or, to see one, release it or reject it on the mail relay:\n"
                                 "  %s show ID\n"
                                 "  %s release ID --note \"...\"\n"
                                 "  %s reject ID --reason \"...\"\n"

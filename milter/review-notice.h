@@ -34,16 +34,19 @@ GMimeMessage *cm_review_rejection_notice (const CmConfig *config, const CmHold *
 /* Pass HOLD to the deputy TO: who sent what to whom, the findings with
  * their paragraphs, the held message HELD (read through the hold store)
  * attached as message/rfc822 (or, for NULL, a line saying it is missing
- * or unreadable), and the commands to
- * decide it, each starting with INVOCATION ("sudo -u council-milter
+ * or unreadable), the deputy's own release and reject addresses when
+ * deciding by reply is on (tokens from STORE; NULL: none), and the
+ * commands to decide it, each starting with INVOCATION ("sudo -u council-milter
  * council-review").  DAYS is [hold] expire-days. */
-GMimeMessage *cm_review_escalation (const CmConfig *config, const CmHold *hold, const char *to,
+GMimeMessage *cm_review_escalation (const CmConfig *config, CmHoldStore *store, const CmHold *hold, const char *to,
                                     GMimeMessage *held, const char *invocation, gint64 days,
                                     gint64 now);
 
 /* List HOLDS (CmHold *, oldest first, at least one) for the Monitoring
- * Officer TO, with the commands to act on them. */
-GMimeMessage *cm_review_digest (const CmConfig *config, const GPtrArray *holds, const char *to,
+ * Officer TO, with the commands to act on them and, when deciding by
+ * reply is on, each hold's release and reject addresses for TO (tokens
+ * from STORE; NULL: none). */
+GMimeMessage *cm_review_digest (const CmConfig *config, CmHoldStore *store, const GPtrArray *holds, const char *to,
                                 const char *invocation, gint64 days, gint64 now);
 
 typedef enum {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "mailbox.h"
 #include "review-notice.h"
 #include "reviewlib.h"
 #include "reviewlib-private.h"
@@ -52,23 +53,6 @@ cm_review_digest_free (CmReviewDigest *digest)
   g_free (digest);
 }
 
-/* The bare address of a configured VALUE ("Name <addr>" gives addr), or NULL. */
-static char *
-bare_address (const char *value)
-{
-  g_autofree char *trimmed = value ? g_strstrip (g_strdup (value)) : NULL;
-  if (trimmed == NULL || *trimmed == '\0')
-    return NULL;
-  InternetAddressList *list = internet_address_list_parse (NULL, trimmed);
-  InternetAddress *first = list && internet_address_list_length (list) > 0
-                               ? internet_address_list_get_address (list, 0) : NULL;
-  char *address = first && INTERNET_ADDRESS_IS_MAILBOX (first)
-                      ? g_strdup (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (first)))
-                      : g_steal_pointer (&trimmed);
-  g_clear_object (&list);
-  return address;
-}
-
 /* When HOLD was escalated (its last "escalated" event), else its held_at. */
 static gint64
 escalated_at (CmReviewSession *session, const CmHold *hold)
@@ -97,7 +81,7 @@ static void
 escalate (CmReviewSession *session, const CmHold *hold, const char *deputy, gint64 days, CmReviewExpiry *item)
 {
   g_autoptr (GMimeMessage) held = held_message (session, hold);
-  g_autoptr (GMimeMessage) mail = cm_review_escalation (session->config, hold, deputy, held,
+  g_autoptr (GMimeMessage) mail = cm_review_escalation (session->config, session->store, hold, deputy, held,
                                                         session->invocation, days, session->now);
   g_autofree char *why = NULL;
   g_autoptr (GError) error = NULL;
@@ -162,7 +146,7 @@ cm_review_expire (CmReviewSession *session, gboolean dry_run, GError **error)
 {
   g_return_val_if_fail (session != NULL, NULL);
   gint64 days = cm_daemon_settings (session->config)->expire_days;
-  g_autofree char *deputy = bare_address (cm_daemon_settings (session->config)->deputy);
+  g_autofree char *deputy = cm_mailbox_bare (cm_daemon_settings (session->config)->deputy);
   gboolean escalating = cm_daemon_settings (session->config)->expire == CM_EXPIRE_ESCALATE;
   CmHoldFilter filter = { .state = CM_HOLD_HELD, .held_before = session->now - days * CM_REVIEW_DAY };
   g_autoptr (GPtrArray) holds = cm_review_list (session, &filter, error);
@@ -201,7 +185,7 @@ CmReviewDigest *
 cm_review_send_digest (CmReviewSession *session, GError **error)
 {
   g_return_val_if_fail (session != NULL, NULL);
-  g_autofree char *officer = bare_address (cm_config_monitoring_officer (session->config));
+  g_autofree char *officer = cm_mailbox_bare (cm_config_monitoring_officer (session->config));
   if (officer == NULL)
     {
       g_set_error (error, CM_REVIEW_ERROR, CM_REVIEW_ERROR_CONFIG,
@@ -223,8 +207,8 @@ cm_review_send_digest (CmReviewSession *session, GError **error)
   if (holds->len == 0)
     return g_steal_pointer (&digest);
   gint64 days = cm_daemon_settings (session->config)->expire_days;
-  g_autoptr (GMimeMessage) mail = cm_review_digest (session->config, holds, digest->to, session->invocation,
-                                                    days, session->now);
+  g_autoptr (GMimeMessage) mail = cm_review_digest (session->config, session->store, holds, digest->to,
+                                                    session->invocation, days, session->now);
   g_autoptr (GError) local = NULL;
   CmReviewDelivery delivery = cm_review_deliver (outbox, session->config, digest->to, mail, &digest->why,
                                                  &local);

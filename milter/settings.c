@@ -15,6 +15,8 @@ static const CmKeyChoice on_errors[] = {
 };
 static const CmKeyChoice expiries[] = { { "reject", CM_EXPIRE_REJECT }, { "escalate", CM_EXPIRE_ESCALATE }, { NULL } };
 
+static const CmKeyChoice yes_no[] = { { "no", FALSE }, { "yes", TRUE }, { NULL } };
+
 static const CmKeySpec daemon_keys[] = {
   { "milter", "socket", CM_KEY_SOCKET, "unix:/run/council-milter/council-milter.sock", NULL, 0, 0, DAEMON (socket) },
   { "milter", "on-error", CM_KEY_ENUM, "tempfail", on_errors, 0, 0, DAEMON (on_error) },
@@ -34,6 +36,7 @@ static const CmKeySpec daemon_keys[] = {
   { "hold", "expire", CM_KEY_ENUM, "reject", expiries, 0, 0, DAEMON (expire) },
   { "hold", "monitoring-officer", CM_KEY_STRING, NULL, NULL, 0, 0, DAEMON (monitoring_officer) },
   { "hold", "deputy", CM_KEY_STRING, NULL, NULL, 0, 0, DAEMON (deputy) },
+  { "hold", "decide-by-reply", CM_KEY_ENUM, "yes", yes_no, 0, 0, DAEMON (decide_by_reply) },
   { "hold", "release-smtp", CM_KEY_HOSTPORT, "127.0.0.1:25", NULL, 0, 0, DAEMON (release_smtp) },
 };
 

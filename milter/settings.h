@@ -41,6 +41,7 @@ typedef struct {
   char *monitoring_officer; /* NULL: the directory's */
   char *deputy;
   char *release_smtp;
+  int decide_by_reply;      /* the Monitoring Officer and the deputy may decide by replying */
 } CmDaemonSettings;
 
 /* The table (keytable.h), for cm_config_load_with. */

@@ -101,7 +101,7 @@ act (CmMsgCtx *msg, const CmVerdict *verdict)
       g_autoptr (GMimeStream) stream = cm_msgctx_stream (msg, &error);
       const char *mo = cm_config_monitoring_officer (msg->config);
       if (stream && mo)
-        write_out (cm_notify_compose_hold (msg, verdict, hold_id, mo, stream));
+        write_out (cm_notify_compose_hold (msg, verdict, hold_id, mo, NULL, NULL, stream));
     }
   write_out (cm_notify_compose (msg, verdict, hold_id, reply_to));
   if (verdict->action == CM_ACTION_DISCLOSE)

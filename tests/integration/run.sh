@@ -832,6 +832,9 @@ result "$r" "(s) an authenticated sender outside the council is checked and held
   "notices to volunteer@example.org: $(notices_since "$W/snap-s" volunteer@example.org | wc -l)" \
   "$(milterlog 'no notice to volunteer')"
 
+# (v) deciding held mail by reply to the Monitoring Officer's notice (issue 11)
+. "$HERE/decide.sh"
+
 # (u) contrib/postfix: the council-senders check of main.cf.snippet, applied to this instance as
 # shipped (smtpd_sender_restrictions, the table contrib/postfix/council-senders): a client on the
 # internet (XCLIENT ADDR, outside mynetworks) using a council envelope sender is refused at RCPT TO

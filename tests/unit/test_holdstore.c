@@ -493,6 +493,38 @@ START_TEST (test_index_private)
 }
 END_TEST
 
+/* A second store opened and closed in a process that has one open (the
+ * daemon deciding a reply through the review library) leaves the first
+ * its locks: another process closing its own connection then must not
+ * take itself for the last one and remove the WAL from under both. */
+START_TEST (test_second_store_in_process)
+{
+  g_autofree char *spool = new_spool ();
+  g_autoptr (CmHoldStore) first = open_store (spool);
+  g_autoptr (CmHold) one = put_message (first, "a@northmoor.gov.uk", NULL, NULL);
+  cm_holdstore_close (open_store (spool));
+  /* Another process (not a fork, which would share this one's idea of
+   * its locks): a council-review run that reads and goes. */
+  g_autofree char *index = g_build_filename (spool, "index.sqlite", NULL);
+  const char *argv[] = { "python3", "-c",
+                         "import sqlite3, sys\n"
+                         "c = sqlite3.connect(sys.argv[1])\n"
+                         "c.execute('SELECT count(*) FROM holds').fetchall()\n"
+                         "c.close()\n", index, NULL };
+  int status = -1;
+  g_autoptr (GError) error = NULL;
+  ck_assert_msg (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
+                               &error), "%s", error ? error->message : "");
+  ck_assert_msg (g_spawn_check_wait_status (status, &error), "%s", error ? error->message : "");
+  g_autofree char *wal = g_strconcat (index, "-wal", NULL);
+  ck_assert_msg (g_file_test (wal, G_FILE_TEST_EXISTS), "the WAL was removed while a connection had it open");
+  g_autoptr (CmHold) two = put_message (first, "b@northmoor.gov.uk", NULL, NULL);
+  g_autoptr (CmHoldStore) third = open_store (spool);
+  g_autoptr (CmHold) seen = get_hold (third, two->id);
+  ck_assert_str_eq (seen->sender, "b@northmoor.gov.uk");
+}
+END_TEST
+
 int
 main (void)
 {
@@ -510,6 +542,7 @@ main (void)
   tcase_add_test (tc, test_state_names);
   tcase_add_test (tc, test_recover);
   tcase_add_test (tc, test_index_private);
+  tcase_add_test (tc, test_second_store_in_process);
   suite_add_tcase (suite, tc);
   int status = test_run (suite);
   g_mime_shutdown ();

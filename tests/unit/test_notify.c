@@ -163,7 +163,9 @@ START_TEST (test_hold_notice_for_the_monitoring_officer)
   g_autoptr (GMimeStream) held = g_mime_stream_mem_new_with_buffer (text, strlen (text));
   ck_assert_str_eq (cm_config_monitoring_officer (msg->config), "monitoring.officer@northmoor.gov.uk");
   g_autoptr (GMimeMessage) notice = cm_notify_compose_hold (msg, verdict, "20261123-101500-abcdef",
-                                                            cm_config_monitoring_officer (msg->config), held);
+                                                            cm_config_monitoring_officer (msg->config),
+                                                            "protocol+release-X@northmoor.gov.uk",
+                                                            "protocol+reject-Y@northmoor.gov.uk", held);
   g_autoptr (GMimeMessage) parsed = reparse (notice);
   ck_assert_ptr_nonnull (strstr (g_mime_message_get_subject (parsed), "20261123-101500-abcdef"));
   GMimeMultipart *mixed = GMIME_MULTIPART (g_mime_message_get_mime_part (parsed));
@@ -179,10 +181,32 @@ START_TEST (test_hold_notice_for_the_monitoring_officer)
   ck_assert_msg (g_str_has_prefix (review, "sudo -u "), "%s", review);
   ck_assert_msg (strstr (review, cm_config_path (msg->config)), "%s", review);
   ck_assert_msg (strstr (summary, release), "%s", summary);
+  /* Deciding by reply, in plain words, with both addresses. */
+  ck_assert_msg (strstr (summary, "To release it, reply to:  protocol+release-X@northmoor.gov.uk"), "%s", summary);
+  ck_assert_msg (strstr (summary, "To reject it, reply to:   protocol+reject-Y@northmoor.gov.uk"), "%s", summary);
+  ck_assert_msg (strstr (summary, "becomes the release note, or the reason"), "%s", summary);
   GMimeObject *attached = g_mime_multipart_get_part (mixed, 1);
   ck_assert (GMIME_IS_MESSAGE_PART (attached));
   GMimeMessage *original = g_mime_message_part_get_message (GMIME_MESSAGE_PART (attached));
   ck_assert_str_eq (g_mime_message_get_subject (original), "Fence repairs");
+  cm_msgctx_free (msg);
+}
+END_TEST
+
+/* Deciding by reply off: the notice has no decision addresses. */
+START_TEST (test_hold_notice_without_decision_addresses)
+{
+  CmMsgCtx *msg = message_from ("cllr.jane.smith@northmoor.gov.uk");
+  const char *text = "From: cllr.jane.smith@northmoor.gov.uk\nTo: builder@example.org\n"
+                     "Subject: Fence repairs\n\nThe council will pay for the fence.\n";
+  g_autoptr (CmVerdict) verdict = test_check (msg->config, msg->envelope, text);
+  g_autoptr (GMimeStream) held = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+  g_autoptr (GMimeMessage) notice = cm_notify_compose_hold (msg, verdict, "20261123-101500-abcdef",
+                                                            "monitoring.officer@northmoor.gov.uk", NULL, NULL, held);
+  g_autoptr (GMimeMessage) parsed = reparse (notice);
+  g_autofree char *summary = part_text (GMIME_MULTIPART (g_mime_message_get_mime_part (parsed)), 0);
+  ck_assert_msg (strstr (summary, "reply to:") == NULL, "%s", summary);
+  ck_assert_msg (strstr (summary, "To decide on the mail relay:"), "%s", summary);
   cm_msgctx_free (msg);
 }
 END_TEST
@@ -311,6 +335,7 @@ main (void)
   tcase_add_test (tc, test_quarantined_notice);
   tcase_add_test (tc, test_hold_notice_for_the_monitoring_officer);
   tcase_add_test (tc, test_reply_address);
+  tcase_add_test (tc, test_hold_notice_without_decision_addresses);
   tcase_add_test (tc, test_send_failure_is_reported);
   suite_add_tcase (suite, tc);
   return test_run (suite);
