@@ -26,12 +26,24 @@
 #   6. then plays the Monitoring Officer's day with one held message (an
 #      officer-criticism breach): council-review list, the sender explains by
 #      replying to the hold notice, council-review show, release (the message
-#      is delivered once, marked as released) and audit;
+#      is delivered once, marked as released) and audit; and ends it deciding
+#      two more without a shell (contrib/demo-decide.sh):
+#      - on the web page: a Monitoring Officer account (council-review user
+#        add), council-review-web on a free loopback port (--insecure-cookie:
+#        plain HTTP on loopback), and curl as the browser: sign in with the
+#        form's CSRF token, the queue, the held message, release with a note;
+#        the message is delivered once;
+#      - by reply: the reject address from the Monitoring Officer's notice of
+#        another hold, a reply to it with the reason, sent logged in (XCLIENT
+#        LOGIN, which the private Postfix allows from loopback); the audit
+#        trail names the Monitoring Officer's address, and the sender's
+#        notice carries the reason;
 #   7. ends with a summary table and where the logs are.
 #
-# BUILDDIR holds the council-milter and council-review binaries (default:
-# $TOP_BUILDDIR, else build/ in this checkout, where contrib/run.sh builds);
-# SRCDIR is the source tree (default: $TOP_SRCDIR, else this checkout).  It
+# BUILDDIR holds the council-milter, council-review and council-review-web
+# binaries (default: $TOP_BUILDDIR, else build/ in this checkout, where
+# contrib/run.sh builds); SRCDIR is the source tree (default: $TOP_SRCDIR,
+# else this checkout).  The web page's step needs curl.  It
 # must run as root (the Postfix master, smtp-sink), and installs Postfix from
 # Debian's archive when it is missing, leaving no Postfix service running or
 # enabled (--no-install: do not).  Everything it starts is stopped on exit, by pid;
@@ -68,6 +80,11 @@ MILTER_BIN=$(cd "$(dirname "$MILTER_BIN")" && pwd)/council-milter
 REVIEW_BIN=$(dirname "$MILTER_BIN")/council-review   # the Monitoring Officer's command, built beside it
 [ -x "$REVIEW_BIN" ] ||
   echo "demo.sh: no council-review in $BUILD: the Monitoring Officer's day will be skipped (make -C $BUILD council-review)" >&2
+WEB_BIN=$(dirname "$MILTER_BIN")/council-review-web  # the web review page, built beside it
+[ -x "$WEB_BIN" ] ||
+  echo "demo.sh: no council-review-web in $BUILD: the web page's step will be skipped (make -C $BUILD council-review-web)" >&2
+command -v curl > /dev/null ||
+  echo "demo.sh: no curl: the web page's step will be skipped (apt-get install curl)" >&2
 
 PF_LIFETIME=${PF_LIFETIME:-300}     # the instance stops by itself after 5 minutes, should we die
 # shellcheck source=/dev/null
@@ -93,6 +110,7 @@ REJECT_DEMO=member-obligation/breach/council-will-pay-boundary-wall-to-resident.
 MO_DEMO=officer-criticism/breach/head-of-planning-incompetent-to-members.eml
 MO_EXPLANATION="It went to my two ward colleagues only; I have raised the delay with the Chief Executive."
 MO_NOTE="Ward members only; the concern is now with the Chief Executive."
+# (the two held messages decided without a shell at the end of the day are in contrib/demo-decide.sh)
 
 # ------------------------------------------------------------------ work dir, cleanup
 W=$(mktemp -d "${TMPDIR:-/tmp}/council-demo.XXXXXX") || exit 1
@@ -103,14 +121,18 @@ CONF=$MD/council-milter.conf
 MLOG=$MD/milter.log
 mkdir -p "$MD/tmp" "$MD/hold" "$W/messages"
 MILTER_PID=""
+# shellcheck source=/dev/null
+. "$SRC/contrib/demo-decide.sh"      # mo_web, mo_reply: deciding on the web page and by reply (sets WEB_PID)
 N=0                                  # messages sent so far
 T_MSG=() T_EXP=() T_OUT=() T_OK=()   # the summary table's rows
 declare -A NUM_OF=()                 # Message-ID -> its number in the report
 
-# cleanup: stop the filter and the Postfix instance by their pids; remove the work dir unless --keep
+# cleanup: stop the web page, the filter and the Postfix instance by their pids; remove the work dir
+# unless --keep
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM HUP
+  [ -n "$WEB_PID" ] && pf_stop_pid "$WEB_PID" 5
   [ -n "$MILTER_PID" ] && pf_stop_pid "$MILTER_PID" 8
   pf_stop "$PF" 2>/dev/null
   if [ "$KEEP" = 1 ]; then
@@ -665,6 +687,17 @@ mo_day() {
 heading "The Monitoring Officer's day"
 if [ -x "$REVIEW_BIN" ]; then
   mo_day
+  say ""
+  say "The Monitoring Officer need not open a shell on the relay at all: two more held messages are"
+  say "decided where a lawyer reads mail, on the web page and by replying to the notice of a hold."
+  say ""
+  if [ -x "$WEB_BIN" ] && command -v curl > /dev/null; then
+    mo_web
+  else
+    say "  The web page is skipped: it needs council-review-web in $BUILD (make -C $BUILD"
+    say "  council-review-web) and curl."
+  fi
+  mo_reply
 else
   say "  Skipped: there is no council-review in $BUILD. Build it (make -C $BUILD council-review)"
   say "  and run the demo again to see the held messages reviewed, explained and released."
@@ -689,6 +722,8 @@ say "  sudo -u council-milter council-review show ID                  one in ful
 say "  sudo -u council-milter council-review release ID --note TEXT   delivered once, to its original recipients"
 say "  sudo -u council-milter council-review reject ID --reason TEXT  never delivered; the sender is told why"
 say "  sudo -u council-milter council-review audit ID                 who did what, and when"
+say "or without a shell: on the web page (council-review-web(8)), or by replying to the release or"
+say "reject address in the Monitoring Officer's notice of the hold (council-milter(8))."
 [ "$KEEP" = 1 ] && [ -x "$REVIEW_BIN" ] && say "This run's held messages can still be read: $REVIEW_BIN -c $CONF list"
 say ""
 say "The logs of this run:"
