@@ -58,7 +58,7 @@ class Page(html.parser.HTMLParser):
         elif tag == "td" and self.row is not None:
             self.cell = ""
         elif tag == "a" and self.cell is not None and a.get("href", "").startswith("/hold/"):
-            self.cell += a["href"][len("/hold/"):] + " "
+            self.row.append(a["href"][len("/hold/"):])   # the hold's id, a column of its own
         kind = "flash" if tag == "p" and "flash" in (a.get("class") or "").split() else tag
         if kind in self.text:
             self.open.append([kind, ""])
@@ -98,6 +98,20 @@ elif cmd == "audit":
     for r in page.rows:
         if len(r) == 4:
             print("  ".join(c for c in r if c))
+PY
+}
+
+# mail_lines FILE TEXT COUNT: COUNT lines of the text of mail FILE, from the first that starts with TEXT
+mail_lines() {
+  "$PY" - "$@" <<'PY'
+import email, email.policy, sys
+path, text, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(path, "rb") as fh:
+    part = email.message_from_binary_file(fh, policy=email.policy.default).get_body(preferencelist=("plain",))
+lines = part.get_content().splitlines() if part else []
+start = next((i for i, line in enumerate(lines) if line.startswith(text)), len(lines))
+for line in lines[start:start + count]:
+    print(line.rstrip())
 PY
 }
 
@@ -160,7 +174,7 @@ mo_web() {
   id=$HELD
   say "  \"$subject\" from $from, hold $id"
   if ! web_start; then
-    row "$(basename "$WEB_DEMO" .eml)" "MO's day: released on the web page" "the web page did not start" "$ok"
+    row "$(basename "$WEB_DEMO" .eml)" "MO's day: released on the web page" "the account or the page did not start" "$ok"
     return 1
   fi
 
@@ -252,14 +266,7 @@ mo_reply() {
   nref=$(pyhelp headers "$nfile" Message-ID)
   say "  the notice:  To $MO, Subject: $nsubj"
   say "               (at the sink: $(basename "$nfile")), which says:"
-  "$PY" - "$nfile" <<'PY' | indent "               | "
-import email, email.policy, sys
-body = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
-lines = body.get_body(preferencelist=("plain",)).get_content().splitlines()
-start = next((i for i, l in enumerate(lines) if l.startswith("To decide by reply")), None)
-for l in lines[start:start + 6] if start is not None else []:
-    print(l.rstrip())
-PY
+  mail_lines "$nfile" "To decide by reply" 6 | indent "               | "
 
   { printf 'From: Peter Ward <%s>\nTo: %s\nSubject: Re: %s\n' "$MO" "$rej" "$nsubj"
     printf 'Date: %s\nMessage-ID: <decide-%s@northmoor.gov.uk>\n' "$(date -R)" "$$"
@@ -290,7 +297,7 @@ PY
   fi
   if wait_until 15 found told pyhelp mail-to "$PF/sink" "$W/snapshot" "$from" "was not sent"; then
     say "  the sender:  $(pyhelp show-notice "$told" 0 | sed -n '2s/^Subject: //p'), to $from:"
-    pyhelp show-notice "$told" 9 | tail -n +3 | indent "               "
+    mail_lines "$told" "The Monitoring Officer decided" 3 | indent "               | "
   else
     say "  the sender:  no notice to $from reached the sink within 15 s"
   fi

@@ -478,7 +478,8 @@ while [ "$MPORT" = "$SMTPD_PORT" ] || [ "$MPORT" = "$REINJECT_PORT" ] || [ "$MPO
 done
 
 # the demo's configuration: the example's, with this run's socket, listeners and paths;
-# release-smtp is the smtpd that asks the filter, as on a relay (127.0.0.1:25 there)
+# release-smtp is the smtpd that asks the filter, as on a relay (127.0.0.1:25 there); the web
+# page's accounts are this run's
 cp "$SRC/config/council-milter.conf" "$CONF"
 "$PY" "$SRC/tests/integration/conf-set.py" "$CONF" \
   milter socket "inet:$MPORT@127.0.0.1" \
@@ -488,13 +489,15 @@ cp "$SRC/config/council-milter.conf" "$CONF"
   policy paragraphs "$SRC/config/paragraphs.conf" \
   notify smtp "127.0.0.1:$REINJECT_PORT" \
   hold spool "$MD/hold" \
-  hold release-smtp "127.0.0.1:$SMTPD_PORT" || die "cannot write $CONF"
+  hold release-smtp "127.0.0.1:$SMTPD_PORT" \
+  web accounts "$MD/web-accounts" || die "cannot write $CONF"
 # the Monitoring Officer: [hold] monitoring-officer is not set, so the directory's
 MO=$(sed -n 's/^monitoring-officer=//p' "$SRC/config/directory.conf" | head -n 1)
 
 heading "The filter's configuration (council-milter -n -c $CONF)"
 say "The example's (config/council-milter.conf) with only the socket, the notice listener,"
-say "the release listener ([hold] release-smtp) and the paths changed for this run:"
+say "the release listener ([hold] release-smtp) and the paths (the web page's accounts too)"
+say "changed for this run:"
 say ""
 check=$("$MILTER_BIN" -n -c "$CONF" 2>&1) || { echo "$check"; die "the configuration does not load"; }
 indent "  " <<< "$check"
@@ -736,5 +739,5 @@ if [ "$KEEP" = 1 ]; then
 else
   say "They are removed now; run with --keep to keep them."
 fi
-say "Took $(( $(date +%s) - START )) s; stopping council-milter and Postfix."
+say "Took $(( $(date +%s) - START )) s; stopping council-milter, Postfix$([ -n "$WEB_PID" ] && echo " and the web page")."
 [ "$DIFFER" = 0 ]

@@ -3,8 +3,10 @@
 #
 #   bash contrib/run.sh demo   install the dependencies, build, run the live
 #                              demo (the daemon behind a private Postfix, the
-#                              example messages sent through it), then check
-#                              every example message with council-check
+#                              example messages sent through it, held mail
+#                              decided with council-review, on the web page
+#                              and by reply), then check every example
+#                              message with council-check
 #   bash contrib/run.sh test   install the dependencies, build with warnings
 #                              as errors, run every test (make check), the
 #                              integration test with a private Postfix, the
@@ -33,6 +35,9 @@ packages+=(clang libclang-rt-14-dev)
 # The web review page (issue 11): libmicrohttpd; and for make check-browser,
 # headless Chromium with its driver and Selenium.
 packages+=(libmicrohttpd-dev chromium chromium-driver python3-selenium)
+# The live demo signs in to the web review page and releases a held message
+# there with curl (contrib/demo-decide.sh).
+packages+=(curl)
 
 as_root () {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -96,7 +101,7 @@ demo () {
     install_dependencies
     make_valence
     configure_build build
-    make -C build -j"$jobs" council-check council-milter council-review >/dev/null
+    make -C build -j"$jobs" council-check council-milter council-review council-review-web >/dev/null
     echo "== the live demo: council-milter behind a private Postfix (contrib/demo.sh)"
     as_root bash contrib/demo.sh "$top/build" "$top"
     echo
