@@ -161,7 +161,7 @@ web_start() {
 
 # mo_web: release a held message on the web page, with curl as the browser
 mo_web() {
-  local env mid subject from id status csrf ok="NOT AS EXPECTED" copies=0 xcp="" lines log flash=""
+  local env mid subject from id status csrf forged ok="NOT AS EXPECTED" copies=0 xcp="" lines log flash=""
   env=$(pyhelp envelope "$MSGS/$WEB_DEMO")
   from=$(sed -n 1p <<< "$env") subject=$(sed -n 2p <<< "$env") mid=$(sed -n 3p <<< "$env")
   N=$((N + 1))
@@ -197,6 +197,10 @@ mo_web() {
   webhelp hold "$W/web-hold.html" | indent "                 "
   csrf=$(webhelp csrf "$W/web-hold.html")
 
+  # a form posted without the session's token, as a page elsewhere could make the browser send it
+  forged=$(web_post "/hold/$id/release" "$W/web-forged.html" "note=Released by a page elsewhere.")
+  say "  no token:    POST /hold/$id/release without csrf -> ${forged%% *} (refused; nothing released)"
+
   lines=$(wc -l < "$MLOG")
   pf_sink_files "$PF" > "$W/snapshot"
   status=$(web_post "/hold/$id/release" "$W/web-released.html" "csrf=$csrf" "note=$WEB_NOTE")
@@ -224,7 +228,8 @@ mo_web() {
   say "  the audit trail (the page's user is the reviewer):"
   as_typed audit "$id"
   review audit "$id" 2>&1 | grep -E "  (released|release-delivered)( |$)" | indent "    "
-  [ "$copies" = 1 ] && [ "$xcp" = "released by the Monitoring Officer" ] && grep -q "^Released $id" <<< "$flash" &&
+  [ "${forged%% *}" = 403 ] && [ "$copies" = 1 ] && [ "$xcp" = "released by the Monitoring Officer" ] &&
+    grep -q "^Released $id" <<< "$flash" &&
     review audit "$id" 2>/dev/null | grep -qF "  $WEB_USER  released  $WEB_NOTE" && ok=ok
   row "$(basename "$WEB_DEMO" .eml)" "MO's day: released on the web page" \
     "released on the page: $(case "$copies" in 0) echo "not delivered";; 1) echo "delivered once, marked released";;
@@ -232,14 +237,18 @@ mo_web() {
   say ""
   say "  To open the page in a browser on this machine: $WEB_URL/ as $WEB_USER,"
   say "  password $WEB_PASSWORD (this run's: only its hash is kept, in $MD/web-accounts)."
-  [ "$KEEP" = 1 ] || say "  It stops with the demo; run the demo with --keep to open it afterwards."
-  [ "$KEEP" = 1 ] && say "  It stops with the demo; the work directory is kept (--keep), so it can be started again" \
-                         "with the command above."
+  if [ "$KEEP" = 1 ]; then
+    say "  It stops with the demo; the work directory is kept (--keep), and the end of this report says"
+    say "  how to start the page on it again."
+  else
+    say "  It stops with the demo; run the demo with --keep to open it afterwards."
+  fi
 }
 
 # mo_reply: reject a held message by replying, as the Monitoring Officer, to the reject address
 mo_reply() {
   local env mid subject from id nfile rej nsubj nref reply rc lines log ok="NOT AS EXPECTED" mofile="" told="" audit
+  local kind
   env=$(pyhelp envelope "$MSGS/$REPLY_DEMO")
   from=$(sed -n 1p <<< "$env") subject=$(sed -n 2p <<< "$env") mid=$(sed -n 3p <<< "$env")
   say ""
@@ -305,14 +314,17 @@ mo_reply() {
   as_typed audit "$id"
   audit=$(review audit "$id" 2>&1)
   grep -F "  rejected  " <<< "$audit" | indent "    "
+  kind=""
   if [ -n "$WEB_PID" ] && [ "$(web_get "/hold/$id" "$W/web-rejected.html")" = 200 ]; then
     say "  and on the web page, whose audit trail says what kind of name it is:"
-    webhelp audit "$W/web-rejected.html" | grep -F "  rejected  " | indent "    "
+    kind=$(webhelp audit "$W/web-rejected.html" | grep -F "  rejected  ")
+    indent "    " <<< "$kind"
   fi
   sleep 1
   [ "$rc" = 0 ] && [ -n "$mofile" ] && [ -n "$told" ] &&
     "$PY" "$SRC/tests/integration/mailpart.py" "$told" has "$REPLY_REASON" > /dev/null &&
     grep -qF "  $MO  rejected  $REPLY_REASON" <<< "$audit" && [ "$(pyhelp count "$PF/sink" "$mid")" = 0 ] &&
+    { [ -z "$WEB_PID" ] || grep -qF "$MO (mail)  rejected" <<< "$kind"; } &&
     [ "$(pyhelp count "$PF/sink" "<decide-$$@northmoor.gov.uk>")" = 0 ] && ok=ok
   row "$(basename "$REPLY_DEMO" .eml)" "MO's day: rejected by reply" \
     "rejected by reply: sender told the reason, MO told, nothing delivered" "$ok"

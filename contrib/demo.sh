@@ -728,12 +728,20 @@ say "  sudo -u council-milter council-review audit ID                 who did wh
 say "or without a shell: on the web page (council-review-web(8)), or by replying to the release or"
 say "reject address in the Monitoring Officer's notice of the hold (council-milter(8))."
 [ "$KEEP" = 1 ] && [ -x "$REVIEW_BIN" ] && say "This run's held messages can still be read: $REVIEW_BIN -c $CONF list"
+if [ "$KEEP" = 1 ] && [ -n "$WEB_PID" ]; then
+  say "and on the web page: start it with"
+  say "  $WEB_BIN -c $CONF --listen ${WEB_URL#http://} --insecure-cookie &"
+  say "then open $WEB_URL/ in a browser on this machine, as $WEB_USER with the password above"
+  say "(reading only: releasing needs the demo's Postfix, which is stopped; stop the page with kill %1)."
+fi
 say ""
 say "The logs of this run:"
 say "  the filter's log:     $MLOG"
 say "  Postfix's maillog:    $PF/maillog"
 say "  the delivered mail:   $PF/sink/ (one file per message, notices included)"
 say "  the hold spool:       $MD/hold/ (held/ID.eml, index.sqlite, outbox/)"
+[ -n "$WEB_PID" ] &&
+  say "  the web page's log:  $MD/web.log (what it says on starting; its requests go to syslog, facility mail)"
 if [ "$KEEP" = 1 ]; then
   say "They are kept (--keep); everything that ran is stopped now."
 else
