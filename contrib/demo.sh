@@ -741,7 +741,7 @@ say "  Postfix's maillog:    $PF/maillog"
 say "  the delivered mail:   $PF/sink/ (one file per message, notices included)"
 say "  the hold spool:       $MD/hold/ (held/ID.eml, index.sqlite, outbox/)"
 [ -n "$WEB_PID" ] &&
-  say "  the web page's log:  $MD/web.log (what it says on starting; its requests go to syslog, facility mail)"
+  say "  the web page's log:   $MD/web.log (what it says on starting; its requests go to syslog, facility mail)"
 if [ "$KEEP" = 1 ]; then
   say "They are kept (--keep); everything that ran is stopped now."
 else
