@@ -91,7 +91,8 @@ elif cmd == "hold":
     print("title:       " + " ".join(page.text["h1"]))
     for m in dict.fromkeys(page.text["mark"]):
         print("highlighted: " + m)
-    print("forms:       " + (", ".join(page.text["button"][1:]) or "none"))   # [0] is Sign out
+    decide = [b for b in page.text["button"] if b != "Sign out"]
+    print("forms:       " + (", ".join(decide) or "none"))
 elif cmd == "flash":
     print(" ".join(page.text["flash"]))
 elif cmd == "audit":
