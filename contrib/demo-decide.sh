@@ -17,10 +17,11 @@
 #
 # Sourced by demo.sh, whose variables (W, MD, PF, CONF, MLOG, MO, MSGS, PY,
 # SRC, SMTPD_PORT, SINK_PORT, REINJECT_PORT, MPORT, REVIEW_BIN, WEB_BIN, KEEP,
-# N, NUM_OF) and helpers (say, row,
-# review, as_typed, pyhelp, in_hold, found, wait_until, filter_log_since,
-# indent) it uses.  mo_web sets WEB_PID, which demo.sh's cleanup stops with
-# everything else, and WEB_URL, WEB_USER and WEB_PASSWORD for the summary.
+# N, NUM_OF) and helpers (say, row, review, as_typed, pyhelp, in_hold, found,
+# wait_until, filter_log_since, indent; pf_* from tests/integration/postfix.sh)
+# it uses.  mo_web sets WEB_PID, which demo.sh's cleanup stops with everything
+# else, and WEB_URL, WEB_USER and WEB_PASSWORD for the summary.  Both add a
+# row to the summary table, ok only when everything they show was so.
 
 # The two held messages (sent with the shipped policy by demo.sh): one released on the web page
 # with a note, one rejected by reply with a reason.
@@ -29,7 +30,7 @@ WEB_NOTE="Cabinet awarded this contract on 4 June; the councillor is passing on 
 REPLY_DEMO=officer-criticism/breach/mr-baker-misled-committee-to-gazette-base64.eml
 REPLY_REASON="Please raise concerns about an officer with the Chief Executive, never the Gazette."
 
-WEB_PID="" WEB_URL="""" WEB_USER=peter.ward WEB_PASSWORD=""
+WEB_PID="" WEB_URL="" WEB_USER=peter.ward WEB_PASSWORD=""
 JAR=$W/web-cookies                   # curl's cookie jar: the session, as a browser keeps it
 
 # webhelp CMD FILE: read a page of council-review-web as the demo shows it
