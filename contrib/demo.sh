@@ -43,11 +43,14 @@
 # BUILDDIR holds the council-milter, council-review and council-review-web
 # binaries (default: $TOP_BUILDDIR, else build/ in this checkout, where
 # contrib/run.sh builds); SRCDIR is the source tree (default: $TOP_SRCDIR,
-# else this checkout).  The web page's step needs curl.  It
-# must run as root (the Postfix master, smtp-sink), and installs Postfix from
-# Debian's archive when it is missing, leaving no Postfix service running or
-# enabled (--no-install: do not).  Everything it starts is stopped on exit, by pid;
-# its work directory under /tmp is removed unless --keep is given.
+# else this checkout).  The web page's step needs curl, and is skipped
+# without it or council-review-web.  It must run as root (the Postfix
+# master, smtp-sink), and installs Postfix from Debian's archive when it is
+# missing, leaving no Postfix service running or enabled (--no-install: do
+# not).  Everything it starts (the filter, Postfix, the web page) is stopped
+# on exit, by pid; its work directory under /tmp is removed unless --keep is
+# given, and then the report ends with the command that starts the web page
+# again on it, and the page's address, account and password (this run's).
 
 set -u
 
