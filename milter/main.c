@@ -38,6 +38,18 @@ typedef struct {
   char *user;
 } Options;
 
+/* The options' strings, freed when main returns (a leak checker would
+ * otherwise report the -c string of council-milter -n). */
+static void
+options_clear (Options *o)
+{
+  g_free (o->config);
+  g_free (o->socket);
+  g_free (o->pid_file);
+  g_free (o->user);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
 static gboolean
 parse_options (int *argc, char ***argv, Options *o)
 {
@@ -141,7 +153,7 @@ write_pid_file (const char *path)
 int
 main (int argc, char **argv)
 {
-  Options o = { 0 };
+  g_auto (Options) o = { 0 };
   if (!parse_options (&argc, &argv, &o))
     return 2;
   cm_policy_init ();
@@ -211,9 +223,5 @@ main (int argc, char **argv)
   if (pid_file)
     g_unlink (pid_file);
   cm_reload_shutdown ();
-  g_free (o.config);
-  g_free (o.socket);
-  g_free (o.pid_file);
-  g_free (o.user);
   return status == MI_SUCCESS ? 0 : 1;
 }
