@@ -119,11 +119,16 @@ accounts_path (CmReview *review)
   return cm_web_settings (review->config)->accounts;
 }
 
-/* Report a failed change of the accounts file; REVIEW_FAILED. */
-static int
-failed (const GError *error)
+/* The accounts file for a subcommand with no options and N arguments
+ * (del, passwd, list), its arguments parsed; NULL, reported, on bad
+ * usage or configuration. */
+static const char *
+without_options (CmReview *review, const CmReviewCommand *command, int *argc, char ***argv, int n)
 {
-  return cm_review_error (error);
+  GOptionEntry entries[] = { { NULL } };
+  if (!cm_review_parse_options (command, entries, argc, argv, n, n))
+    return NULL;
+  return accounts_path (review);
 }
 
 static int
@@ -151,7 +156,7 @@ user_add (CmReview *review, const CmReviewCommand *command, int argc, char **arg
   gboolean ok = cm_accounts_add (path, argv[1], role, password, &error);
   password_free (password);
   if (!ok)
-    return failed (error);
+    return cm_review_error (error);
   printf ("added %s (%s) to %s\n", argv[1], cm_web_role_name (role), path);
   return REVIEW_OK;
 }
@@ -159,15 +164,12 @@ user_add (CmReview *review, const CmReviewCommand *command, int argc, char **arg
 static int
 user_del (CmReview *review, const CmReviewCommand *command, int argc, char **argv)
 {
-  GOptionEntry entries[] = { { NULL } };
-  if (!cm_review_parse_options (command, entries, &argc, &argv, 1, 1))
-    return REVIEW_USAGE;
-  const char *path = accounts_path (review);
+  const char *path = without_options (review, command, &argc, &argv, 1);
   if (path == NULL)
     return REVIEW_USAGE;
   g_autoptr (GError) error = NULL;
   if (!cm_accounts_remove (path, argv[1], &error))
-    return failed (error);
+    return cm_review_error (error);
   g_autofree char *safe = cm_review_safe (argv[1], FALSE);
   printf ("removed %s from %s\n", safe, path);
   return REVIEW_OK;
@@ -176,10 +178,7 @@ user_del (CmReview *review, const CmReviewCommand *command, int argc, char **arg
 static int
 user_passwd (CmReview *review, const CmReviewCommand *command, int argc, char **argv)
 {
-  GOptionEntry entries[] = { { NULL } };
-  if (!cm_review_parse_options (command, entries, &argc, &argv, 1, 1))
-    return REVIEW_USAGE;
-  const char *path = accounts_path (review);
+  const char *path = without_options (review, command, &argc, &argv, 1);
   if (path == NULL)
     return REVIEW_USAGE;
   /* Said before the password is asked for, not after. */
@@ -197,7 +196,7 @@ user_passwd (CmReview *review, const CmReviewCommand *command, int argc, char **
   gboolean ok = cm_accounts_set_password (path, argv[1], password, &error);
   password_free (password);
   if (!ok)
-    return failed (error);
+    return cm_review_error (error);
   g_autofree char *safe = cm_review_safe (argv[1], FALSE);
   printf ("changed the password of %s in %s\n", safe, path);
   return REVIEW_OK;
@@ -206,16 +205,13 @@ user_passwd (CmReview *review, const CmReviewCommand *command, int argc, char **
 static int
 user_list (CmReview *review, const CmReviewCommand *command, int argc, char **argv)
 {
-  GOptionEntry entries[] = { { NULL } };
-  if (!cm_review_parse_options (command, entries, &argc, &argv, 0, 0))
-    return REVIEW_USAGE;
-  const char *path = accounts_path (review);
+  const char *path = without_options (review, command, &argc, &argv, 0);
   if (path == NULL)
     return REVIEW_USAGE;
   g_autoptr (GError) error = NULL;
   g_autoptr (CmAccounts) accounts = cm_accounts_load (path, &error);
   if (accounts == NULL)
-    return failed (error);
+    return cm_review_error (error);
   const GPtrArray *users = cm_accounts_users (accounts);
   for (guint i = 0; i < users->len; i++)
     {
