@@ -670,9 +670,27 @@ cm_lexicons_free (CmLexicons *lexicons)
 static gboolean
 is_clause_word (const char *word)
 {
-  static const char *const words[] = { "but", "and", "because", "although", "though", "however",
-                                       "whereas", "while", "yet", "so", NULL };
-  return g_strv_contains (words, word);
+  /* By first letter: every word before a valence word is asked, and most
+   * cost one comparison of a byte (g_strv_contains compared ten strings). */
+  switch (word[0])
+    {
+    case 'a':
+      return strcmp (word, "and") == 0 || strcmp (word, "although") == 0;
+    case 'b':
+      return strcmp (word, "but") == 0 || strcmp (word, "because") == 0;
+    case 'h':
+      return strcmp (word, "however") == 0;
+    case 's':
+      return strcmp (word, "so") == 0;
+    case 't':
+      return strcmp (word, "though") == 0;
+    case 'w':
+      return strcmp (word, "whereas") == 0 || strcmp (word, "while") == 0;
+    case 'y':
+      return strcmp (word, "yet") == 0;
+    default:
+      return FALSE;
+    }
 }
 
 gboolean
