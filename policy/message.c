@@ -562,6 +562,9 @@ make_sentences (CmView *view, const CmLexicons *lexicons, CmScan *scan)
       s->hits = cm_lexicons_sentence_hits (lexicons, &s->words);
       g_ptr_array_add (view->sentences, s);
     }
+  view->officer_memos = g_new0 (CmOfficerMemo, view->sentences->len);
+  for (guint i = 0; i < view->sentences->len; i++)
+    ((CmSentence *) view->sentences->pdata[i])->officers = &view->officer_memos[i];
 }
 
 char *
@@ -746,6 +749,9 @@ cm_view_free (CmView *view)
   g_ptr_array_unref (view->recipients);
   g_ptr_array_unref (view->blind);
   g_ptr_array_unref (view->participants);
+  for (guint i = 0; view->officer_memos && i < view->sentences->len; i++)
+    g_clear_pointer (&view->officer_memos[i].named, g_ptr_array_unref);
+  g_free (view->officer_memos);
   g_ptr_array_unref (view->sentences);
   g_ptr_array_unref (view->attachments);
   cm_words_free (view->subject_words);
