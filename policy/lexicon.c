@@ -502,27 +502,42 @@ match_phrase (const CmLexicon *lexicon, const CmWords *words, guint pos, guint l
   return FALSE;
 }
 
-/* The shortest match at POS, or the one ending at WANT_END (not -1). */
-static gboolean
-match_at (const CmLexicon *lexicon, const CmWords *words, guint pos, int want_end, CmMatch *match)
+/* match_at () past its first test: STARTS says the word may start a
+ * phrase or a pattern by its first word, PREFIXED are the prefix patterns
+ * of its bucket (or NULL). */
+static G_NO_INLINE gboolean
+match_candidates (const CmLexicon *lexicon, const CmWords *words, guint pos, int want_end,
+                  gboolean starts, const GPtrArray *prefixed, CmMatch *match)
 {
-  if (pos >= words->n)
-    return FALSE;
   const CmWord *word = &words->words[pos];
   gboolean found = FALSE;
-  if (may_start (lexicon, word->hash))
+  if (starts)
     {
       guint length = want_end < 0 ? 0 : (guint) want_end - pos;
       found = match_phrase (lexicon, words, pos, length, match);
       try_patterns (cm_index_get (lexicon->by_first, word->hash), words, pos, want_end, match, &found);
     }
-  /* Most words have no prefix pattern to try: no call for them. */
-  const GPtrArray *prefixed = word->text[1] ? lexicon->by_prefix[prefix_bucket (word->text)] : NULL;
   if (prefixed)
     try_patterns (prefixed, words, pos, want_end, match, &found);
   if (lexicon->short_prefix)
     try_patterns (lexicon->short_prefix, words, pos, want_end, match, &found);
   return found;
+}
+
+/* The shortest match at POS, or the one ending at WANT_END (not -1). */
+static inline gboolean
+match_at (const CmLexicon *lexicon, const CmWords *words, guint pos, int want_end, CmMatch *match)
+{
+  if (pos >= words->n)
+    return FALSE;
+  const CmWord *word = &words->words[pos];
+  gboolean starts = may_start (lexicon, word->hash);
+  const GPtrArray *prefixed = word->text[1] ? lexicon->by_prefix[prefix_bucket (word->text)] : NULL;
+  /* Most words start nothing in most lists: that is said here, without
+   * the stack frame of the search (every word is asked of several lists). */
+  if (!starts && prefixed == NULL && lexicon->short_prefix == NULL)
+    return FALSE;
+  return match_candidates (lexicon, words, pos, want_end, starts, prefixed, match);
 }
 
 /* The OR of the data of every pattern of a bit-set lexicon matching at POS. */
