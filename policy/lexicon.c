@@ -20,6 +20,10 @@
 typedef struct {
   char **alternatives; /* lower case; a trailing '*' is stripped into prefix[] */
   gboolean *prefix;
+  /* cm_words_hash () of each alternative: a word is compared with the
+   * hash it was split with before its text (a pattern's "the ... team|
+   * department|..." tries a dozen at every "the"). */
+  guint64 *hashes;
   gboolean gap;        /* the "..." token */
 } Token;
 
@@ -75,6 +79,7 @@ pattern_free (gpointer p)
     {
       g_strfreev (pattern->tokens[i].alternatives);
       g_free (pattern->tokens[i].prefix);
+      g_free (pattern->tokens[i].hashes);
     }
   g_free (pattern->tokens);
   g_free (pattern);
@@ -154,6 +159,7 @@ parse_token (const char *text, Token *token, GError **error)
   token->alternatives = g_strsplit (lower, "|", -1);
   guint n = g_strv_length (token->alternatives);
   token->prefix = g_new0 (gboolean, n);
+  token->hashes = g_new0 (guint64, n);
   for (guint i = 0; i < n; i++)
     {
       char *alt = token->alternatives[i];
@@ -174,6 +180,7 @@ parse_token (const char *text, Token *token, GError **error)
         }
       g_free (token->alternatives[i]);
       token->alternatives[i] = normal;
+      token->hashes[i] = cm_words_hash (normal);
     }
   return TRUE;
 }
@@ -408,12 +415,13 @@ has_prefix (const char *word, const char *prefix)
 }
 
 static gboolean
-token_matches (const Token *token, const char *word)
+token_matches (const Token *token, const CmWord *word)
 {
   for (guint i = 0; token->alternatives[i]; i++)
     {
       const char *alt = token->alternatives[i];
-      if (token->prefix[i] ? has_prefix (word, alt) : strcmp (word, alt) == 0)
+      if (token->prefix[i] ? has_prefix (word->text, alt)
+                           : token->hashes[i] == word->hash && strcmp (word->text, alt) == 0)
         return TRUE;
     }
   return FALSE;
@@ -437,7 +445,7 @@ match_from (const Pattern *pattern, guint t, const CmWords *words, guint pos, in
         }
       return -1;
     }
-  if (pos >= words->n || !token_matches (token, words->words[pos].text))
+  if (pos >= words->n || !token_matches (token, &words->words[pos]))
     return -1;
   return match_from (pattern, t + 1, words, pos + 1, end);
 }
