@@ -27,21 +27,19 @@ typedef struct {
   gboolean part2;     /* exempt or Part 2, not only confidential */
 } Marking;
 
-/* Does TEXT carry a marking (and no disclaimer)? */
+/* Does TEXT carry a marking (and no disclaimer)?  The marking is looked
+ * for first: most lines have none, and then need no disclaimer scan. */
 static gboolean
 marked (const CmRuleContext *context, const char *text, guint max_words, gboolean *part2)
 {
   g_autoptr (CmWords) words = cm_words_split (text);
   if (words->n == 0 || (max_words && words->n > max_words))
     return FALSE;
-  if (cm_lexicon_matches (context->lexicons->disclaimer, words))
-    return FALSE;
-  g_autoptr (GArray) matches = g_array_new (FALSE, FALSE, sizeof (CmMatch));
-  cm_lexicon_scan (context->lexicons->marking, words, matches);
-  for (guint i = 0; i < matches->len; i++)
+  for (guint pos = 0; pos < words->n; pos++)
     {
-      CmMatch m = g_array_index (matches, CmMatch, i);
-      if (cm_lexicons_negated (context->lexicons, words, m.start))
+      CmMatch m;
+      if (!cm_lexicon_match_at (context->lexicons->marking, words, pos, &m)
+          || cm_lexicons_negated (context->lexicons, words, m.start))
         continue;
       const char *first = words->words[m.start].text;
       gboolean part = strcmp (first, "part") == 0;
@@ -51,6 +49,8 @@ marked (const CmRuleContext *context, const char *text, guint max_words, gboolea
         continue;
       if (part && text[words->words[m.start].offset + words->words[m.start].length] == '=')
         continue;
+      if (cm_lexicon_matches (context->lexicons->disclaimer, words))
+        return FALSE;
       *part2 = part || strcmp (first, "exempt") == 0;
       return TRUE;
     }
@@ -63,13 +63,17 @@ static gboolean
 short_line (const char *p, const char *end, guint max_words)
 {
   guint runs = 0;
-  gboolean in_run = FALSE;
-  for (; p < end; p++)
+  while (p < end)
     {
-      gboolean blank = *p == ' ' || *p == '\t' || *p == '\r';
-      if (!blank && !in_run && ++runs > max_words)
+      while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+        p++;
+      if (p == end)
+        break;
+      if (++runs > max_words)
         return FALSE;
-      in_run = !blank;
+      /* The rest of the run: one test a byte while it lasts. */
+      while (p < end && *p != ' ' && *p != '\t' && *p != '\r')
+        p++;
     }
   return runs > 0;
 }
