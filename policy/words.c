@@ -11,8 +11,8 @@
 
 #include "words.h"
 
-#define FNV_OFFSET G_GUINT64_CONSTANT (0xcbf29ce484222325)
-#define FNV_PRIME G_GUINT64_CONSTANT (0x100000001b3)
+#define FNV_OFFSET CM_WORDS_FNV_OFFSET
+#define FNV_PRIME CM_WORDS_FNV_PRIME
 
 gboolean
 cm_words_is_word_char (gunichar c)
@@ -31,22 +31,6 @@ is_clause_mark (gunichar c)
 {
   return c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '-' || c == '.'
       || c == '!' || c == '?' || c == 0x2013 || c == 0x2014;
-}
-
-guint64
-cm_words_hash (const char *word)
-{
-  guint64 h = FNV_OFFSET;
-  for (const guchar *p = (const guchar *) word; *p; p++)
-    h = (h ^ *p) * FNV_PRIME;
-  return h;
-}
-
-guint64
-cm_words_hash_sequence (guint64 sequence, guint64 word)
-{
-  return (sequence ^ (word + G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) + (sequence << 6) + (sequence >> 2)))
-         * FNV_PRIME;
 }
 
 /* The output buffer: grown only when lower-casing made text longer. */
