@@ -76,6 +76,21 @@ static const guint8 ascii_class[256] = { /* 0 for every byte of a UTF-8 sequence
 };
 #define ascii_alnum(u) ((ascii_class[u] & WORD) != 0)
 
+/* An ASCII letter or digit's lower case, 0 for any other byte: the word
+ * loop's test and its lowering in one load. */
+static const guint8 ascii_word_lower[256] = {
+  ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+  ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+  ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
+  ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
+  ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
+  ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+  ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
+  ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+  ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
+  ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+};
+
 /* Does the word go on at P (a letter or digit)? */
 static inline gboolean
 word_char_at (const char *p)
@@ -125,15 +140,19 @@ cm_words_split (const char *text)
       gboolean rehash = FALSE;
       for (;;)
         {
-          u = (guchar) *p;
-          if (ascii_alnum (u))
+          /* A run of ASCII letters and digits, the bulk of any text, in a
+           * loop of its own: one index for the input and the output. */
+          gsize i = 0;
+          guint lower;
+          while ((lower = ascii_word_lower[(guchar) p[i]]) != 0)
             {
-              u |= 0x20;
-              *out++ = (char) u;
-              hash = (hash ^ u) * FNV_PRIME;
-              p++;
-              continue;
+              out[i] = (char) lower;
+              hash = (hash ^ lower) * FNV_PRIME;
+              i++;
             }
+          p += i;
+          out += i;
+          u = (guchar) *p;
           if (u < 0x80)
             {
               if (!((u == '\'' || u == '-') && word_char_at (p + 1)))
