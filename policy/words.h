@@ -26,6 +26,12 @@ typedef struct {
 } CmWords;
 
 CmWords *cm_words_split (const char *text);
+
+/* FUNC given the hash of each word of TEXT in turn, as cm_words_split ()
+ * makes them; returns the number of words.  For a set of a text's words:
+ * nothing else of them is made or kept. */
+typedef void (*CmWordHashFunc) (guint64 hash, gpointer data);
+guint cm_words_each_hash (const char *text, CmWordHashFunc func, gpointer data);
 void cm_words_free (CmWords *words);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmWords, cm_words_free)
 
