@@ -548,13 +548,30 @@ match_at (const CmLexicon *lexicon, const CmWords *words, guint pos, int want_en
   return match_candidates (lexicon, words, pos, want_end, starts, prefixed, match);
 }
 
-/* The OR of the data of every pattern of a bit-set lexicon matching at POS. */
+/* The OR of the data of LIST's general patterns matching at POS. */
 static guint
-match_bits_at (const CmLexicon *lexicon, const CmWords *words, guint pos)
+pattern_bits (const GPtrArray *list, const CmWords *words, guint pos)
+{
+  guint bits = 0;
+  for (guint i = 0; list && i < list->len; i++)
+    {
+      const Pattern *pattern = list->pdata[i];
+      /* Most fail at their first word: that is tested without the call. */
+      if (token_matches (&pattern->tokens[0], &words->words[pos])
+          && match_from (pattern, 0, words, pos, -1) >= 0)
+        bits |= GPOINTER_TO_UINT (pattern->data);
+    }
+  return bits;
+}
+
+/* match_bits_at () past its first test (as match_candidates ()). */
+static G_NO_INLINE guint
+candidate_bits (const CmLexicon *lexicon, const CmWords *words, guint pos, gboolean starts,
+                const GPtrArray *prefixed)
 {
   const CmWord *word = &words->words[pos];
   guint bits = 0;
-  if (may_start (lexicon, word->hash))
+  if (starts)
     {
       guint64 sequence = 0;
       for (guint n = 1; n <= lexicon->longest_phrase && pos + n <= words->n; n++)
@@ -571,18 +588,21 @@ match_bits_at (const CmLexicon *lexicon, const CmWords *words, guint pos)
           if (cm_index_get (lexicon->prefix_index, key) == NULL)
             break;
         }
-      const GPtrArray *general = cm_index_get (lexicon->by_first, word->hash);
-      for (guint i = 0; general && i < general->len; i++)
-        if (match_from (general->pdata[i], 0, words, pos, -1) >= 0)
-          bits |= GPOINTER_TO_UINT (((const Pattern *) general->pdata[i])->data);
+      bits |= pattern_bits (cm_index_get (lexicon->by_first, word->hash), words, pos);
     }
-  const GPtrArray *lists[] = { word->text[1] ? lexicon->by_prefix[prefix_bucket (word->text)] : NULL,
-                               lexicon->short_prefix };
-  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
-    for (guint i = 0; lists[l] && i < lists[l]->len; i++)
-      if (match_from (lists[l]->pdata[i], 0, words, pos, -1) >= 0)
-        bits |= GPOINTER_TO_UINT (((const Pattern *) lists[l]->pdata[i])->data);
-  return bits;
+  return bits | pattern_bits (prefixed, words, pos) | pattern_bits (lexicon->short_prefix, words, pos);
+}
+
+/* The OR of the data of every pattern of a bit-set lexicon matching at POS. */
+static inline guint
+match_bits_at (const CmLexicon *lexicon, const CmWords *words, guint pos)
+{
+  const CmWord *word = &words->words[pos];
+  gboolean starts = may_start (lexicon, word->hash);
+  const GPtrArray *prefixed = word->text[1] ? lexicon->by_prefix[prefix_bucket (word->text)] : NULL;
+  if (!starts && prefixed == NULL && lexicon->short_prefix == NULL)
+    return 0;
+  return candidate_bits (lexicon, words, pos, starts, prefixed);
 }
 
 guint
