@@ -57,22 +57,29 @@ marked (const CmRuleContext *context, const char *text, guint max_words, gboolea
   return FALSE;
 }
 
-/* Has the line [p, end) at most MAX_WORDS words?  A cheap count
- * of runs of non-blanks, so that prose lines are never split into words. */
+/* What ends a run of non-blanks: a blank, or the end of the line or of
+ * the text. */
+static const gboolean ends_run[256] = {
+  [' '] = TRUE, ['\t'] = TRUE, ['\r'] = TRUE, ['\n'] = TRUE, ['\0'] = TRUE,
+};
+
+/* Has the line at P, ended by '\n' or the end of the text, at most
+ * MAX_WORDS words?  A cheap count of runs of non-blanks, so that prose
+ * lines are never split into words; the line's end stops each loop, so
+ * no byte is tested twice. */
 static gboolean
-short_line (const char *p, const char *end, guint max_words)
+short_line (const char *p, guint max_words)
 {
   guint runs = 0;
-  while (p < end)
+  for (;;)
     {
-      while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+      while (*p == ' ' || *p == '\t' || *p == '\r')
         p++;
-      if (p == end)
+      if (*p == '\n' || *p == '\0')
         break;
       if (++runs > max_words)
         return FALSE;
-      /* The rest of the run: one test a byte while it lasts. */
-      while (p < end && *p != ' ' && *p != '\t' && *p != '\r')
+      while (!ends_run[(guchar) *p])
         p++;
     }
   return runs > 0;
@@ -115,7 +122,7 @@ find_in_lines (const CmRuleContext *context, const CmRule *rule, const char *tex
       const char *end = strchr (line, '\n');
       gsize len = end ? (gsize) (end - line) : strlen (line);
       /* Markings are short lines: skip long ones without splitting them. */
-      if (len > 0 && len < max_line && short_line (line, line + len, max_words))
+      if (len > 0 && len < max_line && short_line (line, max_words))
         {
           g_autofree char *copy = g_strndup (line, len);
           char *body = copy; /* the line without its quoting */
