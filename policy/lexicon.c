@@ -619,6 +619,12 @@ cm_lexicons_sentence_hits (const CmLexicons *lexicons, const CmWords *words)
   return hits;
 }
 
+guint
+cm_lexicon_bits_at (const CmLexicon *lexicon, const CmWords *words, guint pos)
+{
+  return pos < words->n ? match_bits_at (lexicon, words, pos) : 0;
+}
+
 gboolean
 cm_lexicon_match_at (const CmLexicon *lexicon, const CmWords *words, guint pos, CmMatch *match)
 {
@@ -657,10 +663,11 @@ static const struct {
   const char *file;
   gsize offset;
   guint hit;  /* its CM_HIT_ bit in the combined sentence scan, or 0 */
+  guint ref;  /* its CM_REF_ bit in officer_refs, or 0 */
 } lexicon_files[] = {
   { "criticism.txt", G_STRUCT_OFFSET (CmLexicons, criticism), CM_HIT_CRITICISM },
-  { "officer-words.txt", G_STRUCT_OFFSET (CmLexicons, officer_words) },
-  { "addressee.txt", G_STRUCT_OFFSET (CmLexicons, addressee) },
+  { "officer-words.txt", G_STRUCT_OFFSET (CmLexicons, officer_words), 0, CM_REF_OFFICER },
+  { "addressee.txt", G_STRUCT_OFFSET (CmLexicons, addressee), 0, CM_REF_ADDRESSEE },
   { "negation.txt", G_STRUCT_OFFSET (CmLexicons, negation) },
   { "negation-exceptions.txt", G_STRUCT_OFFSET (CmLexicons, negation_exceptions) },
   { "obligation.txt", G_STRUCT_OFFSET (CmLexicons, obligation), CM_HIT_OBLIGATION },
@@ -686,11 +693,14 @@ cm_lexicons_load (const char *directory, GError **error)
   g_autoptr (CmLexicons) lexicons = g_new0 (CmLexicons, 1);
   lexicons->content = cm_lexicon_new ();
   lexicons->content->bits = TRUE;
+  lexicons->officer_refs = cm_lexicon_new ();
+  lexicons->officer_refs->bits = TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (lexicon_files); i++)
     {
       g_autofree char *path = g_build_filename (directory, lexicon_files[i].file, NULL);
-      guint hit = lexicon_files[i].hit;
-      CmLexicon *lexicon = load_into (path, hit ? lexicons->content : NULL, hit, error);
+      guint hit = lexicon_files[i].hit, ref = lexicon_files[i].ref;
+      CmLexicon *also = hit ? lexicons->content : ref ? lexicons->officer_refs : NULL;
+      CmLexicon *lexicon = load_into (path, also, hit ? hit : ref, error);
       if (lexicon == NULL)
         return NULL;
       G_STRUCT_MEMBER (CmLexicon *, lexicons, lexicon_files[i].offset) = lexicon;
@@ -706,6 +716,7 @@ cm_lexicons_free (CmLexicons *lexicons)
   for (guint i = 0; i < G_N_ELEMENTS (lexicon_files); i++)
     cm_lexicon_free (G_STRUCT_MEMBER (CmLexicon *, lexicons, lexicon_files[i].offset));
   cm_lexicon_free (lexicons->content);
+  cm_lexicon_free (lexicons->officer_refs);
   g_free (lexicons);
 }
 

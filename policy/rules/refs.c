@@ -60,9 +60,11 @@ find_officers (const CmRuleContext *context, const CmSentence *sentence, CmOffic
               hit = TRUE;
             }
         }
-      if (!hit && cm_lexicon_match_at (context->lexicons->officer_words, words, pos, &match))
+      /* officer-words.txt, then addressee.txt, in one look. */
+      guint refs = hit ? 0 : cm_lexicon_bits_at (context->lexicons->officer_refs, words, pos);
+      if (refs & CM_REF_OFFICER)
         hit = memo->generic = TRUE;
-      if (!hit && addressed_officer && cm_lexicon_match_at (context->lexicons->addressee, words, pos, &match))
+      else if ((refs & CM_REF_ADDRESSEE) && addressed_officer)
         hit = memo->addressed = TRUE;
       if (hit && memo->first_word == G_MAXUINT)
         memo->first_word = pos;
