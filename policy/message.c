@@ -562,9 +562,18 @@ make_sentences (CmView *view, const CmLexicons *lexicons, CmScan *scan)
   if (words_cut)
     view->authored_words->n = scan->limits->words;
   view->signature_words = cm_words_split (view->signature);
+  g_autoptr (GArray) spans = cm_sentences_split (view->authored);
+  guint n_spans = spans->len;
+  if (cm_scan_over (scan, "sentences", n_spans, scan->limits->sentences))
+    n_spans = scan->limits->sentences;
+  /* The sentences (the subject and at most one a span) and their memos
+   * in two allocations, not one a sentence. */
+  view->sentence_block = g_new0 (CmSentence, n_spans + 1);
+  view->officer_memos = g_new0 (CmOfficerMemo, n_spans + 1);
+  CmSentence *next = view->sentence_block;
   if (view->subject_words->n > 0)
     {
-      CmSentence *s = g_new0 (CmSentence, 1);
+      CmSentence *s = next++;
       s->end = strlen (view->subject);
       s->words = *view->subject_words;
       s->subject = TRUE;
@@ -572,12 +581,8 @@ make_sentences (CmView *view, const CmLexicons *lexicons, CmScan *scan)
       g_ptr_array_add (view->sentences, s);
     }
 
-  g_autoptr (GArray) spans = cm_sentences_split (view->authored);
   const CmWords *all = view->authored_words;
   guint word = 0;
-  guint n_spans = spans->len;
-  if (cm_scan_over (scan, "sentences", n_spans, scan->limits->sentences))
-    n_spans = scan->limits->sentences;
   for (guint i = 0; i < n_spans; i++)
     {
       CmSpan span = g_array_index (spans, CmSpan, i);
@@ -589,7 +594,7 @@ make_sentences (CmView *view, const CmLexicons *lexicons, CmScan *scan)
       guint first = word;
       while (word < all->n && all->words[word].offset < span.end)
         word++;
-      CmSentence *s = g_new0 (CmSentence, 1);
+      CmSentence *s = next++;
       s->start = span.start;
       s->end = span.end;
       s->words.buffer = NULL;
@@ -598,7 +603,6 @@ make_sentences (CmView *view, const CmLexicons *lexicons, CmScan *scan)
       s->hits = cm_lexicons_sentence_hits (lexicons, &s->words);
       g_ptr_array_add (view->sentences, s);
     }
-  view->officer_memos = g_new0 (CmOfficerMemo, view->sentences->len);
   for (guint i = 0; i < view->sentences->len; i++)
     ((CmSentence *) view->sentences->pdata[i])->officers = &view->officer_memos[i];
 }
@@ -741,7 +745,7 @@ cm_view_new_capped (const CmDirectory *directory, const CmLexicons *lexicons,
   view->cc = g_ptr_array_new ();
   view->recipients = g_ptr_array_new ();
   view->blind = g_ptr_array_new ();
-  view->sentences = g_ptr_array_new_with_free_func (g_free);
+  view->sentences = g_ptr_array_new (); /* of sentence_block */
   view->attachments = g_ptr_array_new_with_free_func (attachment_free);
 
   Builder b = { view, directory, lexicons, g_hash_table_new (g_str_hash, g_str_equal),
@@ -789,6 +793,7 @@ cm_view_free (CmView *view)
     g_clear_pointer (&view->officer_memos[i].named, g_ptr_array_unref);
   g_free (view->officer_memos);
   g_ptr_array_unref (view->sentences);
+  g_free (view->sentence_block);
   g_ptr_array_unref (view->attachments);
   cm_words_free (view->subject_words);
   cm_words_free (view->authored_words);

@@ -78,6 +78,7 @@ typedef struct {
   CmWords *signature_words; /* every word of the signature */
   CmWords *subject_words;
   GPtrArray *sentences;     /* CmSentence *: the subject, then the authored text */
+  CmSentence *sentence_block;   /* the sentences above, in one allocation */
   CmOfficerMemo *officer_memos; /* one per sentence, in the same order */
   GPtrArray *attachments;   /* CmAttachment * */
 } CmView;
