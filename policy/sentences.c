@@ -77,12 +77,39 @@ add_span (GArray *out, const char *text, const char *start, const char *end)
     }
 }
 
+#define ONES G_GUINT64_CONSTANT (0x0101010101010101)
+#define HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
+
+/* Has the 8-byte word X a byte C?  (The zero-byte test of X ^ C in every
+ * byte: nonzero exactly when some byte of X is C.) */
+static inline gboolean
+has_byte (guint64 x, guchar c)
+{
+  guint64 y = x ^ (ONES * c);
+  return ((y - ONES) & ~y & HIGHS) != 0;
+}
+
+/* May one of the 8 bytes at P end a sentence ('.', '!' or '?')?  The
+ * paragraphs' bytes are read eight at a time while none can: most bytes
+ * of prose are none of the three. */
+static inline gboolean
+may_end_sentence (const char *p)
+{
+  guint64 x;
+  memcpy (&x, p, sizeof x);
+  return has_byte (x, '.') || has_byte (x, '!') || has_byte (x, '?');
+}
+
 /* Split the paragraph [start, end) of TEXT into sentences. */
 static void
 split_paragraph (GArray *out, const char *text, const char *start, const char *end)
 {
   for (const char *p = start; p < end; p++)
     {
+      while (end - p >= 8 && !may_end_sentence (p))
+        p += 8;
+      if (p == end)
+        break;
       if (*p != '.' && *p != '!' && *p != '?')
         continue;
       const char *stop = p + 1;
