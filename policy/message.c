@@ -650,6 +650,16 @@ count_header_fields (GMimeStream *stream, gint64 start, gint64 end, guint max, g
     for (gssize i = 0; i < n; i++, at++)
       {
         char c = buffer[i];
+        if (!line_start && cr_at < 0)
+          {
+            /* Inside a line only its end matters: on to it at once. */
+            const char *nl = memchr (buffer + i, '\n', (gsize) (n - i));
+            gssize skip = nl ? nl - (buffer + i) : n - i - 1;
+            i += skip;
+            at += skip;
+            line_start = nl != NULL;
+            continue;
+          }
         if (cr_at >= 0)
           {
             if (c == '\n')
