@@ -35,10 +35,20 @@ cm_key_map_slot (CmKeyMap *map, guint64 key)
 {
   for (gsize i = (gsize) (key ^ (key >> 29)) & map->mask;; i = (i + 1) & map->mask)
     {
-      if (map->slots[i].value == 0)
-        return cm_key_map_add (map, key);
-      if (map->slots[i].key == key)
-        return &map->slots[i];
+      CmKeySlot *slot = &map->slots[i];
+      if (slot->value == 0)
+        {
+          /* The empty slot found is the new key's, unless the map must
+           * grow first (cm_key_map_add): no second probe, no call. */
+          if ((map->used + 1) * 2 > map->mask + 1)
+            return cm_key_map_add (map, key);
+          map->used++;
+          slot->key = key;
+          slot->mark = 0;
+          return slot;
+        }
+      if (slot->key == key)
+        return slot;
     }
 }
 

@@ -20,6 +20,10 @@
 typedef struct {
   char **alternatives; /* lower case; a trailing '*' is stripped into prefix[] */
   gboolean *prefix;
+  /* cm_words_hash () of each alternative: a word is compared with the
+   * hash it was split with before its text (a pattern's "the ... team|
+   * department|..." tries a dozen at every "the"). */
+  guint64 *hashes;
   gboolean gap;        /* the "..." token */
 } Token;
 
@@ -75,6 +79,7 @@ pattern_free (gpointer p)
     {
       g_strfreev (pattern->tokens[i].alternatives);
       g_free (pattern->tokens[i].prefix);
+      g_free (pattern->tokens[i].hashes);
     }
   g_free (pattern->tokens);
   g_free (pattern);
@@ -154,6 +159,7 @@ parse_token (const char *text, Token *token, GError **error)
   token->alternatives = g_strsplit (lower, "|", -1);
   guint n = g_strv_length (token->alternatives);
   token->prefix = g_new0 (gboolean, n);
+  token->hashes = g_new0 (guint64, n);
   for (guint i = 0; i < n; i++)
     {
       char *alt = token->alternatives[i];
@@ -174,6 +180,7 @@ parse_token (const char *text, Token *token, GError **error)
         }
       g_free (token->alternatives[i]);
       token->alternatives[i] = normal;
+      token->hashes[i] = cm_words_hash (normal);
     }
   return TRUE;
 }
@@ -408,12 +415,13 @@ has_prefix (const char *word, const char *prefix)
 }
 
 static gboolean
-token_matches (const Token *token, const char *word)
+token_matches (const Token *token, const CmWord *word)
 {
   for (guint i = 0; token->alternatives[i]; i++)
     {
       const char *alt = token->alternatives[i];
-      if (token->prefix[i] ? has_prefix (word, alt) : strcmp (word, alt) == 0)
+      if (token->prefix[i] ? has_prefix (word->text, alt)
+                           : token->hashes[i] == word->hash && strcmp (word->text, alt) == 0)
         return TRUE;
     }
   return FALSE;
@@ -437,7 +445,7 @@ match_from (const Pattern *pattern, guint t, const CmWords *words, guint pos, in
         }
       return -1;
     }
-  if (pos >= words->n || !token_matches (token, words->words[pos].text))
+  if (pos >= words->n || !token_matches (token, &words->words[pos]))
     return -1;
   return match_from (pattern, t + 1, words, pos + 1, end);
 }
@@ -502,22 +510,21 @@ match_phrase (const CmLexicon *lexicon, const CmWords *words, guint pos, guint l
   return FALSE;
 }
 
-/* The shortest match at POS, or the one ending at WANT_END (not -1). */
-static gboolean
-match_at (const CmLexicon *lexicon, const CmWords *words, guint pos, int want_end, CmMatch *match)
+/* match_at () past its first test: STARTS says the word may start a
+ * phrase or a pattern by its first word, PREFIXED are the prefix patterns
+ * of its bucket (or NULL). */
+static G_NO_INLINE gboolean
+match_candidates (const CmLexicon *lexicon, const CmWords *words, guint pos, int want_end,
+                  gboolean starts, const GPtrArray *prefixed, CmMatch *match)
 {
-  if (pos >= words->n)
-    return FALSE;
   const CmWord *word = &words->words[pos];
   gboolean found = FALSE;
-  if (may_start (lexicon, word->hash))
+  if (starts)
     {
       guint length = want_end < 0 ? 0 : (guint) want_end - pos;
       found = match_phrase (lexicon, words, pos, length, match);
       try_patterns (cm_index_get (lexicon->by_first, word->hash), words, pos, want_end, match, &found);
     }
-  /* Most words have no prefix pattern to try: no call for them. */
-  const GPtrArray *prefixed = word->text[1] ? lexicon->by_prefix[prefix_bucket (word->text)] : NULL;
   if (prefixed)
     try_patterns (prefixed, words, pos, want_end, match, &found);
   if (lexicon->short_prefix)
@@ -525,13 +532,46 @@ match_at (const CmLexicon *lexicon, const CmWords *words, guint pos, int want_en
   return found;
 }
 
-/* The OR of the data of every pattern of a bit-set lexicon matching at POS. */
+/* The shortest match at POS, or the one ending at WANT_END (not -1). */
+static inline gboolean
+match_at (const CmLexicon *lexicon, const CmWords *words, guint pos, int want_end, CmMatch *match)
+{
+  if (pos >= words->n)
+    return FALSE;
+  const CmWord *word = &words->words[pos];
+  gboolean starts = may_start (lexicon, word->hash);
+  const GPtrArray *prefixed = word->text[1] ? lexicon->by_prefix[prefix_bucket (word->text)] : NULL;
+  /* Most words start nothing in most lists: that is said here, without
+   * the stack frame of the search (every word is asked of several lists). */
+  if (!starts && prefixed == NULL && lexicon->short_prefix == NULL)
+    return FALSE;
+  return match_candidates (lexicon, words, pos, want_end, starts, prefixed, match);
+}
+
+/* The OR of the data of LIST's general patterns matching at POS. */
 static guint
-match_bits_at (const CmLexicon *lexicon, const CmWords *words, guint pos)
+pattern_bits (const GPtrArray *list, const CmWords *words, guint pos)
+{
+  guint bits = 0;
+  for (guint i = 0; list && i < list->len; i++)
+    {
+      const Pattern *pattern = list->pdata[i];
+      /* Most fail at their first word: that is tested without the call. */
+      if (token_matches (&pattern->tokens[0], &words->words[pos])
+          && match_from (pattern, 0, words, pos, -1) >= 0)
+        bits |= GPOINTER_TO_UINT (pattern->data);
+    }
+  return bits;
+}
+
+/* match_bits_at () past its first test (as match_candidates ()). */
+static G_NO_INLINE guint
+candidate_bits (const CmLexicon *lexicon, const CmWords *words, guint pos, gboolean starts,
+                const GPtrArray *prefixed)
 {
   const CmWord *word = &words->words[pos];
   guint bits = 0;
-  if (may_start (lexicon, word->hash))
+  if (starts)
     {
       guint64 sequence = 0;
       for (guint n = 1; n <= lexicon->longest_phrase && pos + n <= words->n; n++)
@@ -548,18 +588,21 @@ match_bits_at (const CmLexicon *lexicon, const CmWords *words, guint pos)
           if (cm_index_get (lexicon->prefix_index, key) == NULL)
             break;
         }
-      const GPtrArray *general = cm_index_get (lexicon->by_first, word->hash);
-      for (guint i = 0; general && i < general->len; i++)
-        if (match_from (general->pdata[i], 0, words, pos, -1) >= 0)
-          bits |= GPOINTER_TO_UINT (((const Pattern *) general->pdata[i])->data);
+      bits |= pattern_bits (cm_index_get (lexicon->by_first, word->hash), words, pos);
     }
-  const GPtrArray *lists[] = { word->text[1] ? lexicon->by_prefix[prefix_bucket (word->text)] : NULL,
-                               lexicon->short_prefix };
-  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
-    for (guint i = 0; lists[l] && i < lists[l]->len; i++)
-      if (match_from (lists[l]->pdata[i], 0, words, pos, -1) >= 0)
-        bits |= GPOINTER_TO_UINT (((const Pattern *) lists[l]->pdata[i])->data);
-  return bits;
+  return bits | pattern_bits (prefixed, words, pos) | pattern_bits (lexicon->short_prefix, words, pos);
+}
+
+/* The OR of the data of every pattern of a bit-set lexicon matching at POS. */
+static inline guint
+match_bits_at (const CmLexicon *lexicon, const CmWords *words, guint pos)
+{
+  const CmWord *word = &words->words[pos];
+  gboolean starts = may_start (lexicon, word->hash);
+  const GPtrArray *prefixed = word->text[1] ? lexicon->by_prefix[prefix_bucket (word->text)] : NULL;
+  if (!starts && prefixed == NULL && lexicon->short_prefix == NULL)
+    return 0;
+  return candidate_bits (lexicon, words, pos, starts, prefixed);
 }
 
 guint
@@ -574,6 +617,12 @@ cm_lexicons_sentence_hits (const CmLexicons *lexicons, const CmWords *words)
         hits |= bits;
     }
   return hits;
+}
+
+guint
+cm_lexicon_bits_at (const CmLexicon *lexicon, const CmWords *words, guint pos)
+{
+  return pos < words->n ? match_bits_at (lexicon, words, pos) : 0;
 }
 
 gboolean
@@ -614,10 +663,11 @@ static const struct {
   const char *file;
   gsize offset;
   guint hit;  /* its CM_HIT_ bit in the combined sentence scan, or 0 */
+  guint ref;  /* its CM_REF_ bit in officer_refs, or 0 */
 } lexicon_files[] = {
   { "criticism.txt", G_STRUCT_OFFSET (CmLexicons, criticism), CM_HIT_CRITICISM },
-  { "officer-words.txt", G_STRUCT_OFFSET (CmLexicons, officer_words) },
-  { "addressee.txt", G_STRUCT_OFFSET (CmLexicons, addressee) },
+  { "officer-words.txt", G_STRUCT_OFFSET (CmLexicons, officer_words), 0, CM_REF_OFFICER },
+  { "addressee.txt", G_STRUCT_OFFSET (CmLexicons, addressee), 0, CM_REF_ADDRESSEE },
   { "negation.txt", G_STRUCT_OFFSET (CmLexicons, negation) },
   { "negation-exceptions.txt", G_STRUCT_OFFSET (CmLexicons, negation_exceptions) },
   { "obligation.txt", G_STRUCT_OFFSET (CmLexicons, obligation), CM_HIT_OBLIGATION },
@@ -643,11 +693,14 @@ cm_lexicons_load (const char *directory, GError **error)
   g_autoptr (CmLexicons) lexicons = g_new0 (CmLexicons, 1);
   lexicons->content = cm_lexicon_new ();
   lexicons->content->bits = TRUE;
+  lexicons->officer_refs = cm_lexicon_new ();
+  lexicons->officer_refs->bits = TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (lexicon_files); i++)
     {
       g_autofree char *path = g_build_filename (directory, lexicon_files[i].file, NULL);
-      guint hit = lexicon_files[i].hit;
-      CmLexicon *lexicon = load_into (path, hit ? lexicons->content : NULL, hit, error);
+      guint hit = lexicon_files[i].hit, ref = lexicon_files[i].ref;
+      CmLexicon *also = hit ? lexicons->content : ref ? lexicons->officer_refs : NULL;
+      CmLexicon *lexicon = load_into (path, also, hit ? hit : ref, error);
       if (lexicon == NULL)
         return NULL;
       G_STRUCT_MEMBER (CmLexicon *, lexicons, lexicon_files[i].offset) = lexicon;
@@ -663,6 +716,7 @@ cm_lexicons_free (CmLexicons *lexicons)
   for (guint i = 0; i < G_N_ELEMENTS (lexicon_files); i++)
     cm_lexicon_free (G_STRUCT_MEMBER (CmLexicon *, lexicons, lexicon_files[i].offset));
   cm_lexicon_free (lexicons->content);
+  cm_lexicon_free (lexicons->officer_refs);
   g_free (lexicons);
 }
 
@@ -670,9 +724,27 @@ cm_lexicons_free (CmLexicons *lexicons)
 static gboolean
 is_clause_word (const char *word)
 {
-  static const char *const words[] = { "but", "and", "because", "although", "though", "however",
-                                       "whereas", "while", "yet", "so", NULL };
-  return g_strv_contains (words, word);
+  /* By first letter: every word before a valence word is asked, and most
+   * cost one comparison of a byte (g_strv_contains compared ten strings). */
+  switch (word[0])
+    {
+    case 'a':
+      return strcmp (word, "and") == 0 || strcmp (word, "although") == 0;
+    case 'b':
+      return strcmp (word, "but") == 0 || strcmp (word, "because") == 0;
+    case 'h':
+      return strcmp (word, "however") == 0;
+    case 's':
+      return strcmp (word, "so") == 0;
+    case 't':
+      return strcmp (word, "though") == 0;
+    case 'w':
+      return strcmp (word, "whereas") == 0 || strcmp (word, "while") == 0;
+    case 'y':
+      return strcmp (word, "yet") == 0;
+    default:
+      return FALSE;
+    }
 }
 
 gboolean

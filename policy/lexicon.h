@@ -41,6 +41,9 @@ void cm_lexicon_scan (const CmLexicon *lexicon, const CmWords *words, GArray *ma
 gboolean cm_lexicon_matches_whole (const CmLexicon *lexicon, const CmWords *words);
 /* Does any pattern match anywhere in WORDS? */
 gboolean cm_lexicon_matches (const CmLexicon *lexicon, const CmWords *words);
+/* Of a lexicon of bit sets (CmLexicons' content and officer_refs): the OR
+ * of the data of every pattern matching at word POS. */
+guint cm_lexicon_bits_at (const CmLexicon *lexicon, const CmWords *words, guint pos);
 
 /* The lists every sentence is scanned for at once (CmSentence.hits). */
 enum {
@@ -52,6 +55,12 @@ enum {
   CM_HIT_DISCRIMINATORY = 1 << 5,
   CM_HIT_DECISION_CRITICISM = 1 << 6,
   CM_HIT_BELITTLING = 1 << 7,   /* a cue for the learned weights only */
+};
+
+/* The lists of CmLexicons.officer_refs. */
+enum {
+  CM_REF_OFFICER = 1 << 0,   /* officer-words.txt */
+  CM_REF_ADDRESSEE = 1 << 1, /* addressee.txt */
 };
 
 /* The named word lists of config/lexicon/, one file each. */
@@ -77,6 +86,8 @@ typedef struct {
   CmLexicon *decision_words; /* decision-words.txt */
   CmLexicon *member_words;   /* member-words.txt */
   CmLexicon *content;        /* the CM_HIT_ lists in one, data = their bits */
+  CmLexicon *officer_refs;   /* the CM_REF_ lists in one, data = their bits: a
+                                sentence's officers are looked for at every word */
 } CmLexicons;
 
 CmLexicons *cm_lexicons_load (const char *directory, GError **error);

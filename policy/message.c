@@ -57,11 +57,28 @@ attachment_free (gpointer p)
   g_free (attachment);
 }
 
+/* ADDRESS as cm_address_normalise () makes it.  An address is nearly
+ * always plain ASCII with nothing to trim, lowered here byte by byte:
+ * g_utf8_strdown costs a hundred instructions a character.  Anything
+ * else goes the long way, 'I' too (a Turkish locale lowers it to a
+ * dotless i). */
+static char *
+normal_address (const char *address)
+{
+  gsize len = 0;
+  for (const char *p = address; p && *p; p++, len++)
+    if ((guchar) *p >= 0x80 || *p == 'I' || g_ascii_isspace (*p))
+      return cm_address_normalise (address);
+  if (address == NULL || (len >= 2 && address[0] == '<' && address[len - 1] == '>'))
+    return cm_address_normalise (address);
+  return g_ascii_strdown (address, (gssize) len);
+}
+
 /* The participant for ADDRESS, made once per address. */
 static CmParticipant *
 participant (Builder *b, const char *address, const char *name)
 {
-  g_autofree char *key = cm_address_normalise (address);
+  g_autofree char *key = normal_address (address);
   CmParticipant *p = g_hash_table_lookup (b->by_address, key);
   if (p)
     {
@@ -290,14 +307,39 @@ read_text_part (Builder *b, GMimePart *part, gboolean history)
 
 static gboolean is_body_text (GMimeObject *object);
 
-/* The words of TEXT, as a set of their hashes in HAVE (made empty first). */
+static void
+add_to_set (guint64 hash, gpointer map)
+{
+  cm_key_map_slot (map, hash)->value = 1;
+}
+
+/* The words of TEXT, as a set of their hashes in HAVE (made empty first).
+ * Only the hashes are made (cm_words_each_hash): the words themselves are
+ * never read, and an HTML alternative is as long as the text. */
 static void
 word_set (CmKeyMap *have, const char *text)
 {
-  g_autoptr (CmWords) known = cm_words_split (text);
-  cm_key_map_init (have, known->n);
-  for (guint i = 0; i < known->n; i++)
-    cm_key_map_slot (have, known->words[i].hash)->value = 1;
+  /* Room for a distinct word in a dozen bytes; the map grows if not. */
+  cm_key_map_init (have, strlen (text) / 12 + 16);
+  cm_words_each_hash (text, add_to_set, have);
+}
+
+/* The words of a text that a set has not. */
+typedef struct {
+  const CmKeyMap *have;
+  CmKeyMap fresh;
+  guint n;   /* in FRESH, each once */
+} Fresh;
+
+static void
+add_if_fresh (guint64 hash, gpointer data)
+{
+  Fresh *f = data;
+  if (cm_key_map_get (f->have, hash))
+    return;
+  CmKeySlot *slot = cm_key_map_slot (&f->fresh, hash);
+  f->n += slot->value == 0;
+  slot->value = 1;
 }
 
 /* Does OTHER say more than the text whose words are HAVE: at least 3
@@ -307,19 +349,11 @@ word_set (CmKeyMap *have, const char *text)
 static gboolean
 says_more (const char *other, const CmKeyMap *have)
 {
-  g_autoptr (CmWords) words = cm_words_split (other);
-  CmKeyMap fresh;
-  cm_key_map_init (&fresh, 64);
-  guint n = 0;
-  for (guint i = 0; i < words->n; i++)
-    if (!cm_key_map_get (have, words->words[i].hash))
-      {
-        CmKeySlot *slot = cm_key_map_slot (&fresh, words->words[i].hash);
-        n += slot->value == 0;
-        slot->value = 1;
-      }
-  cm_key_map_clear (&fresh);
-  return n >= 3 && n * 20 >= words->n;
+  Fresh f = { have, { 0 }, 0 };
+  cm_key_map_init (&f.fresh, 64);
+  guint n_words = cm_words_each_hash (other, add_if_fresh, &f);
+  cm_key_map_clear (&f.fresh);
+  return f.n >= 3 && f.n * 20 >= n_words;
 }
 
 /* The words of HTML roughly, without parsing it: markup, comments,
@@ -336,7 +370,9 @@ html_rough_text (const char *html)
       if (*p == '<')
         {
           const char *close = NULL;
-          if (g_str_has_prefix (p, "<!--"))
+          /* (Byte by byte: g_str_has_prefix measured the rest of the HTML
+           * at every tag.) */
+          if (p[1] == '!' && p[2] == '-' && p[3] == '-')
             close = strstr (p, "-->");
           /* (p[1] | 0x20 is 'h' or 's' for those letters alone: most tags stop there.) */
           else if (((p[1] | 0x20) == 'h' || (p[1] | 0x20) == 's')
@@ -526,9 +562,18 @@ make_sentences (CmView *view, const CmLexicons *lexicons, CmScan *scan)
   if (words_cut)
     view->authored_words->n = scan->limits->words;
   view->signature_words = cm_words_split (view->signature);
+  g_autoptr (GArray) spans = cm_sentences_split (view->authored);
+  guint n_spans = spans->len;
+  if (cm_scan_over (scan, "sentences", n_spans, scan->limits->sentences))
+    n_spans = scan->limits->sentences;
+  /* The sentences (the subject and at most one a span) and their memos
+   * in two allocations, not one a sentence. */
+  view->sentence_block = g_new0 (CmSentence, n_spans + 1);
+  view->officer_memos = g_new0 (CmOfficerMemo, n_spans + 1);
+  CmSentence *next = view->sentence_block;
   if (view->subject_words->n > 0)
     {
-      CmSentence *s = g_new0 (CmSentence, 1);
+      CmSentence *s = next++;
       s->end = strlen (view->subject);
       s->words = *view->subject_words;
       s->subject = TRUE;
@@ -536,12 +581,8 @@ make_sentences (CmView *view, const CmLexicons *lexicons, CmScan *scan)
       g_ptr_array_add (view->sentences, s);
     }
 
-  g_autoptr (GArray) spans = cm_sentences_split (view->authored);
   const CmWords *all = view->authored_words;
   guint word = 0;
-  guint n_spans = spans->len;
-  if (cm_scan_over (scan, "sentences", n_spans, scan->limits->sentences))
-    n_spans = scan->limits->sentences;
   for (guint i = 0; i < n_spans; i++)
     {
       CmSpan span = g_array_index (spans, CmSpan, i);
@@ -553,7 +594,7 @@ make_sentences (CmView *view, const CmLexicons *lexicons, CmScan *scan)
       guint first = word;
       while (word < all->n && all->words[word].offset < span.end)
         word++;
-      CmSentence *s = g_new0 (CmSentence, 1);
+      CmSentence *s = next++;
       s->start = span.start;
       s->end = span.end;
       s->words.buffer = NULL;
@@ -562,6 +603,8 @@ make_sentences (CmView *view, const CmLexicons *lexicons, CmScan *scan)
       s->hits = cm_lexicons_sentence_hits (lexicons, &s->words);
       g_ptr_array_add (view->sentences, s);
     }
+  for (guint i = 0; i < view->sentences->len; i++)
+    ((CmSentence *) view->sentences->pdata[i])->officers = &view->officer_memos[i];
 }
 
 char *
@@ -607,6 +650,16 @@ count_header_fields (GMimeStream *stream, gint64 start, gint64 end, guint max, g
     for (gssize i = 0; i < n; i++, at++)
       {
         char c = buffer[i];
+        if (!line_start && cr_at < 0)
+          {
+            /* Inside a line only its end matters: on to it at once. */
+            const char *nl = memchr (buffer + i, '\n', (gsize) (n - i));
+            gssize skip = nl ? nl - (buffer + i) : n - i - 1;
+            i += skip;
+            at += skip;
+            line_start = nl != NULL;
+            continue;
+          }
         if (cr_at >= 0)
           {
             if (c == '\n')
@@ -702,7 +755,7 @@ cm_view_new_capped (const CmDirectory *directory, const CmLexicons *lexicons,
   view->cc = g_ptr_array_new ();
   view->recipients = g_ptr_array_new ();
   view->blind = g_ptr_array_new ();
-  view->sentences = g_ptr_array_new_with_free_func (g_free);
+  view->sentences = g_ptr_array_new (); /* of sentence_block */
   view->attachments = g_ptr_array_new_with_free_func (attachment_free);
 
   Builder b = { view, directory, lexicons, g_hash_table_new (g_str_hash, g_str_equal),
@@ -746,7 +799,11 @@ cm_view_free (CmView *view)
   g_ptr_array_unref (view->recipients);
   g_ptr_array_unref (view->blind);
   g_ptr_array_unref (view->participants);
+  for (guint i = 0; view->officer_memos && i < view->sentences->len; i++)
+    g_clear_pointer (&view->officer_memos[i].named, g_ptr_array_unref);
+  g_free (view->officer_memos);
   g_ptr_array_unref (view->sentences);
+  g_free (view->sentence_block);
   g_ptr_array_unref (view->attachments);
   cm_words_free (view->subject_words);
   cm_words_free (view->authored_words);

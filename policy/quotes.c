@@ -74,6 +74,9 @@ is_history_header (char **lines, guint i)
 static gboolean
 is_signature_delimiter (const char *line)
 {
+  /* Most lines do not start with "--": two bytes tell. */
+  if (line[0] != '-' || line[1] != '-')
+    return FALSE;
   return strcmp (line, "-- ") == 0 || strcmp (line, "--") == 0 || strcmp (line, "-- \r") == 0
       || strcmp (line, "--\r") == 0;
 }
@@ -115,6 +118,32 @@ split_lines (const char *text, char **copy, guint *count)
   lines[n] = NULL;
   *count = n;
   return lines;
+}
+
+/* Append each of the N LINES, a '\n' after each, to its part of SPLIT.
+ * The lines of a run of the same part are moved together in the copy
+ * they were split from (each only moves back, over the bytes that chomping
+ * freed), and the run is appended at once: one append a line cost more
+ * than the line. */
+static void
+append_parts (char **lines, guint n, const Part *parts, CmTextSplit *split)
+{
+  for (guint i = 0; i < n;)
+    {
+      Part part = parts[i];
+      char *run = lines[i];
+      char *end = run;
+      for (; i < n && parts[i] == part; i++)
+        {
+          gsize len = strlen (lines[i]);
+          memmove (end, lines[i], len);
+          end += len;
+          *end++ = '\n';
+        }
+      GString *out = part == PART_AUTHORED ? split->authored
+                   : part == PART_SIGNATURE ? split->signature : split->history;
+      g_string_append_len (out, run, end - run);
+    }
 }
 
 void
@@ -166,12 +195,6 @@ cm_text_split (const char *text, const CmLexicons *lexicons, CmTextSplit *split)
         }
     }
 
-  for (guint i = 0; i < n; i++)
-    {
-      GString *out = parts[i] == PART_AUTHORED ? split->authored
-                   : parts[i] == PART_SIGNATURE ? split->signature : split->history;
-      g_string_append (out, lines[i]);
-      g_string_append_c (out, '\n');
-    }
+  append_parts (lines, n, parts, split);
   g_free (parts);
 }

@@ -38,11 +38,23 @@ enum {
   CM_IN_RECIPIENTS = 1 << 5,
 };
 
+/* The officers a sentence refers to (rules/refs.c), kept from the first
+ * time they are looked for: the cues and the rules ask about the same
+ * sentences, and each look is three word lists tried at every word. */
+typedef struct {
+  gboolean known;         /* looked for: the rest is filled */
+  gboolean generic, addressed;
+  guint first_word;
+  GPtrArray *named;       /* const CmPerson *, owned, or NULL for none */
+} CmOfficerMemo;
+
 typedef struct {
   gsize start, end;       /* bytes of the authored text (or the subject) */
   CmWords words;          /* its words: a range of the view's, not owned */
   guint hits;             /* CM_HIT_ lists it matches, not negated */
   gboolean subject;       /* the Subject line */
+  CmOfficerMemo *officers; /* in the view's officer_memos, written through a
+                              const view (a cache), or NULL: not kept */
 } CmSentence;
 
 typedef struct {
@@ -66,6 +78,8 @@ typedef struct {
   CmWords *signature_words; /* every word of the signature */
   CmWords *subject_words;
   GPtrArray *sentences;     /* CmSentence *: the subject, then the authored text */
+  CmSentence *sentence_block;   /* the sentences above, in one allocation */
+  CmOfficerMemo *officer_memos; /* one per sentence, in the same order */
   GPtrArray *attachments;   /* CmAttachment * */
 } CmView;
 

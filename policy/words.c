@@ -11,8 +11,8 @@
 
 #include "words.h"
 
-#define FNV_OFFSET G_GUINT64_CONSTANT (0xcbf29ce484222325)
-#define FNV_PRIME G_GUINT64_CONSTANT (0x100000001b3)
+#define FNV_OFFSET CM_WORDS_FNV_OFFSET
+#define FNV_PRIME CM_WORDS_FNV_PRIME
 
 gboolean
 cm_words_is_word_char (gunichar c)
@@ -31,22 +31,6 @@ is_clause_mark (gunichar c)
 {
   return c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '-' || c == '.'
       || c == '!' || c == '?' || c == 0x2013 || c == 0x2014;
-}
-
-guint64
-cm_words_hash (const char *word)
-{
-  guint64 h = FNV_OFFSET;
-  for (const guchar *p = (const guchar *) word; *p; p++)
-    h = (h ^ *p) * FNV_PRIME;
-  return h;
-}
-
-guint64
-cm_words_hash_sequence (guint64 sequence, guint64 word)
-{
-  return (sequence ^ (word + G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) + (sequence << 6) + (sequence >> 2)))
-         * FNV_PRIME;
 }
 
 /* The output buffer: grown only when lower-casing made text longer. */
@@ -92,6 +76,21 @@ static const guint8 ascii_class[256] = { /* 0 for every byte of a UTF-8 sequence
 };
 #define ascii_alnum(u) ((ascii_class[u] & WORD) != 0)
 
+/* An ASCII letter or digit's lower case, 0 for any other byte: the word
+ * loop's test and its lowering in one load. */
+static const guint8 ascii_word_lower[256] = {
+  ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+  ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+  ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
+  ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
+  ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
+  ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+  ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
+  ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+  ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
+  ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+};
+
 /* Does the word go on at P (a letter or digit)? */
 static inline gboolean
 word_char_at (const char *p)
@@ -100,21 +99,40 @@ word_char_at (const char *p)
   return u < 0x80 ? ascii_alnum (u) : cm_words_is_word_char (g_utf8_get_char (p));
 }
 
-CmWords *
-cm_words_split (const char *text)
-{
-  gsize text_len = strlen (text);
-  /* About one word in six bytes of mail; the array grows if not. */
-  guint capacity = (guint) (text_len / 6 + 16);
-  CmWord *words = g_new (CmWord, capacity);
-  Buffer b = { g_malloc (text_len + 16), 0, text_len + 16 };
-  guint n = 0;
-  gboolean clause = FALSE;
-  const char *p = text;
+/* The splitter in its text: P the next byte to read, B the lower-case
+ * words written so far. */
+typedef struct {
+  const char *text;
+  gsize text_len;
+  const char *p;
+  Buffer b;
+} Scan;
 
-  while (*p)
+static void
+scan_init (Scan *s, const char *text)
+{
+  s->text = text;
+  s->text_len = strlen (text);
+  s->p = text;
+  s->b.data = g_malloc (s->text_len + 16);
+  s->b.len = 0;
+  s->b.size = s->text_len + 16;
+}
+
+/* Read the next word of S: its lower-case text is written to the buffer
+ * from *AT (NUL-ended), *HASH is cm_words_hash () of it, *START where it
+ * starts in the text, *CLAUSE whether a clause mark came before it.
+ * FALSE at the end of the text.  Inlined in both its callers: a call a
+ * word cost as much as the word's letters. */
+G_ALWAYS_INLINE static inline gboolean
+next_word (Scan *s, gsize *at, guint64 *hash_out, const char **start, gboolean *clause_out)
+{
+  gboolean clause = FALSE;
+  const char *p = s->p;
+  guchar u;
+  for (;;)
     {
-      guchar u = (guchar) *p;
+      u = (guchar) *p;
       /* Spaces and punctuation between words, ASCII, at once. */
       while (u < 0x80 && u && !ascii_alnum (u))
         {
@@ -122,63 +140,89 @@ cm_words_split (const char *text)
           u = (guchar) *++p;
         }
       if (u == 0)
-        break;
-      if (u >= 0x80 && !cm_words_is_word_char (g_utf8_get_char (p)))
         {
-          clause |= is_clause_mark (u < 0x80 ? u : g_utf8_get_char (p));
-          p = g_utf8_next_char (p);
+          s->p = p;
+          return FALSE;
+        }
+      if (u < 0x80 || cm_words_is_word_char (g_utf8_get_char (p)))
+        break;
+      clause |= is_clause_mark (g_utf8_get_char (p));
+      p = g_utf8_next_char (p);
+    }
+  *start = p;
+  *at = s->b.len;
+  *clause_out = clause;
+  /* The common case, kept short: ASCII letters, digits, ' and -, written
+   * through a local pointer (a store through char * could change b.len,
+   * so the compiler would reload it for every byte). */
+  char *out = s->b.data + s->b.len;
+  /* The word's hash (cm_words_hash) as it is written; made again from
+   * the buffer when a non-ASCII character or a possessive came. */
+  guint64 hash = FNV_OFFSET;
+  gboolean rehash = FALSE;
+  for (;;)
+    {
+      /* A run of ASCII letters and digits, the bulk of any text, in a
+       * loop of its own: one index for the input and the output. */
+      gsize i = 0;
+      guint lower;
+      while ((lower = ascii_word_lower[(guchar) p[i]]) != 0)
+        {
+          out[i] = (char) lower;
+          hash = (hash ^ lower) * FNV_PRIME;
+          i++;
+        }
+      p += i;
+      out += i;
+      u = (guchar) *p;
+      if (u < 0x80)
+        {
+          if (!((u == '\'' || u == '-') && word_char_at (p + 1)))
+            break;
+          *out++ = (char) u;
+          hash = (hash ^ u) * FNV_PRIME;
+          p++;
           continue;
         }
-      const char *start = p;
-      gsize at = b.len;
-      /* The common case, kept short: ASCII letters, digits, ' and -, written
-       * through a local pointer (a store through char * could change b.len,
-       * so the compiler would reload it for every byte). */
-      char *out = b.data + b.len;
-      /* The word's hash (cm_words_hash) as it is written; made again from
-       * the buffer when a non-ASCII character or a possessive came. */
-      guint64 hash = FNV_OFFSET;
-      gboolean rehash = FALSE;
-      for (;;)
-        {
-          u = (guchar) *p;
-          if (ascii_alnum (u))
-            {
-              u |= 0x20;
-              *out++ = (char) u;
-              hash = (hash ^ u) * FNV_PRIME;
-              p++;
-              continue;
-            }
-          if (u < 0x80)
-            {
-              if (!((u == '\'' || u == '-') && word_char_at (p + 1)))
-                break;
-              *out++ = (char) u;
-              hash = (hash ^ u) * FNV_PRIME;
-              p++;
-              continue;
-            }
-          gunichar c = g_utf8_get_char (p);
-          const char *next = g_utf8_next_char (p);
-          if (!cm_words_is_word_char (c) && !(is_apostrophe (c) && word_char_at (next)))
-            break;
-          b.len = (gsize) (out - b.data);
-          append_lower (&b, c, text_len - (gsize) (p - text));
-          out = b.data + b.len;
-          rehash = TRUE;
-          p = next;
-        }
-      b.len = (gsize) (out - b.data);
-      /* A possessive names the same thing: "Baker's" is "baker". */
-      if (b.len - at > 2 && b.data[b.len - 2] == '\'' && b.data[b.len - 1] == 's')
-        {
-          b.len -= 2;
-          rehash = TRUE;
-        }
-      b.data[b.len++] = '\0'; /* the separator's room, or the final byte's */
-      if (rehash)
-        hash = cm_words_hash (b.data + at);
+      gunichar c = g_utf8_get_char (p);
+      const char *next = g_utf8_next_char (p);
+      if (!cm_words_is_word_char (c) && !(is_apostrophe (c) && word_char_at (next)))
+        break;
+      s->b.len = (gsize) (out - s->b.data);
+      append_lower (&s->b, c, s->text_len - (gsize) (p - s->text));
+      out = s->b.data + s->b.len;
+      rehash = TRUE;
+      p = next;
+    }
+  Buffer *b = &s->b;
+  b->len = (gsize) (out - b->data);
+  /* A possessive names the same thing: "Baker's" is "baker". */
+  if (b->len - *at > 2 && b->data[b->len - 2] == '\'' && b->data[b->len - 1] == 's')
+    {
+      b->len -= 2;
+      rehash = TRUE;
+    }
+  b->data[b->len++] = '\0'; /* the separator's room, or the final byte's */
+  *hash_out = rehash ? cm_words_hash (b->data + *at) : hash;
+  s->p = p;
+  return TRUE;
+}
+
+CmWords *
+cm_words_split (const char *text)
+{
+  Scan s;
+  scan_init (&s, text);
+  /* About one word in six bytes of mail; the array grows if not. */
+  guint capacity = (guint) (s.text_len / 6 + 16);
+  CmWord *words = g_new (CmWord, capacity);
+  guint n = 0;
+  gsize at;
+  guint64 hash;
+  const char *start;
+  gboolean clause;
+  while (next_word (&s, &at, &hash, &start, &clause))
+    {
       if (n == capacity)
         {
           capacity *= 2;
@@ -187,20 +231,39 @@ cm_words_split (const char *text)
       /* The text pointer is set once the buffer stops moving. */
       words[n].text = GSIZE_TO_POINTER (at);
       words[n].offset = (guint) (start - text);
-      words[n].length = (guint) (p - start);
+      words[n].length = (guint) (s.p - start);
       words[n].clause = clause;
       words[n].hash = hash;
       n++;
-      clause = FALSE;
     }
 
   CmWords *result = g_new (CmWords, 1);
-  result->buffer = b.data;
+  result->buffer = s.b.data;
   result->words = words;
   result->n = n;
   for (guint i = 0; i < n; i++)
-    words[i].text = b.data + GPOINTER_TO_SIZE (words[i].text);
+    words[i].text = s.b.data + GPOINTER_TO_SIZE (words[i].text);
   return result;
+}
+
+guint
+cm_words_each_hash (const char *text, CmWordHashFunc func, gpointer data)
+{
+  Scan s;
+  scan_init (&s, text);
+  guint n = 0;
+  gsize at;
+  guint64 hash;
+  const char *start;
+  gboolean clause;
+  while (next_word (&s, &at, &hash, &start, &clause))
+    {
+      func (hash, data);
+      s.b.len = 0; /* the word is not kept */
+      n++;
+    }
+  g_free (s.b.data);
+  return n;
 }
 
 void

@@ -26,13 +26,37 @@ typedef struct {
 } CmWords;
 
 CmWords *cm_words_split (const char *text);
+
+/* FUNC given the hash of each word of TEXT in turn, as cm_words_split ()
+ * makes them; returns the number of words.  For a set of a text's words:
+ * nothing else of them is made or kept. */
+typedef void (*CmWordHashFunc) (guint64 hash, gpointer data);
+guint cm_words_each_hash (const char *text, CmWordHashFunc func, gpointer data);
 void cm_words_free (CmWords *words);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmWords, cm_words_free)
 
+#define CM_WORDS_FNV_OFFSET G_GUINT64_CONSTANT (0xcbf29ce484222325)
+#define CM_WORDS_FNV_PRIME G_GUINT64_CONSTANT (0x100000001b3)
+
 /* The hash of a lower-case word, and of a sequence of words: the hash of
- * words a b c is step (step (step (0, h(a)), h(b)), h(c)). */
-guint64 cm_words_hash (const char *word);
-guint64 cm_words_hash_sequence (guint64 sequence, guint64 word);
+ * words a b c is step (step (step (0, h(a)), h(b)), h(c)).  Inline: the
+ * cues and the matcher take hundreds a message, a call each cost as much
+ * as the hash. */
+static inline guint64
+cm_words_hash (const char *word)
+{
+  guint64 h = CM_WORDS_FNV_OFFSET;
+  for (const guchar *p = (const guchar *) word; *p; p++)
+    h = (h ^ *p) * CM_WORDS_FNV_PRIME;
+  return h;
+}
+
+static inline guint64
+cm_words_hash_sequence (guint64 sequence, guint64 word)
+{
+  return (sequence ^ (word + G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) + (sequence << 6) + (sequence >> 2)))
+         * CM_WORDS_FNV_PRIME;
+}
 
 /* Is C (a Unicode character) part of a word? */
 gboolean cm_words_is_word_char (gunichar c);

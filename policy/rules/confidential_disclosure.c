@@ -27,21 +27,19 @@ typedef struct {
   gboolean part2;     /* exempt or Part 2, not only confidential */
 } Marking;
 
-/* Does TEXT carry a marking (and no disclaimer)? */
+/* Does TEXT carry a marking (and no disclaimer)?  The marking is looked
+ * for first: most lines have none, and then need no disclaimer scan. */
 static gboolean
 marked (const CmRuleContext *context, const char *text, guint max_words, gboolean *part2)
 {
   g_autoptr (CmWords) words = cm_words_split (text);
   if (words->n == 0 || (max_words && words->n > max_words))
     return FALSE;
-  if (cm_lexicon_matches (context->lexicons->disclaimer, words))
-    return FALSE;
-  g_autoptr (GArray) matches = g_array_new (FALSE, FALSE, sizeof (CmMatch));
-  cm_lexicon_scan (context->lexicons->marking, words, matches);
-  for (guint i = 0; i < matches->len; i++)
+  for (guint pos = 0; pos < words->n; pos++)
     {
-      CmMatch m = g_array_index (matches, CmMatch, i);
-      if (cm_lexicons_negated (context->lexicons, words, m.start))
+      CmMatch m;
+      if (!cm_lexicon_match_at (context->lexicons->marking, words, pos, &m)
+          || cm_lexicons_negated (context->lexicons, words, m.start))
         continue;
       const char *first = words->words[m.start].text;
       gboolean part = strcmp (first, "part") == 0;
@@ -51,25 +49,38 @@ marked (const CmRuleContext *context, const char *text, guint max_words, gboolea
         continue;
       if (part && text[words->words[m.start].offset + words->words[m.start].length] == '=')
         continue;
+      if (cm_lexicon_matches (context->lexicons->disclaimer, words))
+        return FALSE;
       *part2 = part || strcmp (first, "exempt") == 0;
       return TRUE;
     }
   return FALSE;
 }
 
-/* Has the line [p, end) at most MAX_WORDS words?  A cheap count
- * of runs of non-blanks, so that prose lines are never split into words. */
+/* What ends a run of non-blanks: a blank, or the end of the line or of
+ * the text. */
+static const gboolean ends_run[256] = {
+  [' '] = TRUE, ['\t'] = TRUE, ['\r'] = TRUE, ['\n'] = TRUE, ['\0'] = TRUE,
+};
+
+/* Has the line at P, ended by '\n' or the end of the text, at most
+ * MAX_WORDS words?  A cheap count of runs of non-blanks, so that prose
+ * lines are never split into words; the line's end stops each loop, so
+ * no byte is tested twice. */
 static gboolean
-short_line (const char *p, const char *end, guint max_words)
+short_line (const char *p, guint max_words)
 {
   guint runs = 0;
-  gboolean in_run = FALSE;
-  for (; p < end; p++)
+  for (;;)
     {
-      gboolean blank = *p == ' ' || *p == '\t' || *p == '\r';
-      if (!blank && !in_run && ++runs > max_words)
+      while (*p == ' ' || *p == '\t' || *p == '\r')
+        p++;
+      if (*p == '\n' || *p == '\0')
+        break;
+      if (++runs > max_words)
         return FALSE;
-      in_run = !blank;
+      while (!ends_run[(guchar) *p])
+        p++;
     }
   return runs > 0;
 }
@@ -111,7 +122,7 @@ find_in_lines (const CmRuleContext *context, const CmRule *rule, const char *tex
       const char *end = strchr (line, '\n');
       gsize len = end ? (gsize) (end - line) : strlen (line);
       /* Markings are short lines: skip long ones without splitting them. */
-      if (len > 0 && len < max_line && short_line (line, line + len, max_words))
+      if (len > 0 && len < max_line && short_line (line, max_words))
         {
           g_autofree char *copy = g_strndup (line, len);
           char *body = copy; /* the line without its quoting */

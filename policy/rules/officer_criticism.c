@@ -104,7 +104,7 @@ cm_rule_officer_criticism (const CmRule *rule, const CmRuleContext *context, GPt
       g_autofree char *evidence = sentence->subject ? g_strdup_printf ("Subject: %s", text)
                                                     : g_steal_pointer (&text);
       cm_finding_add_evidence (finding, evidence);
-      for (guint k = 0; k < refs.named->len; k++)
+      for (guint k = 0; refs.named && k < refs.named->len; k++)
         {
           const CmPerson *person = refs.named->pdata[k];
           cm_finding_add_person (finding, person->addresses->pdata[0]);
@@ -138,14 +138,14 @@ cm_rule_officer_criticism (const CmRule *rule, const CmRuleContext *context, GPt
         {
           CmOfficerRefs refs = { 0 };
           cm_refs_officers (context, judgement.sentences->pdata[i], &refs);
-          for (guint k = 0; k < refs.named->len; k++)
+          for (guint k = 0; refs.named && k < refs.named->len; k++)
             {
               const CmPerson *person = refs.named->pdata[k];
               cm_finding_add_person (finding, person->addresses->pdata[0]);
               if (!g_ptr_array_find (named, person, NULL))
                 g_ptr_array_add (named, (gpointer) person);
             }
-          collective |= refs.generic || refs.named->len == 0;
+          collective |= refs.generic || refs.named == NULL;
           cm_refs_clear (&refs);
         }
     }

@@ -31,16 +31,16 @@ cm_refs_addresses_officers (const CmView *view)
   return officers > 0;
 }
 
-gboolean
-cm_refs_officers (const CmRuleContext *context, const CmSentence *sentence, CmOfficerRefs *refs)
+/* Find the officers SENTENCE refers to into MEMO. */
+static void
+find_officers (const CmRuleContext *context, const CmSentence *sentence, CmOfficerMemo *memo)
 {
   const CmWords *words = &sentence->words;
   const CmLexicon *names = cm_directory_names (context->directory);
   gboolean addressed_officer = cm_refs_addresses_officers (context->view);
 
-  memset (refs, 0, sizeof *refs);
-  refs->named = g_ptr_array_new ();
-  refs->first_word = G_MAXUINT;
+  memset (memo, 0, sizeof *memo);
+  memo->first_word = G_MAXUINT;
   for (guint pos = 0; pos < words->n; pos++)
     {
       CmMatch match;
@@ -50,22 +50,41 @@ cm_refs_officers (const CmRuleContext *context, const CmSentence *sentence, CmOf
           /* No person: a title or name shared by several people. */
           const CmPerson *person = match.data;
           if (person == NULL)
-            hit = refs->generic = TRUE;
+            hit = memo->generic = TRUE;
           else if (person->role == CM_ROLE_OFFICER)
             {
-              if (!g_ptr_array_find (refs->named, person, NULL))
-                g_ptr_array_add (refs->named, (gpointer) person);
+              if (memo->named == NULL)
+                memo->named = g_ptr_array_new ();
+              if (!g_ptr_array_find (memo->named, person, NULL))
+                g_ptr_array_add (memo->named, (gpointer) person);
               hit = TRUE;
             }
         }
-      if (!hit && cm_lexicon_match_at (context->lexicons->officer_words, words, pos, &match))
-        hit = refs->generic = TRUE;
-      if (!hit && addressed_officer && cm_lexicon_match_at (context->lexicons->addressee, words, pos, &match))
-        hit = refs->addressed = TRUE;
-      if (hit && refs->first_word == G_MAXUINT)
-        refs->first_word = pos;
+      /* officer-words.txt, then addressee.txt, in one look. */
+      guint refs = hit ? 0 : cm_lexicon_bits_at (context->lexicons->officer_refs, words, pos);
+      if (refs & CM_REF_OFFICER)
+        hit = memo->generic = TRUE;
+      else if ((refs & CM_REF_ADDRESSEE) && addressed_officer)
+        hit = memo->addressed = TRUE;
+      if (hit && memo->first_word == G_MAXUINT)
+        memo->first_word = pos;
     }
-  return refs->named->len > 0 || refs->generic || refs->addressed;
+  memo->known = TRUE;
+}
+
+gboolean
+cm_refs_officers (const CmRuleContext *context, const CmSentence *sentence, CmOfficerRefs *refs)
+{
+  CmOfficerMemo fresh;
+  CmOfficerMemo *memo = sentence->officers ? sentence->officers : &fresh;
+  if (!memo->known)
+    find_officers (context, sentence, memo);
+  /* A kept list is shared; one found for this call alone is handed over. */
+  refs->named = memo->named && memo != &fresh ? g_ptr_array_ref (memo->named) : memo->named;
+  refs->generic = memo->generic;
+  refs->addressed = memo->addressed;
+  refs->first_word = memo->first_word;
+  return refs->named != NULL || refs->generic || refs->addressed;
 }
 
 char *

@@ -9,13 +9,14 @@
 
 /* Officers a sentence refers to. */
 typedef struct {
-  GPtrArray *named;    /* const CmPerson *: officers by name or job title */
+  GPtrArray *named;    /* const CmPerson *: officers by name or job title, or NULL for none */
   gboolean generic;    /* "officers", "staff", "your department" */
   gboolean addressed;  /* "you" while an officer is addressed */
-  guint first_word;    /* where the first reference starts */
+  guint first_word;    /* where the first reference starts (G_MAXUINT: none) */
 } CmOfficerRefs;
 
-/* Fill REFS for SENTENCE; TRUE when it refers to any officer. */
+/* Fill REFS for SENTENCE; TRUE when it refers to any officer.  A sentence
+ * of the view is looked at once: the answer is kept in it (view.h). */
 gboolean cm_refs_officers (const CmRuleContext *context, const CmSentence *sentence,
                            CmOfficerRefs *refs);
 void cm_refs_clear (CmOfficerRefs *refs);
