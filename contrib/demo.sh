@@ -490,6 +490,8 @@ cp "$SRC/config/council-milter.conf" "$CONF"
   milter temp-dir "$MD/tmp" \
   policy lexicon "$SRC/config/lexicon" \
   policy paragraphs "$SRC/config/paragraphs.conf" \
+  policy weights "$SRC/config/weights.conf" \
+  policy valence "$SRC/config/valence.txt" \
   notify smtp "127.0.0.1:$REINJECT_PORT" \
   hold spool "$MD/hold" \
   hold release-smtp "127.0.0.1:$SMTPD_PORT" \
