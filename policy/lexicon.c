@@ -532,18 +532,25 @@ match_candidates (const CmLexicon *lexicon, const CmWords *words, guint pos, int
   return found;
 }
 
+/* May WORD start anything of LEXICON?  *STARTS: a phrase or a pattern by
+ * its first word; *PREFIXED: the prefix patterns of its bucket (or NULL).
+ * Most words start nothing in most lists: that is said inline, without
+ * the stack frame of the search (every word is asked of several lists). */
+static inline gboolean
+may_match (const CmLexicon *lexicon, const CmWord *word, gboolean *starts, const GPtrArray **prefixed)
+{
+  *starts = may_start (lexicon, word->hash);
+  *prefixed = word->text[1] ? lexicon->by_prefix[prefix_bucket (word->text)] : NULL;
+  return *starts || *prefixed || lexicon->short_prefix;
+}
+
 /* The shortest match at POS, or the one ending at WANT_END (not -1). */
 static inline gboolean
 match_at (const CmLexicon *lexicon, const CmWords *words, guint pos, int want_end, CmMatch *match)
 {
-  if (pos >= words->n)
-    return FALSE;
-  const CmWord *word = &words->words[pos];
-  gboolean starts = may_start (lexicon, word->hash);
-  const GPtrArray *prefixed = word->text[1] ? lexicon->by_prefix[prefix_bucket (word->text)] : NULL;
-  /* Most words start nothing in most lists: that is said here, without
-   * the stack frame of the search (every word is asked of several lists). */
-  if (!starts && prefixed == NULL && lexicon->short_prefix == NULL)
+  gboolean starts;
+  const GPtrArray *prefixed;
+  if (pos >= words->n || !may_match (lexicon, &words->words[pos], &starts, &prefixed))
     return FALSE;
   return match_candidates (lexicon, words, pos, want_end, starts, prefixed, match);
 }
@@ -597,10 +604,9 @@ candidate_bits (const CmLexicon *lexicon, const CmWords *words, guint pos, gbool
 static inline guint
 match_bits_at (const CmLexicon *lexicon, const CmWords *words, guint pos)
 {
-  const CmWord *word = &words->words[pos];
-  gboolean starts = may_start (lexicon, word->hash);
-  const GPtrArray *prefixed = word->text[1] ? lexicon->by_prefix[prefix_bucket (word->text)] : NULL;
-  if (!starts && prefixed == NULL && lexicon->short_prefix == NULL)
+  gboolean starts;
+  const GPtrArray *prefixed;
+  if (!may_match (lexicon, &words->words[pos], &starts, &prefixed))
     return 0;
   return candidate_bits (lexicon, words, pos, starts, prefixed);
 }
