@@ -5,7 +5,8 @@
  * interleave); a reply or forward header ("On ... wrote:", "-----Original
  * Message-----", Outlook's From:/Sent: block, a forwarded-message line)
  * makes everything after it history; a "-- " line, or a sign-off line
- * ("Kind regards,") near the end of the new text, starts the signature.
+ * ("Kind regards,") near the end of the new text with no sentence of
+ * prose or postscript after it, starts the signature.
  */
 #include "config.h"
 
@@ -97,6 +98,41 @@ is_blank (const char *line)
   return *skip_space (line) == '\0' || strcmp (skip_space (line), "\r") == 0;
 }
 
+/* The fewest words of a line that is a sentence of prose, not a line of a
+ * signature block (a name, a title, an address, a ward). */
+#define PROSE_MIN_WORDS 12
+
+/* Is line I of LINES the sender's own text, which no signature holds: a
+ * postscript, or a long line ending a sentence whose paragraph (the
+ * lines between blank ones, wrapping undone) has no disclaimer.txt phrase?
+ * A sign-off above such a line ("Thanks." opening a reply, "Kind regards"
+ * before a PS) does not start the signature. */
+static gboolean
+is_prose (char **lines, guint i, guint n, const Part *parts, const CmLexicons *lexicons)
+{
+  const char *line = skip_space (lines[i]);
+  if (g_ascii_strncasecmp (line, "PS", 2) == 0 || g_ascii_strncasecmp (line, "P.S", 3) == 0)
+    return !g_ascii_isalpha (line[line[1] == '.' ? 3 : 2]);
+  gsize len = strlen (line);
+  while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '"' || line[len - 1] == ')'))
+    len--;
+  if (!len || !strchr (".?!", line[len - 1]) || len < PROSE_MIN_WORDS * 2)
+    return FALSE;
+  g_autoptr (CmWords) words = cm_words_split (line);
+  if (words->n < PROSE_MIN_WORDS)
+    return FALSE;
+  guint first = i, last = i;
+  while (first > 0 && parts[first - 1] == PART_AUTHORED && !is_blank (lines[first - 1]))
+    first--;
+  while (last + 1 < n && parts[last + 1] == PART_AUTHORED && !is_blank (lines[last + 1]))
+    last++;
+  g_autoptr (GString) paragraph = g_string_new (NULL);
+  for (guint k = first; k <= last; k++)
+    g_string_append_printf (paragraph, "%s ", lines[k]);
+  g_autoptr (CmWords) all = cm_words_split (paragraph->str);
+  return !cm_lexicon_matches (lexicons->disclaimer, all);
+}
+
 /* The lines of a copy of TEXT, in place: one copy, one array, NULL-ended. */
 static char **
 split_lines (const char *text, char **copy, guint *count)
@@ -184,6 +220,8 @@ cm_text_split (const char *text, const CmLexicons *lexicons, CmTextSplit *split)
             break;
           if (is_blank (lines[i]))
             continue;
+          if (is_prose (lines, i, n, parts, lexicons))
+            break;
           if (is_signoff (lines[i], lexicons))
             {
               for (guint k = i + 1; k <= last_authored; k++)

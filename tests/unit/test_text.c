@@ -125,6 +125,15 @@ START_TEST (test_quotes)
     { "Body here.\n-- \nJane Smith\nChair\n", "Body here.", "Jane Smith", "" },
     { "Body here.\n\nKind regards,\n\nJane\nCllr Jane Smith\nTel 01632\n", "Body here.", "Cllr Jane Smith", "" },
     { "Thanks for the report, it is clear.\nMore text follows here.\n", "Thanks for the report", "", "" },
+    /* A sign-off with a sentence of prose after it is not the signature's
+     * start: a reply opening with thanks, a postscript after the name. */
+    { "Thanks.\n\nOn Friday the team told us the round was back to normal, and I think they knew it was not true.\n\nSusan\n",
+      "they knew it was not true", "", "" },
+    { "Body here.\n\nKind regards\nTom\n\nPS - my request to drop to thirty hours is still with HR.\n", "thirty hours", "", "" },
+    /* ... but a disclaimer's sentences stay in it, however they wrap. */
+    { "Body here.\n\nKind regards,\nTom Baker\n\nThis email and any files sent with it are private and meant only for\n"
+      "the person it is addressed to.  If you have received this email in error please notify the sender.\n",
+      "Body here.", "received this email in error", "" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
