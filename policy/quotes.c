@@ -4,9 +4,11 @@
  * Line by line: "> " lines are history wherever they stand (replies can
  * interleave); a reply or forward header ("On ... wrote:", "-----Original
  * Message-----", Outlook's From:/Sent: block, a forwarded-message line)
- * makes everything after it history; a "-- " line, or a sign-off line
- * ("Kind regards,") near the end of the new text with no sentence of
- * prose or postscript after it, starts the signature.
+ * makes everything after it history, except that after "On ... wrote:"
+ * and "> " lines the sender's next unquoted line is new text again (a
+ * reply below the quote); a "-- " line, or a sign-off line ("Kind
+ * regards,") near the end of the new text with no sentence of prose or
+ * postscript after it, starts the signature.
  */
 #include "config.h"
 
@@ -40,6 +42,8 @@ ends_with_wrote (const char *line)
   return g_str_has_suffix (copy, "wrote:") || g_str_has_suffix (copy, "writes:");
 }
 
+static gboolean is_blank (const char *line);
+
 /* Does LINES[i] start quoted history? */
 static gboolean
 is_history_header (char **lines, guint i)
@@ -70,6 +74,23 @@ is_history_header (char **lines, guint i)
       return when && whom;
     }
   return FALSE;
+}
+
+/* Is the history that the header at LINES[i] starts quoted ("> " lines
+ * after the header and its "wrote:" line)?  Then the first line after it
+ * that is neither quoted nor blank is the sender's again: a reply written
+ * below the quote, as mailing lists and many members write. */
+static gboolean
+is_quoted_history (char **lines, guint i, guint *header_end)
+{
+  const char *line = skip_space (lines[i]);
+  if (!starts_with_ci (line, "On "))
+    return FALSE;
+  guint k = ends_with_wrote (line) ? i + 1 : i + 2;
+  *header_end = k - 1;
+  while (lines[k - 1] && lines[k] && is_blank (lines[k]))
+    k++;
+  return lines[k - 1] && lines[k] && lines[k][0] == '>';
 }
 
 static gboolean
@@ -191,13 +212,20 @@ cm_text_split (const char *text, const CmLexicons *lexicons, CmTextSplit *split)
   Part *parts = g_new0 (Part, n + 1);
   Part state = PART_AUTHORED;
 
+  gboolean quoted = FALSE;
+  guint header_end = 0;
   for (guint i = 0; i < n; i++)
     {
       g_strchomp (lines[i]);
+      if (state == PART_HISTORY && quoted && i > header_end && lines[i][0] != '>' && !is_blank (lines[i]))
+        state = PART_AUTHORED, quoted = FALSE;
       if (state == PART_HISTORY)
         parts[i] = PART_HISTORY;
       else if (is_history_header (lines, i))
-        parts[i] = state = PART_HISTORY;
+        {
+          parts[i] = state = PART_HISTORY;
+          quoted = is_quoted_history (lines, i, &header_end);
+        }
       else if (lines[i][0] == '>')
         parts[i] = PART_HISTORY;
       else if (state == PART_AUTHORED && (is_signature_delimiter (lines[i])))

@@ -121,6 +121,10 @@ START_TEST (test_quotes)
     { "Mine.\n-----Original Message-----\nFrom: Tom\nTheirs.\n", "Mine.", "", "Theirs." },
     { "Mine.\n________________________________\nFrom: Tom Baker\nSent: 10 June 2024\nTo: Jane\nSubject: x\n\nTheirs.\n", "Mine.", "", "Theirs." },
     { "Mine.\n\n---------- Forwarded message ---------\nFrom: a\nTheirs.\n", "Mine.", "", "Theirs." },
+    /* A reply below a quote: the sender's text after the "> " lines. */
+    { "On Tue, 21 Oct 2025 at 08:14, Gareth <g@x> wrote:\n\n> old one\n>\n> old two\n\nMy answer below.\n", "My answer below.", "",
+      "old two" },
+    { "On Tue, 21 Oct 2025 at 08:14, Gareth <\ng@x> wrote:\n> old one\nMy answer below.\n", "My answer below.", "", "old one" },
     { "> quoted one\nmy answer one\n> quoted two\nmy answer two\n", "my answer two", "", "quoted two" },
     { "Body here.\n-- \nJane Smith\nChair\n", "Body here.", "Jane Smith", "" },
     { "Body here.\n\nKind regards,\n\nJane\nCllr Jane Smith\nTel 01632\n", "Body here.", "Cllr Jane Smith", "" },
