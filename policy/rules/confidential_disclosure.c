@@ -27,6 +27,22 @@ typedef struct {
   gboolean part2;     /* exempt or Part 2, not only confidential */
 } Marking;
 
+/* Is the match from word START to word END - 1 of WORDS (over TEXT) joined
+ * to letters or digits by '-', '_', ':', '.' or '/' on either side: part
+ * of a file name, a path or a code identifier ("sparse:restricted-__le32"),
+ * not a marking? */
+static gboolean
+in_identifier (const char *text, const CmWords *words, guint start, guint end)
+{
+  static const char joiners[] = "-_:./";
+  gsize before = words->words[start].offset;
+  if (before >= 2 && strchr (joiners, text[before - 1]) && (g_ascii_isalnum (text[before - 2]) || text[before - 2] == '_'))
+    return TRUE;
+  const CmWord *last = &words->words[end - 1];
+  const char *after = text + last->offset + last->length;
+  return after[0] && strchr (joiners, after[0]) && (g_ascii_isalnum (after[1]) || after[1] == '_');
+}
+
 /* Does TEXT carry a marking (and no disclaimer)?  The marking is looked
  * for first: most lines have none, and then need no disclaimer scan. */
 static gboolean
@@ -48,6 +64,8 @@ marked (const CmRuleContext *context, const char *text, guint max_words, gboolea
       if (part && (m.end < words->n && strcmp (words->words[m.end].text, "of") == 0))
         continue;
       if (part && text[words->words[m.start].offset + words->words[m.start].length] == '=')
+        continue;
+      if (in_identifier (text, words, m.start, m.end))
         continue;
       if (cm_lexicon_matches (context->lexicons->disclaimer, words))
         return FALSE;

@@ -287,6 +287,12 @@ START_TEST (test_confidential_disclosure)
   ck_assert_ptr_null (test_finding (prose, "confidential-disclosure"));
   g_autoptr (CmVerdict) inside = check (TOM, JANE, NULL, NULL, "CONFIDENTIAL\n\nThe valuation is attached.");
   ck_assert_ptr_null (test_finding (inside, "confidential-disclosure"));
+  /* A marking word inside a file name or a code identifier is none. */
+  g_autoptr (CmVerdict) code = check (JANE, PRESS, NULL, NULL,
+      "The build reports:\n\n|   |-- fs-index.c:sparse:restricted-__le32-degrades-to-integer\n");
+  ck_assert_ptr_null (test_finding (code, "confidential-disclosure"));
+  g_autoptr (CmVerdict) named = check (JANE, PRESS, NULL, NULL, "RESTRICTED\n\nThe plan is attached.");
+  ck_assert_ptr_nonnull (test_finding (named, "confidential-disclosure"));
 }
 END_TEST
 
