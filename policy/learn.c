@@ -417,6 +417,12 @@ fit_rule (CmLearnModel *model, const CmLearnSet *set, guint r, const CmLearnOpti
   const Row *data = (const Row *) rows->data;
   g_autoptr (GArray) scored = g_array_new (FALSE, FALSE, sizeof (Scored));
   g_autofree guint *train = g_new (guint, n);
+  /* The written model is the mean of the fold models (train.py's
+   * mean_model: it keeps the scale the threshold was chosen at). */
+  guint n_cues = set->hashes->len;
+  double mean_bias = 0;
+  g_autofree double *mean_w = g_new0 (double, n_cues);
+  g_autofree guint8 *in_any = g_new0 (guint8, n_cues);
   for (guint fold = 0; fold < options->folds; fold++)
     {
       guint m = 0;
@@ -432,6 +438,13 @@ fit_rule (CmLearnModel *model, const CmLearnSet *set, guint r, const CmLearnOpti
           Scored s = { logistic (score (&fit, row->cues, dropped)), row->weight, row->y };
           g_array_append_val (scored, s);
         }
+      mean_bias += fit.bias / options->folds;
+      for (guint c = 0; c < n_cues; c++)
+        if (fit.vocab[c])
+          {
+            mean_w[c] += fit.w[c] / options->folds;
+            in_any[c] = TRUE;
+          }
       fit_clear (&fit);
     }
   double threshold = choose_threshold (scored, options->precision);
@@ -446,25 +459,17 @@ fit_rule (CmLearnModel *model, const CmLearnSet *set, guint r, const CmLearnOpti
         rule->fit.oof_fn += s->weight;
     }
 
-  /* Refit on everything, with the threshold the folds chose. */
-  g_autofree guint *all = g_new (guint, n);
-  for (guint i = 0; i < n; i++)
-    all[i] = i;
-  Fit final = { 0 };
-  if (!fit_rows (set, data, all, n, dropped, word, options, &final))
-    return;
   rule->present = TRUE;
-  rule->bias = final.bias;
+  rule->bias = mean_bias;
   rule->threshold = threshold;
-  for (guint c = 0; c < set->hashes->len; c++)
-    if (final.vocab[c] && fabs (final.w[c]) >= options->keep)
+  for (guint c = 0; c < n_cues; c++)
+    if (in_any[c] && fabs (mean_w[c]) >= options->keep)
       {
         guint64 hash = g_array_index (set->hashes, guint64, c);
-        set_weight (rule, hash, final.w[c]);
+        set_weight (rule, hash, mean_w[c]);
         if (set->names->pdata[c])
           g_hash_table_replace (model->names, HASH_KEY (hash), g_strdup (set->names->pdata[c]));
       }
-  fit_clear (&final);
   rule->fit.fitted = TRUE;
   rule->fit.bias = rule->bias;
   rule->fit.threshold = threshold;

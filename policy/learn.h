@@ -15,8 +15,9 @@
  * val:, o:val:: what the word lists and grammar found) penalised by
  * l2_general at rate_general, the others (words, pairs, the envelope, any
  * cue whose name is unknown) by l2 at rate; the threshold is the lowest at
- * which the out-of-fold probabilities of 5 folds give precision >= 0.90;
- * then a refit on every example.  An example's weight multiplies its
+ * which the out-of-fold probabilities of 5 folds give precision >= 0.90,
+ * and the model written is the mean of the 5 fold models (whose scale the
+ * threshold was chosen at).  An example's weight multiplies its
  * gradient and its count in the balance and the threshold's precision,
  * so a council's decision can count for more than a shipped message.
  */
