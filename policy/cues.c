@@ -137,19 +137,20 @@ stem (Stems *stems, const CmWord *word)
 }
 
 /* The first NEEDLE in TEXT (LENGTH bytes), or NULL: memchr finds its
- * first byte (memmem and g_strstr_len cost far more on a sentence). */
+ * last byte (memmem and g_strstr_len cost far more on a sentence).  The
+ * last, not the first: " '" starts with a space, so a search by its first
+ * byte stopped at every word. */
 static const char *
 find (const char *text, gsize length, const char *needle)
 {
   gsize n = strlen (needle);
+  if (length < n)
+    return NULL;
   const char *end = text + length;
-  for (const char *p = text; (p = memchr (p, needle[0], (gsize) (end - p))); p++)
-    {
-      if ((gsize) (end - p) < n)
-        return NULL;
-      if (memcmp (p, needle, n) == 0)
-        return p;
-    }
+  guchar last = (guchar) needle[n - 1];
+  for (const char *p = text + n - 1; (p = memchr (p, last, (gsize) (end - p))); p++)
+    if (memcmp (p - (n - 1), needle, n - 1) == 0)
+      return p - (n - 1);
   return NULL;
 }
 
