@@ -27,14 +27,10 @@ cm_cues_new (gboolean want_names, const CmModel *only)
   cues->only = only;
   cues->names = g_ptr_array_new_with_free_func (g_free);
   cm_key_map_init (&cues->by_hash, 64);
-  cues->hashes = g_array_new (FALSE, FALSE, sizeof (guint64));
   cues->ends = g_array_new (FALSE, FALSE, sizeof (guint));
   cues->gated = g_ptr_array_new ();
   if (only)
-    {
-      cues->weights = g_ptr_array_new ();
-      cues->weights_of = only;
-    }
+    cues->weights_of = only;
   return cues;
 }
 
@@ -44,13 +40,12 @@ cm_cues_free (CmCues *cues)
   if (cues == NULL)
     return;
   cm_key_map_clear (&cues->by_hash);
-  g_array_unref (cues->hashes);
+  g_free (cues->hashes);
   g_ptr_array_unref (cues->names);
   g_free (cues->ids);
   g_array_unref (cues->ends);
   g_ptr_array_unref (cues->gated);
-  if (cues->weights)
-    g_ptr_array_unref (cues->weights);
+  g_free (cues->weights);
   g_free (cues);
 }
 
@@ -96,7 +91,10 @@ typedef struct {
 typedef struct {
   struct sb_stemmer *stemmer;
   CmKeyMap by_word;
-  GArray *stems;          /* Stem */
+  /* Stem, each distinct word's once: room for every word read, made
+   * at the start, so that a new stem is stored without a call. */
+  Stem *stems;
+  guint n_stems;
   GStringChunk *texts;    /* their texts, when names are wanted */
   CmStemCache *shared;    /* the model's, across messages, or NULL */
   /* The model judged with, when its cues can be found by stem
@@ -111,7 +109,7 @@ stem (Stems *stems, const CmWord *word)
 {
   CmKeySlot *slot = cm_key_map_slot (&stems->by_word, word->hash);
   if (slot->value)
-    return g_array_index (stems->stems, Stem, slot->value - 1);
+    return stems->stems[slot->value - 1];
   Stem made;
   const char *text;
   if (stems->shared && cm_stem_cache_get (stems->shared, word->text, word->hash, &text, &made.hash))
@@ -133,25 +131,26 @@ stem (Stems *stems, const CmWord *word)
       made.text = !stems->texts ? NULL : kept ? kept : g_string_chunk_insert (stems->texts, text);
     }
   made.weights = stems->by_stems ? cm_model_stem_weights (stems->by_stems, made.hash) : NULL;
-  g_array_append_val (stems->stems, made);
-  slot->value = stems->stems->len;
+  stems->stems[stems->n_stems++] = made;
+  slot->value = stems->n_stems;
   return made;
 }
 
 /* The first NEEDLE in TEXT (LENGTH bytes), or NULL: memchr finds its
- * first byte (memmem and g_strstr_len cost far more on a sentence). */
+ * last byte (memmem and g_strstr_len cost far more on a sentence).  The
+ * last, not the first: " '" starts with a space, so a search by its first
+ * byte stopped at every word. */
 static const char *
 find (const char *text, gsize length, const char *needle)
 {
   gsize n = strlen (needle);
+  if (length < n)
+    return NULL;
   const char *end = text + length;
-  for (const char *p = text; (p = memchr (p, needle[0], (gsize) (end - p))); p++)
-    {
-      if ((gsize) (end - p) < n)
-        return NULL;
-      if (memcmp (p, needle, n) == 0)
-        return p;
-    }
+  guchar last = (guchar) needle[n - 1];
+  for (const char *p = text + n - 1; (p = memchr (p, last, (gsize) (end - p))); p++)
+    if (memcmp (p - (n - 1), needle, n - 1) == 0)
+      return p - (n - 1);
   return NULL;
 }
 
@@ -230,6 +229,24 @@ list_once (Adding *a, CmKeySlot *slot)
   cues->ids[cues->n_ids++] = slot->value - 1;
 }
 
+/* Make HASH the next distinct cue (its WEIGHTS kept when judging) and
+ * SLOT its slot: the arrays double when full, so an append is two stores. */
+static inline void
+new_cue (CmCues *cues, CmKeySlot *slot, guint64 hash, const double *weights)
+{
+  if (cues->n_cues == cues->cues_size)
+    {
+      cues->cues_size = MAX (256, cues->cues_size * 2);
+      cues->hashes = g_renew (guint64, cues->hashes, cues->cues_size);
+      if (cues->only)
+        cues->weights = g_renew (const double *, cues->weights, cues->cues_size);
+    }
+  cues->hashes[cues->n_cues] = hash;
+  if (cues->only)
+    cues->weights[cues->n_cues] = weights;
+  slot->value = ++cues->n_cues;
+}
+
 /* Add the cue HASH (named PREFIX NAME [_ SECOND]) to the list, once. */
 static void
 add_hash (Adding *a, guint64 hash, const char *prefix, const char *name, const char *second)
@@ -240,10 +257,7 @@ add_hash (Adding *a, guint64 hash, const char *prefix, const char *name, const c
   CmKeySlot *slot = cm_key_map_slot (&a->cues->by_hash, hash);
   if (slot->value == 0)
     {
-      g_array_append_val (a->cues->hashes, hash);
-      slot->value = a->cues->hashes->len;
-      if (a->cues->only)
-        g_ptr_array_add (a->cues->weights, (gpointer) weights);
+      new_cue (a->cues, slot, hash, weights);
       if (a->cues->want_names)
         g_ptr_array_add (a->cues->names, second ? g_strconcat (prefix, name, "_", second, NULL)
                                                 : g_strconcat (prefix, name, NULL));
@@ -258,11 +272,7 @@ add_weighed (Adding *a, guint64 hash, const double *weights)
 {
   CmKeySlot *slot = cm_key_map_slot (&a->cues->by_hash, hash);
   if (slot->value == 0)
-    {
-      g_array_append_val (a->cues->hashes, hash);
-      slot->value = a->cues->hashes->len;
-      g_ptr_array_add (a->cues->weights, (gpointer) weights);
-    }
+    new_cue (a->cues, slot, hash, weights);
   list_once (a, slot);
 }
 
@@ -445,7 +455,7 @@ cm_cues_of (const CmRuleContext *context)
   gsize words = 0;
   for (guint i = 0; i < sentences->len && i < SENTENCES_READ; i++)
     words += MIN (((const CmSentence *) sentences->pdata[i])->words.n, WORDS_PER_SENTENCE);
-  if (cues->hashes->len == 0)
+  if (cues->n_cues == 0)
     {
       cm_key_map_clear (&cues->by_hash);
       cm_key_map_init (&cues->by_hash, MIN (words + 64, 1u << 20));
@@ -454,7 +464,7 @@ cm_cues_of (const CmRuleContext *context)
   message_cues (context, &adding);
   guint end = (guint) cues->n_ids;
   g_array_append_val (cues->ends, end);
-  Stems stems = { sb_stemmer_new ("english", NULL), { 0 }, g_array_new (FALSE, FALSE, sizeof (Stem)),
+  Stems stems = { sb_stemmer_new ("english", NULL), { 0 }, g_new (Stem, words + 1), 0,
                   cues->want_names ? g_string_chunk_new (4096) : NULL,
                   context->model ? cm_model_stems (context->model) : NULL,
                   cues->only && !cues->want_names && cm_model_by_stems (cues->only) ? cues->only : NULL };
@@ -471,7 +481,7 @@ cm_cues_of (const CmRuleContext *context)
   if (stems.stemmer)
     sb_stemmer_delete (stems.stemmer);
   cm_key_map_clear (&stems.by_word);
-  g_array_unref (stems.stems);
+  g_free (stems.stems);
   if (stems.texts)
     g_string_chunk_free (stems.texts);
   return cues;
@@ -491,7 +501,7 @@ json_ids (GString *out, const CmCues *cues, guint list)
       if (cues->want_names)
         cm_json_string (out, cues->names->pdata[id]);
       else
-        g_string_append_printf (out, "\"#%016" G_GINT64_MODIFIER "x\"", g_array_index (cues->hashes, guint64, id));
+        g_string_append_printf (out, "\"#%016" G_GINT64_MODIFIER "x\"", cues->hashes[id]);
     }
   g_string_append_c (out, ']');
 }

@@ -43,7 +43,11 @@ typedef struct _CmCues {
    * any score, so only the cues ONLY weighs are kept (NULL: every cue). */
   const struct _CmModel *only;
   CmKeyMap by_hash;      /* cue hash -> its index + 1 */
-  GArray *hashes;        /* guint64: each distinct cue of the message once */
+  /* Each distinct cue of the message once, N_CUES of them, in plain
+   * arrays that grow by doubling: the cues of a message are hundreds,
+   * and a GArray append was a call and a copy for each. */
+  guint64 *hashes;
+  guint n_cues, cues_size;
   GPtrArray *names;      /* char *: their names, when WANT_NAMES */
   /* Lists of cue indices, one after another: the message-level cues',
    * then one list per view sentence (each cue once in it). */
@@ -52,7 +56,7 @@ typedef struct _CmCues {
   GArray *ends;          /* guint: where each list ends in IDS */
   GPtrArray *gated;      /* const char *: rules whose gate passed, in order */
   gconstpointer weights_of; /* the model WEIGHTS below were looked up in (ONLY, from the start) */
-  GPtrArray *weights;    /* const double * per cue (a weight per rule), or NULL */
+  const double **weights; /* per cue (a weight per rule; sized as HASHES), or NULL */
 } CmCues;
 
 /* Cues for judging with the model ONLY (the cues it weighs), or for the

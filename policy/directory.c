@@ -78,6 +78,21 @@ cm_address_normalise (const char *address)
   return g_utf8_strdown (a, -1);
 }
 
+/* Would cm_address_normalise () give ADDRESS back unchanged: plain
+ * ASCII with no upper case or white space, not in <>?  Nearly every
+ * address asked of the directory comes so (the view's are normalised),
+ * and a second lookup under the same key, after a copy and a
+ * g_utf8_strdown, cost more than the first. */
+static gboolean
+already_normal (const char *address)
+{
+  gsize len = 0;
+  for (const char *p = address; *p; p++, len++)
+    if ((guchar) *p >= 0x80 || g_ascii_isupper (*p) || g_ascii_isspace (*p))
+      return FALSE;
+  return !(len >= 2 && address[0] == '<' && address[len - 1] == '>');
+}
+
 static const char *
 address_domain (const char *address)
 {
@@ -673,7 +688,7 @@ cm_directory_list (const CmDirectory *directory, const char *address)
   if (address == NULL || directory->lists->len == 0)
     return NULL;
   const CmList *list = g_hash_table_lookup (directory->list_by_address, address);
-  if (list)
+  if (list || already_normal (address))
     return list;
   g_autofree char *key = cm_address_normalise (address);
   return g_hash_table_lookup (directory->list_by_address, key);
@@ -686,7 +701,7 @@ cm_directory_person (const CmDirectory *directory, const char *address)
     return NULL;
   /* Most addresses come normalised already (the view's do). */
   const CmPerson *person = g_hash_table_lookup (directory->by_address, address);
-  if (person)
+  if (person || already_normal (address))
     return person;
   g_autofree char *key = cm_address_normalise (address);
   return g_hash_table_lookup (directory->by_address, key);

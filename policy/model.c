@@ -327,24 +327,23 @@ cm_judgement_clear (CmJudgement *judgement)
 }
 
 /* The weight vector of each of the message's cues, looked up once. */
-static const GPtrArray *
+static const double *const *
 weights_of (const CmModel *model, CmCues *cues)
 {
   if (cues->weights && cues->weights_of == model)
     return cues->weights;
-  if (cues->weights)
-    g_ptr_array_unref (cues->weights);
-  cues->weights = g_ptr_array_sized_new (cues->hashes->len);
-  for (guint i = 0; i < cues->hashes->len; i++)
-    g_ptr_array_add (cues->weights, (gpointer) cm_model_weights (model, g_array_index (cues->hashes, guint64, i)));
+  g_free (cues->weights);
+  cues->weights = g_new (const double *, MAX (cues->cues_size, 1));
+  for (guint i = 0; i < cues->n_cues; i++)
+    cues->weights[i] = cm_model_weights (model, cues->hashes[i]);
   cues->weights_of = model;
   return cues->weights;
 }
 
 static double
-weight (const GPtrArray *weights, guint id, guint rule)
+weight (const double *const *weights, guint id, guint rule)
 {
-  const double *vector = weights->pdata[id];
+  const double *vector = weights[id];
   return vector ? vector[rule] : 0.0;
 }
 
@@ -373,10 +372,10 @@ cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *j
     return FALSE;
   const RuleWeights *r = &model->rules[index];
   const CmCues *cues = cm_cues_of (context);
-  const GPtrArray *weights = weights_of (model, holder);
+  const double *const *weights = weights_of (model, holder);
 
   /* Each distinct cue counts once in the message. */
-  g_autofree guint8 *seen = g_new0 (guint8, cues->hashes->len);
+  g_autofree guint8 *seen = g_new0 (guint8, cues->n_cues);
   double score = r->bias;
   guint n;
   const guint *ids = cm_cues_list (cues, 0, &n);
@@ -435,7 +434,7 @@ cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *j
   g_array_sort (named, by_weight);
   for (guint k = 0; k < named->len && k < NAMED_CUES; k++)
     {
-      guint64 hash = g_array_index (cues->hashes, guint64, g_array_index (named, Scored, k).index);
+      guint64 hash = cues->hashes[g_array_index (named, Scored, k).index];
       g_ptr_array_add (judgement->cues, g_strdup (g_hash_table_lookup (model->names, (gpointer) (guintptr) hash)));
     }
   return TRUE;
