@@ -42,7 +42,11 @@ ends_with_wrote (const char *line)
   return g_str_has_suffix (copy, "wrote:") || g_str_has_suffix (copy, "writes:");
 }
 
-static gboolean is_blank (const char *line);
+static gboolean
+is_blank (const char *line)
+{
+  return *skip_space (line) == '\0' || strcmp (skip_space (line), "\r") == 0;
+}
 
 /* Does LINES[i] start quoted history? */
 static gboolean
@@ -111,12 +115,6 @@ is_signoff (const char *line, const CmLexicons *lexicons)
     return FALSE;
   g_autoptr (CmWords) words = cm_words_split (line);
   return words->n <= 4 && cm_lexicon_matches_whole (lexicons->signoff, words);
-}
-
-static gboolean
-is_blank (const char *line)
-{
-  return *skip_space (line) == '\0' || strcmp (skip_space (line), "\r") == 0;
 }
 
 /* The fewest words of a line that is a sentence of prose, not a line of a
@@ -218,7 +216,10 @@ cm_text_split (const char *text, const CmLexicons *lexicons, CmTextSplit *split)
     {
       g_strchomp (lines[i]);
       if (state == PART_HISTORY && quoted && i > header_end && lines[i][0] != '>' && !is_blank (lines[i]))
-        state = PART_AUTHORED, quoted = FALSE;
+        {
+          state = PART_AUTHORED;
+          quoted = FALSE;
+        }
       if (state == PART_HISTORY)
         parts[i] = PART_HISTORY;
       else if (is_history_header (lines, i))
