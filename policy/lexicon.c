@@ -313,12 +313,11 @@ gboolean
 cm_lexicon_add (CmLexicon *lexicon, const char *text, gpointer data, GError **error)
 {
   g_auto (GStrv) parts = g_strsplit_set (text, " \t", -1);
-  GPtrArray *tokens = g_ptr_array_new ();
+  g_autoptr (GPtrArray) tokens = g_ptr_array_new ();
   for (guint i = 0; parts[i]; i++)
     if (*parts[i])
       g_ptr_array_add (tokens, parts[i]);
 
-  g_autoptr (GPtrArray) owned = tokens;
   if (tokens->len == 0)
     {
       g_set_error (error, CM_ERROR, CM_ERROR_LEXICON, "empty pattern");
