@@ -172,6 +172,7 @@ def main():
                     help="the written model: the mean of the fold models, or one refitted on all examples")
     ap.add_argument("--keep", type=float, default=0.02, help="smallest |weight| written")
     ap.add_argument("--cache", help="keep the cues in this file between runs (the engine's cues must not change)")
+    ap.add_argument("--misses", help="write the out-of-fold wrong answers of train and dev to this file")
     ap.add_argument("--top", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
     args = ap.parse_args()
     out_path = args.out or os.path.join(args.top, "config", "weights.conf")
@@ -198,11 +199,12 @@ def main():
              f"# Fitted on {sum(1 for j in jobs if j[0] == 'train')} labelled messages (train split and the "
              f"rules' examples), {sum(1 for j in jobs if j[0] == 'dev')} (dev split, threshold) and "
              f"{sum(1 for j in jobs if j[0] == 'corpus')} corpus messages as negatives.", ""]
+    misses = open(args.misses, "w") if args.misses else None
     for rule in RULES:
         if rule == "bcc-member":
             continue  # decided by the envelope alone
         ex = {"train": [], "dev": []}
-        ordinary = {"train": [], "dev": []}  # whether each example is ordinary mail (tests/labelled/ordinary)
+        paths = {"train": [], "dev": []}
         for (split, path, _), (gated, feats) in zip(jobs, cues):
             if rule not in gated:
                 continue
@@ -211,15 +213,17 @@ def main():
             kept_feats = {f for f in feats if not f.startswith(drop)} if drop else feats
             part = "train" if split in ("train", "corpus") else "dev"
             ex[part].append((kept_feats, y))
-            ordinary[part].append(os.sep + "ordinary" + os.sep in path)
+            paths[part].append(path)
         # Out-of-fold probabilities over train and dev together (five folds):
         # more stable than the small dev split alone for the threshold.
         pooled = ex["train"] + ex["dev"]
-        is_ordinary = ordinary["train"] + ordinary["dev"]
+        pooled_paths = paths["train"] + paths["dev"]
+        # Everyday mail that breaks no rule (tests/labelled/ordinary).
+        is_ordinary = [os.sep + "ordinary" + os.sep in path for path in pooled_paths]
         order = list(range(len(pooled)))
         random.Random(11).shuffle(order)
         scored = []
-        ordinary_scores = []
+        out_of_fold = [0.0] * len(pooled)
         models = []
         for k in range(FOLDS):
             held = set(order[k::FOLDS])
@@ -229,7 +233,8 @@ def main():
                 break
             models.append(model)
             scored += [(probability(model, pooled[i][0]), pooled[i][1]) for i in held]
-            ordinary_scores += [probability(model, pooled[i][0]) for i in held if is_ordinary[i]]
+            for i in held:
+                out_of_fold[i] = probability(model, pooled[i][0])
         if len(scored) < len(pooled):
             print(f"{rule}: not enough examples", file=sys.stderr)
             continue
@@ -241,8 +246,13 @@ def main():
               f"out-of-fold tp {tp} fp {fp} fn {pos - tp}")
         # Everyday mail that breaks no rule: every one held is a regression
         # a Monitoring Officer would notice first.
+        ordinary_scores = [p for p, o in zip(out_of_fold, is_ordinary) if o]
         held_ordinary = sum(1 for p in ordinary_scores if p >= threshold)
         print(f"{rule}: ordinary mail held out-of-fold: {held_ordinary} of {len(ordinary_scores)}")
+        if misses is not None:
+            for path, (_, y), p in zip(pooled_paths, pooled, out_of_fold):
+                if (p >= threshold) != bool(y):
+                    misses.write(f"{'FN' if y else 'FP'} {rule} {p:.3f} {os.path.relpath(path, args.top)}\n")
         if args.final == "mean":
             b, w = mean_model(models)
         else:
@@ -254,6 +264,8 @@ def main():
         lines.append(f"threshold {threshold:.3f}")
         lines += [f"{f} {x:.4f}" for f, x in kept if " " not in f and "\t" not in f]
         lines.append("")
+    if misses is not None:
+        misses.close()
     with open(out_path + ".tmp", "w") as f:
         f.write("\n".join(lines))
     os.replace(out_path + ".tmp", out_path)
