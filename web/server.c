@@ -161,7 +161,13 @@ cm_web_handle (const CmWebContext *context, const CmWebIncoming *in, CmWebRespon
         cm_web_redirect (response, "/signin");
     }
   else
-    route (context, &request, response);
+    {
+      route (context, &request, response);
+      /* The lookup made the sign-in last longer: tell the browser, unless
+       * the page set a cookie of its own (signing out clears it). */
+      if (response->cookie == NULL)
+        response->cookie = cm_web_cookie (session, in->now, context->secure_cookie);
+    }
 }
 
 /* ---- HTTP ------------------------------------------------------------- */

@@ -63,6 +63,7 @@ session_copy (const Entry *entry)
   copy->role = entry->session.role;
   copy->csrf = g_strdup (entry->session.csrf);
   copy->expires = entry->session.expires;
+  copy->signed_in = entry->session.signed_in;
   return copy;
 }
 
@@ -185,6 +186,7 @@ cm_web_sessions_create (CmWebSessions *sessions, const char *user, CmWebRole rol
   entry->session.user = g_strdup (user);
   entry->session.role = role;
   entry->session.expires = now + (user ? sessions->lifetime : CM_WEB_ANONYMOUS_SECONDS);
+  entry->session.signed_in = now;
   CmWebSession *copy = session_copy (entry);
   g_mutex_lock (&sessions->lock);
   make_room (sessions, now);
@@ -205,7 +207,12 @@ cm_web_sessions_lookup (CmWebSessions *sessions, const char *id, gint64 now)
   if (entry && entry->session.expires <= now)
     g_hash_table_remove (sessions->by_id, id);
   else if (entry)
-    copy = session_copy (entry);
+    {
+      if (entry->session.user)
+        entry->session.expires = MIN (now + sessions->lifetime,
+                                      entry->session.signed_in + MAX (sessions->lifetime, CM_WEB_SIGNIN_MAX_SECONDS));
+      copy = session_copy (entry);
+    }
   g_mutex_unlock (&sessions->lock);
   return copy;
 }

@@ -17,7 +17,8 @@
  * A visitor who has not signed in gets an anonymous session (no user)
  * so that the sign-in form has a CSRF token too; signing in makes a new
  * session (a new id), so an id seen before sign-in is worth nothing
- * after it.  The store is bounded: past CM_WEB_SESSIONS_MAX live
+ * after it.  A signed-in session ends after session-minutes unused, or
+ * CM_WEB_SIGNIN_MAX_SECONDS after its sign-in.  The store is bounded: past CM_WEB_SESSIONS_MAX live
  * sessions the oldest anonymous ones go first.  Nothing here knows HTTP
  * beyond the cookie's text.
  */
@@ -35,6 +36,12 @@
 #define CM_WEB_ADDRESSES_MAX 10000
 /* An anonymous session (the sign-in form's) lasts this long. */
 #define CM_WEB_ANONYMOUS_SECONDS (15 * 60)
+/* A signed-in session lasts [web] session-minutes from its last use,
+ * but never longer than this (or session-minutes, if longer) from the
+ * sign-in: a reviewer working
+ * through the queue is not signed out in the middle of it, and a
+ * session left open on a shared desk still ends the same day. */
+#define CM_WEB_SIGNIN_MAX_SECONDS (12 * 60 * 60)
 
 /* One session, as a copy the caller owns (the store keeps its own). */
 typedef struct {
@@ -43,6 +50,7 @@ typedef struct {
   CmWebRole role;
   char *csrf;        /* 64 hex digits, for every form of this session */
   gint64 expires;    /* Unix seconds */
+  gint64 signed_in;  /* Unix seconds: when it was made */
 } CmWebSession;
 
 void cm_web_session_free (CmWebSession *session);
@@ -60,7 +68,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmWebSessions, cm_web_sessions_free)
  * ERROR only when no random bytes could be read. */
 CmWebSession *cm_web_sessions_create (CmWebSessions *sessions, const char *user, CmWebRole role, gint64 now,
                                       GError **error);
-/* The live session ID, or NULL (unknown, malformed or expired). */
+/* The live session ID, or NULL (unknown, malformed or expired).  A
+ * signed-in session is used by this, so it lasts another
+ * session-minutes from NOW (up to CM_WEB_SIGNIN_MAX_SECONDS from its
+ * sign-in): send the caller's copy back as the cookie to say so. */
 CmWebSession *cm_web_sessions_lookup (CmWebSessions *sessions, const char *id, gint64 now);
 /* End session ID (signing out); nothing when there is none. */
 void cm_web_sessions_end (CmWebSessions *sessions, const char *id);

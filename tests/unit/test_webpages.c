@@ -177,6 +177,10 @@ START_TEST (test_auditor_reads_only)
   g_autofree char *path = g_strdup_printf ("/hold/%s", hold->id);
   g_autoptr (CmWebResponse) page = ask (site, "GET", path, site->auditor, NULL);
   ck_assert_uint_eq (page->status, 200);
+  /* Reading a page is using the session: its cookie is sent again with
+   * session-minutes (60 here) to run from now. */
+  g_autofree char *renewed = g_strdup_printf ("cm_session=%s; Max-Age=3600;", site->auditor->id);
+  ck_assert_msg (page->cookie && g_str_has_prefix (page->cookie, renewed), "cookie: %s", page->cookie);
   assert_lacks (page->body->str, "/release\"");
   assert_lacks (page->body->str, "/reject\"");
   g_autofree char *release = g_strdup_printf ("/hold/%s/release", hold->id);
@@ -528,7 +532,11 @@ START_TEST (test_proxy_over_http)
   g_autofree char *who = NULL;
   cm_web_handle (&site->context, &post, refused, &who);
   ck_assert_uint_eq (refused->status, 403);
-  ck_assert_ptr_null (refused->cookie);
+  /* The proxy's session was used, not a new one made: the cookie sent
+   * back only makes the same session last longer. */
+  g_autofree char *same = g_strdup_printf ("cm_session=%s; Max-Age=", id);
+  ck_assert_ptr_nonnull (refused->cookie);
+  ck_assert (g_str_has_prefix (refused->cookie, same));
   ck_assert_str_eq (who, "reader");
   g_autoptr (CmHold) after = get (site->env, hold->id);
   ck_assert_int_eq (after->state, CM_HOLD_HELD);

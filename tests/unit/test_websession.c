@@ -24,6 +24,43 @@ is_token (const char *text)
   return text && g_regex_match_simple ("^[0-9a-f]{64}$", text, 0, 0);
 }
 
+/* A reviewer who keeps working stays signed in, up to the day's limit;
+ * one who stops is signed out after session-minutes. */
+START_TEST (test_use_extends)
+{
+  g_autoptr (CmWebSessions) sessions = cm_web_sessions_new (30, 5);
+  g_autoptr (CmWebSession) a = cm_web_sessions_create (sessions, "alice", CM_WEB_ROLE_DEPUTY, NOW, NULL);
+  gint64 t = NOW;
+  /* A page every 20 minutes: never 30 minutes unused. */
+  for (t = NOW + 20 * 60; t < NOW + CM_WEB_SIGNIN_MAX_SECONDS; t += 20 * 60)
+    {
+      g_autoptr (CmWebSession) used = cm_web_sessions_lookup (sessions, a->id, t);
+      ck_assert_msg (used != NULL, "signed out %" G_GINT64_FORMAT " s after signing in while in use", t - NOW);
+      ck_assert_int_eq (used->expires, MIN (t + 30 * 60, NOW + CM_WEB_SIGNIN_MAX_SECONDS));
+    }
+  /* The day's limit holds however busy the session is. */
+  ck_assert_ptr_null (cm_web_sessions_lookup (sessions, a->id, NOW + CM_WEB_SIGNIN_MAX_SECONDS));
+
+  /* Unused for session-minutes: gone, though it had been extended. */
+  g_autoptr (CmWebSession) b = cm_web_sessions_create (sessions, "bob", CM_WEB_ROLE_DEPUTY, NOW, NULL);
+  g_autoptr (CmWebSession) once = cm_web_sessions_lookup (sessions, b->id, NOW + 25 * 60);
+  ck_assert_ptr_nonnull (once);
+  ck_assert_ptr_null (cm_web_sessions_lookup (sessions, b->id, NOW + 25 * 60 + 30 * 60));
+
+  /* The sign-in form's anonymous session is not extended by use. */
+  g_autoptr (CmWebSession) form = cm_web_sessions_create (sessions, NULL, CM_WEB_ROLE_AUDITOR, NOW, NULL);
+  g_autoptr (CmWebSession) seen = cm_web_sessions_lookup (sessions, form->id, NOW + 60);
+  ck_assert_int_eq (seen->expires, NOW + CM_WEB_ANONYMOUS_SECONDS);
+  ck_assert_ptr_null (cm_web_sessions_lookup (sessions, form->id, NOW + CM_WEB_ANONYMOUS_SECONDS));
+
+  /* A session-minutes longer than the day's limit still lasts that long. */
+  g_autoptr (CmWebSessions) long_sessions = cm_web_sessions_new (24 * 60, 5);
+  g_autoptr (CmWebSession) c = cm_web_sessions_create (long_sessions, "carol", CM_WEB_ROLE_DEPUTY, NOW, NULL);
+  g_autoptr (CmWebSession) later = cm_web_sessions_lookup (long_sessions, c->id, NOW + 60);
+  ck_assert_int_eq (later->expires, NOW + 24 * 60 * 60);
+}
+END_TEST
+
 START_TEST (test_create_lookup)
 {
   g_autoptr (CmWebSessions) sessions = cm_web_sessions_new (30, 5);
@@ -39,8 +76,11 @@ START_TEST (test_create_lookup)
   ck_assert_str_eq (found->user, "alice");
   ck_assert_int_eq (found->role, CM_WEB_ROLE_DEPUTY);
   ck_assert_str_eq (found->csrf, a->csrf);
+  /* Used at NOW + 60, it lasts 30 minutes from then. */
+  ck_assert_int_eq (found->expires, NOW + 60 + 30 * 60);
+  ck_assert_int_eq (found->signed_in, NOW);
   /* Expired: gone, and gone for good. */
-  ck_assert_ptr_null (cm_web_sessions_lookup (sessions, a->id, NOW + 30 * 60));
+  ck_assert_ptr_null (cm_web_sessions_lookup (sessions, a->id, NOW + 60 + 30 * 60));
   ck_assert_ptr_null (cm_web_sessions_lookup (sessions, a->id, NOW));
   /* Signed out. */
   cm_web_sessions_end (sessions, b->id);
@@ -234,6 +274,7 @@ main (void)
   TCase *tc = tcase_create ("websession");
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_create_lookup);
+  tcase_add_test (tc, test_use_extends);
   tcase_add_test (tc, test_forged_ids);
   tcase_add_test (tc, test_csrf);
   tcase_add_test (tc, test_anonymous_and_flash);
