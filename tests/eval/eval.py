@@ -12,7 +12,9 @@ council-check --json gives a finding of RULE.
 --rules-messages adds the rules' own example messages (tests/messages),
 which the word lists were written from: with --split train only.
 Prints one line per rule and a micro-averaged line over all rules and
-over the three core rules.
+over the three core rules, then how many of the ordinary messages
+(tests/labelled/ordinary: everyday mail that breaks no rule) draw any
+finding.
 """
 import argparse
 import concurrent.futures
@@ -126,6 +128,11 @@ def main():
         fn = sum(counts[r][2] for r in group)
         p, rc, f = prf(tp, fp, fn)
         print(f"{name:26} {tp:4} {fp:4} {fn:4} {p:9.2f} {rc:7.2f} {f:6.2f}")
+    ordinary = [found for path, (found, _) in zip(paths, answers) if os.sep + "ordinary" + os.sep in path]
+    if ordinary:
+        # Everyday mail that breaks no rule (tests/labelled/ordinary): each
+        # finding on it is a hold or a warning nobody should have had.
+        print(f"ordinary mail: {sum(1 for f in ordinary if f)} of {len(ordinary)} draw a finding")
     if args.misses:
         for kind, r, path, verdict in wrong:
             ev = [e for f in verdict["findings"] if f["rule"] == r for e in f["evidence"]]
