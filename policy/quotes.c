@@ -45,7 +45,8 @@ ends_with_wrote (const char *line)
 static gboolean
 is_blank (const char *line)
 {
-  return *skip_space (line) == '\0' || strcmp (skip_space (line), "\r") == 0;
+  const char *rest = skip_space (line);
+  return *rest == '\0' || strcmp (rest, "\r") == 0;
 }
 
 /* Does LINES[i] start quoted history? */

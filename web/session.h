@@ -18,9 +18,9 @@
  * so that the sign-in form has a CSRF token too; signing in makes a new
  * session (a new id), so an id seen before sign-in is worth nothing
  * after it.  A signed-in session ends after session-minutes unused, or
- * CM_WEB_SIGNIN_MAX_SECONDS after its sign-in.  The store is bounded: past CM_WEB_SESSIONS_MAX live
- * sessions the oldest anonymous ones go first.  Nothing here knows HTTP
- * beyond the cookie's text.
+ * CM_WEB_SIGNIN_MAX_SECONDS after its sign-in.  The store is bounded:
+ * past CM_WEB_SESSIONS_MAX live sessions the oldest anonymous ones go
+ * first.  Nothing here knows HTTP beyond the cookie's text.
  */
 #ifndef CM_WEB_SESSION_H
 #define CM_WEB_SESSION_H
@@ -38,9 +38,9 @@
 #define CM_WEB_ANONYMOUS_SECONDS (15 * 60)
 /* A signed-in session lasts [web] session-minutes from its last use,
  * but never longer than this (or session-minutes, if longer) from the
- * sign-in: a reviewer working
- * through the queue is not signed out in the middle of it, and a
- * session left open on a shared desk still ends the same day. */
+ * sign-in: a reviewer working through the queue is not signed out in
+ * the middle of it, and a session left open on a shared desk still ends
+ * the same day. */
 #define CM_WEB_SIGNIN_MAX_SECONDS (12 * 60 * 60)
 
 /* One session, as a copy the caller owns (the store keeps its own). */

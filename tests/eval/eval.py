@@ -72,6 +72,11 @@ def truth(path):
     return positives
 
 
+def is_ordinary(path):
+    """Is PATH everyday mail that breaks no rule (tests/labelled/ordinary)?"""
+    return os.sep + "ordinary" + os.sep in path
+
+
 def judge(args, path):
     out = subprocess.run([args.council_check, "-c", args.config, "--json", path],
                          capture_output=True, text=True, errors="replace")
@@ -128,7 +133,7 @@ def main():
         fn = sum(counts[r][2] for r in group)
         p, rc, f = prf(tp, fp, fn)
         print(f"{name:26} {tp:4} {fp:4} {fn:4} {p:9.2f} {rc:7.2f} {f:6.2f}")
-    ordinary = [found for path, (found, _) in zip(paths, answers) if os.sep + "ordinary" + os.sep in path]
+    ordinary = [found for path, (found, _) in zip(paths, answers) if is_ordinary(path)]
     if ordinary:
         # Everyday mail that breaks no rule (tests/labelled/ordinary): each
         # finding on it is a hold or a warning nobody should have had.

@@ -30,7 +30,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from eval import RULES, labelled, rule_examples, truth  # noqa: E402
+from eval import RULES, is_ordinary, labelled, rule_examples, truth  # noqa: E402
 
 CORPUS_ENVELOPE = ["--from", "cllr.jane.smith@northmoor.gov.uk",
                    "--rcpt", "cllr.raj.patel@northmoor.gov.uk", "--rcpt", "tom.baker@northmoor.gov.uk",
@@ -218,8 +218,6 @@ def main():
         # more stable than the small dev split alone for the threshold.
         pooled = ex["train"] + ex["dev"]
         pooled_paths = paths["train"] + paths["dev"]
-        # Everyday mail that breaks no rule (tests/labelled/ordinary).
-        is_ordinary = [os.sep + "ordinary" + os.sep in path for path in pooled_paths]
         order = list(range(len(pooled)))
         random.Random(11).shuffle(order)
         scored = []
@@ -246,7 +244,7 @@ def main():
               f"out-of-fold tp {tp} fp {fp} fn {pos - tp}")
         # Everyday mail that breaks no rule: every one held is a regression
         # a Monitoring Officer would notice first.
-        ordinary_scores = [p for p, o in zip(out_of_fold, is_ordinary) if o]
+        ordinary_scores = [p for p, path in zip(out_of_fold, pooled_paths) if is_ordinary(path)]
         held_ordinary = sum(1 for p in ordinary_scores if p >= threshold)
         print(f"{rule}: ordinary mail held out-of-fold: {held_ordinary} of {len(ordinary_scores)}")
         if misses is not None:
