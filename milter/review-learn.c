@@ -93,7 +93,7 @@ check_cues (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *mes
 
 static void
 add_example (CmLearnSet *set, const Cues *cues, const char *const *labelled, const char *const *breached,
-             double weight, gboolean decision)
+             double weight, gboolean decision, gboolean ordinary)
 {
   CmLearnExample example = {
     .hashes = (const guint64 *) cues->hashes->data,
@@ -104,6 +104,7 @@ add_example (CmLearnSet *set, const Cues *cues, const char *const *labelled, con
     .breached = breached,
     .weight = weight,
     .decision = decision,
+    .ordinary = ordinary,
   };
   cm_learn_set_add (set, &example);
 }
@@ -171,7 +172,9 @@ add_corpus (CmLearnSet *set, const CmConfig *config, const char *dir, guint *cou
           g_prefix_error (error, "%s: ", path);
           return FALSE;
         }
-      add_example (set, &cues, NULL, (const char *const *) breached->pdata, 1.0, FALSE);
+      /* Everyday mail that breaks no rule (eval.py's is_ordinary). */
+      gboolean ordinary = g_str_has_prefix (relative, "ordinary/");
+      add_example (set, &cues, NULL, (const char *const *) breached->pdata, 1.0, FALSE, ordinary);
       (*count)++;
     }
   return TRUE;
@@ -208,7 +211,7 @@ add_decisions (CmLearnSet *set, CmReview *review, guint *breaches, guint *not_br
         }
       const char *const none[] = { NULL };
       add_example (set, &cues, (const char *const *) hold->rules,
-                   breach ? (const char *const *) hold->rules : none, DECISION_WEIGHT, TRUE);
+                   breach ? (const char *const *) hold->rules : none, DECISION_WEIGHT, TRUE, FALSE);
       (*(breach ? breaches : not_breaches))++;
     }
   return TRUE;

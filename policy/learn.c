@@ -61,7 +61,7 @@ typedef struct {
   GArray *cues;          /* guint: indices into the set's cues, each once */
   guint64 gated, labelled, breached; /* bits by index in cm_rules (at most 64 rules) */
   double weight;
-  gboolean decision;
+  gboolean decision, ordinary;
 } Example;
 
 struct _CmLearnSet {
@@ -140,6 +140,7 @@ cm_learn_set_add (CmLearnSet *set, const CmLearnExample *example)
     .breached = rule_bits (example->breached),
     .weight = example->weight,
     .decision = example->decision,
+    .ordinary = example->ordinary,
   };
   g_autoptr (GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
   for (guint i = 0; i < example->n_cues; i++)
@@ -173,6 +174,7 @@ typedef struct {
   const GArray *cues;
   gboolean y;
   double weight;
+  double hold_cost;      /* what holding it wrongly counts when the threshold is chosen */
 } Row;
 
 /* A rule's fitted weights over the set's cue indices. */
@@ -288,7 +290,7 @@ fit_rows (const CmLearnSet *set, const Row *rows, const guint *order, guint n, c
 }
 
 typedef struct {
-  double p, weight;
+  double p, weight, hold_cost;
   gboolean y;
 } Scored;
 
@@ -304,7 +306,8 @@ by_probability_down (gconstpointer a, gconstpointer b)
 }
 
 /* The lowest threshold at which precision over SCORED is at least
- * PRECISION (with a true positive); 0.999 when there is none. */
+ * PRECISION (with a true positive), a wrong hold counted at its hold
+ * cost; 0.999 when there is none. */
 static double
 choose_threshold (GArray *scored, double precision)
 {
@@ -316,7 +319,7 @@ choose_threshold (GArray *scored, double precision)
       if (s->y)
         tp += s->weight;
       else
-        fp += s->weight;
+        fp += s->hold_cost;
       if (tp > 0 && tp / (tp + fp) >= precision)
         best = s->p;
     }
@@ -380,7 +383,8 @@ fit_rule (CmLearnModel *model, const CmLearnSet *set, guint r, const CmLearnOpti
       const Example *e = &g_array_index (set->examples, Example, i);
       if (!(e->gated & bit) || !(e->labelled & bit) || e->weight <= 0)
         continue;
-      Row row = { e->cues, (e->breached & bit) != 0, e->weight };
+      Row row = { e->cues, (e->breached & bit) != 0, e->weight,
+                  e->weight * (e->ordinary ? CM_LEARN_ORDINARY_WEIGHT : 1) };
       g_array_append_val (rows, row);
       rule->fit.examples++;
       rule->fit.breaches += row.y;
@@ -435,7 +439,7 @@ fit_rule (CmLearnModel *model, const CmLearnSet *set, guint r, const CmLearnOpti
       for (guint k = fold; k < n; k += options->folds)
         {
           const Row *row = &data[order[k]];
-          Scored s = { logistic (score (&fit, row->cues, dropped)), row->weight, row->y };
+          Scored s = { logistic (score (&fit, row->cues, dropped)), row->weight, row->hold_cost, row->y };
           g_array_append_val (scored, s);
         }
       mean_bias += fit.bias / options->folds;

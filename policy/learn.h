@@ -51,7 +51,13 @@ typedef struct {
   const char *const *breached; /* NULL-terminated: those it breaches (the others are not breaches) */
   double weight;              /* 1 for a shipped message */
   gboolean decision;          /* a council's decision (the figures before and after are on these) */
+  gboolean ordinary;          /* everyday mail that breaks no rule (labelled/ordinary) */
 } CmLearnExample;
+
+/* An ordinary message held counts this many times as a wrong hold when a
+ * threshold is chosen (train.py's ORDINARY_WEIGHT): in a council's real
+ * traffic such mail outnumbers breaches and near misses many times over. */
+#define CM_LEARN_ORDINARY_WEIGHT 5
 
 typedef struct _CmLearnSet CmLearnSet;
 

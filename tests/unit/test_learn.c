@@ -154,6 +154,31 @@ START_TEST (test_weight)
 }
 END_TEST
 
+/* Ordinary mail held costs more when the threshold is chosen: two
+ * everyday messages that share the breaches' cue hold the threshold up,
+ * where two near misses among twenty breaches leave precision at 0.9. */
+START_TEST (test_ordinary_hold_cost)
+{
+  double threshold[2];
+  for (guint ordinary = 0; ordinary < 2; ordinary++)
+    {
+      g_autoptr (CmLearnSet) set = toy_set (20);
+      const char *const gated[] = { RULE, NULL };
+      const char *const none[] = { NULL };
+      const char *names[] = { "w:rude", "w:the" };
+      guint64 hashes[] = { cm_model_cue_hash (names[0]), cm_model_cue_hash (names[1]) };
+      for (guint i = 0; i < 2; i++)
+        {
+          CmLearnExample everyday = { hashes, names, 2, gated, NULL, none, 1.0, FALSE, ordinary };
+          cm_learn_set_add (set, &everyday);
+        }
+      g_autoptr (CmLearnModel) model = cm_learn_fit (set, NULL);
+      ck_assert (cm_learn_model_rule (model, RULE, NULL, &threshold[ordinary]));
+    }
+  ck_assert_msg (threshold[1] > threshold[0], "near misses: %f, ordinary mail: %f", threshold[0], threshold[1]);
+}
+END_TEST
+
 START_TEST (test_deterministic)
 {
   g_autofree char *dir = test_scratch_dir ();
@@ -323,6 +348,7 @@ main (void)
   tcase_add_test (tc, test_one_class);
   tcase_add_test (tc, test_gated_and_labelled);
   tcase_add_test (tc, test_weight);
+  tcase_add_test (tc, test_ordinary_hold_cost);
   tcase_add_test (tc, test_deterministic);
   tcase_add_test (tc, test_write_and_load);
   tcase_add_test (tc, test_write_fails);
