@@ -24,7 +24,6 @@
 
 #include <string.h>
 
-#include "keymap.h"
 #include "view.h"
 #include "text.h"
 
@@ -305,147 +304,6 @@ read_text_part (Builder *b, GMimePart *part, gboolean history)
   read_text (b, utf8, history);
 }
 
-static gboolean is_body_text (GMimeObject *object);
-
-static void
-add_to_set (guint64 hash, gpointer map)
-{
-  cm_key_map_slot (map, hash)->value = 1;
-}
-
-/* The words of TEXT, as a set of their hashes in HAVE (made empty first).
- * Only the hashes are made (cm_words_each_hash): the words themselves are
- * never read, and an HTML alternative is as long as the text. */
-static void
-word_set (CmKeyMap *have, const char *text)
-{
-  /* Room for a distinct word in a dozen bytes; the map grows if not. */
-  cm_key_map_init (have, strlen (text) / 12 + 16);
-  cm_words_each_hash (text, add_to_set, have);
-}
-
-/* The words of a text that a set has not. */
-typedef struct {
-  const CmKeyMap *have;
-  CmKeyMap fresh;
-  guint n;   /* in FRESH, each once */
-} Fresh;
-
-static void
-add_if_fresh (guint64 hash, gpointer data)
-{
-  Fresh *f = data;
-  if (cm_key_map_get (f->have, hash))
-    return;
-  CmKeySlot *slot = cm_key_map_slot (&f->fresh, hash);
-  f->n += slot->value == 0;
-  slot->value = 1;
-}
-
-/* Does OTHER say more than the text whose words are HAVE: at least 3
- * words, and a twentieth of its words, that the text does not have?  (An
- * alternative that only lays the same words out differently says nothing
- * more.) */
-static gboolean
-says_more (const char *other, const CmKeyMap *have)
-{
-  Fresh f = { have, { 0 }, 0 };
-  cm_key_map_init (&f.fresh, 64);
-  guint n_words = cm_words_each_hash (other, add_if_fresh, &f);
-  cm_key_map_clear (&f.fresh);
-  return f.n >= 3 && f.n * 20 >= n_words;
-}
-
-/* The words of HTML roughly, without parsing it: markup, comments,
- * entities and the head (styles) dropped.  Enough to see that an HTML
- * alternative says nothing more than its plain one, the usual case, for a
- * small part of the cost of reading it properly. */
-static char *
-html_rough_text (const char *html)
-{
-  GString *out = g_string_sized_new (strlen (html) / 2);
-  const char *p = html;
-  while (*p)
-    {
-      if (*p == '<')
-        {
-          const char *close = NULL;
-          /* (Byte by byte: g_str_has_prefix measured the rest of the HTML
-           * at every tag.) */
-          if (p[1] == '!' && p[2] == '-' && p[3] == '-')
-            close = strstr (p, "-->");
-          /* (p[1] | 0x20 is 'h' or 's' for those letters alone: most tags stop there.) */
-          else if (((p[1] | 0x20) == 'h' || (p[1] | 0x20) == 's')
-                   && (g_ascii_strncasecmp (p, "<head", 5) == 0 || g_ascii_strncasecmp (p, "<style", 6) == 0
-                       || g_ascii_strncasecmp (p, "<script", 7) == 0))
-            {
-              const char *name = g_ascii_tolower (p[2]) == 'e' ? "</head" : g_ascii_tolower (p[2]) == 't' ? "</style" : "</script";
-              for (const char *q = p; (q = strchr (q + 1, '<'));)
-                if (g_ascii_strncasecmp (q, name, strlen (name)) == 0)
-                  {
-                    close = q;
-                    break;
-                  }
-            }
-          if (close == NULL)
-            close = p;
-          const char *end = strchr (close, '>');
-          if (end == NULL)
-            break;
-          g_string_append_c (out, ' ');
-          p = end + 1;
-        }
-      else if (*p == '&')
-        {
-          const char *semi = p + 1;
-          while (*semi && *semi != ';' && semi - p < 10 && !g_ascii_isspace (*semi))
-            semi++;
-          g_string_append_c (out, ' ');
-          p = *semi == ';' ? semi + 1 : p + 1;
-        }
-      else
-        {
-          /* Text up to the next markup or entity, at once. */
-          gsize run = strcspn (p, "<&");
-          g_string_append_len (out, p, (gssize) run);
-          p += run;
-        }
-    }
-  return g_string_free (out, FALSE);
-}
-
-/* Read the HTML alternatives of MULTIPART beside PLAIN, the text/plain one
- * already read (its text PLAIN_TEXT), that say more than it: a harmless text/plain beside an
- * offending text/html must not hide it (mail clients show the HTML). */
-static void
-read_other_alternatives (Builder *b, GMimeMultipart *multipart, GMimeObject *plain, const char *plain_text,
-                         gboolean history)
-{
-  CmKeyMap plain_words = { 0 }; /* made when there is an HTML part to compare */
-  for (int i = 0; i < g_mime_multipart_get_count (multipart); i++)
-    {
-      GMimeObject *child = g_mime_multipart_get_part (multipart, i);
-      GMimeContentType *type = g_mime_object_get_content_type (child);
-      if (child == plain || !GMIME_IS_PART (child) || !g_mime_content_type_is_type (type, "text", "html")
-          || !is_body_text (child))
-        continue;
-      /* A rough look first; only an HTML part that may say more is read
-       * properly (libxml2) and compared again. */
-      GByteArray *bytes = part_bytes (GMIME_PART (child));
-      const char *charset = g_mime_object_get_content_type_parameter (child, "charset");
-      g_autofree char *html = cm_charset_to_utf8_owned (bytes, charset);
-      g_autofree char *rough = html_rough_text (html);
-      if (plain_words.slots == NULL)
-        word_set (&plain_words, plain_text);
-      if (!says_more (rough, &plain_words))
-        continue;
-      g_autofree char *text = html_text (b, html);
-      if (says_more (text, &plain_words))
-        read_text (b, text, history);
-    }
-  cm_key_map_clear (&plain_words);
-}
-
 static gboolean
 is_body_text (GMimeObject *object)
 {
@@ -458,6 +316,38 @@ is_body_text (GMimeObject *object)
     return FALSE;
   return g_mime_part_get_filename (GMIME_PART (object)) == NULL;
 }
+
+/* Read the HTML alternatives of MULTIPART beside PLAIN, the text/plain one
+ * already read (its text PLAIN_TEXT), that say more than it: a harmless text/plain beside an
+ * offending text/html must not hide it (mail clients show the HTML). */
+static void
+read_other_alternatives (Builder *b, GMimeMultipart *multipart, GMimeObject *plain, const char *plain_text,
+                         gboolean history)
+{
+  CmPlainWords plain_words = { { 0 } }; /* made when there is an HTML part to compare */
+  for (int i = 0; i < g_mime_multipart_get_count (multipart); i++)
+    {
+      GMimeObject *child = g_mime_multipart_get_part (multipart, i);
+      GMimeContentType *type = g_mime_object_get_content_type (child);
+      if (child == plain || !GMIME_IS_PART (child) || !g_mime_content_type_is_type (type, "text", "html")
+          || !is_body_text (child))
+        continue;
+      /* A rough look first; only an HTML part that may say more is read
+       * properly (libxml2) and compared again. */
+      GByteArray *bytes = part_bytes (GMIME_PART (child));
+      const char *charset = g_mime_object_get_content_type_parameter (child, "charset");
+      g_autofree char *html = cm_charset_to_utf8_owned (bytes, charset);
+      if (plain_words.words.slots == NULL)
+        cm_plain_words_init (&plain_words, plain_text);
+      if (!cm_html_may_say_more (html, &plain_words))
+        continue;
+      g_autofree char *text = html_text (b, html);
+      if (cm_text_says_more (text, &plain_words))
+        read_text (b, text, history);
+    }
+  cm_plain_words_clear (&plain_words);
+}
+
 
 static void walk (Builder *b, GMimeObject *object, gboolean history, int depth);
 

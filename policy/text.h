@@ -5,12 +5,14 @@
  *   html.c       HTML -> text with libxml2; quoted blocks marked with "> "
  *   quotes.c     new text vs quoted history vs signature
  *   sentences.c  text -> sentences
+ *   alternatives.c  does an HTML alternative say more than its plain one?
  */
 #ifndef CM_TEXT_H
 #define CM_TEXT_H
 
 #include <glib.h>
 
+#include "keymap.h"
 #include "lexicon.h"
 
 /* DATA in CHARSET (NULL: unknown) as valid UTF-8; never fails.  A charset
@@ -47,5 +49,19 @@ typedef struct {
 GArray *cm_sentences_split (const char *text);
 /* The text of SPAN with white space folded to single spaces. */
 char *cm_sentences_text (const char *text, CmSpan span);
+
+/* The words of a text/plain alternative, to compare the others with. */
+typedef struct {
+  CmKeyMap words; /* the key (CmWordKeys) of each distinct word */
+} CmPlainWords;
+
+void cm_plain_words_init (CmPlainWords *plain, const char *text);
+void cm_plain_words_clear (CmPlainWords *plain);
+/* Does HTML, read roughly without a parse, say more than PLAIN: at least
+ * 3 words, and a twentieth of its words, that PLAIN has not?  When it
+ * does, its parsed text is compared again (cm_text_says_more). */
+gboolean cm_html_may_say_more (const char *html, const CmPlainWords *plain);
+/* Does TEXT say more than PLAIN, in the same sense? */
+gboolean cm_text_says_more (const char *text, const CmPlainWords *plain);
 
 #endif

@@ -3,7 +3,9 @@
  *
  * This runs over every sentence of every message, so it allocates once
  * for the words and once for their text, and hashes each word as it
- * writes it (the lexicon's indexes are keyed by these hashes).
+ * writes it (the lexicon's indexes are keyed by these hashes).  The same
+ * words, as keys alone (cm_word_keys_add), compare an HTML alternative
+ * with its plain one: nothing is written for them.
  */
 #include "config.h"
 
@@ -246,24 +248,167 @@ cm_words_split (const char *text)
   return result;
 }
 
-guint
-cm_words_each_hash (const char *text, CmWordHashFunc func, gpointer data)
+/* Word keys (cm_word_keys_add): a word's lower-case bytes read eight at
+ * a time, as a little-endian number, each folded in with a multiply.  A
+ * word of eight bytes or fewer has a key of its own (no word holds a NUL,
+ * and both steps are one to one); longer words share one as good as
+ * never. */
+#define KEY_OFFSET G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)
+#define KEY_PRIME G_GUINT64_CONSTANT (0xff51afd7ed558ccd)
+#define BYTES(b) (G_GUINT64_CONSTANT (0x0101010101010101) * (b))
+
+static inline guint64
+load8 (const char *p)
 {
-  Scan s;
-  scan_init (&s, text);
-  guint n = 0;
-  gsize at;
+  guint64 x;
+  memcpy (&x, p, 8);
+  return x;
+}
+
+/* The N bytes at P (N < 8), the rest 0: for the end of a text, where
+ * eight bytes cannot be read. */
+static guint64
+load_some (const char *p, gsize n)
+{
+  guint64 x = 0;
+  memcpy (&x, p, n);
+  return x;
+}
+
+/* The key of WORD, LENGTH lower-case bytes; LIMIT is where reading must
+ * stop (WORD + LENGTH at least).  LOWER is ORed into each chunk before it
+ * is folded: 0x20 in each byte when the bytes are an ASCII word not yet
+ * lowered (letters, digits, ' and -: the bit makes each lower case and
+ * changes no other), else 0. */
+static inline guint64
+word_key (const char *word, gsize length, const char *limit, guint64 lower)
+{
+  guint64 key = KEY_OFFSET;
+  gsize i = 0;
+  for (; i + 8 <= length; i += 8)
+    key = (key ^ (load8 (word + i) | lower)) * KEY_PRIME;
+  gsize rest = length - i;
+  if (rest)
+    {
+      guint64 last = word + i + 8 <= limit ? load8 (word + i) : load_some (word + i, rest);
+      key = (key ^ ((last | lower) & (~G_GUINT64_CONSTANT (0) >> (64 - 8 * rest)))) * KEY_PRIME;
+    }
+  return key;
+}
+
+/* A word read the long way: its key, and where it ends. */
+typedef struct {
+  guint64 key;
+  const char *end;
+} SlowWord;
+
+/* The word at P (its first character), read by next_word in SLOW, a
+ * scanner of TEXT (LENGTH bytes) made at the first such word: the way of
+ * a word with ' or - or a character that is not ASCII.  (Returned, not
+ * written through a pointer: the caller's position stays in a register.) */
+static G_NO_INLINE SlowWord
+slow_word (Scan *slow, const char *text, gsize length, const char *p)
+{
+  if (slow->b.data == NULL)
+    {
+      slow->text = text;
+      slow->text_len = length;
+      slow->b.size = length + 16;
+      slow->b.data = g_malloc (slow->b.size);
+    }
+  slow->p = p;
+  slow->b.len = 0; /* the word is not kept */
+  gsize at = 0;
   guint64 hash;
   const char *start;
   gboolean clause;
-  while (next_word (&s, &at, &hash, &start, &clause))
+  next_word (slow, &at, &hash, &start, &clause); /* P starts a word: never FALSE */
+  /* The word is the buffer up to its NUL. */
+  SlowWord word = { word_key (slow->b.data + at, slow->b.len - 1 - at, slow->b.data + slow->b.len - 1, 0),
+                    slow->p };
+  return word;
+}
+
+/* The bytes cm_word_keys_add () passes over between words at once: ASCII
+ * that is not a letter or digit, but for the bytes that may end a run
+ * (NUL, '<', '&'), which stop the loop to be looked at. */
+static const guint8 ascii_between[256] = {
+  [1 ... '%'] = 1, ['\'' ... '/'] = 1, [':' ... ';'] = 1, ['=' ... '@'] = 1,
+  ['[' ... '`'] = 1, ['{' ... 0x7f] = 1,
+};
+
+/* The bytes after a run of ASCII letters and digits that may carry the
+ * word on (' and -, before a letter or digit) or change it (not ASCII). */
+static const guint8 may_go_on[256] = { ['\''] = 1, ['-'] = 1, [0x80 ... 0xff] = 1 };
+
+/* The first N bytes of eight, for N from 0 to 8. */
+static const guint64 first_bytes[9] = {
+  0, 0xff, 0xffff, 0xffffff, 0xffffffff, G_GUINT64_CONSTANT (0xffffffffff), G_GUINT64_CONSTANT (0xffffffffffff),
+  G_GUINT64_CONSTANT (0xffffffffffffff), G_GUINT64_CONSTANT (0xffffffffffffffff),
+};
+
+/* Room in OUT for one more key (out of line: it is rarely needed). */
+static G_NO_INLINE void
+keys_grow (CmWordKeys *out)
+{
+  out->size = MAX (256, out->size * 2);
+  out->keys = g_renew (guint64, out->keys, out->size);
+}
+
+void
+cm_word_keys_add (CmWordKeys *out, const char *text, gsize length, const char *limit)
+{
+  const char *p = text, *end = text + length;
+  Scan slow = { 0 };
+  for (;;)
     {
-      func (hash, data);
-      s.b.len = 0; /* the word is not kept */
-      n++;
+      while (ascii_between[(guchar) *p])
+        p++;
+      if (out->n == out->size)
+        keys_grow (out);
+      if (!ascii_alnum ((guchar) *p))
+        {
+          if (p >= end)
+            break;
+          if ((guchar) *p < 0x80) /* '<' or '&' inside the text: between words like any other */
+            p++;
+          else if (!cm_words_is_word_char (g_utf8_get_char (p)))
+            p = g_utf8_next_char (p);
+          else
+            {
+              SlowWord word = slow_word (&slow, text, length, p);
+              out->keys[out->n++] = word.key;
+              p = word.end;
+            }
+          continue;
+        }
+      /* Most words are ASCII letters and digits alone, of eight bytes or
+       * fewer: the key of such a word is made from one load. */
+      const char *start = p;
+      while (ascii_alnum ((guchar) *++p))
+        ;
+      guint64 key;
+      gsize n = (gsize) (p - start);
+      if (may_go_on[(guchar) *p])
+        {
+          SlowWord word = slow_word (&slow, text, length, start);
+          key = word.key;
+          p = word.end;
+        }
+      else if (n <= 8 && start + 8 <= limit)
+        key = (KEY_OFFSET ^ ((load8 (start) | BYTES (0x20)) & first_bytes[n])) * KEY_PRIME;
+      else
+        key = word_key (start, n, limit, BYTES (0x20));
+      out->keys[out->n++] = key;
     }
-  g_free (s.b.data);
-  return n;
+  g_free (slow.b.data);
+}
+
+void
+cm_word_keys_clear (CmWordKeys *keys)
+{
+  g_clear_pointer (&keys->keys, g_free);
+  keys->n = keys->size = 0;
 }
 
 void

@@ -27,11 +27,24 @@ typedef struct {
 
 CmWords *cm_words_split (const char *text);
 
-/* FUNC given the hash of each word of TEXT in turn, as cm_words_split ()
- * makes them; returns the number of words.  For a set of a text's words:
- * nothing else of them is made or kept. */
-typedef void (*CmWordHashFunc) (guint64 hash, gpointer data);
-guint cm_words_each_hash (const char *text, CmWordHashFunc func, gpointer data);
+/* A key for each word of a text, in order, and nothing else of them:
+ * for comparing the words of two texts (an HTML alternative and its
+ * plain one), where no word is read and a text may be long.  Equal words
+ * (as cm_words_split () makes them) have equal keys, and different words
+ * different keys: those of up to eight bytes always, longer ones as good
+ * as always (a 64-bit hash).  A key is not the word's cm_words_hash ().*/
+typedef struct {
+  guint64 *keys;
+  guint n, size;
+} CmWordKeys;
+
+/* Append the keys of the words of TEXT's first LENGTH bytes to OUT.
+ * TEXT[LENGTH] must be NUL, '<' or '&' (the end of the text, or the
+ * markup after a run of an HTML document's text), and a word then ends
+ * there as at a space.  LIMIT is the end of the string TEXT is in (its
+ * NUL): words are read eight bytes at a time up to it. */
+void cm_word_keys_add (CmWordKeys *out, const char *text, gsize length, const char *limit);
+void cm_word_keys_clear (CmWordKeys *keys);
 void cm_words_free (CmWords *words);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmWords, cm_words_free)
 

@@ -27,6 +27,34 @@ START_TEST (test_words)
 }
 END_TEST
 
+/* Word keys (the comparison of alternatives): as many as cm_words_split
+ * makes words, equal where the words are equal and only there, the fast
+ * ASCII way and the long way alike. */
+START_TEST (test_word_keys)
+{
+  const char *text = "Baker's report, BAKER the baker\xe2\x80\x99s; don't Don\xe2\x80\x99t dont "
+                     "cover-up cover up caf\xc3\x89 caf\xc3\xa9 recommendations RECOMMENDATIONS "
+                     "recommendation 12345678 123456789 x's xs x";
+  g_autoptr (CmWords) words = cm_words_split (text);
+  CmWordKeys keys = { 0 };
+  cm_word_keys_add (&keys, text, strlen (text), text + strlen (text));
+  ck_assert_uint_eq (keys.n, words->n);
+  for (guint i = 0; i < keys.n; i++)
+    for (guint j = 0; j < keys.n; j++)
+      ck_assert_msg ((keys.keys[i] == keys.keys[j]) == (strcmp (words->words[i].text, words->words[j].text) == 0),
+                     "%s / %s", words->words[i].text, words->words[j].text);
+  /* A run of HTML text ends at its markup as at a space. */
+  const char *html = "<p>end-</p><b>Tom</b>&amp;Jerry's";
+  CmWordKeys run = { 0 };
+  cm_word_keys_add (&run, html + 3, 4, html + strlen (html));
+  cm_word_keys_add (&run, html + 14, 3, html + strlen (html));
+  ck_assert_uint_eq (run.n, 2);
+  ck_assert (run.keys[0] != run.keys[1]);
+  cm_word_keys_clear (&keys);
+  cm_word_keys_clear (&run);
+}
+END_TEST
+
 static gboolean
 matches (CmLexicon *lexicon, const char *text, guint *start, guint *end)
 {
@@ -150,6 +178,7 @@ main (void)
   Suite *suite = suite_create ("lexicon");
   TCase *tc = tcase_create ("lexicon");
   tcase_add_test (tc, test_words);
+  tcase_add_test (tc, test_word_keys);
   tcase_add_test (tc, test_patterns);
   tcase_add_test (tc, test_bad_patterns);
   tcase_add_test (tc, test_load_errors);
