@@ -528,7 +528,9 @@ cm_view_line (const char *text, const CmWords *all, guint from, CmWords *line)
 static guint
 count_header_fields (GMimeStream *stream, gint64 start, gint64 end, guint max, gint64 *cut, gint64 *blank)
 {
-  char buffer[65536];
+  /* Read a little at a time: the header block is a few KB, and a read
+   * copies the whole of what it asks for (all of a 300 KB message). */
+  char buffer[2048];
   guint fields = 0;
   gboolean line_start = TRUE;
   gint64 cr_at = -1; /* a line that began with CR: perhaps the blank one */
