@@ -14,8 +14,14 @@ static CmKeySlot *
 new_slots (gsize size)
 {
   CmKeySlot *slots = g_new (CmKeySlot, size);
-  for (gsize i = 0; i < size; i++)
-    slots[i].value = 0;
+  /* Four a turn (SIZE is a power of two, at least 16). */
+  for (gsize i = 0; i < size; i += 4)
+    {
+      slots[i].value = 0;
+      slots[i + 1].value = 0;
+      slots[i + 2].value = 0;
+      slots[i + 3].value = 0;
+    }
   return slots;
 }
 
