@@ -123,13 +123,11 @@ scan_init (Scan *s, const char *text)
 
 /* Read the next word of S: its lower-case text is written to the buffer
  * from *AT (NUL-ended), *HASH is cm_words_hash () of it, *START where it
- * starts in the text, *CLAUSE whether a clause mark came before it.
- * FALSE at the end of the text.  Inlined in both its callers: a call a
- * word cost as much as the word's letters. */
-G_ALWAYS_INLINE static inline gboolean
-next_word (Scan *s, gsize *at, guint64 *hash_out, const char **start, gboolean *clause_out)
+ * starts in the text, *CLAUSE whether a clause mark came before it (or
+ * CLAUSE is TRUE: one came before S->p).  FALSE at the end of the text. */
+static gboolean
+next_word (Scan *s, gboolean clause, gsize *at, guint64 *hash_out, const char **start, gboolean *clause_out)
 {
-  gboolean clause = FALSE;
   const char *p = s->p;
   guchar u;
   for (;;)
@@ -210,6 +208,23 @@ next_word (Scan *s, gsize *at, guint64 *hash_out, const char **start, gboolean *
   return TRUE;
 }
 
+/* What an ASCII byte is between words: BETWEEN for every byte that is
+ * neither a letter nor a digit nor NUL, with CLAUSE for the clause marks
+ * (is_clause_mark): the splitter's loop between words tests both with one
+ * load. */
+enum { BETWEEN = 4 };
+static const guint8 split_between[256] = {
+  [0x01 ... ' '] = BETWEEN, ['!'] = BETWEEN | CLAUSE, ['"' ... '\''] = BETWEEN, ['('] = BETWEEN | CLAUSE,
+  [')'] = BETWEEN | CLAUSE, ['*' ... '+'] = BETWEEN, [','] = BETWEEN | CLAUSE, ['-'] = BETWEEN | CLAUSE,
+  ['.'] = BETWEEN | CLAUSE, ['/'] = BETWEEN, [':'] = BETWEEN | CLAUSE, [';'] = BETWEEN | CLAUSE,
+  ['<' ... '>'] = BETWEEN, ['?'] = BETWEEN | CLAUSE, ['@'] = BETWEEN, ['[' ... '`'] = BETWEEN,
+  ['{' ... 0x7f] = BETWEEN,
+};
+
+/* The bytes after a run of ASCII letters and digits that may carry the
+ * word on (' and -, before a letter or digit) or change it (not ASCII). */
+static const guint8 may_go_on[256] = { ['\''] = 1, ['-'] = 1, [0x80 ... 0xff] = 1 };
+
 CmWords *
 cm_words_split (const char *text)
 {
@@ -219,12 +234,44 @@ cm_words_split (const char *text)
   guint capacity = (guint) (s.text_len / 6 + 16);
   CmWord *words = g_new (CmWord, capacity);
   guint n = 0;
-  gsize at;
-  guint64 hash;
-  const char *start;
-  gboolean clause;
-  while (next_word (&s, &at, &hash, &start, &clause))
+  const char *p = text;
+  for (;;)
     {
+      /* Most words are ASCII letters and digits between ASCII spaces and
+       * punctuation: read here in two short loops.  The rest (the end,
+       * and anything with ' or - or a character that is not ASCII) is
+       * read by next_word. */
+      guint between, clause = 0;
+      while ((between = split_between[(guchar) *p]) != 0)
+        {
+          clause |= between & CLAUSE;
+          p++;
+        }
+      const char *start = p;
+      gsize at = s.b.len;
+      char *out = s.b.data + at;
+      guint64 hash = FNV_OFFSET;
+      guint lower;
+      while ((lower = ascii_word_lower[(guchar) *p]) != 0)
+        {
+          *out++ = (char) lower;
+          hash = (hash ^ lower) * FNV_PRIME;
+          p++;
+        }
+      gboolean word_clause = clause != 0;
+      if (p == start || may_go_on[(guchar) *p])
+        {
+          /* The text is read again from START: nothing was kept of it. */
+          s.p = start;
+          if (!next_word (&s, word_clause, &at, &hash, &start, &word_clause))
+            break;
+          p = s.p;
+        }
+      else
+        {
+          *out++ = '\0';
+          s.b.len = (gsize) (out - s.b.data);
+        }
       if (n == capacity)
         {
           capacity *= 2;
@@ -233,8 +280,8 @@ cm_words_split (const char *text)
       /* The text pointer is set once the buffer stops moving. */
       words[n].text = GSIZE_TO_POINTER (at);
       words[n].offset = (guint) (start - text);
-      words[n].length = (guint) (s.p - start);
-      words[n].clause = clause;
+      words[n].length = (guint) (p - start);
+      words[n].clause = word_clause;
       words[n].hash = hash;
       n++;
     }
@@ -322,7 +369,7 @@ slow_word (Scan *slow, const char *text, gsize length, const char *p)
   guint64 hash;
   const char *start;
   gboolean clause;
-  next_word (slow, &at, &hash, &start, &clause); /* P starts a word: never FALSE */
+  next_word (slow, FALSE, &at, &hash, &start, &clause); /* P starts a word: never FALSE */
   /* The word is the buffer up to its NUL. */
   SlowWord word = { word_key (slow->b.data + at, slow->b.len - 1 - at, slow->b.data + slow->b.len - 1, 0),
                     slow->p };
@@ -336,10 +383,6 @@ static const guint8 ascii_between[256] = {
   [1 ... '%'] = 1, ['\'' ... '/'] = 1, [':' ... ';'] = 1, ['=' ... '@'] = 1,
   ['[' ... '`'] = 1, ['{' ... 0x7f] = 1,
 };
-
-/* The bytes after a run of ASCII letters and digits that may carry the
- * word on (' and -, before a letter or digit) or change it (not ASCII). */
-static const guint8 may_go_on[256] = { ['\''] = 1, ['-'] = 1, [0x80 ... 0xff] = 1 };
 
 /* The first N bytes of eight, for N from 0 to 8. */
 static const guint64 first_bytes[9] = {
