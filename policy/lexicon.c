@@ -24,6 +24,11 @@ typedef struct {
    * hash it was split with before its text (a pattern's "the ... team|
    * department|..." tries a dozen at every "the"). */
   guint64 *hashes;
+  /* A Bloom filter of the exact alternatives' hashes (bit hash % 64), and
+   * whether any alternative is a prefix: most words are told apart from
+   * a token of a dozen alternatives by one test. */
+  guint64 exact_bits;
+  gboolean any_prefix;
   gboolean gap;        /* the "..." token */
 } Token;
 
@@ -47,11 +52,22 @@ typedef struct {
 #define STARTS_BITS 65536
 #define PREFIX_BUCKETS 1024
 
-/* The bucket of a word or prefix by its first two bytes (two or more). */
-static guint
-prefix_bucket (const char *word)
+/* Prefix patterns are found by a bucket of their first KEY bytes: 4, or
+ * fewer when the lexicon has a shorter prefix (two at least: one-letter
+ * prefixes are kept apart).  Four bytes tell apart prefixes that two
+ * did not ("incompeten*", "invit*" and every "in..." word). */
+#define PREFIX_KEY_MAX 4
+
+/* The bucket of a word or prefix by its first KEY bytes (it has them). */
+static inline guint
+prefix_bucket (const char *word, guint key)
 {
-  return (((guint) (guchar) word[0] << 8) ^ ((guint) (guchar) word[1] * 31u)) & (PREFIX_BUCKETS - 1);
+  guint h = ((guint) (guchar) word[0] << 8) ^ ((guint) (guchar) word[1] * 31u);
+  if (key > 2)
+    h = h * 131u + (guchar) word[2];
+  if (key > 3)
+    h = h * 131u + (guchar) word[3];
+  return (h ^ (h >> 10)) & (PREFIX_BUCKETS - 1);
 }
 
 struct _CmLexicon {
@@ -61,6 +77,8 @@ struct _CmLexicon {
   GPtrArray *phrases;              /* Phrase *, owned */
   CmIndex *by_first;               /* first word's hash -> Pattern * (exact first words) */
   GPtrArray *by_prefix[PREFIX_BUCKETS]; /* prefix_bucket () of a prefix first word -> Pattern * */
+  guint prefix_key;                /* the bytes of a prefix its bucket is keyed by (0: no
+                                      prefix of two bytes or more, no bucket) */
   GPtrArray *short_prefix;         /* patterns whose first word is a one-letter prefix */
   CmIndex *phrase_index;           /* phrase_key () -> Phrase * */
   CmIndex *prefix_index;           /* phrase_key () of every phrase's beginnings */
@@ -181,6 +199,10 @@ parse_token (const char *text, Token *token, GError **error)
       g_free (token->alternatives[i]);
       token->alternatives[i] = normal;
       token->hashes[i] = cm_words_hash (normal);
+      if (token->prefix[i])
+        token->any_prefix = TRUE;
+      else
+        token->exact_bits |= G_GUINT64_CONSTANT (1) << (token->hashes[i] % 64);
     }
   return TRUE;
 }
@@ -286,27 +308,63 @@ add_phrases (CmLexicon *lexicon, Pattern *pattern)
   return TRUE;
 }
 
-/* Index a general pattern by its first word (or the first two bytes of it). */
+/* Put PATTERN in the bucket of each prefix of its first word (or with
+ * the one-letter prefixes), once in each list. */
+static void
+index_prefixes (CmLexicon *lexicon, Pattern *pattern)
+{
+  const Token *first = &pattern->tokens[0];
+  for (guint i = 0; first->alternatives[i]; i++)
+    {
+      if (!first->prefix[i])
+        continue;
+      const char *prefix = first->alternatives[i];
+      GPtrArray **list = prefix[1] ? &lexicon->by_prefix[prefix_bucket (prefix, lexicon->prefix_key)]
+                                   : &lexicon->short_prefix;
+      if (*list == NULL)
+        *list = g_ptr_array_new ();
+      if (!g_ptr_array_find (*list, pattern, NULL))
+        g_ptr_array_add (*list, pattern);
+    }
+}
+
+/* Index a general pattern by its first word (or the first bytes of it). */
 static void
 index_pattern (CmLexicon *lexicon, Pattern *pattern)
 {
   g_ptr_array_add (lexicon->patterns, pattern);
   const Token *first = &pattern->tokens[0];
+  guint shortest = lexicon->prefix_key ? lexicon->prefix_key : PREFIX_KEY_MAX;
+  gboolean bucketed = FALSE; /* a prefix of two bytes or more */
   for (guint i = 0; first->alternatives[i]; i++)
     {
       if (!first->prefix[i])
         {
           cm_index_add (lexicon->by_first, cm_words_hash (first->alternatives[i]), pattern);
           mark_start (lexicon, cm_words_hash (first->alternatives[i]));
-          continue;
         }
-      const char *prefix = first->alternatives[i];
-      GPtrArray **list = prefix[1] ? &lexicon->by_prefix[prefix_bucket (prefix)] : &lexicon->short_prefix;
-      if (*list == NULL)
-        *list = g_ptr_array_new ();
-      if (!g_ptr_array_find (*list, pattern, NULL))
-        g_ptr_array_add (*list, pattern);
+      else if (first->alternatives[i][1])
+        {
+          shortest = MIN (shortest, (guint) strlen (first->alternatives[i]));
+          bucketed = TRUE;
+        }
     }
+  if (bucketed && lexicon->prefix_key == 0)
+    lexicon->prefix_key = shortest; /* the first such prefix: no bucket yet */
+  if (!bucketed || shortest == lexicon->prefix_key)
+    {
+      index_prefixes (lexicon, pattern);
+      return;
+    }
+  /* A shorter prefix than the buckets are keyed by: every prefix pattern
+   * is put in the buckets again, keyed by fewer bytes, in the order they
+   * came (the order they are tried in). */
+  lexicon->prefix_key = shortest;
+  for (guint i = 0; i < PREFIX_BUCKETS; i++)
+    g_clear_pointer (&lexicon->by_prefix[i], g_ptr_array_unref);
+  g_clear_pointer (&lexicon->short_prefix, g_ptr_array_unref);
+  for (guint i = 0; i < lexicon->patterns->len; i++)
+    index_prefixes (lexicon, lexicon->patterns->pdata[i]);
 }
 
 gboolean
@@ -416,6 +474,8 @@ has_prefix (const char *word, const char *prefix)
 static gboolean
 token_matches (const Token *token, const CmWord *word)
 {
+  if (!token->any_prefix && !(token->exact_bits >> (word->hash % 64) & 1))
+    return FALSE;
   for (guint i = 0; token->alternatives[i]; i++)
     {
       const char *alt = token->alternatives[i];
@@ -539,7 +599,10 @@ static inline gboolean
 may_match (const CmLexicon *lexicon, const CmWord *word, gboolean *starts, const GPtrArray **prefixed)
 {
   *starts = may_start (lexicon, word->hash);
-  *prefixed = word->text[1] ? lexicon->by_prefix[prefix_bucket (word->text)] : NULL;
+  const char *text = word->text;
+  guint key = lexicon->prefix_key;
+  *prefixed = key && text[1] && (key < 3 || text[2]) && (key < 4 || text[3])
+            ? lexicon->by_prefix[prefix_bucket (text, key)] : NULL;
   return *starts || *prefixed || lexicon->short_prefix;
 }
 

@@ -92,6 +92,26 @@ START_TEST (test_patterns)
 }
 END_TEST
 
+/* Prefixes are found by their first bytes, however long, and a shorter
+ * prefix added later is found as well as the longer ones before it. */
+START_TEST (test_prefix_lengths)
+{
+  g_autoptr (CmLexicon) lex = cm_lexicon_new ();
+  ck_assert (cm_lexicon_add (lex, "bungl*", NULL, NULL));
+  ck_assert (matches (lex, "a bungled job", NULL, NULL));
+  ck_assert (!matches (lex, "a bun", NULL, NULL));
+  ck_assert (cm_lexicon_add (lex, "wast* time", NULL, NULL));
+  ck_assert (cm_lexicon_add (lex, "ina*", NULL, NULL));
+  ck_assert (cm_lexicon_add (lex, "x*|ov*", NULL, NULL));
+  const char *hit[] = { "bungling", "wasted time", "inaction", "ina", "x", "xy", "overdue", "ov" };
+  const char *miss[] = { "bung", "wasted money", "in", "inert", "o", "o-v", "was" };
+  for (guint i = 0; i < G_N_ELEMENTS (hit); i++)
+    ck_assert_msg (matches (lex, hit[i], NULL, NULL), "%s", hit[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (miss); i++)
+    ck_assert_msg (!matches (lex, miss[i], NULL, NULL), "%s", miss[i]);
+}
+END_TEST
+
 START_TEST (test_bad_patterns)
 {
   g_autoptr (CmLexicon) lex = cm_lexicon_new ();
@@ -180,6 +200,7 @@ main (void)
   tcase_add_test (tc, test_words);
   tcase_add_test (tc, test_word_keys);
   tcase_add_test (tc, test_patterns);
+  tcase_add_test (tc, test_prefix_lengths);
   tcase_add_test (tc, test_bad_patterns);
   tcase_add_test (tc, test_load_errors);
   tcase_add_test (tc, test_negation);
