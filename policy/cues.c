@@ -84,12 +84,17 @@ typedef struct {
   guint64 hash;
   const char *text;
   const CmStemWeights *weights; /* what the model judged with weighs of it (BY_STEMS only) */
+  double valence;               /* the word's own (not its stem's), kept with it: one
+                                   lookup a word gives both */
 } Stem;
 
 /* The stems of the words of a message (a message repeats most of its
  * words): word hash -> index in STEMS + 1. */
 typedef struct {
+  /* Made at the first word that no cache knows: none, for a message of
+   * words seen before. */
   struct sb_stemmer *stemmer;
+  const CmValence *valence; /* the words' valence, or NULL */
   CmKeyMap by_word;
   /* Stem, each distinct word's once: room for every word read, made
    * at the start, so that a new stem is stored without a call. */
@@ -103,13 +108,13 @@ typedef struct {
 } Stems;
 
 /* WORD stemmed ("#" for a number), from the message's cache, the model's
- * or Snowball's stemmer. */
-static Stem
+ * or Snowball's stemmer, with its valence; valid while STEMS is. */
+static const Stem *
 stem (Stems *stems, const CmWord *word)
 {
   CmKeySlot *slot = cm_key_map_slot (&stems->by_word, word->hash);
   if (slot->value)
-    return stems->stems[slot->value - 1];
+    return &stems->stems[slot->value - 1];
   Stem made;
   const char *text;
   if (stems->shared && cm_stem_cache_get (stems->shared, word->text, word->hash, &text, &made.hash))
@@ -117,9 +122,11 @@ stem (Stems *stems, const CmWord *word)
   else
     {
       text = word->text;
+      if (stems->stemmer == NULL)
+        stems->stemmer = sb_stemmer_new ("english", NULL);
       if (is_digits (text))
         text = "#";
-      else
+      else if (stems->stemmer)
         {
           const sb_symbol *out = sb_stemmer_stem (stems->stemmer, (const sb_symbol *) text, (int) strlen (text));
           if (out)
@@ -131,9 +138,10 @@ stem (Stems *stems, const CmWord *word)
       made.text = !stems->texts ? NULL : kept ? kept : g_string_chunk_insert (stems->texts, text);
     }
   made.weights = stems->by_stems ? cm_model_stem_weights (stems->by_stems, made.hash) : NULL;
+  made.valence = stems->valence ? cm_valence_of (stems->valence, word->hash) : 0;
   stems->stems[stems->n_stems++] = made;
   slot->value = stems->n_stems;
-  return made;
+  return &stems->stems[stems->n_stems - 1];
 }
 
 /* The first NEEDLE in TEXT (LENGTH bytes), or NULL: memchr finds its
@@ -383,12 +391,17 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
    * turned (and damped, as VADER does) by a negation before it in its
    * clause; the band is a cue, and again when the sentence is about an
    * officer. */
+  guint n = MIN (sentence->words.n, WORDS_PER_SENTENCE);
+  /* Each word's stem and valence, looked up once for both loops below. */
+  const Stem *known[WORDS_PER_SENTENCE];
+  gboolean all_known = FALSE;
   if (context->valence)
     {
       double total = 0;
-      for (guint i = 0; i < sentence->words.n && i < WORDS_PER_SENTENCE; i++)
+      for (guint i = 0; i < n; i++)
         {
-          double v = cm_valence_of (context->valence, sentence->words.words[i].hash);
+          known[i] = stem (stems, &sentence->words.words[i]);
+          double v = known[i]->valence;
           if (v != 0 && cm_lexicons_negated (context->lexicons, &sentence->words, i))
             v *= -0.74;
           total += v;
@@ -403,11 +416,11 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
               add (features, "o:", name);
             }
         }
+      all_known = TRUE;
     }
 
   const char *start = sentence->subject ? "^subject" : "^";
-  Stem previous = { cm_words_hash (start), start, NULL };
-  guint n = MIN (sentence->words.n, WORDS_PER_SENTENCE);
+  Stem previous = { cm_words_hash (start), start, NULL, 0 };
   if (stems->by_stems)
     {
       /* The same cues as below, each word looked up once in the model's
@@ -415,7 +428,7 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
       previous.weights = cm_model_stem_weights (stems->by_stems, previous.hash);
       for (guint i = 0; i < n; i++)
         {
-          Stem word = stem (stems, &sentence->words.words[i]);
+          Stem word = all_known ? *known[i] : *stem (stems, &sentence->words.words[i]);
           const CmStemWeights *w = word.weights;
           if (w && w->w)
             add_weighed (features, cm_words_hash_sequence (features->prefix_w, word.hash), w->w);
@@ -432,7 +445,7 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
     }
   for (guint i = 0; i < n; i++)
     {
-      Stem word = stem (stems, &sentence->words.words[i]);
+      Stem word = all_known ? *known[i] : *stem (stems, &sentence->words.words[i]);
       add_hash (features, cm_words_hash_sequence (features->prefix_w, word.hash), "w:", word.text, NULL);
       if (about_officer)
         add_hash (features, cm_words_hash_sequence (features->prefix_o, word.hash), "o:", word.text, NULL);
@@ -464,7 +477,7 @@ cm_cues_of (const CmRuleContext *context)
   message_cues (context, &adding);
   guint end = (guint) cues->n_ids;
   g_array_append_val (cues->ends, end);
-  Stems stems = { sb_stemmer_new ("english", NULL), { 0 }, g_new (Stem, words + 1), 0,
+  Stems stems = { NULL, context->valence, { 0 }, g_new (Stem, words + 1), 0,
                   cues->want_names ? g_string_chunk_new (4096) : NULL,
                   context->model ? cm_model_stems (context->model) : NULL,
                   cues->only && !cues->want_names && cm_model_by_stems (cues->only) ? cues->only : NULL };
@@ -473,7 +486,7 @@ cm_cues_of (const CmRuleContext *context)
   for (guint i = 0; i < sentences->len; i++)
     {
       adding.sentence = i + 1;
-      if (stems.stemmer && i < SENTENCES_READ)
+      if (i < SENTENCES_READ)
         sentence_cues (context, &stems, sentences->pdata[i], &after_officer, &adding);
       end = (guint) cues->n_ids;
       g_array_append_val (cues->ends, end);
