@@ -144,14 +144,13 @@ stem (Stems *stems, const CmWord *word)
   return &stems->stems[stems->n_stems - 1];
 }
 
-/* The first NEEDLE in TEXT (LENGTH bytes), or NULL: memchr finds its
- * last byte (memmem and g_strstr_len cost far more on a sentence).  The
- * last, not the first: " '" starts with a space, so a search by its first
- * byte stopped at every word. */
+/* The first NEEDLE (N bytes) in TEXT (LENGTH bytes), or NULL: memchr
+ * finds its last byte (memmem and g_strstr_len cost far more on a
+ * sentence).  The last, not the first: " '" starts with a space, so a
+ * search by its first byte stopped at every word. */
 static const char *
-find (const char *text, gsize length, const char *needle)
+find (const char *text, gsize length, const char *needle, gsize n)
 {
-  gsize n = strlen (needle);
   if (length < n)
     return NULL;
   const char *end = text + length;
@@ -168,16 +167,24 @@ static gboolean
 has_scare_quotes (const char *text, gsize length)
 {
   const char *end = text + length;
-  static const char *const opens[] = { "\xe2\x80\x9c", "\xe2\x80\x98", "\"", " '", NULL };
-  static const char *const closes[] = { "\xe2\x80\x9d", "\xe2\x80\x99", "\"", "'", NULL };
+  static const struct {
+    const char *open, *close;
+    gsize open_length, close_length;
+  } quotes[] = {
+    { "\xe2\x80\x9c", "\xe2\x80\x9d", 3, 3 }, { "\xe2\x80\x98", "\xe2\x80\x99", 3, 3 },
+    { "\"", "\"", 1, 1 }, { " '", "'", 2, 1 },
+  };
+  /* Curly quotes start with the byte 0xe2: a sentence without one needs
+   * no search for either. */
+  gboolean curly = memchr (text, 0xe2, length) != NULL;
   /* (The text holds no NUL, so this finds what g_strstr_len did.) */
-  for (guint i = 0; opens[i]; i++)
+  for (guint i = curly ? 0 : 2; i < G_N_ELEMENTS (quotes); i++)
     {
-      const char *open = find (text, length, opens[i]);
+      const char *open = find (text, length, quotes[i].open, quotes[i].open_length);
       if (open == NULL)
         continue;
-      const char *inside = open + strlen (opens[i]);
-      const char *close = find (inside, (gsize) (end - inside), closes[i]);
+      const char *inside = open + quotes[i].open_length;
+      const char *close = find (inside, (gsize) (end - inside), quotes[i].close, quotes[i].close_length);
       /* A short quoted phrase, not a whole quoted sentence. */
       if (close && close > inside && close - inside <= 30 && g_ascii_isalpha (*inside))
         return TRUE;
