@@ -385,8 +385,13 @@ cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *j
       if (!seen[id]++)
         score += weight (weights, id, index);
     }
-  g_autoptr (GArray) sentences = g_array_new (FALSE, FALSE, sizeof (Scored));
-  for (guint s = 0; s + 1 < cues->ends->len; s++)
+  /* Room for every sentence at once, written in place: an append a
+   * sentence cost more than the sentence's cues. */
+  guint n_sentences = cues->ends->len - 1, kept = 0;
+  g_autoptr (GArray) sentences = g_array_sized_new (FALSE, FALSE, sizeof (Scored), n_sentences);
+  g_array_set_size (sentences, n_sentences);
+  Scored *scores = (Scored *) (gpointer) sentences->data;
+  for (guint s = 0; s < n_sentences; s++)
     {
       ids = cm_cues_list (cues, s + 1, &n);
       Scored scored = { s, 0 };
@@ -403,8 +408,9 @@ cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *j
             }
         }
       if (scored.weight > 0)
-        g_array_append_val (sentences, scored);
+        scores[kept++] = scored;
     }
+  g_array_set_size (sentences, kept);
   double probability = 1.0 / (1.0 + exp (-score));
   if (probability < r->threshold || sentences->len == 0)
     return FALSE;
