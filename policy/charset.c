@@ -87,6 +87,53 @@ clean_ascii (guint8 *data, gsize length)
   return i;
 }
 
+/* Are the LENGTH bytes at P valid UTF-8, as g_utf8_validate_len () says
+ * (shortest forms, no surrogates, nothing past U+10FFFF, no NUL)?  Runs
+ * of ASCII are passed over eight bytes at a time: mail is mostly ASCII
+ * between its accents and curly quotes, and GLib reads it byte by byte. */
+static gboolean
+is_valid_utf8 (const guint8 *p, gsize length)
+{
+  const guint8 *end = p + length;
+  const guint64 high = G_GUINT64_CONSTANT (0x8080808080808080), ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  while (p < end)
+    {
+      guint8 c = *p;
+      if (c < 0x80)
+        {
+          /* Eight bytes with neither a high bit nor a NUL at once. */
+          guint64 x;
+          while (p + 8 <= end && (memcpy (&x, p, 8), ((x | ((x - ones) & ~x)) & high) == 0))
+            p += 8;
+          while (p < end && *p < 0x80)
+            if (*p++ == 0)
+              return FALSE;
+          continue;
+        }
+      gsize n = c < 0xc2 ? 0 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf5 ? 4 : 0;
+      if (n == 0 || (gsize) (end - p) < n)
+        return FALSE;
+      /* The second byte's range depends on the first (shortest forms,
+       * no surrogates, not past U+10FFFF); the others are 0x80-0xbf. */
+      guint8 low = 0x80, top = 0xbf;
+      if (c == 0xe0)
+        low = 0xa0;
+      else if (c == 0xed)
+        top = 0x9f;
+      else if (c == 0xf0)
+        low = 0x90;
+      else if (c == 0xf4)
+        top = 0x8f;
+      if (p[1] < low || p[1] > top)
+        return FALSE;
+      for (gsize i = 2; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80)
+          return FALSE;
+      p += n;
+    }
+  return TRUE;
+}
+
 char *
 cm_charset_to_utf8_owned (GByteArray *bytes, const char *charset)
 {
@@ -98,7 +145,7 @@ cm_charset_to_utf8_owned (GByteArray *bytes, const char *charset)
       gsize ascii = clean_ascii (bytes->data, bytes->len);
       gboolean utf8 = !is_charset (charset ? charset : "", latin1_names);
       if (ascii == bytes->len
-          || (utf8 && g_utf8_validate_len ((const char *) bytes->data + ascii, bytes->len - ascii, NULL)))
+          || (utf8 && is_valid_utf8 (bytes->data + ascii, bytes->len - ascii)))
         {
           g_byte_array_append (bytes, (const guint8 *) "", 1);
           return (char *) g_byte_array_free (bytes, FALSE);
