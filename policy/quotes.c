@@ -24,7 +24,9 @@ typedef enum { PART_AUTHORED, PART_SIGNATURE, PART_HISTORY } Part;
 static gboolean
 starts_with_ci (const char *line, const char *prefix)
 {
-  return g_ascii_strncasecmp (line, prefix, strlen (prefix)) == 0;
+  /* The first byte without a call (| 0x20 lowers a letter, and makes no
+   * two other bytes of these prefixes equal that were not). */
+  return (line[0] | 0x20) == (prefix[0] | 0x20) && g_ascii_strncasecmp (line, prefix, strlen (prefix)) == 0;
 }
 
 static const char *
@@ -55,17 +57,27 @@ is_history_header (char **lines, guint i)
 {
   const char *line = skip_space (lines[i]);
   /* Every header below starts with one of these: most lines stop here. */
-  if (strchr ("-OoFfBb", *line) == NULL || *line == '\0')
-    return FALSE;
-  if (starts_with_ci (line, "-----Original Message-----")
-      || starts_with_ci (line, "----- Original Message -----")
-      || starts_with_ci (line, "---------- Forwarded message")
-      || starts_with_ci (line, "-------- Forwarded Message")
-      || starts_with_ci (line, "-------- Original Message")
-      || starts_with_ci (line, "Begin forwarded message:"))
-    return TRUE;
-  if (starts_with_ci (line, "On ") && (ends_with_wrote (line) || (lines[i + 1] && ends_with_wrote (lines[i + 1]))))
-    return TRUE;
+  switch (*line)
+    {
+    case '-':
+      return starts_with_ci (line, "-----Original Message-----")
+          || starts_with_ci (line, "----- Original Message -----")
+          || starts_with_ci (line, "---------- Forwarded message")
+          || starts_with_ci (line, "-------- Forwarded Message")
+          || starts_with_ci (line, "-------- Original Message");
+    case 'B':
+    case 'b':
+      return starts_with_ci (line, "Begin forwarded message:");
+    case 'O':
+    case 'o':
+      return starts_with_ci (line, "On ")
+          && (ends_with_wrote (line) || (lines[i + 1] && ends_with_wrote (lines[i + 1])));
+    case 'F':
+    case 'f':
+      break;
+    default:
+      return FALSE;
+    }
   /* Outlook: "From: ..." followed closely by "Sent:"/"Date:" and "To:"/"Subject:". */
   if (starts_with_ci (line, "From:"))
     {
@@ -153,36 +165,52 @@ is_prose (char **lines, guint i, guint n, const Part *parts, const CmLexicons *l
   return !cm_lexicon_matches (lexicons->disclaimer, all);
 }
 
-/* The lines of a copy of TEXT, in place: one copy, one array, NULL-ended. */
+/* The lines of a copy of TEXT, in place, and their lengths in *LENGTHS:
+ * one copy, one array of lines (NULL-ended) and one of lengths. */
 static char **
-split_lines (const char *text, char **copy, guint *count)
+split_lines (const char *text, char **copy, guint *count, gsize **lengths)
 {
-  *copy = g_strdup (text);
+  gsize size = strlen (text);
+  *copy = g_memdup2 (text, size + 1);
   guint n = 1;
-  for (const char *p = *copy; (p = strchr (p, '\n')); p++)
+  for (const char *p = *copy; (p = memchr (p, '\n', size - (gsize) (p - *copy))); p++)
     n++;
   char **lines = g_new (char *, n + 1);
-  char *line = *copy;
+  gsize *length = g_new (gsize, n);
+  char *line = *copy, *text_end = *copy + size;
   for (guint i = 0; i < n; i++)
     {
-      char *end = strchr (line, '\n');
-      if (end)
-        *end = '\0';
+      char *end = memchr (line, '\n', (gsize) (text_end - line));
+      if (end == NULL)
+        end = text_end;
+      *end = '\0';
       lines[i] = line;
-      line = end ? end + 1 : line + strlen (line);
+      length[i] = (gsize) (end - line);
+      line = end + (end < text_end);
     }
   lines[n] = NULL;
   *count = n;
+  *lengths = length;
   return lines;
 }
 
-/* Append each of the N LINES, a '\n' after each, to its part of SPLIT.
- * The lines of a run of the same part are moved together in the copy
- * they were split from (each only moves back, over the bytes that chomping
- * freed), and the run is appended at once: one append a line cost more
- * than the line. */
+/* g_strchomp () of LINE, LENGTH bytes: its new length. */
+static gsize
+chomp (char *line, gsize length)
+{
+  while (length > 0 && g_ascii_isspace (line[length - 1]))
+    length--;
+  line[length] = '\0';
+  return length;
+}
+
+/* Append each of the N LINES (of LENGTHS bytes), a '\n' after each, to
+ * its part of SPLIT.  The lines of a run of the same part are moved
+ * together in the copy they were split from (each only moves back, over
+ * the bytes that chomping freed), and the run is appended at once: one
+ * append a line cost more than the line. */
 static void
-append_parts (char **lines, guint n, const Part *parts, CmTextSplit *split)
+append_parts (char **lines, const gsize *lengths, guint n, const Part *parts, CmTextSplit *split)
 {
   for (guint i = 0; i < n;)
     {
@@ -191,9 +219,8 @@ append_parts (char **lines, guint n, const Part *parts, CmTextSplit *split)
       char *end = run;
       for (; i < n && parts[i] == part; i++)
         {
-          gsize len = strlen (lines[i]);
-          memmove (end, lines[i], len);
-          end += len;
+          memmove (end, lines[i], lengths[i]);
+          end += lengths[i];
           *end++ = '\n';
         }
       GString *out = part == PART_AUTHORED ? split->authored
@@ -206,8 +233,9 @@ void
 cm_text_split (const char *text, const CmLexicons *lexicons, CmTextSplit *split)
 {
   g_autofree char *copy = NULL;
+  g_autofree gsize *lengths = NULL;
   guint n = 0;
-  g_autofree char **lines = split_lines (text, &copy, &n);
+  g_autofree char **lines = split_lines (text, &copy, &n, &lengths);
   Part *parts = g_new0 (Part, n + 1);
   Part state = PART_AUTHORED;
 
@@ -215,7 +243,9 @@ cm_text_split (const char *text, const CmLexicons *lexicons, CmTextSplit *split)
   guint header_end = 0;
   for (guint i = 0; i < n; i++)
     {
-      g_strchomp (lines[i]);
+      /* Chomped here, as the loop comes to it: the look ahead below
+       * reads the lines after it as they are. */
+      lengths[i] = chomp (lines[i], lengths[i]);
       if (state == PART_HISTORY && quoted && i > header_end && lines[i][0] != '>' && !is_blank (lines[i]))
         {
           state = PART_AUTHORED;
@@ -263,6 +293,6 @@ cm_text_split (const char *text, const CmLexicons *lexicons, CmTextSplit *split)
         }
     }
 
-  append_parts (lines, n, parts, split);
+  append_parts (lines, lengths, n, parts, split);
   g_free (parts);
 }
