@@ -110,17 +110,6 @@ typedef struct {
   Buffer b;
 } Scan;
 
-static void
-scan_init (Scan *s, const char *text)
-{
-  s->text = text;
-  s->text_len = strlen (text);
-  s->p = text;
-  s->b.data = g_malloc (s->text_len + 16);
-  s->b.len = 0;
-  s->b.size = s->text_len + 16;
-}
-
 /* Read the next word of S: its lower-case text is written to the buffer
  * from *AT (NUL-ended), *HASH is cm_words_hash () of it, *START where it
  * starts in the text, *CLAUSE whether a clause mark came before it (or
@@ -225,14 +214,35 @@ static const guint8 split_between[256] = {
  * word on (' and -, before a letter or digit) or change it (not ASCII). */
 static const guint8 may_go_on[256] = { ['\''] = 1, ['-'] = 1, [0x80 ... 0xff] = 1 };
 
-CmWords *
-cm_words_split (const char *text)
+/* Split TEXT into RESULT, reusing its arrays when they are large enough
+ * (the words in WORDS_SIZE, the buffer in BUFFER_SIZE). */
+static void
+split_into (CmWords *result, const char *text)
 {
   Scan s;
-  scan_init (&s, text);
+  s.text = text;
+  s.text_len = strlen (text);
+  s.p = text;
+  s.b.len = 0;
+  s.b.size = s.text_len + 16;
+  if (result->buffer_size >= s.b.size)
+    s.b.size = result->buffer_size;
+  else
+    {
+      g_free (result->buffer);
+      result->buffer = g_malloc (s.b.size);
+    }
+  s.b.data = result->buffer;
   /* About one word in six bytes of mail; the array grows if not. */
   guint capacity = (guint) (s.text_len / 6 + 16);
-  CmWord *words = g_new (CmWord, capacity);
+  CmWord *words = result->words;
+  if (result->words_size >= capacity)
+    capacity = result->words_size;
+  else
+    {
+      g_free (words);
+      words = g_new (CmWord, capacity);
+    }
   guint n = 0;
   const char *p = text;
   for (;;)
@@ -251,13 +261,16 @@ cm_words_split (const char *text)
       gsize at = s.b.len;
       char *out = s.b.data + at;
       guint64 hash = FNV_OFFSET;
-      guint lower;
-      while ((lower = ascii_word_lower[(guchar) *p]) != 0)
+      /* One index for the input and the output: each letter costs a load,
+       * a table load, a store and the hash's two steps. */
+      gsize i = 0;
+      for (guint lower; (lower = ascii_word_lower[(guchar) start[i]]) != 0; i++)
         {
-          *out++ = (char) lower;
+          out[i] = (char) lower;
           hash = (hash ^ lower) * FNV_PRIME;
-          p++;
         }
+      p = start + i;
+      out += i;
       gboolean word_clause = clause != 0;
       if (p == start || may_go_on[(guchar) *p])
         {
@@ -286,13 +299,27 @@ cm_words_split (const char *text)
       n++;
     }
 
-  CmWords *result = g_new (CmWords, 1);
   result->buffer = s.b.data;
+  result->buffer_size = s.b.size;
   result->words = words;
+  result->words_size = capacity;
   result->n = n;
   for (guint i = 0; i < n; i++)
     words[i].text = s.b.data + GPOINTER_TO_SIZE (words[i].text);
+}
+
+CmWords *
+cm_words_split (const char *text)
+{
+  CmWords *result = g_new0 (CmWords, 1);
+  split_into (result, text);
   return result;
+}
+
+void
+cm_words_split_again (CmWords *words, const char *text)
+{
+  split_into (words, text);
 }
 
 /* Word keys (cm_word_keys_add): a word's lower-case bytes read eight at
@@ -452,6 +479,15 @@ cm_word_keys_clear (CmWordKeys *keys)
 {
   g_clear_pointer (&keys->keys, g_free);
   keys->n = keys->size = 0;
+}
+
+void
+cm_words_clear (CmWords *words)
+{
+  g_clear_pointer (&words->buffer, g_free);
+  g_clear_pointer (&words->words, g_free);
+  words->n = words->words_size = 0;
+  words->buffer_size = 0;
 }
 
 void

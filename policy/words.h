@@ -23,9 +23,19 @@ typedef struct {
   char *buffer;
   CmWord *words;
   guint n;
+  /* The room in WORDS and BUFFER when they are owned (a range of another
+   * CmWords owns neither). */
+  guint words_size;
+  gsize buffer_size;
 } CmWords;
 
 CmWords *cm_words_split (const char *text);
+/* Split TEXT into WORDS (made by cm_words_split, or all zero), reusing
+ * its arrays: for many short texts one after another, with no
+ * allocation for each. */
+void cm_words_split_again (CmWords *words, const char *text);
+/* Free what WORDS owns, not WORDS itself (for one of cm_words_split_again). */
+void cm_words_clear (CmWords *words);
 
 /* A key for each word of a text, in order, and nothing else of them:
  * for comparing the words of two texts (an HTML alternative and its

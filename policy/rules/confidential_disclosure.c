@@ -44,11 +44,13 @@ in_identifier (const char *text, const CmWords *words, guint start, guint end)
 }
 
 /* Does TEXT carry a marking (and no disclaimer)?  The marking is looked
- * for first: most lines have none, and then need no disclaimer scan. */
+ * for first: most lines have none, and then need no disclaimer scan.
+ * WORDS is for TEXT's words: one for all the lines of a text, which are
+ * many and short, so that a line costs no allocation. */
 static gboolean
-marked (const CmRuleContext *context, const char *text, guint max_words, gboolean *part2)
+marked (const CmRuleContext *context, const char *text, guint max_words, gboolean *part2, CmWords *words)
 {
-  g_autoptr (CmWords) words = cm_words_split (text);
+  cm_words_split_again (words, text);
   if (words->n == 0 || (max_words && words->n > max_words))
     return FALSE;
   for (guint pos = 0; pos < words->n; pos++)
@@ -135,6 +137,9 @@ find_in_lines (const CmRuleContext *context, const CmRule *rule, const char *tex
   guint max_words = (guint) cm_rule_param (rule, "marking-max-words");
   gsize max_line = (gsize) cm_rule_param (rule, "marking-max-line");
   const char *line = text;
+  /* One copy of a line and one set of words for all the lines. */
+  g_autoptr (GString) copy = g_string_new (NULL);
+  CmWords words = { 0 };
   while (line && *line)
     {
       const char *end = strchr (line, '\n');
@@ -142,12 +147,13 @@ find_in_lines (const CmRuleContext *context, const CmRule *rule, const char *tex
       /* Markings are short lines: skip long ones without splitting them. */
       if (len > 0 && len < max_line && short_line (line, max_words))
         {
-          g_autofree char *copy = g_strndup (line, len);
-          char *body = copy; /* the line without its quoting */
+          g_string_truncate (copy, 0);
+          g_string_append_len (copy, line, (gssize) len);
+          char *body = copy->str; /* the line without its quoting */
           while (*body == '>' || *body == ' ' || *body == '\t')
             body++;
           Marking m = { NULL, borrowed, FALSE };
-          if (marked (context, body, max_words, &m.part2) && !in_disclaimer (context, text, line))
+          if (marked (context, body, max_words, &m.part2, &words) && !in_disclaimer (context, text, line))
             {
               m.where = g_strdup_printf ("marked: \"%s\"", g_strstrip (body));
               g_array_append_val (found, m);
@@ -155,6 +161,7 @@ find_in_lines (const CmRuleContext *context, const CmRule *rule, const char *tex
         }
       line = end ? end + 1 : NULL;
     }
+  cm_words_clear (&words);
 }
 
 /* The markings of the message; the new text's only when OWN_TOO (a
@@ -164,7 +171,8 @@ find_markings (const CmRuleContext *context, const CmRule *rule, gboolean own_to
 {
   const CmView *view = context->view;
   Marking m = { NULL, FALSE, FALSE };
-  if (own_too && view->subject && marked (context, view->subject, 0, &m.part2))
+  CmWords words = { 0 };
+  if (own_too && view->subject && marked (context, view->subject, 0, &m.part2, &words))
     {
       m.where = g_strdup_printf ("Subject: %s", view->subject);
       g_array_append_val (found, m);
@@ -176,12 +184,13 @@ find_markings (const CmRuleContext *context, const CmRule *rule, gboolean own_to
       /* "CONFIDENTIAL-briefing.docx": the name's separators are spaces. */
       g_autofree char *name = g_strdup (a->filename ? a->filename : "");
       g_strdelimit (name, "-_.", ' ');
-      if (a->filename && marked (context, name, 0, &am.part2))
+      if (a->filename && marked (context, name, 0, &am.part2, &words))
         {
           am.where = g_strdup_printf ("attachment: %s", a->filename);
           g_array_append_val (found, am);
         }
     }
+  cm_words_clear (&words);
   if (own_too)
     find_in_lines (context, rule, view->authored, FALSE, found);
   find_in_lines (context, rule, view->history, TRUE, found);

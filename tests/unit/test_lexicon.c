@@ -27,6 +27,30 @@ START_TEST (test_words)
 }
 END_TEST
 
+/* Splitting again into the same words, shorter and longer texts in
+ * turn, gives what a split of each alone gives. */
+START_TEST (test_words_split_again)
+{
+  const char *texts[] = { "Part 2 of the REPORT", "", "a", "Confidential: caf\xc3\x89 O'Connor's cover-up, and so on and so on "
+                          "with many more words than the first text had", "Exempt" };
+  CmWords again = { 0 };
+  for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+    {
+      g_autoptr (CmWords) alone = cm_words_split (texts[t]);
+      cm_words_split_again (&again, texts[t]);
+      ck_assert_uint_eq (again.n, alone->n);
+      for (guint i = 0; i < alone->n; i++)
+        {
+          ck_assert_str_eq (again.words[i].text, alone->words[i].text);
+          ck_assert_uint_eq (again.words[i].offset, alone->words[i].offset);
+          ck_assert_uint_eq (again.words[i].hash, alone->words[i].hash);
+          ck_assert_int_eq (again.words[i].clause, alone->words[i].clause);
+        }
+    }
+  cm_words_clear (&again);
+}
+END_TEST
+
 /* Word keys (the comparison of alternatives): as many as cm_words_split
  * makes words, equal where the words are equal and only there, the fast
  * ASCII way and the long way alike. */
@@ -198,6 +222,7 @@ main (void)
   Suite *suite = suite_create ("lexicon");
   TCase *tc = tcase_create ("lexicon");
   tcase_add_test (tc, test_words);
+  tcase_add_test (tc, test_words_split_again);
   tcase_add_test (tc, test_word_keys);
   tcase_add_test (tc, test_patterns);
   tcase_add_test (tc, test_prefix_lengths);
