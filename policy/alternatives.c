@@ -8,7 +8,7 @@
  * roughly, without a parse: markup, comments, entities and the head
  * (styles, scripts) are passed over, and the words of the text between
  * them are compared as they come.  Words are compared by their keys
- * alone (CmWordKeys): nothing of them is written or kept.
+ * alone (cm_word_keys_into, words.h): nothing of them is written or kept.
  */
 #include "config.h"
 
@@ -16,23 +16,14 @@
 
 #include "text.h"
 
-/* Keys for the words of a text of LENGTH bytes, with room for about as
- * many as it has (a word and a space in seven bytes): the array then
- * seldom grows. */
-#define WORD_KEYS_FOR(length) { g_new (guint64, (length) / 7 + 16), 0, (guint) ((length) / 7 + 16) }
-
 void
 cm_plain_words_init (CmPlainWords *plain, const char *text)
 {
   gsize length = strlen (text);
-  CmWordKeys words = WORD_KEYS_FOR (length);
-  cm_word_keys_add (&words, text, length, text + length);
   /* Room for a distinct word in fifty bytes (a text repeats its words);
    * the map grows if not. */
   cm_key_map_init (&plain->words, length / 50 + 16);
-  for (guint i = 0; i < words.n; i++)
-    cm_key_map_slot (&plain->words, words.keys[i])->value = 1;
-  cm_word_keys_clear (&words);
+  cm_word_keys_into (&plain->words, text, length, text + length);
 }
 
 void
@@ -41,35 +32,25 @@ cm_plain_words_clear (CmPlainWords *plain)
   cm_key_map_clear (&plain->words);
 }
 
-/* Do WORDS say more than PLAIN: at least 3 words, and a twentieth of
- * them, that PLAIN has not (each counted once)? */
+/* Does a text of N_WORDS words, MISSING the distinct ones of them that
+ * the plain text has not, say more than it: at least 3 such words, and a
+ * twentieth of its words? */
 static gboolean
-says_more (const CmWordKeys *words, const CmPlainWords *plain)
+says_more (guint n_words, const CmKeyMap *missing)
 {
-  CmKeyMap fresh;
-  cm_key_map_init (&fresh, 64);
-  guint n = 0;
-  for (guint i = 0; i < words->n; i++)
-    {
-      guint64 key = words->keys[i];
-      if (cm_key_map_get (&plain->words, key))
-        continue;
-      CmKeySlot *slot = cm_key_map_slot (&fresh, key);
-      n += slot->value == 0;
-      slot->value = 1;
-    }
-  cm_key_map_clear (&fresh);
-  return n >= 3 && (guint64) n * 20 >= words->n;
+  guint n = (guint) missing->used;
+  return n >= 3 && (guint64) n * 20 >= n_words;
 }
 
 gboolean
 cm_text_says_more (const char *text, const CmPlainWords *plain)
 {
   gsize length = strlen (text);
-  CmWordKeys words = WORD_KEYS_FOR (length);
-  cm_word_keys_add (&words, text, length, text + length);
-  gboolean more = says_more (&words, plain);
-  cm_word_keys_clear (&words);
+  CmKeyMap missing;
+  cm_key_map_init (&missing, 64);
+  guint n_words = cm_word_keys_missing (&plain->words, &missing, text, length, text + length);
+  gboolean more = says_more (n_words, &missing);
+  cm_key_map_clear (&missing);
   return more;
 }
 
@@ -117,9 +98,10 @@ skip_entity (const char *p)
 gboolean
 cm_html_may_say_more (const char *html, const CmPlainWords *plain)
 {
-  gsize length = strlen (html);
-  CmWordKeys words = WORD_KEYS_FOR (length);
-  const char *p = html, *limit = html + length;
+  CmKeyMap missing;
+  cm_key_map_init (&missing, 64);
+  guint n_words = 0;
+  const char *p = html, *limit = html + strlen (html);
   /* Markup and entities part words as a space would. */
   while (p && *p)
     {
@@ -130,13 +112,13 @@ cm_html_may_say_more (const char *html, const CmPlainWords *plain)
       else
         {
           /* Text up to the next markup or entity, at once: it ends at a
-           * '<', a '&' or the end, as cm_word_keys_add () needs. */
+           * '<', a '&' or the end, as cm_word_keys_missing () needs. */
           gsize run = strcspn (p, "<&");
-          cm_word_keys_add (&words, p, run, limit);
+          n_words += cm_word_keys_missing (&plain->words, &missing, p, run, limit);
           p += run;
         }
     }
-  gboolean more = says_more (&words, plain);
-  cm_word_keys_clear (&words);
+  gboolean more = says_more (n_words, &missing);
+  cm_key_map_clear (&missing);
   return more;
 }

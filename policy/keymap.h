@@ -15,7 +15,7 @@ typedef struct {
   guint mark;  /* the caller's, kept with the key (0 when it is added) */
 } CmKeySlot;
 
-typedef struct {
+typedef struct _CmKeyMap {
   CmKeySlot *slots;
   gsize mask;  /* size - 1, the size a power of two */
   gsize used;

@@ -52,7 +52,7 @@ char *cm_sentences_text (const char *text, CmSpan span);
 
 /* The words of a text/plain alternative, to compare the others with. */
 typedef struct {
-  CmKeyMap words; /* the key (CmWordKeys) of each distinct word */
+  CmKeyMap words; /* the key (cm_word_keys_into) of each distinct word */
 } CmPlainWords;
 
 void cm_plain_words_init (CmPlainWords *plain, const char *text);

@@ -4,13 +4,14 @@
  * This runs over every sentence of every message, so it allocates once
  * for the words and once for their text, and hashes each word as it
  * writes it (the lexicon's indexes are keyed by these hashes).  The same
- * words, as keys alone (cm_word_keys_add), compare an HTML alternative
+ * words, as keys alone (cm_word_keys_into), compare an HTML alternative
  * with its plain one: nothing is written for them.
  */
 #include "config.h"
 
 #include <string.h>
 
+#include "keymap.h"
 #include "words.h"
 
 #define FNV_OFFSET CM_WORDS_FNV_OFFSET
@@ -322,7 +323,7 @@ cm_words_split_again (CmWords *words, const char *text)
   split_into (words, text);
 }
 
-/* Word keys (cm_word_keys_add): a word's lower-case bytes read eight at
+/* Word keys (cm_word_keys_into): a word's lower-case bytes read eight at
  * a time, as a little-endian number, each folded in with a multiply.  A
  * word of eight bytes or fewer has a key of its own (no word holds a NUL,
  * and both steps are one to one); longer words share one as good as
@@ -403,7 +404,7 @@ slow_word (Scan *slow, const char *text, gsize length, const char *p)
   return word;
 }
 
-/* The bytes cm_word_keys_add () passes over between words at once: ASCII
+/* The bytes cm_word_keys_into () passes over between words at once: ASCII
  * that is not a letter or digit, but for the bytes that may end a run
  * (NUL, '<', '&'), which stop the loop to be looked at. */
 static const guint8 ascii_between[256] = {
@@ -417,68 +418,75 @@ static const guint64 first_bytes[9] = {
   G_GUINT64_CONSTANT (0xffffffffffffff), G_GUINT64_CONSTANT (0xffffffffffffffff),
 };
 
-/* Room in OUT for one more key (out of line: it is rarely needed). */
-static G_NO_INLINE void
-keys_grow (CmWordKeys *out)
-{
-  out->size = MAX (256, out->size * 2);
-  out->keys = g_renew (guint64, out->keys, out->size);
-}
-
-void
-cm_word_keys_add (CmWordKeys *out, const char *text, gsize length, const char *limit)
+/* Each word of TEXT's first LENGTH bytes (cm_word_keys_into) as its key:
+ * the key is added to ADD, unless UNLESS (not NULL) has it.  The number
+ * of words.  Inlined in both its callers, each with its own test. */
+G_ALWAYS_INLINE static inline guint
+each_key (const char *text, gsize length, const char *limit, CmKeyMap *add, const CmKeyMap *unless)
 {
   const char *p = text, *end = text + length;
   Scan slow = { 0 };
+  guint n_words = 0;
   for (;;)
     {
       while (ascii_between[(guchar) *p])
         p++;
-      if (out->n == out->size)
-        keys_grow (out);
+      guint64 key;
       if (!ascii_alnum ((guchar) *p))
         {
           if (p >= end)
             break;
           if ((guchar) *p < 0x80) /* '<' or '&' inside the text: between words like any other */
-            p++;
-          else if (!cm_words_is_word_char (g_utf8_get_char (p)))
-            p = g_utf8_next_char (p);
-          else
             {
-              SlowWord word = slow_word (&slow, text, length, p);
-              out->keys[out->n++] = word.key;
-              p = word.end;
+              p++;
+              continue;
             }
-          continue;
-        }
-      /* Most words are ASCII letters and digits alone, of eight bytes or
-       * fewer: the key of such a word is made from one load. */
-      const char *start = p;
-      while (ascii_alnum ((guchar) *++p))
-        ;
-      guint64 key;
-      gsize n = (gsize) (p - start);
-      if (may_go_on[(guchar) *p])
-        {
-          SlowWord word = slow_word (&slow, text, length, start);
+          if (!cm_words_is_word_char (g_utf8_get_char (p)))
+            {
+              p = g_utf8_next_char (p);
+              continue;
+            }
+          SlowWord word = slow_word (&slow, text, length, p);
           key = word.key;
           p = word.end;
         }
-      else if (n <= 8 && start + 8 <= limit)
-        key = (KEY_OFFSET ^ ((load8 (start) | BYTES (0x20)) & first_bytes[n])) * KEY_PRIME;
       else
-        key = word_key (start, n, limit, BYTES (0x20));
-      out->keys[out->n++] = key;
+        {
+          /* Most words are ASCII letters and digits alone, of eight bytes
+           * or fewer: the key of such a word is made from one load. */
+          const char *start = p;
+          while (ascii_alnum ((guchar) *++p))
+            ;
+          gsize n = (gsize) (p - start);
+          if (may_go_on[(guchar) *p])
+            {
+              SlowWord word = slow_word (&slow, text, length, start);
+              key = word.key;
+              p = word.end;
+            }
+          else if (n <= 8 && start + 8 <= limit)
+            key = (KEY_OFFSET ^ ((load8 (start) | BYTES (0x20)) & first_bytes[n])) * KEY_PRIME;
+          else
+            key = word_key (start, n, limit, BYTES (0x20));
+        }
+      n_words++;
+      if (unless == NULL || !cm_key_map_get (unless, key))
+        cm_key_map_slot (add, key)->value = 1;
     }
   g_free (slow.b.data);
+  return n_words;
 }
 
-void
-cm_word_keys_clear (CmWordKeys *keys)
+guint
+cm_word_keys_into (CmKeyMap *set, const char *text, gsize length, const char *limit)
 {
-  g_clear_pointer (&keys->keys, g_free);
-  keys->n = keys->size = 0;
+  return each_key (text, length, limit, set, NULL);
+}
+
+guint
+cm_word_keys_missing (const CmKeyMap *have, CmKeyMap *missing, const char *text, gsize length, const char *limit)
+{
+  return each_key (text, length, limit, missing, have);
 }
 
 void

@@ -37,24 +37,25 @@ void cm_words_split_again (CmWords *words, const char *text);
 /* Free what WORDS owns, not WORDS itself (for one of cm_words_split_again). */
 void cm_words_clear (CmWords *words);
 
-/* A key for each word of a text, in order, and nothing else of them:
- * for comparing the words of two texts (an HTML alternative and its
- * plain one), where no word is read and a text may be long.  Equal words
- * (as cm_words_split () makes them) have equal keys, and different words
+/* Word keys, for comparing the words of two texts (an HTML alternative
+ * and its plain one), where no word is read and a text may be long: a
+ * 64-bit key for each word, nothing else of it made.  Equal words (as
+ * cm_words_split () makes them) have equal keys, and different words
  * different keys: those of up to eight bytes always, longer ones as good
- * as always (a 64-bit hash).  A key is not the word's cm_words_hash ().*/
-typedef struct {
-  guint64 *keys;
-  guint n, size;
-} CmWordKeys;
-
-/* Append the keys of the words of TEXT's first LENGTH bytes to OUT.
- * TEXT[LENGTH] must be NUL, '<' or '&' (the end of the text, or the
- * markup after a run of an HTML document's text), and a word then ends
- * there as at a space.  LIMIT is the end of the string TEXT is in (its
- * NUL): words are read eight bytes at a time up to it. */
-void cm_word_keys_add (CmWordKeys *out, const char *text, gsize length, const char *limit);
-void cm_word_keys_clear (CmWordKeys *keys);
+ * as always (a 64-bit hash).  A key is not the word's cm_words_hash ().
+ *
+ * The words are those of TEXT's first LENGTH bytes.  TEXT[LENGTH] must be
+ * NUL, '<' or '&' (the end of the text, or the markup after a run of an
+ * HTML document's text), and a word then ends there as at a space.
+ * LIMIT is the end of the string TEXT is in (its NUL): words are read
+ * eight bytes at a time up to it. */
+typedef struct _CmKeyMap CmKeyMap;
+/* Add the key of every word to SET; the number of words. */
+guint cm_word_keys_into (CmKeyMap *set, const char *text, gsize length, const char *limit);
+/* Add the key of every word that HAVE has not to MISSING; the number of
+ * words. */
+guint cm_word_keys_missing (const CmKeyMap *have, CmKeyMap *missing, const char *text, gsize length,
+                            const char *limit);
 void cm_words_free (CmWords *words);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmWords, cm_words_free)
 
