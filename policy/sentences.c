@@ -77,41 +77,55 @@ add_span (GArray *out, const char *text, const char *start, const char *end)
     }
 }
 
-#define ONES G_GUINT64_CONSTANT (0x0101010101010101)
-#define HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
+/* Where the next '.', '!' and '?' are in a paragraph: each found by
+ * memchr (which reads many bytes an instruction), and looked for again
+ * only once it has been passed. */
+typedef struct {
+  const char *at[3]; /* the next of each at or after the point read to, or END */
+  const char *end;
+} Ends;
 
-/* Has the 8-byte word X a byte C?  (The zero-byte test of X ^ C in every
- * byte: nonzero exactly when some byte of X is C.) */
-static inline gboolean
-has_byte (guint64 x, guchar c)
+static const char end_marks[3] = { '.', '!', '?' };
+
+static void
+ends_init (Ends *e, const char *start, const char *end)
 {
-  guint64 y = x ^ (ONES * c);
-  return ((y - ONES) & ~y & HIGHS) != 0;
+  e->end = end;
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *found = memchr (start, end_marks[i], (gsize) (end - start));
+      e->at[i] = found ? found : end;
+    }
 }
 
-/* May one of the 8 bytes at P end a sentence ('.', '!' or '?')?  The
- * paragraphs' bytes are read eight at a time while none can: most bytes
- * of prose are none of the three. */
-static inline gboolean
-may_end_sentence (const char *p)
+/* The first '.', '!' or '?' at or after P, or END. */
+static const char *
+ends_next (Ends *e, const char *p)
 {
-  guint64 x;
-  memcpy (&x, p, sizeof x);
-  return has_byte (x, '.') || has_byte (x, '!') || has_byte (x, '?');
+  const char *first = e->end;
+  for (guint i = 0; i < 3; i++)
+    {
+      if (e->at[i] < p)
+        {
+          const char *found = memchr (p, end_marks[i], (gsize) (e->end - p));
+          e->at[i] = found ? found : e->end;
+        }
+      first = MIN (first, e->at[i]);
+    }
+  return first;
 }
 
 /* Split the paragraph [start, end) of TEXT into sentences. */
 static void
 split_paragraph (GArray *out, const char *text, const char *start, const char *end)
 {
+  Ends ends;
+  ends_init (&ends, start, end);
   for (const char *p = start; p < end; p++)
     {
-      while (end - p >= 8 && !may_end_sentence (p))
-        p += 8;
+      p = ends_next (&ends, p);
       if (p == end)
         break;
-      if (*p != '.' && *p != '!' && *p != '?')
-        continue;
       const char *stop = p + 1;
       while (stop < end && (*stop == '.' || *stop == '!' || *stop == '?' || *stop == '"'
                             || *stop == ')' || *stop == '\''))
