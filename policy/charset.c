@@ -64,6 +64,25 @@ static const char *const utf8_names[] = { "utf-8", "utf8", "us-ascii", "ascii", 
 static const char *const latin1_names[] = { "iso-8859-1", "iso8859-1", "latin1", "l1", "windows-1252",
                                             "cp1252", "x-cp1252", "iso_8859-1", NULL };
 
+/* How many of the LENGTH bytes at DATA are ASCII from the start, in
+ * steps of 32 (the rest, fewer than 32 or from a step with a byte that
+ * is not, are left to the caller): four eight-byte loads ORed, and one
+ * test of their high bits. */
+static gsize
+ascii_run (const guint8 *data, gsize length)
+{
+  const guint64 high = G_GUINT64_CONSTANT (0x8080808080808080);
+  gsize i = 0;
+  for (; i + 32 <= length; i += 32)
+    {
+      guint64 chunk[4];
+      memcpy (chunk, data + i, 32);
+      if ((chunk[0] | chunk[1] | chunk[2] | chunk[3]) & high)
+        break;
+    }
+  return i;
+}
+
 /* Make NUL bytes spaces; the offset of the first byte that is not ASCII,
  * or LENGTH.  Eight bytes at a time and memchr: this reads every byte of
  * every text part. */
@@ -74,14 +93,7 @@ clean_ascii (guint8 *data, gsize length)
     return 0; /* an empty part's DATA may be NULL, which memchr may not be given */
   for (guint8 *nul = data; (nul = memchr (nul, 0, length - (gsize) (nul - data))); nul++)
     *nul = ' ';
-  gsize i = 0;
-  for (; i + 8 <= length; i += 8)
-    {
-      guint64 chunk;
-      memcpy (&chunk, data + i, 8);
-      if (chunk & G_GUINT64_CONSTANT (0x8080808080808080))
-        break;
-    }
+  gsize i = ascii_run (data, length);
   while (i < length && data[i] < 0x80)
     i++;
   return i;
@@ -101,9 +113,15 @@ is_valid_utf8 (const guint8 *p, gsize length)
       guint8 c = *p;
       if (c < 0x80)
         {
-          /* Eight bytes with neither a high bit nor a NUL at once. */
-          guint64 x;
-          while (p + 8 <= end && (memcpy (&x, p, 8), ((x | ((x - ones) & ~x)) & high) == 0))
+          /* 32 bytes, then eight, with neither a high bit nor a NUL at once
+           * (a NUL's byte gets its high bit from X - ONES & ~X). */
+          guint64 x[4];
+          while (p + 32 <= end
+                 && (memcpy (x, p, 32), ((x[0] | ((x[0] - ones) & ~x[0]) | x[1] | ((x[1] - ones) & ~x[1])
+                                          | x[2] | ((x[2] - ones) & ~x[2]) | x[3] | ((x[3] - ones) & ~x[3]))
+                                         & high) == 0))
+            p += 32;
+          while (p + 8 <= end && (memcpy (x, p, 8), ((x[0] | ((x[0] - ones) & ~x[0])) & high) == 0))
             p += 8;
           while (p < end && *p < 0x80)
             if (*p++ == 0)
