@@ -27,7 +27,6 @@ cm_cues_new (gboolean want_names, const CmModel *only)
   cues->only = only;
   cues->names = g_ptr_array_new_with_free_func (g_free);
   cm_key_map_init (&cues->by_hash, 64);
-  cues->ends = g_array_new (FALSE, FALSE, sizeof (guint));
   cues->gated = g_ptr_array_new ();
   if (only)
     cues->weights_of = only;
@@ -43,7 +42,7 @@ cm_cues_free (CmCues *cues)
   g_free (cues->hashes);
   g_ptr_array_unref (cues->names);
   g_free (cues->ids);
-  g_array_unref (cues->ends);
+  g_free (cues->ends);
   g_ptr_array_unref (cues->gated);
   g_free (cues->weights);
   g_free (cues);
@@ -280,6 +279,21 @@ add_hash (Adding *a, guint64 hash, const char *prefix, const char *name, const c
   list_once (a, slot);
 }
 
+/* Add the cue HASH of a word pair when the model judged with (judging
+ * only: no name is kept) weighs it: add_hash without the names, inline
+ * for the many pairs of a message. */
+static inline void
+add_pair (Adding *a, guint64 hash)
+{
+  const double *weights = cm_model_weights (a->cues->only, hash);
+  if (weights == NULL)
+    return; /* it weighs nothing */
+  CmKeySlot *slot = cm_key_map_slot (&a->cues->by_hash, hash);
+  if (slot->value == 0)
+    new_cue (a->cues, slot, hash, weights);
+  list_once (a, slot);
+}
+
 /* Add the cue HASH of a word, whose WEIGHTS the model's table by stem
  * gave (judging only: no name is kept, no lookup needed). */
 static void
@@ -427,24 +441,25 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
     }
 
   const char *start = sentence->subject ? "^subject" : "^";
-  Stem previous = { cm_words_hash (start), start, NULL, 0 };
+  Stem first = { cm_words_hash (start), start, NULL, 0 };
+  const Stem *previous = &first;
   if (stems->by_stems)
     {
       /* The same cues as below, each word looked up once in the model's
        * table by stem, and a pair only when both its words can be one. */
-      previous.weights = cm_model_stem_weights (stems->by_stems, previous.hash);
+      first.weights = cm_model_stem_weights (stems->by_stems, first.hash);
       for (guint i = 0; i < n; i++)
         {
-          Stem word = all_known ? *known[i] : *stem (stems, &sentence->words.words[i]);
-          const CmStemWeights *w = word.weights;
+          const Stem *word = all_known ? known[i] : stem (stems, &sentence->words.words[i]);
+          const CmStemWeights *w = word->weights;
           if (w && w->w)
-            add_weighed (features, cm_words_hash_sequence (features->prefix_w, word.hash), w->w);
+            add_weighed (features, cm_words_hash_sequence (features->prefix_w, word->hash), w->w);
           if (w && w->o && about_officer)
-            add_weighed (features, cm_words_hash_sequence (features->prefix_o, word.hash), w->o);
-          if (w && (w->sides & CM_STEM_SECOND) && previous.weights && (previous.weights->sides & CM_STEM_FIRST))
+            add_weighed (features, cm_words_hash_sequence (features->prefix_o, word->hash), w->o);
+          if (w && (w->sides & CM_STEM_SECOND) && previous->weights && (previous->weights->sides & CM_STEM_FIRST))
             {
-              guint64 pair = cm_words_hash_sequence (features->prefix_b, previous.hash);
-              add_hash (features, cm_words_hash_sequence (pair, word.hash), "b:", previous.text, word.text);
+              guint64 pair = cm_words_hash_sequence (features->prefix_b, previous->hash);
+              add_pair (features, cm_words_hash_sequence (pair, word->hash));
             }
           previous = word;
         }
@@ -452,12 +467,12 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
     }
   for (guint i = 0; i < n; i++)
     {
-      Stem word = all_known ? *known[i] : *stem (stems, &sentence->words.words[i]);
-      add_hash (features, cm_words_hash_sequence (features->prefix_w, word.hash), "w:", word.text, NULL);
+      const Stem *word = all_known ? known[i] : stem (stems, &sentence->words.words[i]);
+      add_hash (features, cm_words_hash_sequence (features->prefix_w, word->hash), "w:", word->text, NULL);
       if (about_officer)
-        add_hash (features, cm_words_hash_sequence (features->prefix_o, word.hash), "o:", word.text, NULL);
-      guint64 pair = cm_words_hash_sequence (features->prefix_b, previous.hash);
-      add_hash (features, cm_words_hash_sequence (pair, word.hash), "b:", previous.text, word.text);
+        add_hash (features, cm_words_hash_sequence (features->prefix_o, word->hash), "o:", word->text, NULL);
+      guint64 pair = cm_words_hash_sequence (features->prefix_b, previous->hash);
+      add_hash (features, cm_words_hash_sequence (pair, word->hash), "b:", previous->text, word->text);
       previous = word;
     }
 }
@@ -482,8 +497,8 @@ cm_cues_of (const CmRuleContext *context)
     }
   Adding adding = { cues, 0, cm_words_hash ("w:"), cm_words_hash ("o:"), cm_words_hash ("b:") };
   message_cues (context, &adding);
-  guint end = (guint) cues->n_ids;
-  g_array_append_val (cues->ends, end);
+  cues->ends = g_new (guint, sentences->len + 1);
+  cues->ends[cues->n_lists++] = (guint) cues->n_ids;
   Stems stems = { NULL, context->valence, { 0 }, g_new (Stem, words + 1), 0,
                   cues->want_names ? g_string_chunk_new (4096) : NULL,
                   context->model ? cm_model_stems (context->model) : NULL,
@@ -495,8 +510,7 @@ cm_cues_of (const CmRuleContext *context)
       adding.sentence = i + 1;
       if (i < SENTENCES_READ)
         sentence_cues (context, &stems, sentences->pdata[i], &after_officer, &adding);
-      end = (guint) cues->n_ids;
-      g_array_append_val (cues->ends, end);
+      cues->ends[cues->n_lists++] = (guint) cues->n_ids;
     }
   if (stems.stemmer)
     sb_stemmer_delete (stems.stemmer);
@@ -534,7 +548,7 @@ cm_cues_to_json (const CmCues *cues)
   g_string_append (out, ",\"message\":");
   json_ids (out, cues, 0);
   g_string_append (out, ",\"sentences\":[");
-  for (guint i = 1; i < cues->ends->len; i++)
+  for (guint i = 1; i < cues->n_lists; i++)
     {
       if (i > 1)
         g_string_append_c (out, ',');

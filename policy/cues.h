@@ -53,7 +53,10 @@ typedef struct _CmCues {
    * then one list per view sentence (each cue once in it). */
   guint *ids;
   gsize n_ids, ids_size;
-  GArray *ends;          /* guint: where each list ends in IDS */
+  guint *ends;           /* where each list ends in IDS, N_LISTS of them (made
+                            for every list at once: the lists are the message's
+                            and one a sentence) */
+  guint n_lists;
   GPtrArray *gated;      /* const char *: rules whose gate passed, in order */
   gconstpointer weights_of; /* the model WEIGHTS below were looked up in (ONLY, from the start) */
   const double **weights; /* per cue (a weight per rule; sized as HASHES), or NULL */
@@ -70,8 +73,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmCues, cm_cues_free)
 static inline const guint *
 cm_cues_list (const CmCues *cues, guint n, guint *length)
 {
-  guint start = n ? g_array_index (cues->ends, guint, n - 1) : 0;
-  *length = g_array_index (cues->ends, guint, n) - start;
+  guint start = n ? cues->ends[n - 1] : 0;
+  *length = cues->ends[n] - start;
   return cues->ids + start;
 }
 

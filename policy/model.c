@@ -387,7 +387,7 @@ cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *j
     }
   /* Room for every sentence at once, written in place: an append a
    * sentence cost more than the sentence's cues. */
-  guint n_sentences = cues->ends->len - 1, kept = 0;
+  guint n_sentences = cues->n_lists - 1, kept = 0;
   g_autoptr (GArray) sentences = g_array_sized_new (FALSE, FALSE, sizeof (Scored), n_sentences);
   g_array_set_size (sentences, n_sentences);
   Scored *scores = (Scored *) (gpointer) sentences->data;

@@ -37,7 +37,9 @@ find_officers (const CmRuleContext *context, const CmSentence *sentence, CmOffic
 {
   const CmWords *words = &sentence->words;
   const CmLexicon *names = cm_directory_names (context->directory);
-  gboolean addressed_officer = cm_refs_addresses_officers (context->view);
+  /* Whether the mail is addressed to officers, asked at the first
+   * "you" (most sentences have none). */
+  int addressed_officer = -1;
 
   memset (memo, 0, sizeof *memo);
   memo->first_word = G_MAXUINT;
@@ -64,8 +66,13 @@ find_officers (const CmRuleContext *context, const CmSentence *sentence, CmOffic
       guint refs = hit ? 0 : cm_lexicon_bits_at (context->lexicons->officer_refs, words, pos);
       if (refs & CM_REF_OFFICER)
         hit = memo->generic = TRUE;
-      else if ((refs & CM_REF_ADDRESSEE) && addressed_officer)
-        hit = memo->addressed = TRUE;
+      else if (refs & CM_REF_ADDRESSEE)
+        {
+          if (addressed_officer < 0)
+            addressed_officer = cm_refs_addresses_officers (context->view);
+          if (addressed_officer)
+            hit = memo->addressed = TRUE;
+        }
       if (hit && memo->first_word == G_MAXUINT)
         memo->first_word = pos;
     }
