@@ -17,13 +17,21 @@
 #include "text.h"
 
 void
-cm_plain_words_init (CmPlainWords *plain, const char *text)
+cm_plain_words_init (CmPlainWords *plain, const CmWords *authored, guint first_word, const CmTextSplit *split,
+                     gsize signature_from, gsize history_from)
 {
-  gsize length = strlen (text);
+  const GString *signature = split->signature, *history = split->history;
   /* Room for a distinct word in fifty bytes (a text repeats its words);
    * the map grows if not. */
+  gsize length = (authored->n - first_word) * 7 + (signature->len - signature_from) + (history->len - history_from);
   cm_key_map_init (&plain->words, length / 50 + 16);
-  cm_word_keys_into (&plain->words, text, length, text + length);
+  /* The new text's lines are in the three parts: its authored words are
+   * split already, the rest are read here. */
+  cm_word_keys_of (&plain->words, authored, first_word, authored->n);
+  cm_word_keys_into (&plain->words, signature->str + signature_from, signature->len - signature_from,
+                     signature->str + signature->len);
+  cm_word_keys_into (&plain->words, history->str + history_from, history->len - history_from,
+                     history->str + history->len);
 }
 
 void

@@ -33,6 +33,12 @@ typedef struct {
   const CmLexicons *lexicons;
   GHashTable *by_address; /* address -> CmParticipant * */
   CmTextSplit split;
+  /* The words of SPLIT.authored, split as it grows (each text's lines in
+   * turn), and where the split stopped: the view's words, and the plain
+   * words an HTML alternative is compared with, without splitting the
+   * text twice. */
+  CmWords *authored_words;
+  gsize authored_from;
   CmScan *scan;           /* the caps and what went past them */
   guint addresses;        /* mailboxes of the headers met so far */
   guint parts;            /* MIME parts met so far */
@@ -294,7 +300,10 @@ read_text (Builder *b, const char *utf8, gboolean history)
       g_string_append_c (b->split.history, '\n');
     }
   else
-    cm_text_split (utf8, b->lexicons, &b->split);
+    {
+      cm_text_split (utf8, b->lexicons, &b->split);
+      cm_words_extend (b->authored_words, b->split.authored->str, &b->authored_from);
+    }
 }
 
 static void
@@ -317,11 +326,19 @@ is_body_text (GMimeObject *object)
   return g_mime_part_get_filename (GMIME_PART (object)) == NULL;
 }
 
+/* Where the parts of the split and the words of the new text stood
+ * before a text was read: its words are those after. */
+typedef struct {
+  guint words;
+  gsize signature, history;
+} SplitMark;
+
 /* Read the HTML alternatives of MULTIPART beside PLAIN, the text/plain one
- * already read (its text PLAIN_TEXT), that say more than it: a harmless text/plain beside an
- * offending text/html must not hide it (mail clients show the HTML). */
+ * read last (from BEFORE in the split), that say more than it: a harmless
+ * text/plain beside an offending text/html must not hide it (mail clients
+ * show the HTML). */
 static void
-read_other_alternatives (Builder *b, GMimeMultipart *multipart, GMimeObject *plain, const char *plain_text,
+read_other_alternatives (Builder *b, GMimeMultipart *multipart, GMimeObject *plain, const SplitMark *before,
                          gboolean history)
 {
   CmPlainWords plain_words = { { 0 } }; /* made when there is an HTML part to compare */
@@ -338,7 +355,8 @@ read_other_alternatives (Builder *b, GMimeMultipart *multipart, GMimeObject *pla
       const char *charset = g_mime_object_get_content_type_parameter (child, "charset");
       g_autofree char *html = cm_charset_to_utf8_owned (bytes, charset);
       if (plain_words.words.slots == NULL)
-        cm_plain_words_init (&plain_words, plain_text);
+        cm_plain_words_init (&plain_words, b->authored_words, before->words, &b->split, before->signature,
+                             before->history);
       if (!cm_html_may_say_more (html, &plain_words))
         continue;
       g_autofree char *text = html_text (b, html);
@@ -416,8 +434,9 @@ walk (Builder *b, GMimeObject *object, gboolean history, int depth)
             {
               /* The plain text, decoded once: read, then compared. */
               g_autofree char *plain_text = part_text (b, GMIME_PART (picked));
+              SplitMark before = { b->authored_words->n, b->split.signature->len, b->split.history->len };
               read_text (b, plain_text, history);
-              read_other_alternatives (b, multipart, picked, plain_text, history);
+              read_other_alternatives (b, multipart, picked, &before, history);
             }
           else
             walk (b, picked, history, depth + 1);
@@ -439,13 +458,13 @@ walk (Builder *b, GMimeObject *object, gboolean history, int depth)
   add_attachment (b, object, NULL, 0); /* message/partial and the like */
 }
 
-/* Split the subject and the authored text into words once, and give each
- * sentence its range of them. */
+/* Split the subject into words, take the authored text's (AUTHORED_WORDS,
+ * split as it was read), and give each sentence its range of them. */
 static void
-make_sentences (CmView *view, const CmLexicons *lexicons, CmScan *scan)
+make_sentences (CmView *view, CmWords *authored_words, const CmLexicons *lexicons, CmScan *scan)
 {
   view->subject_words = cm_words_split (view->subject ? view->subject : "");
-  view->authored_words = cm_words_split (view->authored);
+  view->authored_words = authored_words;
   /* Past max-words the rest of the text is not judged: the words after
    * the cap belong to no sentence and no matcher sees them. */
   gboolean words_cut = cm_scan_over (scan, "words", view->authored_words->n, scan->limits->words);
@@ -651,7 +670,8 @@ cm_view_new_capped (const CmDirectory *directory, const CmLexicons *lexicons,
   view->attachments = g_ptr_array_new_with_free_func (attachment_free);
 
   Builder b = { view, directory, lexicons, g_hash_table_new (g_str_hash, g_str_equal),
-                { g_string_new (NULL), g_string_new (NULL), g_string_new (NULL) }, scan, 0, 0 };
+                { g_string_new (NULL), g_string_new (NULL), g_string_new (NULL) }, g_new0 (CmWords, 1), 0, scan,
+                0, 0 };
 
   read_participants (&b, envelope, message);
   if (message)
@@ -666,7 +686,7 @@ cm_view_new_capped (const CmDirectory *directory, const CmLexicons *lexicons,
   view->signature = g_string_free (b.split.signature, FALSE);
   view->history = g_string_free (b.split.history, FALSE);
   g_hash_table_unref (b.by_address);
-  make_sentences (view, lexicons, scan);
+  make_sentences (view, g_steal_pointer (&b.authored_words), lexicons, scan);
   return view;
 }
 

@@ -55,7 +55,12 @@ typedef struct {
   CmKeyMap words; /* the key (cm_word_keys_into) of each distinct word */
 } CmPlainWords;
 
-void cm_plain_words_init (CmPlainWords *plain, const char *text);
+/* The words of a text/plain alternative that cm_text_split put in SPLIT
+ * (its lines moved whole to the three parts): the words from FIRST_WORD
+ * of AUTHORED (the split of SPLIT's authored text), and SPLIT's signature
+ * and history from bytes SIGNATURE_FROM and HISTORY_FROM. */
+void cm_plain_words_init (CmPlainWords *plain, const CmWords *authored, guint first_word, const CmTextSplit *split,
+                          gsize signature_from, gsize history_from);
 void cm_plain_words_clear (CmPlainWords *plain);
 /* Does HTML, read roughly without a parse, say more than PLAIN: at least
  * 3 words, and a twentieth of its words, that PLAIN has not?  When it

@@ -216,18 +216,27 @@ static const guint8 split_between[256] = {
 static const guint8 may_go_on[256] = { ['\''] = 1, ['-'] = 1, [0x80 ... 0xff] = 1 };
 
 /* Split TEXT into RESULT, reusing its arrays when they are large enough
- * (the words in WORDS_SIZE, the buffer in BUFFER_SIZE). */
+ * (the words in WORDS_SIZE, the buffer in BUFFER_SIZE); or, when APPEND,
+ * add the words of TEXT from FROM to those RESULT has already. */
 static void
-split_into (CmWords *result, const char *text)
+split_into (CmWords *result, const char *text, gsize from, gboolean append)
 {
   Scan s;
   s.text = text;
   s.text_len = strlen (text);
   s.p = text;
-  s.b.len = 0;
-  s.b.size = s.text_len + 16;
+  guint n = append ? result->n : 0;
+  s.b.len = append ? result->buffer_used : 0;
+  /* The earlier words' text pointers as offsets while the buffer may
+   * move (they are all set again at the end, as the new words' are). */
+  for (guint i = 0; i < n; i++)
+    result->words[i].text = GSIZE_TO_POINTER (result->words[i].text - result->buffer);
+  /* Room for the rest of the text (ASCII never grows), as next_word needs. */
+  s.b.size = s.b.len + (s.text_len - from) + 16;
   if (result->buffer_size >= s.b.size)
     s.b.size = result->buffer_size;
+  else if (append)
+    result->buffer = g_realloc (result->buffer, s.b.size);
   else
     {
       g_free (result->buffer);
@@ -235,17 +244,18 @@ split_into (CmWords *result, const char *text)
     }
   s.b.data = result->buffer;
   /* About one word in six bytes of mail; the array grows if not. */
-  guint capacity = (guint) (s.text_len / 6 + 16);
+  guint capacity = (guint) (n + (s.text_len - from) / 6 + 16);
   CmWord *words = result->words;
   if (result->words_size >= capacity)
     capacity = result->words_size;
+  else if (append)
+    words = g_renew (CmWord, words, capacity);
   else
     {
       g_free (words);
       words = g_new (CmWord, capacity);
     }
-  guint n = 0;
-  const char *p = text;
+  const char *p = text + from;
   for (;;)
     {
       /* Most words are ASCII letters and digits between ASCII spaces and
@@ -302,9 +312,12 @@ split_into (CmWords *result, const char *text)
 
   result->buffer = s.b.data;
   result->buffer_size = s.b.size;
+  result->buffer_used = s.b.len;
   result->words = words;
   result->words_size = capacity;
   result->n = n;
+  /* The text pointers are set once the buffer stops moving (next_word
+   * may grow it). */
   for (guint i = 0; i < n; i++)
     words[i].text = s.b.data + GPOINTER_TO_SIZE (words[i].text);
 }
@@ -313,14 +326,21 @@ CmWords *
 cm_words_split (const char *text)
 {
   CmWords *result = g_new0 (CmWords, 1);
-  split_into (result, text);
+  split_into (result, text, 0, FALSE);
   return result;
 }
 
 void
 cm_words_split_again (CmWords *words, const char *text)
 {
-  split_into (words, text);
+  split_into (words, text, 0, FALSE);
+}
+
+void
+cm_words_extend (CmWords *words, const char *text, gsize *from)
+{
+  split_into (words, text, *from, TRUE);
+  *from = words->n ? words->words[words->n - 1].offset + words->words[words->n - 1].length : 0;
 }
 
 /* Word keys (cm_word_keys_into): a word's lower-case bytes read eight at
@@ -490,12 +510,26 @@ cm_word_keys_missing (const CmKeyMap *have, CmKeyMap *missing, const char *text,
 }
 
 void
+cm_word_keys_of (CmKeyMap *set, const CmWords *words, guint from, guint to)
+{
+  const char *limit = words->buffer + words->buffer_used - 1; /* the last word's NUL */
+  for (guint i = from; i < to; i++)
+    {
+      /* The words' texts follow one another in the buffer, each ended by
+       * a NUL: a word's length is where the next starts. */
+      const char *word = words->words[i].text;
+      const char *next = i + 1 < words->n ? words->words[i + 1].text : limit + 1;
+      cm_key_map_slot (set, word_key (word, (gsize) (next - word) - 1, limit, 0))->value = 1;
+    }
+}
+
+void
 cm_words_clear (CmWords *words)
 {
   g_clear_pointer (&words->buffer, g_free);
   g_clear_pointer (&words->words, g_free);
   words->n = words->words_size = 0;
-  words->buffer_size = 0;
+  words->buffer_size = words->buffer_used = 0;
 }
 
 void

@@ -27,6 +27,7 @@ typedef struct {
    * CmWords owns neither). */
   guint words_size;
   gsize buffer_size;
+  gsize buffer_used;      /* the bytes of BUFFER the words' texts take */
 } CmWords;
 
 CmWords *cm_words_split (const char *text);
@@ -34,6 +35,12 @@ CmWords *cm_words_split (const char *text);
  * its arrays: for many short texts one after another, with no
  * allocation for each. */
 void cm_words_split_again (CmWords *words, const char *text);
+/* Add to WORDS (made by cm_words_split, or all zero) the words of TEXT
+ * from byte *FROM, 0 or where an earlier call on a shorter TEXT left it
+ * (the end of its last word), and leave *FROM at the end of the last
+ * word: for a text that grows, by whole lines (each ending in '\n'), and
+ * is split as it grows, with the words a split of all of it would make. */
+void cm_words_extend (CmWords *words, const char *text, gsize *from);
 /* Free what WORDS owns, not WORDS itself (for one of cm_words_split_again). */
 void cm_words_clear (CmWords *words);
 
@@ -56,6 +63,10 @@ guint cm_word_keys_into (CmKeyMap *set, const char *text, gsize length, const ch
  * words. */
 guint cm_word_keys_missing (const CmKeyMap *have, CmKeyMap *missing, const char *text, gsize length,
                             const char *limit);
+/* Add the keys of words FROM to TO (not included) of WORDS, a split
+ * (cm_words_split, cm_words_extend), to SET: the same keys as of the
+ * text they were split from. */
+void cm_word_keys_of (CmKeyMap *set, const CmWords *words, guint from, guint to);
 void cm_words_free (CmWords *words);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmWords, cm_words_free)
 

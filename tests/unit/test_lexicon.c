@@ -52,6 +52,34 @@ START_TEST (test_words_split_again)
 }
 END_TEST
 
+/* A text split as it grows, line by line, has the words of a split of
+ * all of it: their texts, offsets, hashes and clauses (a clause mark at
+ * the end of one piece counts for the first word of the next). */
+START_TEST (test_words_extend)
+{
+  const char *pieces[] = { "First line, with words.\n", "", "\xe2\x80\x94 caf\xc3\x89 O'Connor's;\n",
+                           "(long " "wordswordswordswordswordswords here)\n\n", "last\n" };
+  g_autoptr (GString) text = g_string_new (NULL);
+  CmWords grown = { 0 };
+  gsize from = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (pieces); i++)
+    {
+      g_string_append (text, pieces[i]);
+      cm_words_extend (&grown, text->str, &from);
+    }
+  g_autoptr (CmWords) whole = cm_words_split (text->str);
+  ck_assert_uint_eq (grown.n, whole->n);
+  for (guint i = 0; i < whole->n; i++)
+    {
+      ck_assert_str_eq (grown.words[i].text, whole->words[i].text);
+      ck_assert_uint_eq (grown.words[i].offset, whole->words[i].offset);
+      ck_assert_uint_eq (grown.words[i].hash, whole->words[i].hash);
+      ck_assert_int_eq (grown.words[i].clause, whole->words[i].clause);
+    }
+  cm_words_clear (&grown);
+}
+END_TEST
+
 /* Word keys (the comparison of alternatives): as many as cm_words_split
  * makes words, equal where the words are equal and only there, the fast
  * ASCII way and the long way alike. */
@@ -249,6 +277,7 @@ main (void)
   TCase *tc = tcase_create ("lexicon");
   tcase_add_test (tc, test_words);
   tcase_add_test (tc, test_words_split_again);
+  tcase_add_test (tc, test_words_extend);
   tcase_add_test (tc, test_word_keys);
   tcase_add_test (tc, test_patterns);
   tcase_add_test (tc, test_prefix_lengths);
