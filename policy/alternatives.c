@@ -28,10 +28,8 @@ cm_plain_words_init (CmPlainWords *plain, const CmWords *authored, guint first_w
   /* The new text's lines are in the three parts: its authored words are
    * split already, the rest are read here. */
   cm_word_keys_of (&plain->words, authored, first_word, authored->n);
-  cm_word_keys_into (&plain->words, signature->str + signature_from, signature->len - signature_from,
-                     signature->str + signature->len);
-  cm_word_keys_into (&plain->words, history->str + history_from, history->len - history_from,
-                     history->str + history->len);
+  cm_word_keys_into (&plain->words, signature->str + signature_from, signature->str + signature->len);
+  cm_word_keys_into (&plain->words, history->str + history_from, history->str + history->len);
 }
 
 void
@@ -56,7 +54,7 @@ cm_text_says_more (const char *text, const CmPlainWords *plain)
   gsize length = strlen (text);
   CmKeyMap missing;
   cm_key_map_init (&missing, 64);
-  guint n_words = cm_word_keys_missing (&plain->words, &missing, text, length, text + length);
+  guint n_words = cm_word_keys_missing (&plain->words, &missing, text, text + length);
   gboolean more = says_more (n_words, &missing);
   cm_key_map_clear (&missing);
   return more;
@@ -73,8 +71,11 @@ skip_markup (const char *p)
    * every tag.) */
   if (p[1] == '!' && p[2] == '-' && p[3] == '-')
     close = strstr (p, "-->");
-  /* (p[1] | 0x20 is 'h' or 's' for those letters alone: most tags stop there.) */
+  /* (p[1] | 0x20 is 'h' or 's' for those letters alone, and p[2] | 0x20
+   * 'e', 't' or 'c' after them: most tags, "<span" and "<hr" too, stop
+   * there without a call.) */
   else if (((p[1] | 0x20) == 'h' || (p[1] | 0x20) == 's')
+           && ((p[2] | 0x20) == 'e' || (p[2] | 0x20) == 't' || (p[2] | 0x20) == 'c')
            && (g_ascii_strncasecmp (p, "<head", 5) == 0 || g_ascii_strncasecmp (p, "<style", 6) == 0
                || g_ascii_strncasecmp (p, "<script", 7) == 0))
     {
@@ -118,13 +119,7 @@ cm_html_may_say_more (const char *html, const CmPlainWords *plain)
       else if (*p == '&')
         p = skip_entity (p);
       else
-        {
-          /* Text up to the next markup or entity, at once: it ends at a
-           * '<', a '&' or the end, as cm_word_keys_missing () needs. */
-          gsize run = strcspn (p, "<&");
-          n_words += cm_word_keys_missing (&plain->words, &missing, p, run, limit);
-          p += run;
-        }
+        p = cm_word_keys_missing_to_markup (&plain->words, &missing, p, limit, &n_words);
     }
   gboolean more = says_more (n_words, &missing);
   cm_key_map_clear (&missing);

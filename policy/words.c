@@ -425,8 +425,8 @@ slow_word (Scan *slow, const char *text, gsize length, const char *p)
 }
 
 /* The bytes cm_word_keys_into () passes over between words at once: ASCII
- * that is not a letter or digit, but for the bytes that may end a run
- * (NUL, '<', '&'), which stop the loop to be looked at. */
+ * that is not a letter or digit, but for the bytes that may end the text
+ * (NUL, and '<' or '&' in HTML), which stop the loop to be looked at. */
 static const guint8 ascii_between[256] = {
   [1 ... '%'] = 1, ['\'' ... '/'] = 1, [':' ... ';'] = 1, ['=' ... '@'] = 1,
   ['[' ... '`'] = 1, ['{' ... 0x7f] = 1,
@@ -438,13 +438,16 @@ static const guint64 first_bytes[9] = {
   G_GUINT64_CONSTANT (0xffffffffffffff), G_GUINT64_CONSTANT (0xffffffffffffffff),
 };
 
-/* Each word of TEXT's first LENGTH bytes (cm_word_keys_into) as its key:
- * the key is added to ADD, unless UNLESS (not NULL) has it.  The number
- * of words.  Inlined in both its callers, each with its own test. */
+/* Each word of TEXT (cm_word_keys_into) as its key, up to TEXT's end, or,
+ * when MARKUP, up to its first '<' or '&' (where *STOP is left): the key
+ * is added to ADD, unless UNLESS (not NULL) has it.  The number of words.
+ * Inlined in its callers, each with its own tests. */
 G_ALWAYS_INLINE static inline guint
-each_key (const char *text, gsize length, const char *limit, CmKeyMap *add, const CmKeyMap *unless)
+each_key (const char *text, const char *limit, gboolean markup, CmKeyMap *add, const CmKeyMap *unless,
+          const char **stop)
 {
-  const char *p = text, *end = text + length;
+  const char *p = text;
+  gsize length = (gsize) (limit - text); /* the most a word read the long way may need */
   Scan slow = { 0 };
   guint n_words = 0;
   for (;;)
@@ -454,9 +457,9 @@ each_key (const char *text, gsize length, const char *limit, CmKeyMap *add, cons
       guint64 key;
       if (!ascii_alnum ((guchar) *p))
         {
-          if (p >= end)
+          if (*p == '\0' || (markup && (*p == '<' || *p == '&')))
             break;
-          if ((guchar) *p < 0x80) /* '<' or '&' inside the text: between words like any other */
+          if ((guchar) *p < 0x80) /* '<' or '&' in a text without markup: between words like any other */
             {
               p++;
               continue;
@@ -494,19 +497,30 @@ each_key (const char *text, gsize length, const char *limit, CmKeyMap *add, cons
         cm_key_map_slot (add, key)->value = 1;
     }
   g_free (slow.b.data);
+  if (stop)
+    *stop = p;
   return n_words;
 }
 
 guint
-cm_word_keys_into (CmKeyMap *set, const char *text, gsize length, const char *limit)
+cm_word_keys_into (CmKeyMap *set, const char *text, const char *limit)
 {
-  return each_key (text, length, limit, set, NULL);
+  return each_key (text, limit, FALSE, set, NULL, NULL);
 }
 
 guint
-cm_word_keys_missing (const CmKeyMap *have, CmKeyMap *missing, const char *text, gsize length, const char *limit)
+cm_word_keys_missing (const CmKeyMap *have, CmKeyMap *missing, const char *text, const char *limit)
 {
-  return each_key (text, length, limit, missing, have);
+  return each_key (text, limit, FALSE, missing, have, NULL);
+}
+
+const char *
+cm_word_keys_missing_to_markup (const CmKeyMap *have, CmKeyMap *missing, const char *text, const char *limit,
+                                guint *n_words)
+{
+  const char *stop;
+  *n_words += each_key (text, limit, TRUE, missing, have, &stop);
+  return stop;
 }
 
 void

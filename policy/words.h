@@ -51,18 +51,19 @@ void cm_words_clear (CmWords *words);
  * different keys: those of up to eight bytes always, longer ones as good
  * as always (a 64-bit hash).  A key is not the word's cm_words_hash ().
  *
- * The words are those of TEXT's first LENGTH bytes.  TEXT[LENGTH] must be
- * NUL, '<' or '&' (the end of the text, or the markup after a run of an
- * HTML document's text), and a word then ends there as at a space.
  * LIMIT is the end of the string TEXT is in (its NUL): words are read
  * eight bytes at a time up to it. */
 typedef struct _CmKeyMap CmKeyMap;
-/* Add the key of every word to SET; the number of words. */
-guint cm_word_keys_into (CmKeyMap *set, const char *text, gsize length, const char *limit);
-/* Add the key of every word that HAVE has not to MISSING; the number of
- * words. */
-guint cm_word_keys_missing (const CmKeyMap *have, CmKeyMap *missing, const char *text, gsize length,
-                            const char *limit);
+/* Add the key of every word of TEXT to SET; the number of words. */
+guint cm_word_keys_into (CmKeyMap *set, const char *text, const char *limit);
+/* Add the key of every word of TEXT that HAVE has not to MISSING; the
+ * number of words. */
+guint cm_word_keys_missing (const CmKeyMap *have, CmKeyMap *missing, const char *text, const char *limit);
+/* The same for the text of an HTML document at TEXT up to its next markup
+ * ('<' or '&'), which ends a word as a space does: the number of words
+ * is added to *N_WORDS, and where the text stops is returned. */
+const char *cm_word_keys_missing_to_markup (const CmKeyMap *have, CmKeyMap *missing, const char *text,
+                                            const char *limit, guint *n_words);
 /* Add the keys of words FROM to TO (not included) of WORDS, a split
  * (cm_words_split, cm_words_extend), to SET: the same keys as of the
  * text they were split from. */
