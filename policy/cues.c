@@ -40,6 +40,7 @@ cm_cues_free (CmCues *cues)
     return;
   cm_key_map_clear (&cues->by_hash);
   g_free (cues->hashes);
+  g_free (cues->marks);
   g_ptr_array_unref (cues->names);
   g_free (cues->ids);
   g_free (cues->ends);
@@ -85,6 +86,10 @@ typedef struct {
   const CmStemWeights *weights; /* what the model judged with weighs of it (BY_STEMS only) */
   double valence;               /* the word's own (not its stem's), kept with it: one
                                    lookup a word gives both */
+  /* Its w: and o: cues (BY_STEMS only) once added, their ids + 1 (0: not
+   * yet): a word met again is put in a list without its cues' hashes
+   * made and looked up again. */
+  guint w_cue, o_cue;
 } Stem;
 
 /* The stems of the words of a message (a message repeats most of its
@@ -108,13 +113,14 @@ typedef struct {
 
 /* WORD stemmed ("#" for a number), from the message's cache, the model's
  * or Snowball's stemmer, with its valence; valid while STEMS is. */
-static const Stem *
+static Stem *
 stem (Stems *stems, const CmWord *word)
 {
   CmKeySlot *slot = cm_key_map_slot (&stems->by_word, word->hash);
   if (slot->value)
     return &stems->stems[slot->value - 1];
   Stem made;
+  made.w_cue = made.o_cue = 0;
   const char *text;
   if (stems->shared && cm_stem_cache_get (stems->shared, word->text, word->hash, &text, &made.hash))
     made.text = stems->texts ? text : NULL;
@@ -225,22 +231,22 @@ typedef struct {
   guint64 prefix_w, prefix_o, prefix_b; /* the hashes of "w:", "o:", "b:" */
 } Adding;
 
-/* Put the cue of SLOT (its index + 1 the slot's value) in the list
- * being added to, unless this sentence put it there already. */
+/* Put cue ID in the list being added to, unless this sentence put it
+ * there already. */
 static inline void
-list_once (Adding *a, CmKeySlot *slot)
+list_once (Adding *a, guint id)
 {
-  /* The slot's mark: the sentence that last added the cue + 1. */
-  if (a->sentence && slot->mark == a->sentence)
-    return;
-  slot->mark = a->sentence;
+  /* The cue's mark: the sentence that last added it + 1. */
   CmCues *cues = a->cues;
+  if (a->sentence && cues->marks[id] == a->sentence)
+    return;
+  cues->marks[id] = a->sentence;
   if (cues->n_ids == cues->ids_size)
     {
       cues->ids_size = MAX (256, cues->ids_size * 2);
       cues->ids = g_renew (guint, cues->ids, cues->ids_size);
     }
-  cues->ids[cues->n_ids++] = slot->value - 1;
+  cues->ids[cues->n_ids++] = id;
 }
 
 /* Make HASH the next distinct cue (its WEIGHTS kept when judging) and
@@ -252,10 +258,12 @@ new_cue (CmCues *cues, CmKeySlot *slot, guint64 hash, const double *weights)
     {
       cues->cues_size = MAX (256, cues->cues_size * 2);
       cues->hashes = g_renew (guint64, cues->hashes, cues->cues_size);
+      cues->marks = g_renew (guint, cues->marks, cues->cues_size);
       if (cues->only)
         cues->weights = g_renew (const double *, cues->weights, cues->cues_size);
     }
   cues->hashes[cues->n_cues] = hash;
+  cues->marks[cues->n_cues] = 0;
   if (cues->only)
     cues->weights[cues->n_cues] = weights;
   slot->value = ++cues->n_cues;
@@ -276,7 +284,7 @@ add_hash (Adding *a, guint64 hash, const char *prefix, const char *name, const c
         g_ptr_array_add (a->cues->names, second ? g_strconcat (prefix, name, "_", second, NULL)
                                                 : g_strconcat (prefix, name, NULL));
     }
-  list_once (a, slot);
+  list_once (a, slot->value - 1);
 }
 
 /* Add the cue HASH of a word pair when the model judged with (judging
@@ -291,18 +299,21 @@ add_pair (Adding *a, guint64 hash)
   CmKeySlot *slot = cm_key_map_slot (&a->cues->by_hash, hash);
   if (slot->value == 0)
     new_cue (a->cues, slot, hash, weights);
-  list_once (a, slot);
+  list_once (a, slot->value - 1);
 }
 
 /* Add the cue HASH of a word, whose WEIGHTS the model's table by stem
- * gave (judging only: no name is kept, no lookup needed). */
-static void
+ * gave (judging only: no name is kept, no lookup needed); its id + 1,
+ * for the word's stem to keep. */
+static guint
 add_weighed (Adding *a, guint64 hash, const double *weights)
 {
   CmKeySlot *slot = cm_key_map_slot (&a->cues->by_hash, hash);
   if (slot->value == 0)
     new_cue (a->cues, slot, hash, weights);
-  list_once (a, slot);
+  guint id = slot->value - 1;
+  list_once (a, id);
+  return id + 1;
 }
 
 static void
@@ -414,7 +425,7 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
    * officer. */
   guint n = MIN (sentence->words.n, WORDS_PER_SENTENCE);
   /* Each word's stem and valence, looked up once for both loops below. */
-  const Stem *known[WORDS_PER_SENTENCE];
+  Stem *known[WORDS_PER_SENTENCE];
   gboolean all_known = FALSE;
   if (context->valence)
     {
@@ -441,7 +452,7 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
     }
 
   const char *start = sentence->subject ? "^subject" : "^";
-  Stem first = { cm_words_hash (start), start, NULL, 0 };
+  Stem first = { cm_words_hash (start), start, NULL, 0, 0, 0 };
   const Stem *previous = &first;
   if (stems->by_stems)
     {
@@ -450,12 +461,22 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
       first.weights = cm_model_stem_weights (stems->by_stems, first.hash);
       for (guint i = 0; i < n; i++)
         {
-          const Stem *word = all_known ? known[i] : stem (stems, &sentence->words.words[i]);
+          Stem *word = all_known ? known[i] : stem (stems, &sentence->words.words[i]);
           const CmStemWeights *w = word->weights;
           if (w && w->w)
-            add_weighed (features, cm_words_hash_sequence (features->prefix_w, word->hash), w->w);
+            {
+              if (word->w_cue)
+                list_once (features, word->w_cue - 1);
+              else
+                word->w_cue = add_weighed (features, cm_words_hash_sequence (features->prefix_w, word->hash), w->w);
+            }
           if (w && w->o && about_officer)
-            add_weighed (features, cm_words_hash_sequence (features->prefix_o, word->hash), w->o);
+            {
+              if (word->o_cue)
+                list_once (features, word->o_cue - 1);
+              else
+                word->o_cue = add_weighed (features, cm_words_hash_sequence (features->prefix_o, word->hash), w->o);
+            }
           if (w && (w->sides & CM_STEM_SECOND) && previous->weights && (previous->weights->sides & CM_STEM_FIRST))
             {
               guint64 pair = cm_words_hash_sequence (features->prefix_b, previous->hash);

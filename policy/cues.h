@@ -47,6 +47,7 @@ typedef struct _CmCues {
    * arrays that grow by doubling: the cues of a message are hundreds,
    * and a GArray append was a call and a copy for each. */
   guint64 *hashes;
+  guint *marks;          /* per cue: the list (a sentence's number + 1) that last took it */
   guint n_cues, cues_size;
   GPtrArray *names;      /* char *: their names, when WANT_NAMES */
   /* Lists of cue indices, one after another: the message-level cues',
