@@ -256,6 +256,10 @@ split_into (CmWords *result, const char *text, gsize from, gboolean append)
       words = g_new (CmWord, capacity);
     }
   const char *p = text + from;
+  /* The buffer and its length in locals: S, whose address next_word
+   * takes, is read and written only around it. */
+  char *data = s.b.data;
+  gsize used = s.b.len;
   for (;;)
     {
       /* Most words are ASCII letters and digits between ASCII spaces and
@@ -269,8 +273,8 @@ split_into (CmWords *result, const char *text, gsize from, gboolean append)
           p++;
         }
       const char *start = p;
-      gsize at = s.b.len;
-      char *out = s.b.data + at;
+      gsize at = used;
+      char *out = data + at;
       guint64 hash = FNV_OFFSET;
       /* One index for the input and the output: each letter costs a load,
        * a table load, a store and the hash's two steps. */
@@ -285,16 +289,30 @@ split_into (CmWords *result, const char *text, gsize from, gboolean append)
       gboolean word_clause = clause != 0;
       if (p == start || may_go_on[(guchar) *p])
         {
-          /* The text is read again from START: nothing was kept of it. */
+          /* The text is read again from START: nothing was kept of it.
+           * (Into variables of its own: the loop's then stay in
+           * registers, not in memory for next_word to write.) */
+          gsize long_at;
+          guint64 long_hash;
+          const char *long_start;
+          gboolean long_clause;
           s.p = start;
-          if (!next_word (&s, word_clause, &at, &hash, &start, &word_clause))
+          s.b.len = used;
+          gboolean more = next_word (&s, word_clause, &long_at, &long_hash, &long_start, &long_clause);
+          data = s.b.data; /* (next_word may grow the buffer) */
+          used = s.b.len;
+          if (!more)
             break;
+          at = long_at;
+          hash = long_hash;
+          start = long_start;
+          word_clause = long_clause;
           p = s.p;
         }
       else
         {
           *out++ = '\0';
-          s.b.len = (gsize) (out - s.b.data);
+          used = (gsize) (out - data);
         }
       if (n == capacity)
         {
@@ -310,16 +328,16 @@ split_into (CmWords *result, const char *text, gsize from, gboolean append)
       n++;
     }
 
-  result->buffer = s.b.data;
+  result->buffer = data;
   result->buffer_size = s.b.size;
-  result->buffer_used = s.b.len;
+  result->buffer_used = used;
   result->words = words;
   result->words_size = capacity;
   result->n = n;
   /* The text pointers are set once the buffer stops moving (next_word
    * may grow it). */
   for (guint i = 0; i < n; i++)
-    words[i].text = s.b.data + GPOINTER_TO_SIZE (words[i].text);
+    words[i].text = data + GPOINTER_TO_SIZE (words[i].text);
 }
 
 CmWords *
