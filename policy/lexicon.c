@@ -415,10 +415,10 @@ cm_lexicon_add (CmLexicon *lexicon, const char *text, gpointer data, GError **er
   return TRUE;
 }
 
-/* Load PATH; when ALSO is not NULL, add every pattern to it too, with BIT
- * as its data. */
+/* Load PATH; when ALSO (ALSO2) is not NULL, add every pattern to it too,
+ * with BIT (BIT2) as its data. */
 static CmLexicon *
-load_into (const char *path, CmLexicon *also, guint bit, GError **error)
+load_into (const char *path, CmLexicon *also, guint bit, CmLexicon *also2, guint bit2, GError **error)
 {
   g_autofree char *text = NULL;
   g_autoptr (GError) local = NULL;
@@ -446,6 +446,8 @@ load_into (const char *path, CmLexicon *also, guint bit, GError **error)
         }
       if (also)
         cm_lexicon_add (also, line, GUINT_TO_POINTER (bit), NULL);
+      if (also2)
+        cm_lexicon_add (also2, line, GUINT_TO_POINTER (bit2), NULL);
     }
   if (cm_lexicon_size (lexicon) == 0)
     {
@@ -458,7 +460,7 @@ load_into (const char *path, CmLexicon *also, guint bit, GError **error)
 CmLexicon *
 cm_lexicon_load (const char *path, GError **error)
 {
-  return load_into (path, NULL, 0, error);
+  return load_into (path, NULL, 0, NULL, 0, error);
 }
 
 /* Does WORD start with PREFIX?  (g_str_has_prefix measures both strings
@@ -674,12 +676,15 @@ match_bits_at (const CmLexicon *lexicon, const CmWords *words, guint pos)
 }
 
 guint
-cm_lexicons_sentence_hits (const CmLexicons *lexicons, const CmWords *words)
+cm_lexicons_sentence_hits (const CmLexicons *lexicons, const CmWords *words, guint8 *refs)
 {
   guint hits = 0;
   for (guint pos = 0; pos < words->n; pos++)
     {
-      guint bits = match_bits_at (lexicons->content, words, pos);
+      guint all = match_bits_at (lexicons->scan, words, pos);
+      guint bits = all & ((1u << CM_REF_SHIFT) - 1);
+      if (refs)
+        refs[pos] = (guint8) (all >> CM_REF_SHIFT);
       /* A negated phrase does not count; another of the same list may. */
       if ((bits & ~hits) && !cm_lexicons_negated (lexicons, words, pos))
         hits |= bits;
@@ -731,7 +736,7 @@ static const struct {
   const char *file;
   gsize offset;
   guint hit;  /* its CM_HIT_ bit in the combined sentence scan, or 0 */
-  guint ref;  /* its CM_REF_ bit in officer_refs, or 0 */
+  guint ref;  /* its CM_REF_ bit in officer_refs (and the scan), or 0 */
 } lexicon_files[] = {
   { "criticism.txt", G_STRUCT_OFFSET (CmLexicons, criticism), CM_HIT_CRITICISM },
   { "officer-words.txt", G_STRUCT_OFFSET (CmLexicons, officer_words), 0, CM_REF_OFFICER },
@@ -759,16 +764,17 @@ CmLexicons *
 cm_lexicons_load (const char *directory, GError **error)
 {
   g_autoptr (CmLexicons) lexicons = g_new0 (CmLexicons, 1);
-  lexicons->content = cm_lexicon_new ();
-  lexicons->content->bits = TRUE;
+  lexicons->scan = cm_lexicon_new ();
+  lexicons->scan->bits = TRUE;
   lexicons->officer_refs = cm_lexicon_new ();
   lexicons->officer_refs->bits = TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (lexicon_files); i++)
     {
       g_autofree char *path = g_build_filename (directory, lexicon_files[i].file, NULL);
       guint hit = lexicon_files[i].hit, ref = lexicon_files[i].ref;
-      CmLexicon *also = hit ? lexicons->content : ref ? lexicons->officer_refs : NULL;
-      CmLexicon *lexicon = load_into (path, also, hit ? hit : ref, error);
+      CmLexicon *lexicon = hit ? load_into (path, lexicons->scan, hit, NULL, 0, error)
+                         : ref ? load_into (path, lexicons->scan, ref << CM_REF_SHIFT, lexicons->officer_refs, ref, error)
+                         : load_into (path, NULL, 0, NULL, 0, error);
       if (lexicon == NULL)
         return NULL;
       G_STRUCT_MEMBER (CmLexicon *, lexicons, lexicon_files[i].offset) = lexicon;
@@ -783,7 +789,7 @@ cm_lexicons_free (CmLexicons *lexicons)
     return;
   for (guint i = 0; i < G_N_ELEMENTS (lexicon_files); i++)
     cm_lexicon_free (G_STRUCT_MEMBER (CmLexicon *, lexicons, lexicon_files[i].offset));
-  cm_lexicon_free (lexicons->content);
+  cm_lexicon_free (lexicons->scan);
   cm_lexicon_free (lexicons->officer_refs);
   g_free (lexicons);
 }

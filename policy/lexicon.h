@@ -41,7 +41,7 @@ void cm_lexicon_scan (const CmLexicon *lexicon, const CmWords *words, GArray *ma
 gboolean cm_lexicon_matches_whole (const CmLexicon *lexicon, const CmWords *words);
 /* Does any pattern match anywhere in WORDS? */
 gboolean cm_lexicon_matches (const CmLexicon *lexicon, const CmWords *words);
-/* Of a lexicon of bit sets (CmLexicons' content and officer_refs): the OR
+/* Of a lexicon of bit sets (CmLexicons' scan and officer_refs): the OR
  * of the data of every pattern matching at word POS. */
 guint cm_lexicon_bits_at (const CmLexicon *lexicon, const CmWords *words, guint pos);
 
@@ -57,11 +57,13 @@ enum {
   CM_HIT_BELITTLING = 1 << 7,   /* a cue for the learned weights only */
 };
 
-/* The lists of CmLexicons.officer_refs. */
+/* The lists of CmLexicons.officer_refs (and of its scan, CM_REF_SHIFT
+ * bits up, above the CM_HIT_ ones). */
 enum {
   CM_REF_OFFICER = 1 << 0,   /* officer-words.txt */
   CM_REF_ADDRESSEE = 1 << 1, /* addressee.txt */
 };
+#define CM_REF_SHIFT 8
 
 /* The named word lists of config/lexicon/, one file each. */
 typedef struct {
@@ -85,9 +87,12 @@ typedef struct {
   CmLexicon *belittling;     /* belittling.txt */
   CmLexicon *decision_words; /* decision-words.txt */
   CmLexicon *member_words;   /* member-words.txt */
-  CmLexicon *content;        /* the CM_HIT_ lists in one, data = their bits */
-  CmLexicon *officer_refs;   /* the CM_REF_ lists in one, data = their bits: a
-                                sentence's officers are looked for at every word */
+  /* The CM_HIT_ and the CM_REF_ lists in one, data = their bits (the
+   * CM_REF_ ones CM_REF_SHIFT up): every word of every sentence is looked
+   * up in them, once for both. */
+  CmLexicon *scan;
+  CmLexicon *officer_refs;   /* the CM_REF_ lists in one, data = their bits, for a
+                                sentence that was not scanned */
 } CmLexicons;
 
 CmLexicons *cm_lexicons_load (const char *directory, GError **error);
@@ -95,8 +100,10 @@ void cm_lexicons_free (CmLexicons *lexicons);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmLexicons, cm_lexicons_free)
 
 /* The CM_HIT_ lists with a match in WORDS that is not negated: one pass
- * for all of them, so each rule's test of a sentence costs nothing. */
-guint cm_lexicons_sentence_hits (const CmLexicons *lexicons, const CmWords *words);
+ * for all of them, so each rule's test of a sentence costs nothing.  The
+ * same pass writes REFS[i] (not NULL): the CM_REF_ lists matching at word
+ * i, where a sentence's officers are looked for. */
+guint cm_lexicons_sentence_hits (const CmLexicons *lexicons, const CmWords *words, guint8 *refs);
 
 /* Is the match starting at word START negated: a negation word up to eight
  * words before it in the same clause (no , ; : or "but", "and"... between)? */

@@ -479,18 +479,24 @@ make_sentences (CmView *view, CmWords *authored_words, const CmLexicons *lexicon
    * in two allocations, not one a sentence. */
   view->sentence_block = g_new0 (CmSentence, n_spans + 1);
   view->officer_memos = g_new0 (CmOfficerMemo, n_spans + 1);
+  view->sentences = g_ptr_array_sized_new (n_spans + 1);
+  const CmWords *all = view->authored_words;
+  /* The refs of every word that a sentence may hold: the subject's, then
+   * the authored text's. */
+  guint n_subject = view->subject_words->n;
+  view->refs = g_new (guint8, n_subject + all->n + 1);
   CmSentence *next = view->sentence_block;
-  if (view->subject_words->n > 0)
+  if (n_subject > 0)
     {
       CmSentence *s = next++;
       s->end = strlen (view->subject);
       s->words = *view->subject_words;
       s->subject = TRUE;
-      s->hits = cm_lexicons_sentence_hits (lexicons, &s->words);
+      s->hits = cm_lexicons_sentence_hits (lexicons, &s->words, view->refs);
+      s->refs = view->refs;
       g_ptr_array_add (view->sentences, s);
     }
 
-  const CmWords *all = view->authored_words;
   guint word = 0;
   for (guint i = 0; i < n_spans; i++)
     {
@@ -509,7 +515,8 @@ make_sentences (CmView *view, CmWords *authored_words, const CmLexicons *lexicon
       s->words.buffer = NULL;
       s->words.words = all->words + first;
       s->words.n = word - first;
-      s->hits = cm_lexicons_sentence_hits (lexicons, &s->words);
+      s->refs = view->refs + n_subject + first;
+      s->hits = cm_lexicons_sentence_hits (lexicons, &s->words, view->refs + n_subject + first);
       g_ptr_array_add (view->sentences, s);
     }
   for (guint i = 0; i < view->sentences->len; i++)
@@ -666,7 +673,6 @@ cm_view_new_capped (const CmDirectory *directory, const CmLexicons *lexicons,
   view->cc = g_ptr_array_new ();
   view->recipients = g_ptr_array_new ();
   view->blind = g_ptr_array_new ();
-  view->sentences = g_ptr_array_new (); /* of sentence_block */
   view->attachments = g_ptr_array_new_with_free_func (attachment_free);
 
   Builder b = { view, directory, lexicons, g_hash_table_new (g_str_hash, g_str_equal),
@@ -716,6 +722,7 @@ cm_view_free (CmView *view)
   g_free (view->officer_memos);
   g_ptr_array_unref (view->sentences);
   g_free (view->sentence_block);
+  g_free (view->refs);
   g_ptr_array_unref (view->attachments);
   cm_words_free (view->subject_words);
   cm_words_free (view->authored_words);

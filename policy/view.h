@@ -52,6 +52,8 @@ typedef struct {
   gsize start, end;       /* bytes of the authored text (or the subject) */
   CmWords words;          /* its words: a range of the view's, not owned */
   guint hits;             /* CM_HIT_ lists it matches, not negated */
+  const guint8 *refs;     /* per word, the CM_REF_ lists matching at it (the
+                             view's), or NULL: not scanned */
   gboolean subject;       /* the Subject line */
   CmOfficerMemo *officers; /* in the view's officer_memos, written through a
                               const view (a cache), or NULL: not kept */
@@ -79,6 +81,8 @@ typedef struct {
   CmWords *subject_words;
   GPtrArray *sentences;     /* CmSentence *: the subject, then the authored text */
   CmSentence *sentence_block;   /* the sentences above, in one allocation */
+  guint8 *refs;             /* the sentences' refs: the subject's words', then the
+                               authored text's */
   CmOfficerMemo *officer_memos; /* one per sentence, in the same order */
   GPtrArray *attachments;   /* CmAttachment * */
 } CmView;

@@ -62,8 +62,11 @@ find_officers (const CmRuleContext *context, const CmSentence *sentence, CmOffic
               hit = TRUE;
             }
         }
-      /* officer-words.txt, then addressee.txt, in one look. */
-      guint refs = hit ? 0 : cm_lexicon_bits_at (context->lexicons->officer_refs, words, pos);
+      /* officer-words.txt, then addressee.txt, in one look (made when the
+       * sentence was scanned for its hits). */
+      guint refs = hit ? 0
+                 : sentence->refs ? sentence->refs[pos]
+                 : cm_lexicon_bits_at (context->lexicons->officer_refs, words, pos);
       if (refs & CM_REF_OFFICER)
         hit = memo->generic = TRUE;
       else if (refs & CM_REF_ADDRESSEE)
