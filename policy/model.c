@@ -374,17 +374,18 @@ cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *j
   const CmCues *cues = cm_cues_of (context);
   const double *const *weights = weights_of (model, holder);
 
-  /* Each distinct cue counts once in the message. */
-  g_autofree guint8 *seen = g_new0 (guint8, cues->n_cues);
+  /* Each distinct cue counts once in the message: the score is the sum
+   * of the weights of the cues in the order of their ids.  (That is the
+   * order in which the lists, the message's then each sentence's, first
+   * hold them: a cue gets its id when it is first put in a list.) */
   double score = r->bias;
-  guint n;
-  const guint *ids = cm_cues_list (cues, 0, &n);
-  for (guint i = 0; i < n; i++)
-    {
-      guint id = ids[i];
-      if (!seen[id]++)
-        score += weight (weights, id, index);
-    }
+  for (guint id = 0; id < cues->n_cues; id++)
+    score += weight (weights, id, index);
+  double probability = 1.0 / (1.0 + exp (-score));
+  /* Below the threshold no sentence is weighed: most rules of most mail. */
+  if (probability < r->threshold)
+    return FALSE;
+
   /* Room for every sentence at once, written in place: an append a
    * sentence cost more than the sentence's cues. */
   guint n_sentences = cues->n_lists - 1, kept = 0;
@@ -393,26 +394,20 @@ cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *j
   Scored *scores = (Scored *) (gpointer) sentences->data;
   for (guint s = 0; s < n_sentences; s++)
     {
-      ids = cm_cues_list (cues, s + 1, &n);
+      guint n;
+      const guint *ids = cm_cues_list (cues, s + 1, &n);
       Scored scored = { s, 0 };
       for (guint i = 0; i < n; i++)
         {
-          guint id = ids[i];
-          double w = weight (weights, id, index);
+          double w = weight (weights, ids[i], index);
           if (w > 0)
             scored.weight += w;
-          if (!seen[id])
-            {
-              seen[id] = 1;
-              score += w;
-            }
         }
       if (scored.weight > 0)
         scores[kept++] = scored;
     }
   g_array_set_size (sentences, kept);
-  double probability = 1.0 / (1.0 + exp (-score));
-  if (probability < r->threshold || sentences->len == 0)
+  if (sentences->len == 0)
     return FALSE;
 
   judgement->probability = probability;
@@ -428,7 +423,8 @@ cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *j
       g_ptr_array_add (judgement->sentences, context->view->sentences->pdata[this->index]);
     }
   /* The cues that carried the strongest sentence. */
-  ids = cm_cues_list (cues, best->index + 1, &n);
+  guint n;
+  const guint *ids = cm_cues_list (cues, best->index + 1, &n);
   g_autoptr (GArray) named = g_array_new (FALSE, FALSE, sizeof (Scored));
   for (guint i = 0; i < n; i++)
     {
