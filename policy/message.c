@@ -76,7 +76,12 @@ normal_address (const char *address)
       return cm_address_normalise (address);
   if (address == NULL || (len >= 2 && address[0] == '<' && address[len - 1] == '>'))
     return cm_address_normalise (address);
-  return g_ascii_strdown (address, (gssize) len);
+  /* (g_ascii_strdown calls g_ascii_tolower for each byte.) */
+  char *lower = g_malloc (len + 1);
+  for (gsize i = 0; i < len; i++)
+    lower[i] = address[i] >= 'A' && address[i] <= 'Z' ? (char) (address[i] + ('a' - 'A')) : address[i];
+  lower[len] = '\0';
+  return lower;
 }
 
 /* The participant for ADDRESS, made once per address. */

@@ -226,7 +226,20 @@ const char *
 cm_paragraphs_cite (const CmParagraphs *paragraphs, const CmRule *rule, const char *situation)
 {
   g_return_val_if_fail (paragraphs != NULL, "");
-  g_autofree char *key = cite_key (rule, situation);
+  /* The key (cite_key) in a buffer of the stack when it fits: every rule
+   * cites once a message or more, and a copy cost more than the lookup. */
+  char buffer[128];
+  gsize id_length = strlen (rule->id), situation_length = strlen (situation);
+  g_autofree char *long_key = NULL;
+  char *key = buffer;
+  if (id_length + situation_length + 2 <= sizeof buffer)
+    {
+      memcpy (buffer, rule->id, id_length);
+      buffer[id_length] = '\n';
+      memcpy (buffer + id_length + 1, situation, situation_length + 1);
+    }
+  else
+    key = long_key = cite_key (rule, situation);
   const char *clause = g_hash_table_lookup (paragraphs->cites, key);
   return clause ? clause : "";
 }
