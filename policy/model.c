@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -442,37 +443,72 @@ cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *j
   return TRUE;
 }
 
-CmFinding *
-cm_model_finding (const CmRule *rule, const CmRuleContext *context, const char *clause,
-                  const char *summary, gboolean lists_fired, CmJudgement *out)
+/* Does the model find RULE broken (cm_model_finding)?  JUDGEMENT is
+ * filled when it does. */
+static gboolean
+fires (const CmRule *rule, const CmRuleContext *context, gboolean lists_fired, CmJudgement *judgement)
 {
-  CmJudgement judgement;
   if (lists_fired && context->cues)
     g_ptr_array_add (context->cues->gated, (gpointer) rule->id);
-  if (lists_fired || !cm_model_judge (rule, context, &judgement))
-    {
-      if (out)
-        memset (out, 0, sizeof *out);
-      return NULL;
-    }
+  return !lists_fired && cm_model_judge (rule, context, judgement);
+}
+
+/* The finding of JUDGEMENT (cm_model_finding), which it takes over: into
+ * *OUT when OUT is not NULL. */
+static CmFinding *
+finding_of (const CmRule *rule, const CmRuleContext *context, const char *clause, const char *summary,
+            CmJudgement *judgement, CmJudgement *out)
+{
   g_autofree char *cues = NULL;
-  g_ptr_array_add (judgement.cues, NULL);
-  cues = g_strjoinv (", ", (char **) judgement.cues->pdata);
-  g_ptr_array_remove_index (judgement.cues, judgement.cues->len - 1);
+  g_ptr_array_add (judgement->cues, NULL);
+  cues = g_strjoinv (", ", (char **) judgement->cues->pdata);
+  g_ptr_array_remove_index (judgement->cues, judgement->cues->len - 1);
   g_autofree char *full = g_strdup_printf ("%s (learned cues, %.0f%%: %s)", summary,
-                                           judgement.probability * 100, cues);
+                                           judgement->probability * 100, cues);
   CmFinding *finding = cm_finding_new (rule, clause, full);
-  for (guint i = 0; i < judgement.sentences->len; i++)
+  for (guint i = 0; i < judgement->sentences->len; i++)
     {
-      const CmSentence *sentence = judgement.sentences->pdata[i];
+      const CmSentence *sentence = judgement->sentences->pdata[i];
       g_autofree char *text = cm_view_sentence_text (context->view, sentence);
       g_autofree char *evidence = sentence->subject ? g_strdup_printf ("Subject: %s", text)
                                                     : g_steal_pointer (&text);
       cm_finding_add_evidence (finding, evidence);
     }
   if (out)
-    *out = judgement;
+    *out = *judgement;
   else
-    cm_judgement_clear (&judgement);
+    cm_judgement_clear (judgement);
   return finding;
+}
+
+CmFinding *
+cm_model_finding (const CmRule *rule, const CmRuleContext *context, const char *clause,
+                  const char *summary, gboolean lists_fired, CmJudgement *out)
+{
+  CmJudgement judgement;
+  if (!fires (rule, context, lists_fired, &judgement))
+    {
+      if (out)
+        memset (out, 0, sizeof *out);
+      return NULL;
+    }
+  return finding_of (rule, context, clause, summary, &judgement, out);
+}
+
+CmFinding *
+cm_model_finding_format (const CmRule *rule, const CmRuleContext *context, const char *clause,
+                         gboolean lists_fired, CmJudgement *out, const char *format, ...)
+{
+  CmJudgement judgement;
+  if (!fires (rule, context, lists_fired, &judgement))
+    {
+      if (out)
+        memset (out, 0, sizeof *out);
+      return NULL;
+    }
+  va_list args;
+  va_start (args, format);
+  g_autofree char *summary = g_strdup_vprintf (format, args);
+  va_end (args);
+  return finding_of (rule, context, clause, summary, &judgement, out);
 }

@@ -95,5 +95,10 @@ gboolean cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJud
  * did (LISTS_FIRED), it only notes the gate and weighs nothing. */
 CmFinding *cm_model_finding (const CmRule *rule, const CmRuleContext *context, const char *clause,
                              const char *summary, gboolean lists_fired, CmJudgement *judgement);
+/* The same with the summary given as a printf FORMAT and its arguments,
+ * made only when there is a finding (most rules of most mail have none). */
+CmFinding *cm_model_finding_format (const CmRule *rule, const CmRuleContext *context, const char *clause,
+                                    gboolean lists_fired, CmJudgement *judgement, const char *format, ...)
+  G_GNUC_PRINTF (6, 7);
 
 #endif

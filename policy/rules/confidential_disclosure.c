@@ -234,13 +234,14 @@ cm_rule_confidential_disclosure (const CmRule *rule, const CmRuleContext *contex
   g_array_set_clear_func (found, marking_clear);
   find_markings (context, rule, outside->len > 0, found);
   const char *learned_clause = cm_rule_cite (rule, context, media ? "media" : outside->len ? "outside" : "briefing");
-  g_autofree char *learned_summary = outside->len
-      ? g_strdup_printf ("confidential or exempt material sent %s (%u address%s)",
-                         media ? "to the media" : "outside the council", outside->len, outside->len == 1 ? "" : "es")
-      : g_strdup_printf ("a confidential briefing copied to %u other member%s", members->len,
-                         members->len == 1 ? "" : "s");
-  CmFinding *learned = cm_model_finding (rule, context, learned_clause, learned_summary,
-                                         found->len > 0, NULL);
+  CmFinding *learned = outside->len
+      ? cm_model_finding_format (rule, context, learned_clause, found->len > 0, NULL,
+                                 "confidential or exempt material sent %s (%u address%s)",
+                                 media ? "to the media" : "outside the council", outside->len,
+                                 outside->len == 1 ? "" : "es")
+      : cm_model_finding_format (rule, context, learned_clause, found->len > 0, NULL,
+                                 "a confidential briefing copied to %u other member%s", members->len,
+                                 members->len == 1 ? "" : "s");
   if (found->len == 0)
     {
       if (learned)

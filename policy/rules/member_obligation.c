@@ -87,11 +87,10 @@ cm_rule_member_obligation (const CmRule *rule, const CmRuleContext *context, GPt
       g_autofree char *text = cm_view_sentence_text (view, sentence);
       cm_finding_add_evidence (finding, text);
     }
-  g_autofree char *summary = g_strdup_printf (
-      "obligation or instruction on behalf of the council in the name of Councillor %s", member->name);
   CmJudgement judgement;
-  CmFinding *learned = cm_model_finding (rule, context, cm_rule_cite (rule, context, "obligation"), summary, finding != NULL,
-                                         &judgement);
+  CmFinding *learned = cm_model_finding_format (rule, context, cm_rule_cite (rule, context, "obligation"), finding != NULL,
+                                                &judgement, "obligation or instruction on behalf of the council in "
+                                                "the name of Councillor %s", member->name);
   /* The protocol's own exceptions hold for the weights as for the word
    * lists: the chair's ceremonial letters, and deliberative sentences. */
   gboolean excepted = learned != NULL;

@@ -158,14 +158,16 @@ cm_rule_officer_criticism (const CmRule *rule, const CmRuleContext *context, GPt
       for (guint k = 0; k < named->len; k++)
         {
           g_autofree char *label = cm_refs_person_label (named->pdata[k]);
-          g_string_append_printf (whom, "%s%s", k ? ", " : "", label);
+          if (k)
+            g_string_append (whom, ", ");
+          g_string_append (whom, label);
         }
       if (whom->len == 0 || collective)
-        g_string_append_printf (whom, "%sofficers", whom->len ? " and " : "");
+        g_string_append (whom, whom->len ? " and officers" : "officers");
       g_autofree char *where = describe_audience (&audience);
       /* "" from the word lists, " (learned cues ...)" from the weights */
       g_autofree char *learned_cues = g_steal_pointer (&finding->summary);
-      finding->summary = g_strdup_printf ("criticism of %s %s%s", whom->str, where, learned_cues);
+      finding->summary = g_strconcat ("criticism of ", whom->str, " ", where, learned_cues, NULL);
       g_string_free (whom, TRUE);
       g_ptr_array_add (findings, finding);
     }

@@ -60,12 +60,13 @@ cm_rule_political_use (const CmRule *rule, const CmRuleContext *context, GPtrArr
       g_autofree char *text = cm_view_sentence_text (view, sentence);
       cm_finding_add_evidence (finding, text);
     }
-  g_autofree char *summary = officer
-      ? g_strdup_printf ("party-political or campaigning work asked of council staff (%s)", officer->address)
-      : g_strdup_printf ("party-political or campaigning work sent from a council address to %u "
-                         "address%s outside the council", outside, outside == 1 ? "" : "es");
-  CmFinding *learned = cm_model_finding (rule, context, cm_rule_cite (rule, context, officer ? "staff" : "outside"),
-                                         summary, finding != NULL, NULL);
+  const char *clause = cm_rule_cite (rule, context, officer ? "staff" : "outside");
+  CmFinding *learned = officer
+      ? cm_model_finding_format (rule, context, clause, finding != NULL, NULL,
+                                 "party-political or campaigning work asked of council staff (%s)", officer->address)
+      : cm_model_finding_format (rule, context, clause, finding != NULL, NULL,
+                                 "party-political or campaigning work sent from a council address to %u "
+                                 "address%s outside the council", outside, outside == 1 ? "" : "es");
   if (finding == NULL && learned)
     {
       finding = g_steal_pointer (&learned);

@@ -100,10 +100,13 @@ cm_refs_officers (const CmRuleContext *context, const CmSentence *sentence, CmOf
 char *
 cm_refs_person_label (const CmPerson *person)
 {
+  /* Joined, not formatted (a finding's summary names people each time);
+   * a person without a name as printf has it, "(null)". */
+  const char *name = person->name ? person->name : "(null)";
   if (person->title)
-    return g_strdup_printf ("%s (%s)", person->name, person->title);
+    return g_strconcat (name, " (", person->title, ")", NULL);
   if (person->role == CM_ROLE_MEMBER)
-    return g_strdup_printf ("Councillor %s", person->name);
+    return g_strconcat ("Councillor ", name, NULL);
   return g_strdup (person->name);
 }
 
