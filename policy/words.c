@@ -544,14 +544,20 @@ cm_word_keys_missing_to_markup (const CmKeyMap *have, CmKeyMap *missing, const c
 void
 cm_word_keys_of (CmKeyMap *set, const CmWords *words, guint from, guint to)
 {
-  const char *limit = words->buffer + words->buffer_used - 1; /* the last word's NUL */
+  /* Loads may reach past the words into the rest of the buffer (the key
+   * keeps only the word's bytes), but not past its end. */
+  const char *end = words->buffer + words->buffer_used; /* past the last word's NUL */
+  const char *limit = words->buffer + words->buffer_size;
   for (guint i = from; i < to; i++)
     {
       /* The words' texts follow one another in the buffer, each ended by
        * a NUL: a word's length is where the next starts. */
       const char *word = words->words[i].text;
-      const char *next = i + 1 < words->n ? words->words[i + 1].text : limit + 1;
-      cm_key_map_slot (set, word_key (word, (gsize) (next - word) - 1, limit, 0))->value = 1;
+      const char *next = i + 1 < words->n ? words->words[i + 1].text : end;
+      gsize n = (gsize) (next - word) - 1;
+      guint64 key = n <= 8 && word + 8 <= limit ? (KEY_OFFSET ^ (load8 (word) & first_bytes[n])) * KEY_PRIME
+                                                : word_key (word, n, limit, 0);
+      cm_key_map_slot (set, key)->value = 1;
     }
 }
 
