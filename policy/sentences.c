@@ -38,6 +38,9 @@ static const struct {
   ABBREVIATION ("cllrs"), ABBREVIATION ("sr"), ABBREVIATION ("jr"),
 };
 
+/* The longest of them ("approx"): a longer one added above must raise it. */
+#define ABBREVIATION_MAX 6
+
 static gboolean
 is_abbreviation (const char *start, const char *dot)
 {
@@ -47,6 +50,9 @@ is_abbreviation (const char *start, const char *dot)
   gsize len = dot - word;
   if (len == 1 && g_ascii_isupper (*word))
     return TRUE; /* an initial: "J. Smith" */
+  /* Most sentences end in a word longer than any abbreviation. */
+  if (len > ABBREVIATION_MAX)
+    return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (abbreviations); i++)
     if (abbreviations[i].len == len && g_ascii_strncasecmp (word, abbreviations[i].text, len) == 0)
       return TRUE;
