@@ -52,18 +52,26 @@ cm_cues_free (CmCues *cues)
 static gboolean
 is_pronoun (const char *word)
 {
-  /* By first letter, so that most words cost one comparison of a byte. */
+  /* Byte by byte, most words told apart by their first or second byte:
+   * every word of a sentence may be asked. */
   switch (word[0])
     {
     case 'h':
-      return strcmp (word, "he") == 0 || strcmp (word, "him") == 0 || strcmp (word, "his") == 0
-          || strcmp (word, "her") == 0 || strcmp (word, "hers") == 0 || strcmp (word, "himself") == 0
-          || strcmp (word, "herself") == 0;
+      if (word[1] == 'e') /* he, her, hers, herself */
+        return word[2] == '\0' || (word[2] == 'r' && (word[3] == '\0' || strcmp (word + 3, "s") == 0
+                                                       || strcmp (word + 3, "self") == 0));
+      if (word[1] == 'i') /* him, his, himself */
+        return (word[2] == 'm' && (word[3] == '\0' || strcmp (word + 3, "self") == 0))
+            || (word[2] == 's' && word[3] == '\0');
+      return FALSE;
     case 's':
-      return strcmp (word, "she") == 0;
+      return word[1] == 'h' && word[2] == 'e' && word[3] == '\0';
     case 't':
-      return word[1] == 'h' && (strcmp (word, "they") == 0 || strcmp (word, "them") == 0
-                                || strcmp (word, "their") == 0 || strcmp (word, "themselves") == 0);
+      /* they, them, their, themselves */
+      if (word[1] != 'h' || word[2] != 'e')
+        return FALSE;
+      return (word[3] == 'y' && word[4] == '\0') || (word[3] == 'm' && word[4] == '\0')
+          || (word[3] == 'i' && word[4] == 'r' && word[5] == '\0') || strcmp (word + 3, "mselves") == 0;
     default:
       return FALSE;
     }

@@ -172,21 +172,30 @@ split_lines (const char *text, char **copy, guint *count, gsize **lengths)
 {
   gsize size = strlen (text);
   *copy = g_memdup2 (text, size + 1);
-  guint n = 1;
-  for (const char *p = *copy; (p = memchr (p, '\n', size - (gsize) (p - *copy))); p++)
-    n++;
-  char **lines = g_new (char *, n + 1);
-  gsize *length = g_new (gsize, n);
+  /* Room for a line in about 40 bytes, grown if not: the text is read
+   * once, not counted first. */
+  guint room = (guint) MIN (size / 40 + 16, G_MAXUINT / 2);
+  char **lines = g_new (char *, room + 1);
+  gsize *length = g_new (gsize, room);
   char *line = *copy, *text_end = *copy + size;
-  for (guint i = 0; i < n; i++)
+  guint n = 0;
+  for (;;)
     {
+      if (n == room)
+        {
+          room *= 2;
+          lines = g_renew (char *, lines, room + 1);
+          length = g_renew (gsize, length, room);
+        }
       char *end = memchr (line, '\n', (gsize) (text_end - line));
       if (end == NULL)
         end = text_end;
       *end = '\0';
-      lines[i] = line;
-      length[i] = (gsize) (end - line);
-      line = end + (end < text_end);
+      lines[n] = line;
+      length[n++] = (gsize) (end - line);
+      if (end == text_end)
+        break;
+      line = end + 1;
     }
   lines[n] = NULL;
   *count = n;
