@@ -498,6 +498,16 @@ match_from (const Pattern *pattern, guint t, const CmWords *words, guint pos, in
   const Token *token = &pattern->tokens[t];
   if (token->gap)
     {
+      /* A gap before the last token, the usual "the ... team": its
+       * places tried here, with no call for each. */
+      if (t + 2 == pattern->n_tokens && end < 0)
+        {
+          const Token *last = &pattern->tokens[t + 1];
+          for (guint skip = 0; skip <= GAP_WORDS && pos + skip < words->n; skip++)
+            if (token_matches (last, &words->words[pos + skip]))
+              return (int) (pos + skip + 1);
+          return -1;
+        }
       for (guint skip = 0; skip <= GAP_WORDS && pos + skip < words->n; skip++)
         {
           int found = match_from (pattern, t + 1, words, pos + skip, end);
@@ -627,9 +637,10 @@ pattern_bits (const GPtrArray *list, const CmWords *words, guint pos)
   for (guint i = 0; list && i < list->len; i++)
     {
       const Pattern *pattern = list->pdata[i];
-      /* Most fail at their first word: that is tested without the call. */
+      /* Most fail at their first word: that is tested without the call,
+       * and the rest from the second (a pattern never starts with a gap). */
       if (token_matches (&pattern->tokens[0], &words->words[pos])
-          && match_from (pattern, 0, words, pos, -1) >= 0)
+          && match_from (pattern, 1, words, pos + 1, -1) >= 0)
         bits |= GPOINTER_TO_UINT (pattern->data);
     }
   return bits;
