@@ -213,19 +213,22 @@ cm_sentences_split (const char *text)
 char *
 cm_sentences_text (const char *text, CmSpan span)
 {
-  GString *out = g_string_sized_new (span.end - span.start);
+  /* Written through a pointer into a buffer as long as the span (folding
+   * only shortens it), not a byte at a time into a GString. */
+  char *out = g_malloc (span.end - span.start + 1), *o = out;
   gboolean space = FALSE;
   for (const char *p = text + span.start; p < text + span.end; p++)
     {
       if (is_space (*p))
         {
-          space = out->len > 0;
+          space = o > out;
           continue;
         }
       if (space)
-        g_string_append_c (out, ' ');
+        *o++ = ' ';
       space = FALSE;
-      g_string_append_c (out, *p);
+      *o++ = *p;
     }
-  return g_string_free (out, FALSE);
+  *o = '\0';
+  return out;
 }
