@@ -446,15 +446,16 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
             v *= -0.74;
           total += v;
         }
-      const char *band = total <= -3 ? "neg2" : total <= -1 ? "neg" : total >= 3 ? "pos2" : total >= 1 ? "pos" : NULL;
-      if (band)
+      /* The band, and its name with "val:" for the o: cue (no string
+       * joined a sentence). */
+      static const char *const bands[][2] = { { "neg2", "val:neg2" }, { "neg", "val:neg" }, { "pos2", "val:pos2" },
+                                               { "pos", "val:pos" } };
+      int band = total <= -3 ? 0 : total <= -1 ? 1 : total >= 3 ? 2 : total >= 1 ? 3 : -1;
+      if (band >= 0)
         {
-          add (features, "val:", band);
+          add (features, "val:", bands[band][0]);
           if (about_officer)
-            {
-              g_autofree char *name = g_strconcat ("val:", band, NULL);
-              add (features, "o:", name);
-            }
+            add (features, "o:", bands[band][1]);
         }
       all_known = TRUE;
     }

@@ -481,9 +481,10 @@ make_sentences (CmView *view, CmWords *authored_words, const CmLexicons *lexicon
   if (cm_scan_over (scan, "sentences", n_spans, scan->limits->sentences))
     n_spans = scan->limits->sentences;
   /* The sentences (the subject and at most one a span) and their memos
-   * in two allocations, not one a sentence. */
-  view->sentence_block = g_new0 (CmSentence, n_spans + 1);
-  view->officer_memos = g_new0 (CmOfficerMemo, n_spans + 1);
+   * in two allocations, not one a sentence; each sentence and memo used
+   * is written whole below (clearing all of them cost more). */
+  view->sentence_block = g_new (CmSentence, n_spans + 1);
+  view->officer_memos = g_new (CmOfficerMemo, n_spans + 1);
   view->sentences = g_ptr_array_sized_new (n_spans + 1);
   const CmWords *all = view->authored_words;
   /* The refs of every word that a sentence may hold: the subject's, then
@@ -494,12 +495,9 @@ make_sentences (CmView *view, CmWords *authored_words, const CmLexicons *lexicon
   if (n_subject > 0)
     {
       CmSentence *s = next++;
-      s->end = strlen (view->subject);
-      s->words = *view->subject_words;
-      s->subject = TRUE;
+      *s = (CmSentence) { .end = strlen (view->subject), .words = *view->subject_words, .subject = TRUE,
+                          .refs = view->refs };
       s->hits = cm_lexicons_sentence_hits (lexicons, &s->words, view->refs);
-      s->refs = view->refs;
-      g_ptr_array_add (view->sentences, s);
     }
 
   guint word = 0;
@@ -515,17 +513,21 @@ make_sentences (CmView *view, CmWords *authored_words, const CmLexicons *lexicon
       while (word < all->n && all->words[word].offset < span.end)
         word++;
       CmSentence *s = next++;
-      s->start = span.start;
-      s->end = span.end;
-      s->words.buffer = NULL;
-      s->words.words = all->words + first;
-      s->words.n = word - first;
-      s->refs = view->refs + n_subject + first;
+      *s = (CmSentence) { .start = span.start, .end = span.end,
+                          .words = { .words = all->words + first, .n = word - first },
+                          .refs = view->refs + n_subject + first };
       s->hits = cm_lexicons_sentence_hits (lexicons, &s->words, view->refs + n_subject + first);
-      g_ptr_array_add (view->sentences, s);
     }
-  for (guint i = 0; i < view->sentences->len; i++)
-    ((CmSentence *) view->sentences->pdata[i])->officers = &view->officer_memos[i];
+  /* The array of the sentences, written in place. */
+  guint n_sentences = (guint) (next - view->sentence_block);
+  g_ptr_array_set_size (view->sentences, n_sentences);
+  for (guint i = 0; i < n_sentences; i++)
+    {
+      CmSentence *s = &view->sentence_block[i];
+      view->officer_memos[i] = (CmOfficerMemo) { .known = FALSE, .named = NULL };
+      s->officers = &view->officer_memos[i];
+      view->sentences->pdata[i] = s;
+    }
 }
 
 char *
