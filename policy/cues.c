@@ -119,14 +119,12 @@ typedef struct {
   const CmModel *by_stems;
 } Stems;
 
-/* WORD stemmed ("#" for a number), from the message's cache, the model's
- * or Snowball's stemmer, with its valence; valid while STEMS is. */
-static Stem *
-stem (Stems *stems, const CmWord *word)
+/* WORD, met for the first time in the message (its empty SLOT in the
+ * message's cache), stemmed ("#" for a number) by the model's cache or
+ * Snowball's stemmer, with its valence. */
+static G_NO_INLINE Stem *
+new_stem (Stems *stems, const CmWord *word, CmKeySlot *slot)
 {
-  CmKeySlot *slot = cm_key_map_slot (&stems->by_word, word->hash);
-  if (slot->value)
-    return &stems->stems[slot->value - 1];
   Stem made;
   made.w_cue = made.o_cue = 0;
   const char *text;
@@ -155,6 +153,15 @@ stem (Stems *stems, const CmWord *word)
   stems->stems[stems->n_stems++] = made;
   slot->value = stems->n_stems;
   return &stems->stems[stems->n_stems - 1];
+}
+
+/* WORD stemmed, with its valence; valid while STEMS is.  The message's
+ * cache is looked in inline: most words of a message are met again. */
+static inline Stem *
+stem (Stems *stems, const CmWord *word)
+{
+  CmKeySlot *slot = cm_key_map_slot (&stems->by_word, word->hash);
+  return slot->value ? &stems->stems[slot->value - 1] : new_stem (stems, word, slot);
 }
 
 /* The first NEEDLE (N bytes) in TEXT (LENGTH bytes), or NULL: memchr
