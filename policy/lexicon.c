@@ -80,8 +80,10 @@ struct _CmLexicon {
   guint prefix_key;                /* the bytes of a prefix its bucket is keyed by (0: no
                                       prefix of two bytes or more, no bucket) */
   GPtrArray *short_prefix;         /* patterns whose first word is a one-letter prefix */
-  CmIndex *phrase_index;           /* phrase_key () -> Phrase * */
-  CmIndex *prefix_index;           /* phrase_key () of every phrase's beginnings */
+  /* phrase_key () -> the Phrase * of those words, and the lexicon itself
+   * (a marker) when a longer phrase begins with them: one lookup a word
+   * says both. */
+  CmIndex *phrase_index;
   guint longest_phrase;
   /* A Bloom filter of every word that can start a match without a prefix
    * pattern: most words of a message start nothing, and this says so
@@ -126,7 +128,6 @@ cm_lexicon_new (void)
   lexicon->phrases = g_ptr_array_new_with_free_func (phrase_free);
   lexicon->by_first = cm_index_new ();
   lexicon->phrase_index = cm_index_new ();
-  lexicon->prefix_index = cm_index_new ();
   return lexicon;
 }
 
@@ -137,7 +138,6 @@ cm_lexicon_free (CmLexicon *lexicon)
     return;
   cm_index_free (lexicon->by_first);
   cm_index_free (lexicon->phrase_index);
-  cm_index_free (lexicon->prefix_index);
   for (guint i = 0; i < G_N_ELEMENTS (lexicon->by_prefix); i++)
     if (lexicon->by_prefix[i])
       g_ptr_array_unref (lexicon->by_prefix[i]);
@@ -252,14 +252,25 @@ add_phrase (CmLexicon *lexicon, char **words, guint n, gpointer data)
   for (guint i = 0; i < n; i++)
     {
       sequence = cm_words_hash_sequence (sequence, cm_words_hash (words[i]));
-      /* The beginnings let a lookup stop at the first word that leads nowhere. */
-      if (i + 1 < n && cm_index_get (lexicon->prefix_index, phrase_key (sequence, i + 1)) == NULL)
-        cm_index_add (lexicon->prefix_index, phrase_key (sequence, i + 1), lexicon);
+      /* The beginnings let a lookup stop at the first word that leads
+       * nowhere: marked once each. */
+      if (i + 1 < n)
+        {
+          guint64 begins = phrase_key (sequence, i + 1);
+          const GPtrArray *items = cm_index_get (lexicon->phrase_index, begins);
+          gboolean marked = FALSE;
+          for (guint k = 0; items && k < items->len; k++)
+            marked |= items->pdata[k] == lexicon;
+          if (!marked)
+            cm_index_add (lexicon->phrase_index, begins, lexicon);
+        }
     }
   guint64 key = phrase_key (sequence, n);
   const GPtrArray *same_key = cm_index_get (lexicon->phrase_index, key);
   for (guint i = 0; same_key && i < same_key->len; i++)
     {
+      if (same_key->pdata[i] == lexicon)
+        continue; /* the marker of longer phrases */
       Phrase *other = same_key->pdata[i];
       guint k = 0;
       while (k < n && other->n == n && strcmp (other->words[k], words[k]) == 0)
@@ -562,12 +573,17 @@ match_phrase (const CmLexicon *lexicon, const CmWords *words, guint pos, guint l
   for (guint n = 1; n <= lexicon->longest_phrase && pos + n <= words->n; n++)
     {
       sequence = cm_words_hash_sequence (sequence, words->words[pos + n - 1].hash);
-      guint64 key = phrase_key (sequence, n);
-      const GPtrArray *list = length && n != length ? NULL : cm_index_get (lexicon->phrase_index, key);
+      const GPtrArray *list = cm_index_get (lexicon->phrase_index, phrase_key (sequence, n));
+      gboolean longer = FALSE;
       for (guint i = 0; list && i < list->len; i++)
         {
+          if (list->pdata[i] == lexicon)
+            {
+              longer = TRUE;
+              continue;
+            }
           const Phrase *phrase = list->pdata[i];
-          if (phrase_is_at (phrase, words, pos, n))
+          if ((length == 0 || n == length) && phrase_is_at (phrase, words, pos, n))
             {
               match->start = pos;
               match->end = pos + n;
@@ -575,7 +591,7 @@ match_phrase (const CmLexicon *lexicon, const CmWords *words, guint pos, guint l
               return TRUE;
             }
         }
-      if (cm_index_get (lexicon->prefix_index, key) == NULL)
+      if (!longer)
         break; /* no longer phrase begins with these words */
     }
   return FALSE;
@@ -659,15 +675,20 @@ candidate_bits (const CmLexicon *lexicon, const CmWords *words, guint pos, gbool
       for (guint n = 1; n <= lexicon->longest_phrase && pos + n <= words->n; n++)
         {
           sequence = cm_words_hash_sequence (sequence, words->words[pos + n - 1].hash);
-          guint64 key = phrase_key (sequence, n);
-          const GPtrArray *list = cm_index_get (lexicon->phrase_index, key);
+          const GPtrArray *list = cm_index_get (lexicon->phrase_index, phrase_key (sequence, n));
+          gboolean longer = FALSE;
           for (guint i = 0; list && i < list->len; i++)
             {
+              if (list->pdata[i] == lexicon)
+                {
+                  longer = TRUE; /* the marker of longer phrases */
+                  continue;
+                }
               const Phrase *phrase = list->pdata[i];
               if (phrase_is_at (phrase, words, pos, n))
                 bits |= GPOINTER_TO_UINT (phrase->data);
             }
-          if (cm_index_get (lexicon->prefix_index, key) == NULL)
+          if (!longer)
             break;
         }
       bits |= pattern_bits (cm_index_get (lexicon->by_first, word->hash), words, pos);
