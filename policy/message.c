@@ -240,9 +240,15 @@ static GByteArray *
 part_bytes (GMimePart *part)
 {
   GMimeDataWrapper *content = g_mime_part_get_content (part);
-  GByteArray *bytes = g_byte_array_new ();
   if (content == NULL)
-    return bytes;
+    return g_byte_array_new ();
+  /* Room for all of it at once, and the NUL the text will end with:
+   * growing as it is written moved it from one block to the next.
+   * Undoing a transfer encoding shortens a part; should one come out
+   * longer, the array still grows. */
+  GMimeStream *encoded = g_mime_data_wrapper_get_stream (content);
+  gint64 length = encoded ? g_mime_stream_length (encoded) : -1;
+  GByteArray *bytes = g_byte_array_sized_new (length > 0 ? (guint) MIN (length + 1, (gint64) G_MAXUINT) : 0);
   GMimeStream *mem = g_mime_stream_mem_new_with_byte_array (bytes);
   g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
   g_mime_data_wrapper_write_to_stream (content, mem);
