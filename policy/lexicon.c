@@ -736,6 +736,22 @@ cm_lexicon_match_at (const CmLexicon *lexicon, const CmWords *words, guint pos, 
   return match_at (lexicon, words, pos, -1, match);
 }
 
+guint
+cm_lexicon_next_match (const CmLexicon *lexicon, const CmWords *words, guint from, CmMatch *match)
+{
+  /* Without prefix patterns (a directory's names), the Bloom filter
+   * alone passes over the words that start nothing. */
+  gboolean by_starts = lexicon->prefix_key == 0 && lexicon->short_prefix == NULL;
+  for (guint pos = from; pos < words->n; pos++)
+    {
+      if (by_starts && !may_start (lexicon, words->words[pos].hash))
+        continue;
+      if (match_at (lexicon, words, pos, -1, match))
+        return pos;
+    }
+  return words->n;
+}
+
 gboolean
 cm_lexicon_matches_whole (const CmLexicon *lexicon, const CmWords *words)
 {

@@ -35,6 +35,11 @@ guint cm_lexicon_size (const CmLexicon *lexicon);
 /* The first (shortest) match starting at word POS, if any. */
 gboolean cm_lexicon_match_at (const CmLexicon *lexicon, const CmWords *words, guint pos,
                               CmMatch *match);
+/* The first word at or after FROM where a match starts, with its first
+ * (shortest) match in *MATCH; WORDS->n when there is none.  The same as
+ * cm_lexicon_match_at () at each word in turn, without a call for each
+ * word that starts nothing. */
+guint cm_lexicon_next_match (const CmLexicon *lexicon, const CmWords *words, guint from, CmMatch *match);
 /* Every match starting anywhere in WORDS, appended to MATCHES (CmMatch). */
 void cm_lexicon_scan (const CmLexicon *lexicon, const CmWords *words, GArray *matches);
 /* Does some pattern match all of WORDS, first word to last? */

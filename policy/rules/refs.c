@@ -43,11 +43,13 @@ find_officers (const CmRuleContext *context, const CmSentence *sentence, CmOffic
 
   memset (memo, 0, sizeof *memo);
   memo->first_word = G_MAXUINT;
+  /* Names are found one after the next (most words start none). */
+  CmMatch match;
+  guint next_name = cm_lexicon_next_match (names, words, 0, &match);
   for (guint pos = 0; pos < words->n; pos++)
     {
-      CmMatch match;
       gboolean hit = FALSE;
-      if (cm_lexicon_match_at (names, words, pos, &match))
+      if (pos == next_name)
         {
           /* No person: a title or name shared by several people. */
           const CmPerson *person = match.data;
@@ -61,6 +63,7 @@ find_officers (const CmRuleContext *context, const CmSentence *sentence, CmOffic
                 g_ptr_array_add (memo->named, (gpointer) person);
               hit = TRUE;
             }
+          next_name = cm_lexicon_next_match (names, words, pos + 1, &match);
         }
       /* officer-words.txt, then addressee.txt, in one look (made when the
        * sentence was scanned for its hits). */
