@@ -226,14 +226,16 @@ START_TEST (test_time_budget)
   for (guint i = 0; i < 40000; i++)
     g_string_append_printf (m, "Sentence %u is about the drains in the ward.\n", i);
   g_autoptr (CmEnvelope) e = envelope (TRUE);
+  /* The whole message first, untimed: the runs timed below then find
+   * the process's memory grown and the words' stems cached alike. */
+  g_autoptr (CmVerdict) whole = test_check (test_config, e, m->str);
+  ck_assert_uint_eq (whole->partial->len, 0);
   g_autoptr (CmConfig) config = config_with ("[policy]\ntime-budget-ms=1\n");
   gint64 start = g_get_monotonic_time ();
   g_autoptr (CmVerdict) v = test_check (config, e, m->str);
   gint64 spent = g_get_monotonic_time () - start;
   ck_assert_msg (partial_for (v, "time-budget > 1 ms"), "%u reasons", v->partial->len);
   ck_assert_int_eq (v->action, CM_ACTION_HOLD);
-  g_autoptr (CmVerdict) whole = test_check (test_config, e, m->str);
-  ck_assert_uint_eq (whole->partial->len, 0);
   /* Stopped early, not run to the end (generous: a loaded machine). */
   g_autoptr (CmEnvelope) timing = envelope (TRUE);
   gint64 again = g_get_monotonic_time ();
