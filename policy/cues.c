@@ -117,7 +117,50 @@ typedef struct {
   /* The model judged with, when its cues can be found by stem
    * (cm_model_by_stems): each word then costs one lookup, not three. */
   const CmModel *by_stems;
+  guint64 not_hash; /* cm_words_hash ("not") */
 } Stems;
+
+/* The negative forms of the auxiliary verbs, each spelt one way for the
+ * cues: "will not", "won't" and phone mail's "wont" are one word to the
+ * weights, so that a refusal ("the council will not pay") is not read as
+ * the commitment ("the council will pay") with a "not" beside it. */
+static const char *const negative_forms[][2] = {
+  { "will", "won't" },   { "shall", "shan't" },     { "can", "can't" },   { "would", "wouldn't" },
+  { "could", "couldn't" }, { "should", "shouldn't" }, { "must", "mustn't" }, { "do", "don't" },
+  { "does", "doesn't" }, { "did", "didn't" },       { "is", "isn't" },    { "are", "aren't" },
+  { "was", "wasn't" },   { "were", "weren't" },     { "has", "hasn't" },  { "have", "haven't" },
+  { "had", "hadn't" },
+};
+
+/* The negative form of VERB, taken with a "not" after it ("won't" for
+ * "will"), or NULL. */
+static const char *
+negative_of_verb (const char *verb)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (negative_forms); i++)
+    if (strcmp (verb, negative_forms[i][0]) == 0)
+      return negative_forms[i][1];
+  return NULL;
+}
+
+/* The negative form that WORD spells without its apostrophe ("dont",
+ * "wouldnt") or as one word ("cannot"), or NULL. */
+static const char *
+negative_spelt_plainly (const char *word)
+{
+  gsize n = strlen (word);
+  if (n < 4 || word[n - 1] != 't' || (word[n - 2] != 'n' && strcmp (word, "cannot") != 0))
+    return NULL;
+  if (strcmp (word, "cannot") == 0)
+    return "can't";
+  for (guint i = 0; i < G_N_ELEMENTS (negative_forms); i++)
+    {
+      const char *form = negative_forms[i][1];
+      if (strlen (form) == n + 1 && memcmp (form, word, n - 1) == 0 && form[n - 1] == '\'' && form[n] == 't')
+        return form;
+    }
+  return NULL;
+}
 
 /* WORD, met for the first time in the message (its empty SLOT in the
  * message's cache), stemmed ("#" for a number) by the model's cache or
@@ -133,6 +176,9 @@ new_stem (Stems *stems, const CmWord *word, CmKeySlot *slot)
   else
     {
       text = word->text;
+      const char *negative = negative_spelt_plainly (text);
+      if (negative)
+        text = negative;
       if (stems->stemmer == NULL)
         stems->stemmer = sb_stemmer_new ("english", NULL);
       if (is_digits (text))
@@ -467,6 +513,25 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
       all_known = TRUE;
     }
 
+  /* The words as the cues read them: a verb and the "not" after it are
+   * one word, its negative form. */
+  Stem *read[WORDS_PER_SENTENCE];
+  guint n_read = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      const CmWord *word = &sentence->words.words[i];
+      const char *negative;
+      if (i + 1 < n && word[1].hash == stems->not_hash && !word[1].clause
+          && (negative = negative_of_verb (word->text)) != NULL)
+        {
+          CmWord joined = { negative, word->offset, 0, word->clause, cm_words_hash (negative) };
+          read[n_read++] = stem (stems, &joined);
+          i++;
+          continue;
+        }
+      read[n_read++] = all_known ? known[i] : stem (stems, word);
+    }
+
   const char *start = sentence->subject ? "^subject" : "^";
   Stem first = { cm_words_hash (start), start, NULL, 0, 0, 0 };
   const Stem *previous = &first;
@@ -475,9 +540,9 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
       /* The same cues as below, each word looked up once in the model's
        * table by stem, and a pair only when both its words can be one. */
       first.weights = cm_model_stem_weights (stems->by_stems, first.hash);
-      for (guint i = 0; i < n; i++)
+      for (guint i = 0; i < n_read; i++)
         {
-          Stem *word = all_known ? known[i] : stem (stems, &sentence->words.words[i]);
+          Stem *word = read[i];
           const CmStemWeights *w = word->weights;
           if (w && w->w)
             {
@@ -502,9 +567,9 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
         }
       return;
     }
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n_read; i++)
     {
-      const Stem *word = all_known ? known[i] : stem (stems, &sentence->words.words[i]);
+      const Stem *word = read[i];
       add_hash (features, cm_words_hash_sequence (features->prefix_w, word->hash), "w:", word->text, NULL);
       if (about_officer)
         add_hash (features, cm_words_hash_sequence (features->prefix_o, word->hash), "o:", word->text, NULL);
@@ -536,10 +601,12 @@ cm_cues_of (const CmRuleContext *context)
   message_cues (context, &adding);
   cues->ends = g_new (guint, sentences->len + 1);
   cues->ends[cues->n_lists++] = (guint) cues->n_ids;
-  Stems stems = { NULL, context->valence, { 0 }, g_new (Stem, words + 1), 0,
+  /* Room for a stem a word, and one for each negative form. */
+  Stems stems = { NULL, context->valence, { 0 }, g_new (Stem, words + 1 + G_N_ELEMENTS (negative_forms)), 0,
                   cues->want_names ? g_string_chunk_new (4096) : NULL,
                   context->model ? cm_model_stems (context->model) : NULL,
-                  cues->only && !cues->want_names && cm_model_by_stems (cues->only) ? cues->only : NULL };
+                  cues->only && !cues->want_names && cm_model_by_stems (cues->only) ? cues->only : NULL,
+                  cm_words_hash ("not") };
   cm_key_map_init (&stems.by_word, 64);
   gboolean after_officer = FALSE;
   for (guint i = 0; i < sentences->len; i++)

@@ -3,7 +3,7 @@
  * a rule firing on a cue its word lists do not know, with the evidence
  * sentence, the people and the cues that carried it; the gate, the
  * threshold and the protocol's exceptions holding for the weights; and the
- * cue dump the trainer reads.
+ * cue dump the trainer reads, negative forms spelt one way.
  */
 #include "config.h"
 
@@ -133,6 +133,39 @@ START_TEST (test_cue_dump)
 }
 END_TEST
 
+/* A verb and the "not" after it are one word to the cues, spelt as its
+ * negative form is, however the mail spells it: a refusal is not the
+ * commitment with a "not" beside it. */
+START_TEST (test_negative_forms)
+{
+  g_autoptr (CmConfig) config = config_with ("# no rule has weights\n");
+  const char *const bodies[] = { "The council will not pay.", "The council won't pay.", "The council wont pay.",
+                                 "The council won\xe2\x80\x99t pay." };
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("From: %s\nTo: %s\nSubject: x\nContent-Type: text/plain; "
+                                               "charset=utf-8\n\n%s\n", JANE, MEMBERS_AND_TOM, bodies[i]);
+      g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+      g_autofree char *json = cm_check_cues (config, NULL, stream, NULL);
+      ck_assert_ptr_nonnull (json);
+      ck_assert_msg (strstr (json, "\"b:council_won't\"") && strstr (json, "\"b:won't_pay\""), "%s: %s",
+                     bodies[i], json);
+      ck_assert_msg (!strstr (json, "\"b:council_will\"") && !strstr (json, "\"w:not\""), "%s: %s", bodies[i],
+                     json);
+    }
+  /* "cannot", "can not" and "cant" are one word; "not" after a word
+   * that has no negative form stays a word of its own. */
+  g_autofree char *text = g_strdup_printf ("From: %s\nTo: %s\nSubject: x\n\nWe cannot. We can not. We cant. "
+                                           "Certainly not.\n", JANE, MEMBERS_AND_TOM);
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+  g_autofree char *json = cm_check_cues (config, NULL, stream, NULL);
+  ck_assert_ptr_nonnull (json);
+  ck_assert_msg (strstr (json, "\"w:can't\"") && strstr (json, "\"b:certain_not\""), "%s", json);
+  ck_assert_msg (!strstr (json, "\"w:cannot\"") && !strstr (json, "\"w:cant\"") && !strstr (json, "\"b:can_not\""),
+                 "%s", json);
+}
+END_TEST
+
 /* The valence lexicon: its errors, and the cues it gives, a negation
  * turning a word's sign. */
 START_TEST (test_valence)
@@ -196,6 +229,7 @@ main (void)
   tcase_add_test (tc, test_learned_finding);
   tcase_add_test (tc, test_exceptions_hold);
   tcase_add_test (tc, test_cue_dump);
+  tcase_add_test (tc, test_negative_forms);
   tcase_add_test (tc, test_valence);
   suite_add_tcase (suite, tc);
   return test_run (suite);
