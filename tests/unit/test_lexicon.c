@@ -28,6 +28,20 @@ START_TEST (test_words)
 }
 END_TEST
 
+/* GOT has the words of WANTED: their texts, offsets, hashes and clauses. */
+static void
+assert_same_words (const CmWords *got, const CmWords *wanted)
+{
+  ck_assert_uint_eq (got->n, wanted->n);
+  for (guint i = 0; i < wanted->n; i++)
+    {
+      ck_assert_str_eq (got->words[i].text, wanted->words[i].text);
+      ck_assert_uint_eq (got->words[i].offset, wanted->words[i].offset);
+      ck_assert_uint_eq (got->words[i].hash, wanted->words[i].hash);
+      ck_assert_int_eq (got->words[i].clause, wanted->words[i].clause);
+    }
+}
+
 /* Splitting again into the same words, shorter and longer texts in
  * turn, gives what a split of each alone gives. */
 START_TEST (test_words_split_again)
@@ -39,14 +53,7 @@ START_TEST (test_words_split_again)
     {
       g_autoptr (CmWords) alone = cm_words_split (texts[t]);
       cm_words_split_again (&again, texts[t]);
-      ck_assert_uint_eq (again.n, alone->n);
-      for (guint i = 0; i < alone->n; i++)
-        {
-          ck_assert_str_eq (again.words[i].text, alone->words[i].text);
-          ck_assert_uint_eq (again.words[i].offset, alone->words[i].offset);
-          ck_assert_uint_eq (again.words[i].hash, alone->words[i].hash);
-          ck_assert_int_eq (again.words[i].clause, alone->words[i].clause);
-        }
+      assert_same_words (&again, alone);
     }
   cm_words_clear (&again);
 }
@@ -68,14 +75,7 @@ START_TEST (test_words_extend)
       cm_words_extend (&grown, text->str, &from);
     }
   g_autoptr (CmWords) whole = cm_words_split (text->str);
-  ck_assert_uint_eq (grown.n, whole->n);
-  for (guint i = 0; i < whole->n; i++)
-    {
-      ck_assert_str_eq (grown.words[i].text, whole->words[i].text);
-      ck_assert_uint_eq (grown.words[i].offset, whole->words[i].offset);
-      ck_assert_uint_eq (grown.words[i].hash, whole->words[i].hash);
-      ck_assert_int_eq (grown.words[i].clause, whole->words[i].clause);
-    }
+  assert_same_words (&grown, whole);
   cm_words_clear (&grown);
 }
 END_TEST
