@@ -544,6 +544,8 @@ cm_word_keys_missing_to_markup (const CmKeyMap *have, CmKeyMap *missing, const c
 void
 cm_word_keys_of (CmKeyMap *set, const CmWords *words, guint from, guint to)
 {
+  if (from >= to)
+    return; /* (no words: the buffer may be NULL, and no offset may be added to it) */
   /* Loads may reach past the words into the rest of the buffer (the key
    * keeps only the word's bytes), but not past its end. */
   const char *end = words->buffer + words->buffer_used; /* past the last word's NUL */

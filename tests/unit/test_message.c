@@ -104,6 +104,22 @@ START_TEST (test_alternative_html_says_more)
 }
 END_TEST
 
+/* An empty text/plain alternative, the first text of the message (no
+ * words read yet), beside an HTML one that says something: the HTML is
+ * read (the fuzzer found the empty word list mishandled here). */
+START_TEST (test_alternative_empty_plain)
+{
+  const char *message =
+      "From: cllr.jane.smith@northmoor.gov.uk\nTo: cllr.raj.patel@northmoor.gov.uk\nSubject: s\n"
+      "MIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=\"b\"\n\n"
+      "--b\nContent-Type: text/plain; charset=utf-8\n\n\n"
+      "--b\nContent-Type: text/html; charset=utf-8\n\n<p>The depot report goes to cabinet in March.</p>\n--b--\n";
+  g_autoptr (CmView) v = view_of (NULL, message, 1 << 20);
+  ck_assert_msg (strstr (v->authored, "depot report goes to cabinet"), "%s", v->authored);
+  ck_assert_uint_ge (v->authored_words->n, 8);
+}
+END_TEST
+
 START_TEST (test_html_only_and_attachments)
 {
   g_autoptr (CmView) v = view_of (NULL,
@@ -230,6 +246,7 @@ main (void)
   tcase_add_test (tc, test_envelope_recipients);
   tcase_add_test (tc, test_alternative_reads_plain);
   tcase_add_test (tc, test_alternative_html_says_more);
+  tcase_add_test (tc, test_alternative_empty_plain);
   tcase_add_test (tc, test_html_only_and_attachments);
   tcase_add_test (tc, test_forward_is_history);
   tcase_add_test (tc, test_malformed);
