@@ -402,6 +402,41 @@ officer_by_first_name (const CmRuleContext *context, const CmSentence *sentence)
   return FALSE;
 }
 
+/* What names a person the directory does not know in SENTENCE: a post
+ * ("Head of Libraries", "the Director of Place"), or a courtesy title
+ * before a capitalised name ("Mr Fenwick").  Councils' mail names
+ * officers so, and the directory holds only some of them. */
+typedef enum { UNKNOWN_NONE, UNKNOWN_POST, UNKNOWN_TITLED } Unknown;
+
+static Unknown
+unknown_person (const CmRuleContext *context, const CmSentence *sentence)
+{
+  static const char *const titles[] = { "mr", "mrs", "ms", "miss", "dr" };
+  const char *source = sentence->subject ? context->view->subject : context->view->authored;
+  const CmWords *words = &sentence->words;
+  const CmLexicon *names = cm_directory_names (context->directory);
+  guint n = MIN (words->n, WORDS_PER_SENTENCE);
+  Unknown found = UNKNOWN_NONE;
+  for (guint i = 0; i + 1 < n && found != UNKNOWN_POST; i++)
+    {
+      const CmWord *word = &words->words[i];
+      if (!g_ascii_isupper (source[word->offset]))
+        continue;
+      if ((strcmp (word->text, "head") == 0 || strcmp (word->text, "director") == 0) && i + 2 < n
+          && strcmp (word[1].text, "of") == 0 && g_ascii_isupper (source[word[2].offset]))
+        found = UNKNOWN_POST;
+      else if (found == UNKNOWN_NONE && g_ascii_isupper (source[word[1].offset]))
+        {
+          CmMatch match;
+          for (guint t = 0; t < G_N_ELEMENTS (titles); t++)
+            if (strcmp (word->text, titles[t]) == 0 && !cm_lexicon_match_at (names, words, i, &match)
+                && !cm_lexicon_match_at (names, words, i + 1, &match))
+              found = UNKNOWN_TITLED;
+        }
+    }
+  return found;
+}
+
 static void
 message_cues (const CmRuleContext *context, Adding *features)
 {
@@ -443,6 +478,19 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
       officer = TRUE;
       add (features, "cue:", "officer-first-name");
     }
+  if (!officer)
+    switch (unknown_person (context, sentence))
+      {
+      case UNKNOWN_POST:
+        officer = TRUE;
+        add (features, "cue:", "officer-post");
+        break;
+      case UNKNOWN_TITLED:
+        add (features, "cue:", "titled-name");
+        break;
+      case UNKNOWN_NONE:
+        break;
+      }
   gboolean pronoun = FALSE;
   for (guint i = 0; i < sentence->words.n && !officer && !pronoun; i++)
     pronoun = is_pronoun (sentence->words.words[i].text);

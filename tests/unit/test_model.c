@@ -3,7 +3,8 @@
  * a rule firing on a cue its word lists do not know, with the evidence
  * sentence, the people and the cues that carried it; the gate, the
  * threshold and the protocol's exceptions holding for the weights; and the
- * cue dump the trainer reads, negative forms spelt one way.
+ * cue dump the trainer reads, negative forms spelt one way, people the
+ * directory does not know.
  */
 #include "config.h"
 
@@ -166,6 +167,40 @@ START_TEST (test_negative_forms)
 }
 END_TEST
 
+/* People the directory does not know, named by a post or a courtesy
+ * title: a post is an officer; a titled name is a cue of its own; a
+ * person the directory knows, or "head of" before a small word, is
+ * neither. */
+START_TEST (test_unknown_people)
+{
+  g_autoptr (CmConfig) config = config_with ("# no rule has weights\n");
+  const char *const bodies[][3] = {
+    { "The Head of Libraries has no grip on this.", "\"cue:officer-post\"", "\"o:grip\"" },
+    { "Ask the Head of Place where the money went.", "\"cue:officer-post\"", "\"o:money\"" },
+    { "Ask Mr Fenwick where the pump was.", "\"cue:titled-name\"", NULL },
+    { "Mr Baker said so.", "\"cue:officer\"", NULL },
+    { "The head of steam is up.", NULL, NULL },
+    { "Dr who?", NULL, NULL },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("From: %s\nTo: %s\nSubject: x\n\n%s\n", JANE, MEMBERS_AND_TOM,
+                                               bodies[i][0]);
+      g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+      g_autofree char *json = cm_check_cues (config, NULL, stream, NULL);
+      ck_assert_ptr_nonnull (json);
+      for (guint k = 1; k < 3; k++)
+        if (bodies[i][k])
+          ck_assert_msg (strstr (json, bodies[i][k]), "%s: %s", bodies[i][0], json);
+      if (bodies[i][1] == NULL)
+        ck_assert_msg (!strstr (json, "\"cue:officer") && !strstr (json, "\"cue:titled-name\""), "%s: %s",
+                       bodies[i][0], json);
+      if (bodies[i][1] && strstr (bodies[i][1], "titled"))
+        ck_assert_msg (!strstr (json, "\"cue:officer"), "%s: %s", bodies[i][0], json);
+    }
+}
+END_TEST
+
 /* The valence lexicon: its errors, and the cues it gives, a negation
  * turning a word's sign. */
 START_TEST (test_valence)
@@ -230,6 +265,7 @@ main (void)
   tcase_add_test (tc, test_exceptions_hold);
   tcase_add_test (tc, test_cue_dump);
   tcase_add_test (tc, test_negative_forms);
+  tcase_add_test (tc, test_unknown_people);
   tcase_add_test (tc, test_valence);
   suite_add_tcase (suite, tc);
   return test_run (suite);
