@@ -219,6 +219,25 @@ START_TEST (test_sentences_and_words)
 }
 END_TEST
 
+/* The least wall time of three checks of TEXT (with a fresh envelope
+ * each): a first run pays for memory the process has not touched yet
+ * and for caches a new configuration has empty, and a loaded machine
+ * may stall any one run. */
+static gint64
+least_time (CmConfig *config, const char *text, gboolean *partial)
+{
+  gint64 least = G_MAXINT64;
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (CmEnvelope) e = envelope (TRUE);
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr (CmVerdict) v = test_check (config, e, text);
+      least = MIN (least, g_get_monotonic_time () - start);
+      *partial = v->partial->len > 0;
+    }
+  return least;
+}
+
 /* The time budget: a large message under a budget of 1 ms. */
 START_TEST (test_time_budget)
 {
@@ -226,21 +245,18 @@ START_TEST (test_time_budget)
   for (guint i = 0; i < 40000; i++)
     g_string_append_printf (m, "Sentence %u is about the drains in the ward.\n", i);
   g_autoptr (CmEnvelope) e = envelope (TRUE);
-  /* The whole message first, untimed: the runs timed below then find
-   * the process's memory grown and the words' stems cached alike. */
   g_autoptr (CmVerdict) whole = test_check (test_config, e, m->str);
   ck_assert_uint_eq (whole->partial->len, 0);
   g_autoptr (CmConfig) config = config_with ("[policy]\ntime-budget-ms=1\n");
-  gint64 start = g_get_monotonic_time ();
   g_autoptr (CmVerdict) v = test_check (config, e, m->str);
-  gint64 spent = g_get_monotonic_time () - start;
   ck_assert_msg (partial_for (v, "time-budget > 1 ms"), "%u reasons", v->partial->len);
   ck_assert_int_eq (v->action, CM_ACTION_HOLD);
-  /* Stopped early, not run to the end (generous: a loaded machine). */
-  g_autoptr (CmEnvelope) timing = envelope (TRUE);
-  gint64 again = g_get_monotonic_time ();
-  g_autoptr (CmVerdict) w2 = test_check (test_config, timing, m->str);
-  gint64 full = g_get_monotonic_time () - again;
+  /* Stopped early, not run to the end: the budgeted check takes less
+   * time than the whole one, each at its best of three. */
+  gboolean partial_budgeted, partial_whole;
+  gint64 spent = least_time (config, m->str, &partial_budgeted);
+  gint64 full = least_time (test_config, m->str, &partial_whole);
+  ck_assert (partial_budgeted && !partial_whole);
   ck_assert_msg (spent < full, "1 ms budget took %" G_GINT64_FORMAT " us, the whole %" G_GINT64_FORMAT " us",
                  spent, full);
   g_string_free (m, TRUE);
