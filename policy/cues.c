@@ -383,6 +383,13 @@ add (Adding *a, const char *prefix, const char *name)
   add_hash (a, cm_cue_hash (prefix, name, NULL), prefix, name, NULL);
 }
 
+/* The text SENTENCE's offsets are in: the subject or the authored text. */
+static const char *
+sentence_source (const CmView *view, const CmSentence *sentence)
+{
+  return sentence->subject ? view->subject : view->authored;
+}
+
 /* Does SENTENCE name an officer by first name alone ("each time it has
  * been Gary's pack")?  Only a capitalised word counts ("Mark" the officer,
  * not "mark the date"), and only a first name that one officer has and no
@@ -391,7 +398,7 @@ add (Adding *a, const char *prefix, const char *name)
 static gboolean
 officer_by_first_name (const CmRuleContext *context, const CmSentence *sentence)
 {
-  const char *source = sentence->subject ? context->view->subject : context->view->authored;
+  const char *source = sentence_source (context->view, sentence);
   for (guint i = 0; i < sentence->words.n && i < WORDS_PER_SENTENCE; i++)
     {
       const CmWord *word = &sentence->words.words[i];
@@ -412,7 +419,7 @@ static Unknown
 unknown_person (const CmRuleContext *context, const CmSentence *sentence)
 {
   static const char *const titles[] = { "mr", "mrs", "ms", "miss", "dr" };
-  const char *source = sentence->subject ? context->view->subject : context->view->authored;
+  const char *source = sentence_source (context->view, sentence);
   const CmWords *words = &sentence->words;
   const CmLexicon *names = cm_directory_names (context->directory);
   guint n = MIN (words->n, WORDS_PER_SENTENCE);
@@ -515,7 +522,7 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
       add (features, "hit:", lists[i].name);
 
   /* Punctuation from the sentence's own bytes, read in place. */
-  const char *source = sentence->subject ? view->subject : view->authored;
+  const char *source = sentence_source (view, sentence);
   gsize end = sentence->end;
   while (end > sentence->start && g_ascii_isspace (source[end - 1]))
     end--;
