@@ -219,46 +219,28 @@ START_TEST (test_sentences_and_words)
 }
 END_TEST
 
-/* The least wall time of three checks of TEXT (with a fresh envelope
- * each): a first run pays for memory the process has not touched yet
- * and for caches a new configuration has empty, and a loaded machine
- * may stall any one run. */
-static gint64
-least_time (CmConfig *config, const char *text, gboolean *partial)
-{
-  gint64 least = G_MAXINT64;
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autoptr (CmEnvelope) e = envelope (TRUE);
-      gint64 start = g_get_monotonic_time ();
-      g_autoptr (CmVerdict) v = test_check (config, e, text);
-      least = MIN (least, g_get_monotonic_time () - start);
-      *partial = v->partial->len > 0;
-    }
-  return least;
-}
-
-/* The time budget: a large message under a budget of 1 ms. */
+/* The time budget: a large message, with a breach in its last line,
+ * under a budget of 1 ms.  Stopping early is shown by what is judged,
+ * not by the clock: the whole check finds the breach at the end, the
+ * budgeted one stops reading (or judging) before it.  (Comparing wall
+ * times failed on a loaded machine under ASan, where splitting the one
+ * large part into words, which the clock does not interrupt, costs
+ * more than the rules.) */
 START_TEST (test_time_budget)
 {
   GString *m = g_string_new (HEAD "\n");
   for (guint i = 0; i < 40000; i++)
     g_string_append_printf (m, "Sentence %u is about the drains in the ward.\n", i);
+  g_string_append (m, OBLIGATION);
   g_autoptr (CmEnvelope) e = envelope (TRUE);
   g_autoptr (CmVerdict) whole = test_check (test_config, e, m->str);
   ck_assert_uint_eq (whole->partial->len, 0);
+  ck_assert_ptr_nonnull (test_finding (whole, "member-obligation"));
   g_autoptr (CmConfig) config = config_with ("[policy]\ntime-budget-ms=1\n");
   g_autoptr (CmVerdict) v = test_check (config, e, m->str);
   ck_assert_msg (partial_for (v, "time-budget > 1 ms"), "%u reasons", v->partial->len);
+  ck_assert_ptr_null (test_finding (v, "member-obligation"));
   ck_assert_int_eq (v->action, CM_ACTION_HOLD);
-  /* Stopped early, not run to the end: the budgeted check takes less
-   * time than the whole one, each at its best of three. */
-  gboolean partial_budgeted, partial_whole;
-  gint64 spent = least_time (config, m->str, &partial_budgeted);
-  gint64 full = least_time (test_config, m->str, &partial_whole);
-  ck_assert (partial_budgeted && !partial_whole);
-  ck_assert_msg (spent < full, "1 ms budget took %" G_GINT64_FORMAT " us, the whole %" G_GINT64_FORMAT " us",
-                 spent, full);
   g_string_free (m, TRUE);
 }
 END_TEST
