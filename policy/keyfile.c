@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "policy.h"
+#include "lines.h"
 #include "keyfile.h"
 
 struct _CmKeyFile {
@@ -37,7 +38,7 @@ valid_key_name (const char *name, gsize len)
 static gboolean
 scan_lines (CmKeyFile *file, const char *text, GError **error)
 {
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_auto (GStrv) lines = cm_lines_split (text);
   g_autofree char *group = NULL;
 
   for (int n = 0; lines[n]; n++)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "policy.h"
+#include "lines.h"
 #include "lexicon.h"
 #include "index.h"
 
@@ -439,7 +440,7 @@ load_into (const char *path, CmLexicon *also, guint bit, CmLexicon *also2, guint
       return NULL;
     }
   g_autoptr (CmLexicon) lexicon = cm_lexicon_new ();
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_auto (GStrv) lines = cm_lines_split (text);
   for (guint n = 0; lines[n]; n++)
     {
       char *line = g_strstrip (lines[n]);

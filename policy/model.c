@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "policy.h"
+#include "lines.h"
 #include "cues.h"
 #include "keymap.h"
 #include "model.h"
@@ -188,7 +189,7 @@ cm_model_load (const char *path, GError **error)
   model->stems = cm_stem_cache_new ();
   RuleWeights *current = NULL;
   guint current_index = 0;
-  g_auto (GStrv) lines = g_strsplit (data, "\n", -1);
+  g_auto (GStrv) lines = cm_lines_split (data);
   for (guint n = 0; lines[n]; n++)
     {
       char *line = g_strstrip (lines[n]);

@@ -9,6 +9,7 @@
 
 #include "keymap.h"
 #include "policy.h"
+#include "lines.h"
 #include "valence.h"
 #include "words.h"
 
@@ -43,7 +44,7 @@ cm_valence_load (const char *path, GError **error)
     }
   g_autoptr (CmValence) valence = g_new0 (CmValence, 1);
   cm_key_map_init (&valence->words, 8192);
-  g_auto (GStrv) lines = g_strsplit (data, "\n", -1);
+  g_auto (GStrv) lines = cm_lines_split (data);
   for (guint n = 0; lines[n]; n++)
     {
       char *line = lines[n];

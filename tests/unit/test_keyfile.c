@@ -1,11 +1,13 @@
 /*
- * test_keyfile.c: key files report every error with FILE:LINE.
+ * test_keyfile.c: key files report every error with FILE:LINE; data files
+ * are split into the lines g_strsplit would give.
  */
 #include "config.h"
 
 #include <string.h>
 
 #include "keyfile.h"
+#include "lines.h"
 #include "testutil.h"
 
 /* Load TEXT as a key file; return the error message (or NULL if it loaded). */
@@ -111,6 +113,23 @@ START_TEST (test_error_helper_names_line)
 }
 END_TEST
 
+/* cm_lines_split gives what g_strsplit (TEXT, "\n", -1) gives, on the
+ * shapes a data file comes in. */
+START_TEST (test_lines_split_as_strsplit)
+{
+  const char *texts[] = { "", "\n", "one", "one\n", "one\ntwo", "one\r\ntwo\r\n", "\n\nthree\n\n",
+                          "a = 1\n# note\n[group]\n" };
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_auto (GStrv) want = g_strsplit (texts[i], "\n", -1);
+      g_auto (GStrv) got = cm_lines_split (texts[i]);
+      ck_assert_uint_eq (g_strv_length (got), g_strv_length (want));
+      for (guint k = 0; want[k]; k++)
+        ck_assert_str_eq (got[k], want[k]);
+    }
+}
+END_TEST
+
 int
 main (void)
 {
@@ -124,6 +143,7 @@ main (void)
   tcase_add_test (tc, test_bad_utf8_and_nul);
   tcase_add_test (tc, test_missing_file);
   tcase_add_test (tc, test_error_helper_names_line);
+  tcase_add_test (tc, test_lines_split_as_strsplit);
   suite_add_tcase (suite, tc);
   return test_run (suite);
 }
