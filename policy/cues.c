@@ -444,6 +444,35 @@ unknown_person (const CmRuleContext *context, const CmSentence *sentence)
   return found;
 }
 
+/* Does SENTENCE name a member other than the sender: "Cllr" or
+ * "Councillor", or a member's name the directory holds (looked for only
+ * at capitalised words)?  Criticism of a member is not criticism of an
+ * officer, and belittling one is still disrespect: the weights of both
+ * rules read it. */
+static gboolean
+names_member (const CmRuleContext *context, const CmSentence *sentence)
+{
+  const CmView *view = context->view;
+  const char *source = sentence_source (view, sentence);
+  const CmWords *words = &sentence->words;
+  const CmLexicon *names = cm_directory_names (context->directory);
+  guint n = MIN (words->n, WORDS_PER_SENTENCE);
+  for (guint i = 0; i < n; i++)
+    {
+      const CmWord *word = &words->words[i];
+      if (strcmp (word->text, "cllr") == 0 || strcmp (word->text, "councillor") == 0)
+        return TRUE;
+      CmMatch match;
+      if (g_ascii_isupper (source[word->offset]) && cm_lexicon_match_at (names, words, i, &match))
+        {
+          const CmPerson *person = match.data;
+          if (person && person->role == CM_ROLE_MEMBER && person != view->sender->person)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 static void
 message_cues (const CmRuleContext *context, Adding *features)
 {
@@ -508,6 +537,8 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
     add (features, "cue:", "officer-pronoun");
   if (addressed)
     add (features, "cue:", "you");
+  if (names_member (context, sentence))
+    add (features, "cue:", "member");
   /* A paragraph about an officer goes on while sentences refer back. */
   *after_officer = about_officer;
 
@@ -516,6 +547,7 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
     { CM_HIT_POLITICAL, "political" }, { CM_HIT_EMPLOYMENT, "employment" },
     { CM_HIT_ABUSE, "abuse" }, { CM_HIT_DISCRIMINATORY, "discriminatory" },
     { CM_HIT_DECISION_CRITICISM, "decision-criticism" }, { CM_HIT_BELITTLING, "belittling" },
+    { CM_HIT_DISPARAGING, "disparaging" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     if (sentence->hits & lists[i].bit)

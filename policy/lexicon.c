@@ -805,6 +805,7 @@ static const struct {
   { "discriminatory.txt", G_STRUCT_OFFSET (CmLexicons, discriminatory), CM_HIT_DISCRIMINATORY },
   { "decision-criticism.txt", G_STRUCT_OFFSET (CmLexicons, decision_criticism), CM_HIT_DECISION_CRITICISM },
   { "belittling.txt", G_STRUCT_OFFSET (CmLexicons, belittling), CM_HIT_BELITTLING },
+  { "disparaging.txt", G_STRUCT_OFFSET (CmLexicons, disparaging), CM_HIT_DISPARAGING },
   { "decision-words.txt", G_STRUCT_OFFSET (CmLexicons, decision_words) },
   { "member-words.txt", G_STRUCT_OFFSET (CmLexicons, member_words) },
 };

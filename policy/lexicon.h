@@ -60,6 +60,7 @@ enum {
   CM_HIT_DISCRIMINATORY = 1 << 5,
   CM_HIT_DECISION_CRITICISM = 1 << 6,
   CM_HIT_BELITTLING = 1 << 7,   /* a cue for the learned weights only */
+  CM_HIT_DISPARAGING = 1 << 8,  /* a cue for the learned weights only */
 };
 
 /* The lists of CmLexicons.officer_refs (and of its scan, CM_REF_SHIFT
@@ -68,7 +69,7 @@ enum {
   CM_REF_OFFICER = 1 << 0,   /* officer-words.txt */
   CM_REF_ADDRESSEE = 1 << 1, /* addressee.txt */
 };
-#define CM_REF_SHIFT 8
+#define CM_REF_SHIFT 16
 
 /* The named word lists of config/lexicon/, one file each. */
 typedef struct {
@@ -90,6 +91,7 @@ typedef struct {
   CmLexicon *discriminatory; /* discriminatory.txt */
   CmLexicon *decision_criticism; /* decision-criticism.txt */
   CmLexicon *belittling;     /* belittling.txt */
+  CmLexicon *disparaging;    /* disparaging.txt */
   CmLexicon *decision_words; /* decision-words.txt */
   CmLexicon *member_words;   /* member-words.txt */
   /* The CM_HIT_ and the CM_REF_ lists in one, data = their bits (the

@@ -272,6 +272,34 @@ START_TEST (test_negation)
 }
 END_TEST
 
+/* The CM_HIT_ lists SENTENCE matches, not negated. */
+static guint
+hits_of (const CmLexicons *lexicons, const char *sentence)
+{
+  g_autoptr (CmWords) words = cm_words_split (sentence);
+  return cm_lexicons_sentence_hits (lexicons, words, NULL);
+}
+
+/* The cue-only lists: idioms that disparage, and talking down; a hit
+ * sets its own bit beside the other lists', which stay below the bits of
+ * the officer references. */
+START_TEST (test_cue_lists)
+{
+  g_autofree char *dir = test_srcdir ("config/lexicon");
+  g_autoptr (CmLexicons) lx = cm_lexicons_load (dir, NULL);
+  ck_assert_ptr_nonnull (lx);
+  ck_assert (hits_of (lx, "Frankly he hasn't got a clue") & CM_HIT_DISPARAGING);
+  ck_assert (hits_of (lx, "She couldn't run a bath") & CM_HIT_DISPARAGING);
+  ck_assert (hits_of (lx, "They were economical with the truth at committee") & CM_HIT_DISPARAGING);
+  ck_assert (hits_of (lx, "Budgets aren't really his strong suit") & CM_HIT_BELITTLING);
+  ck_assert_uint_eq (hits_of (lx, "I have a clue where the file went and will run the report"), 0);
+  ck_assert_uint_eq (hits_of (lx, "Thank you for the clear report on the bath house"), 0);
+  guint all = hits_of (lx, "He is useless, hasn't a clue, and finance is not his strong suit");
+  ck_assert_uint_eq (all, CM_HIT_CRITICISM | CM_HIT_DISPARAGING | CM_HIT_BELITTLING);
+  ck_assert_uint_lt (CM_HIT_DISPARAGING, 1u << CM_REF_SHIFT);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -287,6 +315,7 @@ main (void)
   tcase_add_test (tc, test_bad_patterns);
   tcase_add_test (tc, test_load_errors);
   tcase_add_test (tc, test_negation);
+  tcase_add_test (tc, test_cue_lists);
   suite_add_tcase (suite, tc);
   return test_run (suite);
 }

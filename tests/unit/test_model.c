@@ -201,6 +201,32 @@ START_TEST (test_unknown_people)
 }
 END_TEST
 
+/* cue:member: a sentence naming a member other than the sender, by the
+ * directory's name or as Cllr or Councillor; not the sender herself, not
+ * an officer, not "members" in general. */
+START_TEST (test_member_cue)
+{
+  g_autoptr (CmConfig) config = config_with ("# no rule has weights\n");
+  const struct { const char *body; gboolean member; } cases[] = {
+    { "Ahmed Khan has no idea what the budget is.", TRUE },
+    { "As Cllr Hughes said at committee, the scheme is late.", TRUE },
+    { "I gather the councillor for Eastfield disagrees.", TRUE },
+    { "Jane Smith will be at the meeting.", FALSE },   /* the sender */
+    { "Tom Baker wrote the report.", FALSE },          /* an officer */
+    { "Members will note the report.", FALSE },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("From: %s\nTo: %s\nSubject: x\n\n%s\n", JANE, MEMBERS_AND_TOM,
+                                               cases[i].body);
+      g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+      g_autofree char *json = cm_check_cues (config, NULL, stream, NULL);
+      ck_assert_ptr_nonnull (json);
+      ck_assert_msg ((strstr (json, "\"cue:member\"") != NULL) == cases[i].member, "%s: %s", cases[i].body, json);
+    }
+}
+END_TEST
+
 /* The valence lexicon: its errors, and the cues it gives, a negation
  * turning a word's sign. */
 START_TEST (test_valence)
@@ -266,6 +292,7 @@ main (void)
   tcase_add_test (tc, test_cue_dump);
   tcase_add_test (tc, test_negative_forms);
   tcase_add_test (tc, test_unknown_people);
+  tcase_add_test (tc, test_member_cue);
   tcase_add_test (tc, test_valence);
   suite_add_tcase (suite, tc);
   return test_run (suite);
