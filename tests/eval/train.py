@@ -242,7 +242,7 @@ def main():
     ap.add_argument("--config", required=True)
     ap.add_argument("--corpora")
     ap.add_argument("--out", default=None)
-    ap.add_argument("--precision", type=float, default=0.9)
+    ap.add_argument("--precision", type=float, default=0.91)
     ap.add_argument("--l2", type=float, default=0.03, help="penalty on word cues")
     ap.add_argument("--l2-general", type=float, default=0.003, help="penalty on general cues")
     ap.add_argument("--rate-general", type=float, default=0.05,
