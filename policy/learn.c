@@ -40,7 +40,7 @@ cm_learn_options_init (CmLearnOptions *options)
 {
   *options = (CmLearnOptions) { .l2 = 0.03, .l2_general = 0.003, .rate = 0.01, .rate_general = 0.05,
                                 .epochs = 10, .min_count = 2, .folds = 5, .precision = 0.90,
-                                .keep = 0.02 };
+                                .recall_spare = 0.88, .keep = 0.02 };
 }
 
 /* Is NAME a general cue (train.py's is_general_cue): what the engine's
@@ -307,9 +307,12 @@ by_probability_down (gconstpointer a, gconstpointer b)
 
 /* The lowest threshold at which precision over SCORED is at least
  * PRECISION (with a true positive), a wrong hold counted at its hold
- * cost; 0.999 when there is none. */
+ * cost; 0.999 when there is none.  Where that threshold finds more than
+ * RECALL_SPARE of the breaches, it is raised to the highest that still
+ * finds that share: recall to spare is spent on precision, as train.py's
+ * choose_threshold does. */
 static double
-choose_threshold (GArray *scored, double precision)
+choose_threshold (GArray *scored, double precision, double recall_spare)
 {
   g_array_sort (scored, by_probability_down);
   double best = 0.999, tp = 0, fp = 0;
@@ -322,6 +325,20 @@ choose_threshold (GArray *scored, double precision)
         fp += s->hold_cost;
       if (tp > 0 && tp / (tp + fp) >= precision)
         best = s->p;
+    }
+  /* TP now weighs every breach. */
+  double found = 0;
+  for (guint i = 0; i < scored->len && tp > 0 && recall_spare > 0; i++)
+    {
+      const Scored *s = &g_array_index (scored, Scored, i);
+      if (!s->y)
+        continue;
+      found += s->weight;
+      if (found / tp >= recall_spare)
+        {
+          best = MAX (best, s->p);
+          break;
+        }
     }
   return MAX (MIN (best, 0.999), 0.05);
 }
@@ -451,7 +468,7 @@ fit_rule (CmLearnModel *model, const CmLearnSet *set, guint r, const CmLearnOpti
           }
       fit_clear (&fit);
     }
-  double threshold = choose_threshold (scored, options->precision);
+  double threshold = choose_threshold (scored, options->precision, options->recall_spare);
   for (guint i = 0; i < scored->len; i++)
     {
       const Scored *s = &g_array_index (scored, Scored, i);

@@ -16,6 +16,7 @@
  * l2_general at rate_general, the others (words, pairs, the envelope, any
  * cue whose name is unknown) by l2 at rate; the threshold is the lowest at
  * which the out-of-fold probabilities of 5 folds give precision >= 0.90,
+ * raised while their recall stays >= 0.88 when there is recall to spare,
  * and the model written is the mean of the 5 fold models (whose scale the
  * threshold was chosen at).  An example's weight multiplies its
  * gradient and its count in the balance and the threshold's precision,
@@ -35,6 +36,7 @@ typedef struct {
   guint min_count;   /* 2: a cue in fewer examples gets no weight */
   guint folds;       /* 5: out-of-fold probabilities for the threshold */
   double precision;  /* 0.90: the threshold is the lowest that keeps it */
+  double recall_spare; /* 0.88: and is raised while recall stays at least this */
   double keep;       /* 0.02: smaller weights are not written */
 } CmLearnOptions;
 

@@ -179,6 +179,54 @@ START_TEST (test_ordinary_hold_cost)
 }
 END_TEST
 
+/* Recall to spare is spent on precision: twenty breaches, in ten grades
+ * of evidence (none to nine further telling cues, two breaches to a
+ * grade), are all found at the precision target alone; with recall_spare
+ * the threshold rises until only that share is found, so the weakest
+ * grade falls below it. */
+START_TEST (test_recall_spare)
+{
+  g_autoptr (CmLearnSet) set = cm_learn_set_new ();
+  const char *const gated[] = { RULE, NULL };
+  const char *const breached[] = { RULE, NULL };
+  const char *const none[] = { NULL };
+  for (guint i = 0; i < 40; i++)
+    {
+      gboolean breach = i % 2 == 0;
+      guint grade = breach ? (i / 2) % 10 : 0;
+      g_autoptr (GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+      const char *names[12] = { breach ? "w:rude" : "w:polite", "w:the" };
+      guint n = 2;
+      for (guint k = 1; k <= grade; k++)
+        {
+          g_ptr_array_add (owned, g_strdup_printf ("w:telling%u", k));
+          names[n++] = owned->pdata[owned->len - 1];
+        }
+      guint64 hashes[G_N_ELEMENTS (names)];
+      for (guint k = 0; k < n; k++)
+        hashes[k] = cm_model_cue_hash (names[k]);
+      CmLearnExample example = { hashes, names, n, gated, NULL, breach ? breached : none, 1.0, FALSE };
+      cm_learn_set_add (set, &example);
+    }
+  CmLearnOptions options;
+  cm_learn_options_init (&options);
+  ck_assert_double_eq_tol (options.recall_spare, 0.88, 1e-9);
+  double threshold[2], recall[2];
+  for (guint spare = 0; spare < 2; spare++)
+    {
+      options.recall_spare = spare ? 0.88 : 0;
+      g_autoptr (CmLearnModel) model = cm_learn_fit (set, &options);
+      const CmLearnFit *fit = cm_learn_model_fit (model, RULE);
+      ck_assert (fit && fit->fitted);
+      threshold[spare] = fit->threshold;
+      recall[spare] = fit->oof_tp / (fit->oof_tp + fit->oof_fn);
+    }
+  ck_assert_msg (recall[0] == 1.0, "without: recall %f", recall[0]);
+  ck_assert_msg (threshold[1] > threshold[0], "without: %f, with: %f", threshold[0], threshold[1]);
+  ck_assert_msg (recall[1] >= 0.88 && recall[1] < 1.0, "with: recall %f", recall[1]);
+}
+END_TEST
+
 START_TEST (test_deterministic)
 {
   g_autofree char *dir = test_scratch_dir ();
@@ -349,6 +397,7 @@ main (void)
   tcase_add_test (tc, test_gated_and_labelled);
   tcase_add_test (tc, test_weight);
   tcase_add_test (tc, test_ordinary_hold_cost);
+  tcase_add_test (tc, test_recall_spare);
   tcase_add_test (tc, test_deterministic);
   tcase_add_test (tc, test_write_and_load);
   tcase_add_test (tc, test_write_fails);
