@@ -97,7 +97,7 @@ typedef struct {
   /* Its w: and o: cues (BY_STEMS only) once added, their ids + 1 (0: not
    * yet): a word met again is put in a list without its cues' hashes
    * made and looked up again. */
-  guint w_cue, o_cue;
+  guint w_cue, o_cue, m_cue;
 } Stem;
 
 /* The stems of the words of a message (a message repeats most of its
@@ -169,7 +169,7 @@ static G_NO_INLINE Stem *
 new_stem (Stems *stems, const CmWord *word, CmKeySlot *slot)
 {
   Stem made;
-  made.w_cue = made.o_cue = 0;
+  made.w_cue = made.o_cue = made.m_cue = 0;
   const char *text;
   if (stems->shared && cm_stem_cache_get (stems->shared, word->text, word->hash, &text, &made.hash))
     made.text = stems->texts ? text : NULL;
@@ -289,7 +289,7 @@ cm_cue_hash_of_name (const char *cue)
 typedef struct {
   CmCues *cues;
   guint sentence;
-  guint64 prefix_w, prefix_o, prefix_b; /* the hashes of "w:", "o:", "b:" */
+  guint64 prefix_w, prefix_o, prefix_m, prefix_b; /* the hashes of "w:", "o:", "m:", "b:" */
 } Adding;
 
 /* Put cue ID in the list being added to, unless this sentence put it
@@ -444,35 +444,6 @@ unknown_person (const CmRuleContext *context, const CmSentence *sentence)
   return found;
 }
 
-/* Does SENTENCE name a member other than the sender: "Cllr" or
- * "Councillor", or a member's name the directory holds (looked for only
- * at capitalised words)?  Criticism of a member is not criticism of an
- * officer, and belittling one is still disrespect: the weights of both
- * rules read it. */
-static gboolean
-names_member (const CmRuleContext *context, const CmSentence *sentence)
-{
-  const CmView *view = context->view;
-  const char *source = sentence_source (view, sentence);
-  const CmWords *words = &sentence->words;
-  const CmLexicon *names = cm_directory_names (context->directory);
-  guint n = MIN (words->n, WORDS_PER_SENTENCE);
-  for (guint i = 0; i < n; i++)
-    {
-      const CmWord *word = &words->words[i];
-      if (strcmp (word->text, "cllr") == 0 || strcmp (word->text, "councillor") == 0)
-        return TRUE;
-      CmMatch match;
-      if (g_ascii_isupper (source[word->offset]) && cm_lexicon_match_at (names, words, i, &match))
-        {
-          const CmPerson *person = match.data;
-          if (person && person->role == CM_ROLE_MEMBER && person != view->sender->person)
-            return TRUE;
-        }
-    }
-  return FALSE;
-}
-
 static void
 message_cues (const CmRuleContext *context, Adding *features)
 {
@@ -508,6 +479,9 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
   CmOfficerRefs refs = { 0 };
   gboolean officer = cm_refs_officers (context, sentence, &refs);
   gboolean addressed = refs.addressed;
+  /* A member named: what is said of them is read apart, as of an
+   * officer (abuse of a member, against criticism of an officer). */
+  gboolean about_member = refs.member;
   cm_refs_clear (&refs);
   if (!officer && officer_by_first_name (context, sentence))
     {
@@ -537,7 +511,7 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
     add (features, "cue:", "officer-pronoun");
   if (addressed)
     add (features, "cue:", "you");
-  if (names_member (context, sentence))
+  if (about_member)
     add (features, "cue:", "member");
   /* A paragraph about an officer goes on while sentences refer back. */
   *after_officer = about_officer;
@@ -596,6 +570,8 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
           add (features, "val:", bands[band][0]);
           if (about_officer)
             add (features, "o:", bands[band][1]);
+          if (about_member)
+            add (features, "m:", bands[band][1]);
         }
       all_known = TRUE;
     }
@@ -645,6 +621,13 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
               else
                 word->o_cue = add_weighed (features, cm_words_hash_sequence (features->prefix_o, word->hash), w->o);
             }
+          if (w && w->m && about_member)
+            {
+              if (word->m_cue)
+                list_once (features, word->m_cue - 1);
+              else
+                word->m_cue = add_weighed (features, cm_words_hash_sequence (features->prefix_m, word->hash), w->m);
+            }
           if (w && (w->sides & CM_STEM_SECOND) && previous->weights && (previous->weights->sides & CM_STEM_FIRST))
             {
               guint64 pair = cm_words_hash_sequence (features->prefix_b, previous->hash);
@@ -660,6 +643,8 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
       add_hash (features, cm_words_hash_sequence (features->prefix_w, word->hash), "w:", word->text, NULL);
       if (about_officer)
         add_hash (features, cm_words_hash_sequence (features->prefix_o, word->hash), "o:", word->text, NULL);
+      if (about_member)
+        add_hash (features, cm_words_hash_sequence (features->prefix_m, word->hash), "m:", word->text, NULL);
       guint64 pair = cm_words_hash_sequence (features->prefix_b, previous->hash);
       add_hash (features, cm_words_hash_sequence (pair, word->hash), "b:", previous->text, word->text);
       previous = word;
@@ -684,7 +669,7 @@ cm_cues_of (const CmRuleContext *context)
       cm_key_map_clear (&cues->by_hash);
       cm_key_map_init (&cues->by_hash, MIN (words + 64, 1u << 20));
     }
-  Adding adding = { cues, 0, cm_words_hash ("w:"), cm_words_hash ("o:"), cm_words_hash ("b:") };
+  Adding adding = { cues, 0, cm_words_hash ("w:"), cm_words_hash ("o:"), cm_words_hash ("m:"), cm_words_hash ("b:") };
   message_cues (context, &adding);
   cues->ends = g_new (guint, sentences->len + 1);
   cues->ends[cues->n_lists++] = (guint) cues->n_ids;

@@ -14,12 +14,16 @@
  *                  member has), says "you" while an officer is addressed,
  *                  or follows such a sentence with a pronoun (he, she,
  *                  his, they ...)
+ *     m:STEM       each word of a sentence that names a member other
+ *                  than the sender ("Cllr", "Councillor", or a member's
+ *                  name from the directory)
  *     cue:NAME     officer, officer-first-name, officer-pronoun, you,
- *                  question, exclaim,
+ *                  member, question, exclaim,
  *                  quote (scare quotes), and hit:LIST for the word lists
  *     val:BAND     the sentence's valence (valence.h; neg2, neg, pos,
  *                  pos2), negations turning a word's sign; o:val:BAND
- *                  when the sentence is about an officer
+ *                  when the sentence is about an officer, m:val:BAND
+ *                  when it names a member
  *   for the whole message:
  *     role:ROLE, aud:members, aud:media, aud:external, to:officer,
  *     from:personal, att:any

@@ -45,14 +45,15 @@ cm_learn_options_init (CmLearnOptions *options)
 
 /* Is NAME a general cue (train.py's is_general_cue): what the engine's
  * language knowledge found in the text, a word list's hit ("hit:"), a
- * "cue:", a sentence's valence ("val:", "o:val:")?  The others are words,
+ * "cue:", a sentence's valence ("val:", "o:val:", "m:val:")?  The others are words,
  * word pairs and the envelope.  A cue whose name is unknown is taken for
  * a word: nearly all cues are. */
 static gboolean
 is_general_cue (const char *name)
 {
   return name && (g_str_has_prefix (name, "hit:") || g_str_has_prefix (name, "cue:")
-                  || g_str_has_prefix (name, "val:") || g_str_has_prefix (name, "o:val:"));
+                  || g_str_has_prefix (name, "val:") || g_str_has_prefix (name, "o:val:")
+                  || g_str_has_prefix (name, "m:val:"));
 }
 
 /* ---- the examples --------------------------------------------------------- */

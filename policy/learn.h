@@ -12,7 +12,7 @@
  * than min-count examples is left out), classes balanced, an L2 penalty,
  * stochastic gradient descent (rate 0.01, times 0.9 each epoch, 10
  * epochs, shuffled by a seeded GRand), the few general cues (hit:, cue:,
- * val:, o:val:: what the word lists and grammar found) penalised by
+ * val:, o:val:, m:val:: what the word lists and grammar found) penalised by
  * l2_general at rate_general, the others (words, pairs, the envelope, any
  * cue whose name is unknown) by l2 at rate; the threshold is the lowest at
  * which the out-of-fold probabilities of 5 folds give precision >= 0.90,

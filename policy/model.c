@@ -110,7 +110,7 @@ stem_entry (CmModel *model, const char *text, gsize length)
   CmKeySlot *slot = cm_key_map_slot (&model->by_stem, cm_words_hash (stem));
   if (slot->value == 0)
     {
-      CmStemWeights none = { NULL, NULL, 0 };
+      CmStemWeights none = { NULL, NULL, NULL, 0 };
       g_array_append_val (model->stem_weights, none);
       slot->value = model->stem_weights->len;
     }
@@ -118,7 +118,7 @@ stem_entry (CmModel *model, const char *text, gsize length)
 }
 
 /* Fill MODEL's table by stem from the names of its word cues: "w:STEM",
- * "o:STEM" and "b:FIRST_SECOND" (as cues.c makes them). */
+ * "o:STEM", "m:STEM" and "b:FIRST_SECOND" (as cues.c makes them). */
 static void
 index_stems (CmModel *model)
 {
@@ -146,6 +146,8 @@ index_stems (CmModel *model)
         stem_entry (model, rest, strlen (rest))->w = vector;
       else if (kind == 1 && name[0] == 'o')
         stem_entry (model, rest, strlen (rest))->o = vector;
+      else if (kind == 1 && name[0] == 'm')
+        stem_entry (model, rest, strlen (rest))->m = vector;
       else if (kind == 1 && name[0] == 'b')
         {
           const char *join = strchr (rest, '_');

@@ -48,7 +48,7 @@ const double *cm_model_weights (const CmModel *model, guint64 hash);
  * worth looking up when both of its words are. */
 enum { CM_STEM_FIRST = 1, CM_STEM_SECOND = 2 };
 typedef struct {
-  const double *w, *o;
+  const double *w, *o, *m;
   guint sides;
 } CmStemWeights;
 /* The weights of the stem whose cm_words_hash is STEM_HASH, or NULL when

@@ -44,6 +44,7 @@ enum {
 typedef struct {
   gboolean known;         /* looked for: the rest is filled */
   gboolean generic, addressed;
+  gboolean member;        /* a member other than the sender is named too */
   guint first_word;
   GPtrArray *named;       /* const CmPerson *, owned, or NULL for none */
 } CmOfficerMemo;

@@ -35,7 +35,9 @@ cm_refs_addresses_officers (const CmView *view)
 static void
 find_officers (const CmRuleContext *context, const CmSentence *sentence, CmOfficerMemo *memo)
 {
+  const CmView *view = context->view;
   const CmWords *words = &sentence->words;
+  const char *source = sentence->subject ? view->subject : view->authored;
   const CmLexicon *names = cm_directory_names (context->directory);
   /* Whether the mail is addressed to officers, asked at the first
    * "you" (most sentences have none). */
@@ -63,8 +65,14 @@ find_officers (const CmRuleContext *context, const CmSentence *sentence, CmOffic
                 g_ptr_array_add (memo->named, (gpointer) person);
               hit = TRUE;
             }
+          else if (person->role == CM_ROLE_MEMBER && person != view->sender->person
+                   && g_ascii_isupper (source[words->words[pos].offset]))
+            memo->member = TRUE;
           next_name = cm_lexicon_next_match (names, words, pos + 1, &match);
         }
+      const char *text = words->words[pos].text;
+      if (text[0] == 'c' && (strcmp (text, "cllr") == 0 || strcmp (text, "councillor") == 0))
+        memo->member = TRUE;
       /* officer-words.txt, then addressee.txt, in one look (made when the
        * sentence was scanned for its hits). */
       guint refs = hit ? 0
@@ -96,6 +104,7 @@ cm_refs_officers (const CmRuleContext *context, const CmSentence *sentence, CmOf
   refs->named = memo->named && memo != &fresh ? g_ptr_array_ref (memo->named) : memo->named;
   refs->generic = memo->generic;
   refs->addressed = memo->addressed;
+  refs->member = memo->member;
   refs->first_word = memo->first_word;
   return refs->named != NULL || refs->generic || refs->addressed;
 }

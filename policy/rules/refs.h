@@ -12,6 +12,11 @@ typedef struct {
   GPtrArray *named;    /* const CmPerson *: officers by name or job title, or NULL for none */
   gboolean generic;    /* "officers", "staff", "your department" */
   gboolean addressed;  /* "you" while an officer is addressed */
+  /* A member other than the sender is named: "Cllr", "Councillor", or a
+   * member's name from the directory at a capitalised word.  Found in the
+   * same look, for the cues (criticism of a member is not criticism of an
+   * officer, and belittling one is still disrespect). */
+  gboolean member;
   guint first_word;    /* where the first reference starts (G_MAXUINT: none) */
 } CmOfficerRefs;
 

@@ -72,10 +72,10 @@ def cues_of(council_check, config, path, extra):
 def is_general_cue(f):
     """A general cue: what the engine's language knowledge found in the
     text (a word list's hit, "cue:", a sentence's valence, "val:" and
-    "o:val:").  The others are words, word pairs and the envelope (sender's
+    "o:val:", "m:val:").  The others are words, word pairs and the envelope (sender's
     role, audience): many and each rare, or telling more of how the
     examples were gathered than of what a breach says."""
-    return f.startswith(("hit:", "cue:", "val:", "o:val:"))
+    return f.startswith(("hit:", "cue:", "val:", "o:val:", "m:val:"))
 
 
 def fit(examples, l2, epochs, min_count, l2_general=None, rate_general=None):

@@ -203,7 +203,8 @@ END_TEST
 
 /* cue:member: a sentence naming a member other than the sender, by the
  * directory's name or as Cllr or Councillor; not the sender herself, not
- * an officer, not "members" in general. */
+ * an officer, not "members" in general.  Its words are m: cues, weighed
+ * (found by stem) only in such a sentence. */
 START_TEST (test_member_cue)
 {
   g_autoptr (CmConfig) config = config_with ("# no rule has weights\n");
@@ -223,7 +224,22 @@ START_TEST (test_member_cue)
       g_autofree char *json = cm_check_cues (config, NULL, stream, NULL);
       ck_assert_ptr_nonnull (json);
       ck_assert_msg ((strstr (json, "\"cue:member\"") != NULL) == cases[i].member, "%s: %s", cases[i].body, json);
+      ck_assert_msg ((strstr (json, "\"m:") != NULL) == cases[i].member, "%s: %s", cases[i].body, json);
     }
+  g_autofree char *text = g_strdup_printf ("From: %s\nTo: %s\nSubject: x\n\nAhmed Khan has no idea.\n", JANE,
+                                           MEMBERS_AND_TOM);
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+  g_autofree char *json = cm_check_cues (config, NULL, stream, NULL);
+  ck_assert_msg (strstr (json, "\"m:idea\"") && strstr (json, "\"m:khan\""), "%s", json);
+
+  g_autoptr (CmConfig) weighed = config_with ("[disrespect]\nbias -3\nthreshold 0.9\nm:idea 6\n");
+  g_autoptr (CmVerdict) member = check (weighed, JANE, MEMBERS_AND_TOM, "Ahmed Khan has no idea.");
+  ck_assert_ptr_nonnull (test_finding (member, "disrespect"));
+  g_autoptr (CmVerdict) officer = check (weighed, JANE, MEMBERS_AND_TOM, "Tom Baker has no idea.");
+  ck_assert_ptr_null (test_finding (officer, "disrespect"));
+  g_autoptr (CmConfig) timid = config_with ("[disrespect]\nbias -3\nthreshold 0.9\nm:idea 1\n");
+  g_autoptr (CmVerdict) under = check (timid, JANE, MEMBERS_AND_TOM, "Ahmed Khan has no idea.");
+  ck_assert_ptr_null (test_finding (under, "disrespect"));
 }
 END_TEST
 
