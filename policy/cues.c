@@ -521,7 +521,7 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
     { CM_HIT_POLITICAL, "political" }, { CM_HIT_EMPLOYMENT, "employment" },
     { CM_HIT_ABUSE, "abuse" }, { CM_HIT_DISCRIMINATORY, "discriminatory" },
     { CM_HIT_DECISION_CRITICISM, "decision-criticism" }, { CM_HIT_BELITTLING, "belittling" },
-    { CM_HIT_DISPARAGING, "disparaging" },
+    { CM_HIT_DISPARAGING, "disparaging" }, { CM_HIT_INSULT, "insult" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     if (sentence->hits & lists[i].bit)

@@ -786,6 +786,10 @@ static const struct {
   gsize offset;
   guint hit;  /* its CM_HIT_ bit in the combined sentence scan, or 0 */
   guint ref;  /* its CM_REF_ bit in officer_refs (and the scan), or 0 */
+  /* Read by the learned weights alone, never by a rule: missing (a
+   * lexicon directory installed before the list was added) it is empty,
+   * and the weights simply find none of its cues. */
+  gboolean cue_only;
 } lexicon_files[] = {
   { "criticism.txt", G_STRUCT_OFFSET (CmLexicons, criticism), CM_HIT_CRITICISM },
   { "officer-words.txt", G_STRUCT_OFFSET (CmLexicons, officer_words), 0, CM_REF_OFFICER },
@@ -804,8 +808,9 @@ static const struct {
   { "abuse.txt", G_STRUCT_OFFSET (CmLexicons, abuse), CM_HIT_ABUSE },
   { "discriminatory.txt", G_STRUCT_OFFSET (CmLexicons, discriminatory), CM_HIT_DISCRIMINATORY },
   { "decision-criticism.txt", G_STRUCT_OFFSET (CmLexicons, decision_criticism), CM_HIT_DECISION_CRITICISM },
-  { "belittling.txt", G_STRUCT_OFFSET (CmLexicons, belittling), CM_HIT_BELITTLING },
-  { "disparaging.txt", G_STRUCT_OFFSET (CmLexicons, disparaging), CM_HIT_DISPARAGING },
+  { "belittling.txt", G_STRUCT_OFFSET (CmLexicons, belittling), CM_HIT_BELITTLING, 0, TRUE },
+  { "disparaging.txt", G_STRUCT_OFFSET (CmLexicons, disparaging), CM_HIT_DISPARAGING, 0, TRUE },
+  { "insults.txt", G_STRUCT_OFFSET (CmLexicons, insults), CM_HIT_INSULT, 0, TRUE },
   { "decision-words.txt", G_STRUCT_OFFSET (CmLexicons, decision_words) },
   { "member-words.txt", G_STRUCT_OFFSET (CmLexicons, member_words) },
 };
@@ -822,6 +827,11 @@ cm_lexicons_load (const char *directory, GError **error)
     {
       g_autofree char *path = g_build_filename (directory, lexicon_files[i].file, NULL);
       guint hit = lexicon_files[i].hit, ref = lexicon_files[i].ref;
+      if (lexicon_files[i].cue_only && !g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          G_STRUCT_MEMBER (CmLexicon *, lexicons, lexicon_files[i].offset) = cm_lexicon_new ();
+          continue;
+        }
       CmLexicon *lexicon = hit ? load_into (path, lexicons->scan, hit, NULL, 0, error)
                          : ref ? load_into (path, lexicons->scan, ref << CM_REF_SHIFT, lexicons->officer_refs, ref, error)
                          : load_into (path, NULL, 0, NULL, 0, error);

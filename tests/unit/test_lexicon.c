@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "keymap.h"
 #include "lexicon.h"
@@ -297,6 +298,49 @@ START_TEST (test_cue_lists)
   guint all = hits_of (lx, "He is useless, hasn't a clue, and finance is not his strong suit");
   ck_assert_uint_eq (all, CM_HIT_CRITICISM | CM_HIT_DISPARAGING | CM_HIT_BELITTLING);
   ck_assert_uint_lt (CM_HIT_DISPARAGING, 1u << CM_REF_SHIFT);
+
+  /* Name-calling: insult words anywhere, metaphors only when said of
+   * someone. */
+  ck_assert (hits_of (lx, "Dean, youre a waste of space") & CM_HIT_INSULT);
+  ck_assert (hits_of (lx, "susan ur a snake") & CM_HIT_INSULT);
+  ck_assert (hits_of (lx, "She's a lying two-faced snake") & CM_HIT_INSULT);
+  ck_assert (hits_of (lx, "Our committee of numpties has done it again") & CM_HIT_INSULT);
+  ck_assert (hits_of (lx, "voted it through like a good little lapdog") & CM_HIT_INSULT);
+  ck_assert_uint_eq (hits_of (lx, "There is a rat in the bin store and they found rats again"), 0);
+  ck_assert_uint_eq (hits_of (lx, "The snake was rehomed by the RSPCA"), 0);
+  ck_assert_uint_lt (CM_HIT_INSULT, 1u << CM_REF_SHIFT);
+}
+END_TEST
+
+/* A cue-only list missing from an older install's lexicon directory is
+ * an empty list: the directory still loads, and the list finds nothing.
+ * A list a rule acts on is still required. */
+START_TEST (test_cue_list_missing)
+{
+  g_autofree char *source = test_srcdir ("config/lexicon");
+  g_autofree char *dir = test_scratch_dir ();
+  g_autoptr (GDir) listing = g_dir_open (source, 0, NULL);
+  ck_assert_ptr_nonnull (listing);
+  for (const char *name; (name = g_dir_read_name (listing)) != NULL;)
+    if (strcmp (name, "insults.txt") != 0)
+      {
+        g_autofree char *from = g_build_filename (source, name, NULL);
+        g_autofree char *to = g_build_filename (dir, name, NULL);
+        g_autofree char *text = NULL;
+        gsize length;
+        ck_assert (g_file_get_contents (from, &text, &length, NULL));
+        ck_assert (g_file_set_contents (to, text, (gssize) length, NULL));
+      }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmLexicons) lx = cm_lexicons_load (dir, &error);
+  ck_assert_msg (lx != NULL, "%s", error ? error->message : "");
+  ck_assert_uint_eq (hits_of (lx, "susan ur a snake") & CM_HIT_INSULT, 0);
+
+  g_autofree char *abuse = g_build_filename (dir, "abuse.txt", NULL);
+  ck_assert_int_eq (g_unlink (abuse), 0);
+  g_autoptr (CmLexicons) none = cm_lexicons_load (dir, &error);
+  ck_assert_ptr_null (none);
+  ck_assert_msg (strstr (error->message, "abuse.txt"), "%s", error->message);
 }
 END_TEST
 
@@ -316,6 +360,7 @@ main (void)
   tcase_add_test (tc, test_load_errors);
   tcase_add_test (tc, test_negation);
   tcase_add_test (tc, test_cue_lists);
+  tcase_add_test (tc, test_cue_list_missing);
   suite_add_tcase (suite, tc);
   return test_run (suite);
 }
