@@ -128,7 +128,7 @@ judge (const CmConfig *config, const CmEnvelope *envelope, GMimeStream *stream, 
    * the model weighs. */
   g_autoptr (CmCues) cues = cues_json ? cm_cues_new (TRUE, NULL) : cm_cues_new (FALSE, cm_config_model (config));
   CmRuleContext context = { directory, cm_config_lexicons (config), view, cm_config_model (config),
-                            cm_config_valence (config), cues, cm_config_paragraphs (config) };
+                            cm_config_valence (config), cues, cm_config_paragraphs (config), verdict->findings };
   for (guint i = 0; i < cm_n_rules; i++)
     {
       CmAction action = cm_config_rule_action (config, cm_rules[i].id);

@@ -27,6 +27,10 @@
 typedef struct {
   gboolean present;
   double bias, threshold;
+  /* "threshold-when:RULE": the threshold when RULE, judged before, has
+   * already found the message broken (when_rule is its index + 1). */
+  guint when_rule;
+  double when_threshold;
 } RuleWeights;
 
 struct _CmModel {
@@ -235,6 +239,24 @@ cm_model_load (const char *path, GError **error)
       *space = '\0';
       if (strcmp (line, "bias") == 0)
         current->bias = value;
+      else if (g_str_has_prefix (line, "threshold-when:"))
+        {
+          const CmRule *other = cm_rule_find (line + strlen ("threshold-when:"));
+          if (other == NULL || rule_index (other) >= current_index)
+            {
+              g_set_error (error, CM_ERROR, CM_ERROR_CONFIG,
+                           "%s:%u: \"%s\" names no rule judged before this one", path, n + 1, line);
+              return NULL;
+            }
+          if (value <= 0 || value >= 1)
+            {
+              g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "%s:%u: threshold must lie between 0 and 1",
+                           path, n + 1);
+              return NULL;
+            }
+          current->when_rule = rule_index (other) + 1;
+          current->when_threshold = value;
+        }
       else if (strcmp (line, "threshold") == 0)
         {
           if (value <= 0 || value >= 1)
@@ -363,6 +385,23 @@ by_weight (gconstpointer a, gconstpointer b)
   return x < y ? 1 : x > y ? -1 : 0;
 }
 
+/* R's threshold for the message of CONTEXT: its own, or the higher one
+ * it keeps for a message that the rule it names has already found broken
+ * (disrespect beside officer-criticism: harsh criticism of an officer is
+ * that rule's finding, and is abuse as well only when the weights are
+ * surer of it). */
+static double
+threshold_for (const RuleWeights *r, const CmRuleContext *context)
+{
+  if (r->when_rule == 0 || context->findings == NULL)
+    return r->threshold;
+  const char *id = cm_rules[r->when_rule - 1].id;
+  for (guint i = 0; i < context->findings->len; i++)
+    if (strcmp (((const CmFinding *) context->findings->pdata[i])->rule, id) == 0)
+      return MAX (r->threshold, r->when_threshold);
+  return r->threshold;
+}
+
 gboolean
 cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *judgement)
 {
@@ -387,7 +426,7 @@ cm_model_judge (const CmRule *rule, const CmRuleContext *context, CmJudgement *j
     score += weight (weights, id, index);
   double probability = 1.0 / (1.0 + exp (-score));
   /* Below the threshold no sentence is weighed: most rules of most mail. */
-  if (probability < r->threshold)
+  if (probability < threshold_for (r, context))
     return FALSE;
 
   /* Room for every sentence at once, written in place: an append a

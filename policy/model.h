@@ -12,6 +12,9 @@
  *   o:incompet 2.31
  *   aud:media 0.40
  *
+ * A group may also give "threshold-when:RULE P": the threshold when RULE,
+ * one judged before it, has already found the message broken.
+ *
  * A cue whose name is not known is written as its 64-bit hash in hex,
  * "#0123456789abcdef", as council-check --cues prints it; any other line
  * starting with "#" is a comment.

@@ -26,6 +26,7 @@ typedef struct {
   const struct _CmValence *valence; /* the words' valence, or NULL */
   struct _CmCues *cues;         /* the message's cues, built on first use (cues.h) */
   const struct _CmParagraphs *paragraphs; /* what each situation cites (paragraphs.h) */
+  const GPtrArray *findings;    /* CmFinding *: those of the rules judged before, or NULL */
 } CmRuleContext;
 
 typedef struct _CmRule CmRule;

@@ -186,11 +186,43 @@ def choose_threshold(scored, precision, recall_spare=None):
     return max(min(best, 0.999), 0.05)
 
 
+# A rule that keeps a higher threshold for a message an earlier rule has
+# already found broken (model.h, "threshold-when:"): harsh criticism of an
+# officer is officer-criticism's finding, and abuse as well only when the
+# weights are surer of it.  Most near misses of disrespect in the labelled
+# mail are that rule's breaches.
+WHEN = {"disrespect": "officer-criticism"}
+WHEN_THRESHOLDS = (0.8, 0.85, 0.9, 0.95, 0.98)
+
+
+def choose_when(scored, other_fired, precision, recall_spare=None):
+    """The thresholds (own, when the other rule fired) over SCORED,
+    (probability, label, weight) tuples, OTHER_FIRED a flag for each: for
+    each candidate of the second, the first is choose_threshold's over the
+    messages as they would then be found (one the other rule found counts
+    only at or above the second); the pair that finds most breaches, or
+    None when none finds more than one threshold alone."""
+    alone = choose_threshold(scored, precision, recall_spare)
+    best_tp = sum(1 for p, y, _ in scored if p >= alone and y)
+    best = None
+    for when in WHEN_THRESHOLDS:
+        # A message the other rule found is found at a threshold below WHEN
+        # only once it reaches WHEN: its probability, else never (-1).
+        seen = [(p if not fired or p >= when else -1.0, y, w) for (p, y, w), fired in zip(scored, other_fired)]
+        own = choose_threshold(seen, precision, recall_spare)
+        tp = sum(1 for p, y, _ in seen if p >= own and y)
+        if tp > best_tp:
+            best_tp, best = tp, (own, max(own, when))
+    return best
+
+
 def weights_text(header, fitted):
     """The weights file of FITTED, {rule: {bias, threshold, weights}}."""
     lines = list(header)
     for rule, m in fitted.items():
         lines += [f"[{rule}]", f"bias {m['bias']:.4f}", f"threshold {m['threshold']:.3f}"]
+        if m.get("when"):
+            lines.append(f"threshold-when:{m['when'][0]} {m['when'][1]:.3f}")
         lines += [f"{f} {x:.4f}" for f, x in m["weights"]]
         lines.append("")
     return "\n".join(lines)
@@ -304,6 +336,7 @@ def main():
              f"rules' examples), {sum(1 for j in jobs if j[0] == 'dev')} (dev split, threshold) and "
              f"{sum(1 for j in jobs if j[0] == 'corpus')} corpus messages as negatives.", ""]
     misses = open(args.misses, "w") if args.misses else None
+    found_oof = {}  # rule -> {path: found out of fold}, for WHEN
     for rule in RULES:
         if rule == "bcc-member":
             continue  # decided by the envelope alone
@@ -325,6 +358,7 @@ def main():
         order = list(range(len(pooled)))
         random.Random(11).shuffle(order)
         scored = []
+        scored_paths = []
         out_of_fold = [0.0] * len(pooled)
         models = []
         for k in range(FOLDS):
@@ -336,25 +370,39 @@ def main():
             models.append(model)
             scored += [(probability(model, pooled[i][0]), pooled[i][1],
                         ORDINARY_WEIGHT if is_ordinary(pooled_paths[i]) else 1) for i in held]
+            scored_paths += [pooled_paths[i] for i in held]
             for i in held:
                 out_of_fold[i] = probability(model, pooled[i][0])
         if len(scored) < len(pooled):
             print(f"{rule}: not enough examples", file=sys.stderr)
             continue
         threshold = choose_threshold(scored, args.precision, args.recall_spare)
-        tp = sum(1 for p, y, _ in scored if p >= threshold and y)
-        fp = sum(1 for p, y, _ in scored if p >= threshold and not y)
+        when = None
+        if rule in WHEN and WHEN[rule] in found_oof:
+            other = found_oof[WHEN[rule]]
+            chosen = choose_when(scored, [other.get(path, False) for path in scored_paths], args.precision,
+                                 args.recall_spare)
+            if chosen:
+                threshold, when = chosen[0], (WHEN[rule], chosen[1])
+        other_of = found_oof.get(when[0], {}) if when else {}
+
+        def found(p, path):
+            return p >= (when[1] if when and other_of.get(path, False) else threshold)
+        tp = sum(1 for (p, y, _), path in zip(scored, scored_paths) if found(p, path) and y)
+        fp = sum(1 for (p, y, _), path in zip(scored, scored_paths) if found(p, path) and not y)
         pos = sum(y for _, y, _ in scored)
-        print(f"{rule}: {len(pooled)} examples ({pos} breach): threshold {threshold:.3f}, "
-              f"out-of-fold tp {tp} fp {fp} fn {pos - tp}")
+        found_oof[rule] = {path: found(p, path) for path, p in zip(pooled_paths, out_of_fold)}
+        print(f"{rule}: {len(pooled)} examples ({pos} breach): threshold {threshold:.3f}"
+              + (f" ({when[1]:.3f} when {when[0]} found it)" if when else "")
+              + f", out-of-fold tp {tp} fp {fp} fn {pos - tp}")
         # Everyday mail that breaks no rule: every one held is a regression
         # a Monitoring Officer would notice first.
         ordinary_scores = [p for p, path in zip(out_of_fold, pooled_paths) if is_ordinary(path)]
-        held_ordinary = sum(1 for p in ordinary_scores if p >= threshold)
+        held_ordinary = sum(1 for p, path in zip(out_of_fold, pooled_paths) if is_ordinary(path) and found(p, path))
         print(f"{rule}: ordinary mail held out-of-fold: {held_ordinary} of {len(ordinary_scores)}")
         if misses is not None:
             for path, (_, y), p in zip(pooled_paths, pooled, out_of_fold):
-                if (p >= threshold) != bool(y):
+                if found(p, path) != bool(y):
                     misses.write(f"{'FN' if y else 'FP'} {rule} {p:.3f} {os.path.relpath(path, args.top)}\n")
         if args.final == "mean":
             b, w = mean_model(models)
@@ -362,7 +410,7 @@ def main():
             # Refit on everything seen, with the threshold the folds chose.
             b, w = fit(pooled, args.l2, args.epochs, args.min_count, args.l2_general, args.rate_general)
         kept = sorted(((f, x) for f, x in w.items() if abs(x) >= args.keep), key=lambda fx: (-fx[1], fx[0]))
-        fitted[rule] = {"bias": b, "threshold": threshold,
+        fitted[rule] = {"bias": b, "threshold": threshold, "when": when,
                         "weights": [(f, x) for f, x in kept if " " not in f and "\t" not in f]}
     if misses is not None:
         misses.close()

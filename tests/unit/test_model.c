@@ -20,6 +20,10 @@ static const char *const bad_files[][2] = {
   { "[officer-criticism]\nthreshold 1.5\n", ":2: threshold must lie between 0 and 1" },
   { "[officer-criticism\n", ":1: a group is [RULE]" },
   { "# fine so far\n[member-obligation]\nw:pay nan\n", ":3: expected" },
+  { "[officer-criticism]\nthreshold-when:disrespect 0.9\n", ":2: \"threshold-when:disrespect\" names no rule judged before" },
+  { "[disrespect]\nthreshold-when:no-such-rule 0.9\n", ":2: \"threshold-when:no-such-rule\" names no rule" },
+  { "[disrespect]\nthreshold-when:disrespect 0.9\n", ":2: \"threshold-when:disrespect\" names no rule" },
+  { "[disrespect]\nthreshold-when:officer-criticism 1\n", ":2: threshold must lie between 0 and 1" },
 };
 
 START_TEST (test_bad_weights)
@@ -93,6 +97,46 @@ START_TEST (test_learned_finding)
   g_autoptr (CmVerdict) pronoun = check (config, JANE, MEMBERS_AND_TOM,
                                          "I spoke to Tom Baker on Monday. Frankly he is floundering.");
   ck_assert_ptr_nonnull (test_finding (pronoun, "officer-criticism"));
+}
+END_TEST
+
+/* threshold-when: a rule keeps a higher threshold for a message that an
+ * earlier rule has already found broken.  The same cue gives disrespect
+ * 73%: enough alone, not beside officer-criticism's finding. */
+START_TEST (test_threshold_when)
+{
+#define WHEN_WEIGHTS(when) \
+  "[officer-criticism]\nbias -2\nthreshold 0.9\no:flounder 6\n[disrespect]\nbias -2\nthreshold 0.5\n" when \
+  "w:flounder 3\n"
+  const char *plain_text = WHEN_WEIGHTS ("");
+  const char *when_text = WHEN_WEIGHTS ("threshold-when:officer-criticism 0.95\n");
+#undef WHEN_WEIGHTS
+  g_autoptr (CmConfig) plain = config_with (plain_text);
+  g_autoptr (CmConfig) when = config_with (when_text);
+  const char *officer = "Mr Baker has been floundering since the spring.";
+  const char *fish = "The fish was floundering in the pond.";
+
+  g_autoptr (CmVerdict) both = check (plain, JANE, MEMBERS_AND_TOM, officer);
+  ck_assert_ptr_nonnull (test_finding (both, "officer-criticism"));
+  ck_assert_ptr_nonnull (test_finding (both, "disrespect"));
+  g_autoptr (CmVerdict) one = check (when, JANE, MEMBERS_AND_TOM, officer);
+  ck_assert_ptr_nonnull (test_finding (one, "officer-criticism"));
+  ck_assert_ptr_null (test_finding (one, "disrespect"));
+  /* No officer-criticism finding: the rule's own threshold. */
+  g_autoptr (CmVerdict) alone = check (when, JANE, MEMBERS_AND_TOM, fish);
+  ck_assert_ptr_null (test_finding (alone, "officer-criticism"));
+  ck_assert_ptr_nonnull (test_finding (alone, "disrespect"));
+  /* Nor when officer-criticism is switched off. */
+  g_autofree char *dir = test_scratch_dir ();
+  g_autofree char *path = test_write (dir, "weights.conf", when_text);
+  g_autofree char *extra = g_strdup_printf ("[policy]\nweights=%s\n[rule:officer-criticism]\naction=off", path);
+  g_autofree char *conf = test_config_variant (extra, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmConfig) off = cm_config_load (conf, &error);
+  ck_assert_msg (off != NULL, "%s", error ? error->message : "");
+  g_autoptr (CmVerdict) unjudged = check (off, JANE, MEMBERS_AND_TOM, officer);
+  ck_assert_ptr_null (test_finding (unjudged, "officer-criticism"));
+  ck_assert_ptr_nonnull (test_finding (unjudged, "disrespect"));
 }
 END_TEST
 
@@ -309,6 +353,7 @@ main (void)
   tcase_add_test (tc, test_negative_forms);
   tcase_add_test (tc, test_unknown_people);
   tcase_add_test (tc, test_member_cue);
+  tcase_add_test (tc, test_threshold_when);
   tcase_add_test (tc, test_valence);
   suite_add_tcase (suite, tc);
   return test_run (suite);
