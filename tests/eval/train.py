@@ -186,6 +186,17 @@ def choose_threshold(scored, precision, recall_spare=None):
     return max(min(best, 0.999), 0.05)
 
 
+# Precision targets that differ from --precision, by rule.  Fitted on the
+# train split alone and judged on dev, officer-criticism's out-of-fold
+# precision ran 0.01 to 0.02 above what it reached on the dev messages
+# (its near misses name an officer as its breaches do), and disrespect's
+# about 0.02 below (among its out-of-fold near misses are the other rules'
+# breaches, which WHEN sets apart on new mail): each target is moved by
+# about that much, so that mail the trainer has not seen gets about the
+# precision asked for.
+PRECISION_OFFSET = {"officer-criticism": +0.01, "disrespect": -0.03}
+
+
 # A rule that keeps a higher threshold for a message an earlier rule has
 # already found broken (model.h, "threshold-when:"): harsh criticism of an
 # officer is officer-criticism's finding, and abuse as well only when the
@@ -242,7 +253,9 @@ def keep_rule_examples(args, fitted, jobs, cues, header):
     judges): a compliant one must give no finding at all.  The engine is
     asked, not the model alone, because the rules apply the protocol's
     exceptions (a chair's ceremonial letter, a deliberative sentence)
-    after the weights.  A threshold is raised just past the example's
+    after the weights.  A breach example must give no finding of a rule it
+    does not breach either (make check holds it to its own rule's
+    verdict).  A threshold is raised just past the example's
     probability; a finding the weights did not make, or a breach example
     left unfound, is reported: make check will fail on it."""
     directory = os.path.dirname(os.path.abspath(args.config))
@@ -266,18 +279,18 @@ def keep_rule_examples(args, fitted, jobs, cues, header):
             raised = False
             for path, rules in zip(chosen, found):
                 compliant = os.sep + "compliant" + os.sep in path
-                for rule in (rules if compliant else ()):
+                for rule in (rules if compliant else rules - truth(path)):
                     if rule not in fitted:
                         continue
                     m = fitted[rule]
                     p = probability((m["bias"], dict(m["weights"])), feats_of[path])
                     if p >= m["threshold"]:
                         print(f"{rule}: threshold raised from {m['threshold']:.3f} to {p + 0.002:.3f} so that "
-                              f"the rule example {os.path.basename(path)} (compliant) keeps clear")
+                              f"the rule example {os.path.basename(path)} keeps clear of it")
                         m["threshold"] = min(p + 0.002, 0.999)
                         raised = True
                     else:
-                        print(f"{rule}: WARNING: the compliant rule example {os.path.basename(path)} "
+                        print(f"{rule}: WARNING: the rule example {os.path.basename(path)} "
                               f"draws a finding the weights did not make", file=sys.stderr)
             if not raised:
                 break
@@ -376,11 +389,12 @@ def main():
         if len(scored) < len(pooled):
             print(f"{rule}: not enough examples", file=sys.stderr)
             continue
-        threshold = choose_threshold(scored, args.precision, args.recall_spare)
+        precision = args.precision + PRECISION_OFFSET.get(rule, 0.0)
+        threshold = choose_threshold(scored, precision, args.recall_spare)
         when = None
         if rule in WHEN and WHEN[rule] in found_oof:
             other = found_oof[WHEN[rule]]
-            chosen = choose_when(scored, [other.get(path, False) for path in scored_paths], args.precision,
+            chosen = choose_when(scored, [other.get(path, False) for path in scored_paths], precision,
                                  args.recall_spare)
             if chosen:
                 threshold, when = chosen[0], (WHEN[rule], chosen[1])
