@@ -289,25 +289,32 @@ START_TEST (test_cue_lists)
   g_autofree char *dir = test_srcdir ("config/lexicon");
   g_autoptr (CmLexicons) lx = cm_lexicons_load (dir, NULL);
   ck_assert_ptr_nonnull (lx);
-  ck_assert (hits_of (lx, "Frankly he hasn't got a clue") & CM_HIT_DISPARAGING);
-  ck_assert (hits_of (lx, "She couldn't run a bath") & CM_HIT_DISPARAGING);
-  ck_assert (hits_of (lx, "They were economical with the truth at committee") & CM_HIT_DISPARAGING);
-  ck_assert (hits_of (lx, "Budgets aren't really his strong suit") & CM_HIT_BELITTLING);
-  ck_assert_uint_eq (hits_of (lx, "I have a clue where the file went and will run the report"), 0);
-  ck_assert_uint_eq (hits_of (lx, "Thank you for the clear report on the bath house"), 0);
+  /* Each sentence and the one cue-only list it must hit (0: none at all).
+   * Name-calling: insult words anywhere, metaphors only when said of
+   * someone. */
+  static const struct { const char *sentence; guint hit; } cases[] = {
+    { "Frankly he hasn't got a clue", CM_HIT_DISPARAGING },
+    { "She couldn't run a bath", CM_HIT_DISPARAGING },
+    { "They were economical with the truth at committee", CM_HIT_DISPARAGING },
+    { "Budgets aren't really his strong suit", CM_HIT_BELITTLING },
+    { "I have a clue where the file went and will run the report", 0 },
+    { "Thank you for the clear report on the bath house", 0 },
+    { "Dean, youre a waste of space", CM_HIT_INSULT },
+    { "susan ur a snake", CM_HIT_INSULT },
+    { "She's a lying two-faced snake", CM_HIT_INSULT },
+    { "Our committee of numpties has done it again", CM_HIT_INSULT },
+    { "voted it through like a good little lapdog", CM_HIT_INSULT },
+    { "There is a rat in the bin store and they found rats again", 0 },
+    { "The snake was rehomed by the RSPCA", 0 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      guint hits = hits_of (lx, cases[i].sentence);
+      ck_assert_msg (cases[i].hit ? (hits & cases[i].hit) != 0 : hits == 0, "%s: %#x", cases[i].sentence, hits);
+    }
   guint all = hits_of (lx, "He is useless, hasn't a clue, and finance is not his strong suit");
   ck_assert_uint_eq (all, CM_HIT_CRITICISM | CM_HIT_DISPARAGING | CM_HIT_BELITTLING);
   ck_assert_uint_lt (CM_HIT_DISPARAGING, 1u << CM_REF_SHIFT);
-
-  /* Name-calling: insult words anywhere, metaphors only when said of
-   * someone. */
-  ck_assert (hits_of (lx, "Dean, youre a waste of space") & CM_HIT_INSULT);
-  ck_assert (hits_of (lx, "susan ur a snake") & CM_HIT_INSULT);
-  ck_assert (hits_of (lx, "She's a lying two-faced snake") & CM_HIT_INSULT);
-  ck_assert (hits_of (lx, "Our committee of numpties has done it again") & CM_HIT_INSULT);
-  ck_assert (hits_of (lx, "voted it through like a good little lapdog") & CM_HIT_INSULT);
-  ck_assert_uint_eq (hits_of (lx, "There is a rat in the bin store and they found rats again"), 0);
-  ck_assert_uint_eq (hits_of (lx, "The snake was rehomed by the RSPCA"), 0);
   ck_assert_uint_lt (CM_HIT_INSULT, 1u << CM_REF_SHIFT);
 }
 END_TEST
