@@ -94,7 +94,7 @@ typedef struct {
   const CmStemWeights *weights; /* what the model judged with weighs of it (BY_STEMS only) */
   double valence;               /* the word's own (not its stem's), kept with it: one
                                    lookup a word gives both */
-  /* Its w: and o: cues (BY_STEMS only) once added, their ids + 1 (0: not
+  /* Its w:, o: and m: cues (BY_STEMS only) once added, their ids + 1 (0: not
    * yet): a word met again is put in a list without its cues' hashes
    * made and looked up again. */
   guint w_cue, o_cue, m_cue;

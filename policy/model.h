@@ -45,7 +45,7 @@ guint64 cm_model_cue_hash (const char *cue);
  * NULL when the model has none for it. */
 const double *cm_model_weights (const CmModel *model, guint64 hash);
 /* What MODEL weighs of one stem, so that judging looks a word up once
- * rather than once per kind of cue: the weights of its w: and o: cues
+ * rather than once per kind of cue: the weights of its w:, o: and m: cues
  * (NULL when it has none) and whether it is the first or the second word
  * of any b: pair (CM_STEM_FIRST, CM_STEM_SECOND), since a pair is only
  * worth looking up when both of its words are. */
