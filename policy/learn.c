@@ -176,6 +176,7 @@ typedef struct {
   gboolean y;
   double weight;
   double hold_cost;      /* what holding it wrongly counts when the threshold is chosen */
+  guint example;         /* its index in the set */
 } Row;
 
 /* A rule's fitted weights over the set's cue indices. */
@@ -293,6 +294,7 @@ fit_rows (const CmLearnSet *set, const Row *rows, const guint *order, guint n, c
 typedef struct {
   double p, weight, hold_cost;
   gboolean y;
+  guint example;         /* its index in the set */
 } Scored;
 
 static gint
@@ -347,6 +349,11 @@ choose_threshold (GArray *scored, double precision, double recall_spare)
 typedef struct {
   gboolean present;
   double bias, threshold;
+  /* threshold-when: (model.h): the threshold when the rule of index
+   * when_rule - 1 has found the message (0: none). */
+  guint when_rule;
+  double when_threshold;
+  guint8 *found_oof;     /* by example: found out of fold (while fitting) */
   GHashTable *weights;   /* cue hash -> double * */
   CmLearnFit fit;
   gboolean fitted_here;
@@ -374,7 +381,10 @@ cm_learn_model_free (CmLearnModel *model)
   if (model == NULL)
     return;
   for (guint r = 0; r < cm_n_rules; r++)
-    g_hash_table_unref (model->rules[r].weights);
+    {
+      g_hash_table_unref (model->rules[r].weights);
+      g_free (model->rules[r].found_oof);
+    }
   g_free (model->rules);
   g_hash_table_unref (model->names);
   g_free (model);
@@ -386,6 +396,83 @@ set_weight (RuleModel *rule, guint64 hash, double value)
   double *w = g_new (double, 1);
   *w = value;
   g_hash_table_replace (rule->weights, HASH_KEY (hash), w);
+}
+
+/* A rule that keeps a higher threshold beside an earlier rule's finding
+ * (train.py's WHEN): harsh criticism of an officer is officer-criticism's
+ * finding, and abuse as well only when the weights are surer of it. */
+static const struct {
+  const char *rule, *other;
+} when_rules[] = {
+  { "disrespect", "officer-criticism" },
+};
+static const double when_thresholds[] = { 0.8, 0.85, 0.9, 0.95, 0.98 };
+
+/* The index + 1 of the rule whose finding rule R defers to, when MODEL
+ * fitted it here before R; else 0. */
+static guint
+when_other (const CmLearnModel *model, guint r)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (when_rules); k++)
+    if (strcmp (when_rules[k].rule, cm_rules[r].id) == 0)
+      {
+        guint o = rule_index (when_rules[k].other);
+        return o < r && model->rules[o].found_oof ? o + 1 : 0;
+      }
+  return 0;
+}
+
+/* RULE's threshold for EXAMPLE out of fold: THRESHOLD, or its
+ * threshold-when where OTHER found the example. */
+static double
+threshold_of (const RuleModel *rule, double threshold, const RuleModel *other, guint example)
+{
+  if (rule->when_rule && other && other->found_oof[example])
+    return MAX (threshold, rule->when_threshold);
+  return threshold;
+}
+
+/* train.py's choose_when: for each candidate threshold-when, the own
+ * threshold is choose_threshold's over the examples as they would then be
+ * found (one OTHER found counts only at or above the candidate); the pair
+ * that finds most breaches replaces *THRESHOLD, if it finds more than
+ * *THRESHOLD alone. */
+static void
+choose_when (RuleModel *rule, const RuleModel *other, guint other_index, GArray *scored,
+             const CmLearnOptions *options, double *threshold)
+{
+  double best_tp = 0;
+  for (guint i = 0; i < scored->len; i++)
+    {
+      const Scored *s = &g_array_index (scored, Scored, i);
+      best_tp += s->y && s->p >= *threshold ? s->weight : 0;
+    }
+  g_autoptr (GArray) seen = g_array_sized_new (FALSE, FALSE, sizeof (Scored), scored->len);
+  for (guint k = 0; k < G_N_ELEMENTS (when_thresholds); k++)
+    {
+      g_array_set_size (seen, 0);
+      g_array_append_vals (seen, scored->data, scored->len);
+      for (guint i = 0; i < seen->len; i++)
+        {
+          Scored *s = &g_array_index (seen, Scored, i);
+          if (other->found_oof[s->example] && s->p < when_thresholds[k])
+            s->p = -1;
+        }
+      double own = choose_threshold (seen, options->precision, options->recall_spare);
+      double tp = 0;
+      for (guint i = 0; i < seen->len; i++)
+        {
+          const Scored *s = &g_array_index (seen, Scored, i);
+          tp += s->y && s->p >= own ? s->weight : 0;
+        }
+      if (tp > best_tp)
+        {
+          best_tp = tp;
+          *threshold = own;
+          rule->when_rule = other_index + 1;
+          rule->when_threshold = MAX (own, when_thresholds[k]);
+        }
+    }
 }
 
 /* Fit rule R of MODEL from SET (train.py's loop body). */
@@ -402,7 +489,7 @@ fit_rule (CmLearnModel *model, const CmLearnSet *set, guint r, const CmLearnOpti
       if (!(e->gated & bit) || !(e->labelled & bit) || e->weight <= 0)
         continue;
       Row row = { e->cues, (e->breached & bit) != 0, e->weight,
-                  e->weight * (e->ordinary ? CM_LEARN_ORDINARY_WEIGHT : 1) };
+                  e->weight * (e->ordinary ? CM_LEARN_ORDINARY_WEIGHT : 1), i };
       g_array_append_val (rows, row);
       rule->fit.examples++;
       rule->fit.breaches += row.y;
@@ -457,7 +544,8 @@ fit_rule (CmLearnModel *model, const CmLearnSet *set, guint r, const CmLearnOpti
       for (guint k = fold; k < n; k += options->folds)
         {
           const Row *row = &data[order[k]];
-          Scored s = { logistic (score (&fit, row->cues, dropped)), row->weight, row->hold_cost, row->y };
+          Scored s = { logistic (score (&fit, row->cues, dropped)), row->weight, row->hold_cost, row->y,
+                       row->example };
           g_array_append_val (scored, s);
         }
       mean_bias += fit.bias / options->folds;
@@ -470,12 +558,19 @@ fit_rule (CmLearnModel *model, const CmLearnSet *set, guint r, const CmLearnOpti
       fit_clear (&fit);
     }
   double threshold = choose_threshold (scored, options->precision, options->recall_spare);
+  guint other_index = when_other (model, r);
+  const RuleModel *other = other_index ? &model->rules[other_index - 1] : NULL;
+  if (other)
+    choose_when (rule, other, other_index - 1, scored, options, &threshold);
+  rule->found_oof = g_new0 (guint8, set->examples->len);
   for (guint i = 0; i < scored->len; i++)
     {
       const Scored *s = &g_array_index (scored, Scored, i);
-      if (s->p >= threshold && s->y)
+      gboolean found = s->p >= threshold_of (rule, threshold, other, s->example);
+      rule->found_oof[s->example] = (guint8) found;
+      if (found && s->y)
         rule->fit.oof_tp += s->weight;
-      else if (s->p >= threshold)
+      else if (found)
         rule->fit.oof_fp += s->weight;
       else if (s->y)
         rule->fit.oof_fn += s->weight;
@@ -538,6 +633,9 @@ cm_learn_model_load (const char *path, GError **error)
     {
       RuleModel *rule = &model->rules[r];
       rule->present = cm_model_rule (weights, &cm_rules[r], &rule->bias, &rule->threshold);
+      const CmRule *other;
+      if (cm_model_rule_when (weights, &cm_rules[r], &other, &rule->when_threshold))
+        rule->when_rule = (guint) (other - cm_rules) + 1;
     }
   cm_model_foreach_weight (weights, take_weight, model);
   return model;
@@ -612,7 +710,18 @@ cm_learn_evaluate (const CmLearnModel *model, const CmLearnSet *set, const char 
       if (!e->decision || !(e->gated & bit) || !(e->labelled & bit))
         continue;
       gboolean breach = (e->breached & bit) != 0;
-      gboolean found = m->present && cm_learn_probability (model, set, i, rule) >= m->threshold;
+      double threshold = m->threshold;
+      if (m->when_rule)
+        {
+          /* The rule named found it: the engine's threshold-when. */
+          const RuleModel *other = &model->rules[m->when_rule - 1];
+          const char *other_id = cm_rules[m->when_rule - 1].id;
+          guint64 other_bit = G_GUINT64_CONSTANT (1) << (m->when_rule - 1);
+          if (other->present && (e->gated & other_bit)
+              && cm_learn_probability (model, set, i, other_id) >= other->threshold)
+            threshold = MAX (threshold, m->when_threshold);
+        }
+      gboolean found = m->present && cm_learn_probability (model, set, i, rule) >= threshold;
       counts->examples++;
       counts->breaches += breach;
       counts->tp += breach && found;
@@ -653,6 +762,11 @@ write_rule (GString *out, const CmLearnModel *model, guint r)
   g_autofree char *bias = format_number ("%.4f", m->bias);
   g_autofree char *threshold = format_number ("%.3f", m->threshold);
   g_string_append_printf (out, "[%s]\nbias %s\nthreshold %s\n", cm_rules[r].id, bias, threshold);
+  if (m->when_rule)
+    {
+      g_autofree char *when = format_number ("%.3f", m->when_threshold);
+      g_string_append_printf (out, "threshold-when:%s %s\n", cm_rules[m->when_rule - 1].id, when);
+    }
   g_autoptr (GArray) cues = g_array_new (FALSE, FALSE, sizeof (Written));
   GHashTableIter iter;
   gpointer key, value;

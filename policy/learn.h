@@ -16,8 +16,9 @@
  * l2_general at rate_general, the others (words, pairs, the envelope, any
  * cue whose name is unknown) by l2 at rate; the threshold is the lowest at
  * which the out-of-fold probabilities of 5 folds give precision >= 0.90,
- * raised while their recall stays >= 0.88 when there is recall to spare,
- * and the model written is the mean of the 5 fold models (whose scale the
+ * raised while their recall stays >= 0.88 when there is recall to spare
+ * (disrespect's with a threshold-when beside officer-criticism's finding,
+ * model.h, where that finds more), and the model written is the mean of the 5 fold models (whose scale the
  * threshold was chosen at).  An example's weight multiplies its
  * gradient and its count in the balance and the threshold's precision,
  * so a council's decision can count for more than a shipped message.

@@ -320,6 +320,17 @@ cm_model_rule (const CmModel *model, const CmRule *rule, double *bias, double *t
   return TRUE;
 }
 
+gboolean
+cm_model_rule_when (const CmModel *model, const CmRule *rule, const CmRule **other, double *threshold)
+{
+  const RuleWeights *weights = &model->rules[rule_index (rule)];
+  if (!weights->present || weights->when_rule == 0)
+    return FALSE;
+  *other = &cm_rules[weights->when_rule - 1];
+  *threshold = weights->when_threshold;
+  return TRUE;
+}
+
 void
 cm_model_foreach_weight (const CmModel *model, CmModelVisit visit, gpointer data)
 {

@@ -66,6 +66,9 @@ CmStemCache *cm_model_stems (const CmModel *model);
 /* RULE's bias and threshold in MODEL; FALSE when the file has no group
  * for it. */
 gboolean cm_model_rule (const CmModel *model, const CmRule *rule, double *bias, double *threshold);
+/* RULE's "threshold-when:" line: the rule it names and its threshold;
+ * FALSE when it has none. */
+gboolean cm_model_rule_when (const CmModel *model, const CmRule *rule, const CmRule **other, double *threshold);
 /* Call VISIT with every weight of MODEL: the rule, the cue's hash, its
  * name as the file gave it (KIND:NAME or #HASH), and the weight.  The
  * trainer reads the weights in force this way, so that the file has one

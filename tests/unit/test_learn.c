@@ -227,6 +227,63 @@ START_TEST (test_recall_spare)
 }
 END_TEST
 
+/* threshold-when, as train.py chooses it: disrespect cannot tell its
+ * breaches from officer-criticism's by the cues it reads (both are rude;
+ * the pair that marks an officer is a b: cue, which disrespect is fitted
+ * without), so alone no threshold keeps its precision and it finds
+ * nothing; beside officer-criticism's finding it keeps a higher
+ * threshold, and finds its own breaches.  The file written says so, and
+ * the engine reads it back. */
+START_TEST (test_threshold_when)
+{
+  g_autoptr (CmLearnSet) set = cm_learn_set_new ();
+  const char *const gated[] = { "officer-criticism", "disrespect", NULL };
+  const char *const abuse[] = { "disrespect", NULL };
+  const char *const criticism[] = { "officer-criticism", NULL };
+  const char *const none[] = { NULL };
+  for (guint i = 0; i < 90; i++)
+    {
+      guint kind = i % 3; /* 0: abuse, 1: criticism of an officer, 2: neither */
+      const char *names[] = { kind == 2 ? "w:polite" : "w:rude", "w:the", "w:and",
+                              kind == 1 ? "b:the_officer" : "w:the" };
+      guint64 hashes[G_N_ELEMENTS (names)];
+      for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+        hashes[k] = cm_model_cue_hash (names[k]);
+      CmLearnExample example = { hashes, names, G_N_ELEMENTS (names), gated, NULL,
+                                 kind == 0 ? abuse : kind == 1 ? criticism : none, 1.0, FALSE };
+      cm_learn_set_add (set, &example);
+    }
+  g_autoptr (CmLearnModel) model = cm_learn_fit (set, NULL);
+  const CmLearnFit *fit = cm_learn_model_fit (model, "disrespect");
+  ck_assert (fit && fit->fitted);
+  ck_assert_msg (fit->oof_tp >= 27 && fit->oof_fp <= 3, "tp %f fp %f fn %f", fit->oof_tp, fit->oof_fp, fit->oof_fn);
+
+  g_autofree char *dir = test_scratch_dir ();
+  g_autofree char *path = g_build_filename (dir, "weights.conf", NULL);
+  ck_assert (cm_learn_write (model, path, NULL, NULL));
+  g_autofree char *text = NULL;
+  ck_assert (g_file_get_contents (path, &text, NULL, NULL));
+  ck_assert_msg (strstr (text, "threshold-when:officer-criticism "), "%s", text);
+  g_autoptr (CmModel) engine = cm_model_load (path, NULL);
+  ck_assert_ptr_nonnull (engine);
+  const CmRule *other;
+  double when;
+  ck_assert (cm_model_rule_when (engine, cm_rule_find ("disrespect"), &other, &when));
+  ck_assert_str_eq (other->id, "officer-criticism");
+  double threshold;
+  ck_assert (cm_model_rule (engine, cm_rule_find ("disrespect"), NULL, &threshold));
+  ck_assert_msg (when > threshold, "when %f, threshold %f", when, threshold);
+  /* Read back by the trainer, it is written again the same. */
+  g_autoptr (CmLearnModel) back = cm_learn_model_load (path, NULL);
+  ck_assert_ptr_nonnull (back);
+  g_autofree char *again = g_build_filename (dir, "again.conf", NULL);
+  ck_assert (cm_learn_write (back, again, NULL, NULL));
+  g_autofree char *text2 = NULL;
+  ck_assert (g_file_get_contents (again, &text2, NULL, NULL));
+  ck_assert_msg (strstr (text2, "threshold-when:officer-criticism "), "%s", text2);
+}
+END_TEST
+
 START_TEST (test_deterministic)
 {
   g_autofree char *dir = test_scratch_dir ();
@@ -398,6 +455,7 @@ main (void)
   tcase_add_test (tc, test_weight);
   tcase_add_test (tc, test_ordinary_hold_cost);
   tcase_add_test (tc, test_recall_spare);
+  tcase_add_test (tc, test_threshold_when);
   tcase_add_test (tc, test_deterministic);
   tcase_add_test (tc, test_write_and_load);
   tcase_add_test (tc, test_write_fails);
