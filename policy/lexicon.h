@@ -23,12 +23,19 @@ typedef struct {
 } CmMatch;
 
 CmLexicon *cm_lexicon_new (void);
+/* A lexicon whose patterns' data are bits, OR'd together where several
+ * match at a word (cm_lexicon_bits_at). */
+CmLexicon *cm_lexicon_new_bits (void);
 void cm_lexicon_free (CmLexicon *lexicon);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmLexicon, cm_lexicon_free)
 
 /* Add PATTERN; the error says what is wrong with it (no file or line). */
 gboolean cm_lexicon_add (CmLexicon *lexicon, const char *pattern, gpointer data, GError **error);
 /* Load one pattern a line from PATH; errors say PATH:LINE. */
+/* Load PATH; when ALSO (ALSO2) is not NULL, add every pattern to it too,
+ * with BIT (BIT2) as its data (the combined scans of CmLexicons). */
+CmLexicon *cm_lexicon_load_into (const char *path, CmLexicon *also, guint bit, CmLexicon *also2, guint bit2,
+                                 GError **error);
 CmLexicon *cm_lexicon_load (const char *path, GError **error);
 guint cm_lexicon_size (const CmLexicon *lexicon);
 
