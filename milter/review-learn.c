@@ -250,9 +250,16 @@ print_rules (const CmLearnModel *before, const CmLearnModel *after, const CmLear
               fit->decisions);
       if (fit->fitted)
         /* The five folds' figures, a decision counting as DECISION_WEIGHT messages. */
-        printf ("; threshold %s (out of fold: tp %.0f fp %.0f fn %.0f), %u weights\n",
-                g_ascii_formatd (buffer, sizeof buffer, "%.3f", fit->threshold), fit->oof_tp, fit->oof_fp,
-                fit->oof_fn, fit->weights);
+        {
+          printf ("; threshold %s (out of fold: tp %.0f fp %.0f fn %.0f), %u weights",
+                  g_ascii_formatd (buffer, sizeof buffer, "%.3f", fit->threshold), fit->oof_tp, fit->oof_fp,
+                  fit->oof_fn, fit->weights);
+          /* Breaches the rule never sees (its gate stopped them) are misses
+           * the out-of-fold figures do not count. */
+          if (fit->missed > 0)
+            printf ("; %.0f breaches not judged (the rule's gate stopped them)", fit->missed);
+          printf ("\n");
+        }
       else
         printf ("; too few of one class: no weights (its word lists only)\n");
       CmLearnCounts was, now;

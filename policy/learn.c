@@ -313,9 +313,11 @@ by_probability_down (gconstpointer a, gconstpointer b)
  * cost; 0.999 when there is none.  Where that threshold finds more than
  * RECALL_SPARE of the breaches, it is raised to the highest that still
  * finds that share: recall to spare is spent on precision, as train.py's
- * choose_threshold does. */
+ * choose_threshold does.  MISSED weighs the breaches the rule's gate
+ * stops: missed at every threshold, they count against recall too, or
+ * the spare would spend recall the rule does not have. */
 static double
-choose_threshold (GArray *scored, double precision, double recall_spare)
+choose_threshold (GArray *scored, double precision, double recall_spare, double missed)
 {
   g_array_sort (scored, by_probability_down);
   double best = 0.999, tp = 0, fp = 0;
@@ -329,7 +331,8 @@ choose_threshold (GArray *scored, double precision, double recall_spare)
       if (tp > 0 && tp / (tp + fp) >= precision)
         best = s->p;
     }
-  /* TP now weighs every breach. */
+  /* TP now weighs every breach the gate let through. */
+  double breaches = tp + missed;
   double found = 0;
   for (guint i = 0; i < scored->len && tp > 0 && recall_spare > 0; i++)
     {
@@ -337,7 +340,7 @@ choose_threshold (GArray *scored, double precision, double recall_spare)
       if (!s->y)
         continue;
       found += s->weight;
-      if (found / tp >= recall_spare)
+      if (found / breaches >= recall_spare)
         {
           best = MAX (best, s->p);
           break;
@@ -436,10 +439,10 @@ threshold_of (const RuleModel *rule, double threshold, const RuleModel *other, g
  * threshold is choose_threshold's over the examples as they would then be
  * found (one OTHER found counts only at or above the candidate); the pair
  * that finds most breaches replaces *THRESHOLD, if it finds more than
- * *THRESHOLD alone. */
+ * *THRESHOLD alone.  MISSED is as for choose_threshold. */
 static void
 choose_when (RuleModel *rule, const RuleModel *other, guint other_index, GArray *scored,
-             const CmLearnOptions *options, double *threshold)
+             const CmLearnOptions *options, double missed, double *threshold)
 {
   double best_tp = 0;
   for (guint i = 0; i < scored->len; i++)
@@ -458,7 +461,7 @@ choose_when (RuleModel *rule, const RuleModel *other, guint other_index, GArray 
           if (other->found_oof[s->example] && s->p < when_thresholds[k])
             s->p = -1;
         }
-      double own = choose_threshold (seen, options->precision, options->recall_spare);
+      double own = choose_threshold (seen, options->precision, options->recall_spare, missed);
       double tp = 0;
       for (guint i = 0; i < seen->len; i++)
         {
@@ -483,11 +486,17 @@ fit_rule (CmLearnModel *model, const CmLearnSet *set, guint r, const CmLearnOpti
   rule->fitted_here = TRUE;
   guint64 bit = G_GUINT64_CONSTANT (1) << r;
   g_autoptr (GArray) rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  double missed = 0; /* breaches the gate stops (choose_threshold) */
   for (guint i = 0; i < set->examples->len; i++)
     {
       const Example *e = &g_array_index (set->examples, Example, i);
-      if (!(e->gated & bit) || !(e->labelled & bit) || e->weight <= 0)
+      if (!(e->labelled & bit) || e->weight <= 0)
         continue;
+      if (!(e->gated & bit))
+        {
+          missed += (e->breached & bit) ? e->weight : 0;
+          continue;
+        }
       Row row = { e->cues, (e->breached & bit) != 0, e->weight,
                   e->weight * (e->ordinary ? CM_LEARN_ORDINARY_WEIGHT : 1), i };
       g_array_append_val (rows, row);
@@ -557,11 +566,12 @@ fit_rule (CmLearnModel *model, const CmLearnSet *set, guint r, const CmLearnOpti
           }
       fit_clear (&fit);
     }
-  double threshold = choose_threshold (scored, options->precision, options->recall_spare);
+  rule->fit.missed = missed;
+  double threshold = choose_threshold (scored, options->precision, options->recall_spare, missed);
   guint other_index = when_other (model, r);
   const RuleModel *other = other_index ? &model->rules[other_index - 1] : NULL;
   if (other)
-    choose_when (rule, other, other_index - 1, scored, options, &threshold);
+    choose_when (rule, other, other_index - 1, scored, options, missed, &threshold);
   rule->found_oof = g_new0 (guint8, set->examples->len);
   for (guint i = 0; i < scored->len; i++)
     {

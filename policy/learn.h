@@ -80,6 +80,7 @@ typedef struct {
   double bias, threshold;
   guint weights;        /* written (|w| >= keep) */
   double oof_tp, oof_fp, oof_fn; /* out of fold, at the threshold (weighted) */
+  double missed;        /* labelled breaches the rule's gate stopped (weighted) */
 } CmLearnFit;
 
 /* The weights of every rule, fitted or read from a weights file. */

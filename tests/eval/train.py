@@ -154,7 +154,7 @@ RATE = 0.01
 ORDINARY_WEIGHT = 5
 
 
-def choose_threshold(scored, precision, recall_spare=None):
+def choose_threshold(scored, precision, recall_spare=None, missed=0):
     """The lowest threshold at which precision over SCORED, (probability,
     label[, weight]) tuples, is at least PRECISION (with at least one true
     positive); 0.999 when there is none.
@@ -166,7 +166,12 @@ def choose_threshold(scored, precision, recall_spare=None):
     a rule whose breaches are plain (an officer's own regrading, party
     leaflets) can afford a stricter threshold than the precision target
     alone would give, and out-of-fold precision on a few hundred examples
-    is too uncertain to stop at the first threshold that reaches it."""
+    is too uncertain to stop at the first threshold that reaches it.
+
+    MISSED counts the breaches the rule's gate never lets through (an
+    officer lobbying from a personal address, which the engine does not
+    judge): they are misses at every threshold, so recall is counted over
+    them too, or the spare would spend recall the rule does not have."""
     ranked = sorted(scored, reverse=True)
     best = 0.999
     tp = fp = 0
@@ -175,7 +180,7 @@ def choose_threshold(scored, precision, recall_spare=None):
         fp += (1 - y) * (weight[0] if weight else 1)
         if tp and tp / (tp + fp) >= precision:
             best = p
-    breaches = sum(y for _, y, *_ in ranked)
+    breaches = sum(y for _, y, *_ in ranked) + missed
     if recall_spare is not None and breaches:
         found = 0
         for p, y, *_ in ranked:
@@ -206,21 +211,22 @@ WHEN = {"disrespect": "officer-criticism"}
 WHEN_THRESHOLDS = (0.8, 0.85, 0.9, 0.95, 0.98)
 
 
-def choose_when(scored, other_fired, precision, recall_spare=None):
+def choose_when(scored, other_fired, precision, recall_spare=None, missed=0):
     """The thresholds (own, when the other rule fired) over SCORED,
     (probability, label, weight) tuples, OTHER_FIRED a flag for each: for
     each candidate of the second, the first is choose_threshold's over the
     messages as they would then be found (one the other rule found counts
     only at or above the second); the pair that finds most breaches, or
-    None when none finds more than one threshold alone."""
-    alone = choose_threshold(scored, precision, recall_spare)
+    None when none finds more than one threshold alone.  MISSED is as for
+    choose_threshold."""
+    alone = choose_threshold(scored, precision, recall_spare, missed)
     best_tp = sum(1 for p, y, _ in scored if p >= alone and y)
     best = None
     for when in WHEN_THRESHOLDS:
         # A message the other rule found is found at a threshold below WHEN
         # only once it reaches WHEN: its probability, else never (-1).
         seen = [(p if not fired or p >= when else -1.0, y, w) for (p, y, w), fired in zip(scored, other_fired)]
-        own = choose_threshold(seen, precision, recall_spare)
+        own = choose_threshold(seen, precision, recall_spare, missed)
         tp = sum(1 for p, y, _ in seen if p >= own and y)
         if tp > best_tp:
             best_tp, best = tp, (own, max(own, when))
@@ -355,8 +361,10 @@ def main():
             continue  # decided by the envelope alone
         ex = {"train": [], "dev": []}
         paths = {"train": [], "dev": []}
+        missed = 0  # breaches the gate stops (see choose_threshold)
         for (split, path, _), (gated, feats) in zip(jobs, cues):
             if rule not in gated:
+                missed += split != "corpus" and rule in truth(path)
                 continue
             y = 1 if split != "corpus" and rule in truth(path) else 0
             drop = WITHOUT.get(rule, ())
@@ -390,12 +398,12 @@ def main():
             print(f"{rule}: not enough examples", file=sys.stderr)
             continue
         precision = args.precision + PRECISION_OFFSET.get(rule, 0.0)
-        threshold = choose_threshold(scored, precision, args.recall_spare)
+        threshold = choose_threshold(scored, precision, args.recall_spare, missed)
         when = None
         if rule in WHEN and WHEN[rule] in found_oof:
             other = found_oof[WHEN[rule]]
             chosen = choose_when(scored, [other.get(path, False) for path in scored_paths], precision,
-                                 args.recall_spare)
+                                 args.recall_spare, missed)
             if chosen:
                 threshold, when = chosen[0], (WHEN[rule], chosen[1])
         other_of = found_oof.get(when[0], {}) if when else {}
@@ -408,7 +416,8 @@ def main():
         found_oof[rule] = {path: found(p, path) for path, p in zip(pooled_paths, out_of_fold)}
         print(f"{rule}: {len(pooled)} examples ({pos} breach): threshold {threshold:.3f}"
               + (f" ({when[1]:.3f} when {when[0]} found it)" if when else "")
-              + f", out-of-fold tp {tp} fp {fp} fn {pos - tp}")
+              + f", out-of-fold tp {tp} fp {fp} fn {pos - tp}"
+              + (f" (and {missed} breaches its gate stops)" if missed else ""))
         # Everyday mail that breaks no rule: every one held is a regression
         # a Monitoring Officer would notice first.
         ordinary_scores = [p for p, path in zip(out_of_fold, pooled_paths) if is_ordinary(path)]

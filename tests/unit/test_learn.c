@@ -183,13 +183,22 @@ END_TEST
  * of evidence (none to nine further telling cues, two breaches to a
  * grade), are all found at the precision target alone; with recall_spare
  * the threshold rises until only that share is found, so the weakest
- * grade falls below it. */
-START_TEST (test_recall_spare)
+ * grade falls below it.  Four more breaches that the rule's gate stopped
+ * are misses at any threshold: then the rule finds only 20 of 24 (0.83),
+ * has no recall to spare, and keeps the threshold precision alone gives. */
+static void
+add_graded_breaches (CmLearnSet *set, gboolean stopped)
 {
-  g_autoptr (CmLearnSet) set = cm_learn_set_new ();
   const char *const gated[] = { RULE, NULL };
   const char *const breached[] = { RULE, NULL };
   const char *const none[] = { NULL };
+  for (guint i = 0; i < (stopped ? 4 : 0); i++)
+    {
+      const char *names[] = { "w:rude", "w:the" };
+      guint64 hashes[G_N_ELEMENTS (names)] = { cm_model_cue_hash (names[0]), cm_model_cue_hash (names[1]) };
+      CmLearnExample example = { hashes, names, G_N_ELEMENTS (names), none, NULL, breached, 1.0, FALSE };
+      cm_learn_set_add (set, &example);
+    }
   for (guint i = 0; i < 40; i++)
     {
       gboolean breach = i % 2 == 0;
@@ -208,22 +217,35 @@ START_TEST (test_recall_spare)
       CmLearnExample example = { hashes, names, n, gated, NULL, breach ? breached : none, 1.0, FALSE };
       cm_learn_set_add (set, &example);
     }
+}
+
+START_TEST (test_recall_spare)
+{
   CmLearnOptions options;
   cm_learn_options_init (&options);
   ck_assert_double_eq_tol (options.recall_spare, 0.88, 1e-9);
-  double threshold[2], recall[2];
-  for (guint spare = 0; spare < 2; spare++)
+  /* Without the spare; with it; with it and four breaches stopped. */
+  double threshold[3], recall[3], missed[3];
+  for (guint run = 0; run < 3; run++)
     {
-      options.recall_spare = spare ? 0.88 : 0;
+      g_autoptr (CmLearnSet) set = cm_learn_set_new ();
+      add_graded_breaches (set, run == 2);
+      options.recall_spare = run ? 0.88 : 0;
       g_autoptr (CmLearnModel) model = cm_learn_fit (set, &options);
       const CmLearnFit *fit = cm_learn_model_fit (model, RULE);
       ck_assert (fit && fit->fitted);
-      threshold[spare] = fit->threshold;
-      recall[spare] = fit->oof_tp / (fit->oof_tp + fit->oof_fn);
+      ck_assert_uint_eq (fit->examples, 40);
+      threshold[run] = fit->threshold;
+      recall[run] = fit->oof_tp / (fit->oof_tp + fit->oof_fn);
+      missed[run] = fit->missed;
     }
   ck_assert_msg (recall[0] == 1.0, "without: recall %f", recall[0]);
   ck_assert_msg (threshold[1] > threshold[0], "without: %f, with: %f", threshold[0], threshold[1]);
   ck_assert_msg (recall[1] >= 0.88 && recall[1] < 1.0, "with: recall %f", recall[1]);
+  ck_assert_double_eq (missed[1], 0);
+  ck_assert_double_eq (missed[2], 4);
+  ck_assert_msg (recall[2] == 1.0 && fabs (threshold[2] - threshold[0]) < 1e-9,
+                 "stopped: recall %f, threshold %f against %f", recall[2], threshold[2], threshold[0]);
 }
 END_TEST
 
