@@ -245,6 +245,35 @@ START_TEST (test_unknown_people)
 }
 END_TEST
 
+/* Staff named by the service they work in (officer-words.txt): a
+ * service with a person or group in it, or a service that is only a team
+ * as the subject of a plural verb, is an officer; a service that is also
+ * a topic ("housing is"), a building or a management of something is not. */
+START_TEST (test_service_staff)
+{
+  g_autoptr (CmConfig) config = config_with ("# no rule has weights\n");
+  const struct { const char *body; gboolean officer; } cases[] = {
+    { "Legal took five months to answer.", TRUE },
+    { "The highways chap never came back to me.", TRUE },
+    { "Finance are sitting on the figures.", TRUE },
+    { "Ask the depot lads when the bins go out.", TRUE },
+    { "Housing is a crisis in this town.", FALSE },
+    { "We met the management of the park trust at the town hall.", FALSE },
+    { "Parking took an hour on Saturday.", FALSE },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("From: %s\nTo: %s\nSubject: x\n\n%s\n", JANE, MEMBERS_AND_TOM,
+                                               cases[i].body);
+      g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+      g_autofree char *json = cm_check_cues (config, NULL, stream, NULL);
+      ck_assert_ptr_nonnull (json);
+      ck_assert_msg ((strstr (json, "\"cue:officer\"") != NULL) == cases[i].officer, "%s: %s", cases[i].body,
+                     json);
+    }
+}
+END_TEST
+
 /* cue:member: a sentence naming a member other than the sender, by the
  * directory's name or as Cllr or Councillor; not the sender herself, not
  * an officer, not "members" in general.  Its words are m: cues, weighed
@@ -352,6 +381,7 @@ main (void)
   tcase_add_test (tc, test_cue_dump);
   tcase_add_test (tc, test_negative_forms);
   tcase_add_test (tc, test_unknown_people);
+  tcase_add_test (tc, test_service_staff);
   tcase_add_test (tc, test_member_cue);
   tcase_add_test (tc, test_threshold_when);
   tcase_add_test (tc, test_valence);
