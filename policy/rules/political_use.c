@@ -6,11 +6,13 @@
  * and staff are not for party politics, and members must not press staff
  * to provide support they may not give.
  *
- * Fires when a member writing from a council address (a personal address
- * is not a council resource) has a sentence of political.txt in the new
- * text, and the mail goes to an officer (asking staff for party business)
- * or outside the council (campaigning with council mail).  Member-to-member
- * talk of a party meeting is not political use of the council or its staff.
+ * Fires when a member has a sentence of political.txt in the new text and
+ * the mail goes to an officer (asking staff for party business, from any
+ * of the member's addresses: the staff are the council's resource), or
+ * goes outside the council from a council address (campaigning with
+ * council mail; from a personal address that is the member's own
+ * business).  Member-to-member talk of a party meeting is not political
+ * use of the council or its staff.
  */
 #include "config.h"
 
@@ -24,8 +26,9 @@ cm_rule_political_use (const CmRule *rule, const CmRuleContext *context, GPtrArr
 {
   const CmView *view = context->view;
   const CmParticipant *sender = view->sender;
-  if (sender->role != CM_ROLE_MEMBER || !cm_directory_in_council_domain (context->directory, sender->address))
+  if (sender->role != CM_ROLE_MEMBER)
     return;
+  gboolean council_address = cm_directory_in_council_domain (context->directory, sender->address);
 
   const CmParticipant *officer = NULL;
   guint outside = 0;
@@ -36,7 +39,7 @@ cm_rule_political_use (const CmRule *rule, const CmRuleContext *context, GPtrArr
         continue;
       if (p->role == CM_ROLE_OFFICER && officer == NULL)
         officer = p;
-      outside += p->role == CM_ROLE_EXTERNAL;
+      outside += p->role == CM_ROLE_EXTERNAL && council_address;
     }
   if (officer == NULL && outside == 0)
     return;

@@ -307,6 +307,12 @@ START_TEST (test_political_use)
   g_autoptr (CmVerdict) residents = check (JANE, "resident@example.org", NULL, NULL,
       "Please vote for me on 2 May: I need your support for my re-election campaign.");
   ck_assert_ptr_nonnull (test_finding (residents, "political-use"));
+  /* Staff asked from a member's personal address are still the council's. */
+  g_autoptr (CmVerdict) staff_personal = check ("janesmith1962@gmail.com", TOM, NULL, NULL,
+      "Could your team print 500 election leaflets for the ward party before Friday?");
+  f = test_finding (staff_personal, "political-use");
+  ck_assert_ptr_nonnull (f);
+  ck_assert (test_has_person (f, TOM_ADDR));
   /* Near misses: member to member; a personal address; an officer. */
   g_autoptr (CmVerdict) members = check (JANE, RAJ, NULL, NULL, "See you at the ward party meeting on Tuesday.");
   ck_assert_ptr_null (test_finding (members, "political-use"));
