@@ -67,6 +67,18 @@ check (const CmConfig *config, const char *from, const char *to, const char *bod
 #define JANE "Cllr Jane Smith <cllr.jane.smith@northmoor.gov.uk>"
 #define KHAN "cllr.ahmed.khan@northmoor.gov.uk"
 #define MEMBERS_AND_TOM "cllr.raj.patel@northmoor.gov.uk, tom.baker@northmoor.gov.uk"
+
+/* The cues council-check --cues prints for BODY, from Jane to a member
+ * and an officer. */
+static char *
+cues_of_body (const CmConfig *config, const char *body)
+{
+  g_autofree char *text = g_strdup_printf ("From: %s\nTo: %s\nSubject: x\n\n%s\n", JANE, MEMBERS_AND_TOM, body);
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+  char *json = cm_check_cues (config, NULL, stream, NULL);
+  ck_assert_ptr_nonnull (json);
+  return json;
+}
 static const char *const floundering = "Mr Baker has been floundering since the spring. Thanks for the cake.";
 
 START_TEST (test_learned_finding)
@@ -228,11 +240,7 @@ START_TEST (test_unknown_people)
   };
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
     {
-      g_autofree char *text = g_strdup_printf ("From: %s\nTo: %s\nSubject: x\n\n%s\n", JANE, MEMBERS_AND_TOM,
-                                               bodies[i][0]);
-      g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
-      g_autofree char *json = cm_check_cues (config, NULL, stream, NULL);
-      ck_assert_ptr_nonnull (json);
+      g_autofree char *json = cues_of_body (config, bodies[i][0]);
       for (guint k = 1; k < 3; k++)
         if (bodies[i][k])
           ck_assert_msg (strstr (json, bodies[i][k]), "%s: %s", bodies[i][0], json);
@@ -263,11 +271,7 @@ START_TEST (test_service_staff)
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *text = g_strdup_printf ("From: %s\nTo: %s\nSubject: x\n\n%s\n", JANE, MEMBERS_AND_TOM,
-                                               cases[i].body);
-      g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
-      g_autofree char *json = cm_check_cues (config, NULL, stream, NULL);
-      ck_assert_ptr_nonnull (json);
+      g_autofree char *json = cues_of_body (config, cases[i].body);
       ck_assert_msg ((strstr (json, "\"cue:officer\"") != NULL) == cases[i].officer, "%s: %s", cases[i].body,
                      json);
     }
@@ -291,11 +295,7 @@ START_TEST (test_member_cue)
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *text = g_strdup_printf ("From: %s\nTo: %s\nSubject: x\n\n%s\n", JANE, MEMBERS_AND_TOM,
-                                               cases[i].body);
-      g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
-      g_autofree char *json = cm_check_cues (config, NULL, stream, NULL);
-      ck_assert_ptr_nonnull (json);
+      g_autofree char *json = cues_of_body (config, cases[i].body);
       ck_assert_msg ((strstr (json, "\"cue:member\"") != NULL) == cases[i].member, "%s: %s", cases[i].body, json);
       ck_assert_msg ((strstr (json, "\"m:") != NULL) == cases[i].member, "%s: %s", cases[i].body, json);
     }
@@ -350,10 +350,7 @@ START_TEST (test_valence)
   };
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
     {
-      g_autofree char *text = g_strdup_printf ("From: %s\nTo: %s\nSubject: x\n\n%s\n", JANE, MEMBERS_AND_TOM,
-                                               bodies[i][0]);
-      g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
-      g_autofree char *json = cm_check_cues (config, NULL, stream, NULL);
+      g_autofree char *json = cues_of_body (config, bodies[i][0]);
       if (bodies[i][1])
         ck_assert_msg (strstr (json, bodies[i][1]), "%s: %s", bodies[i][0], json);
       else
