@@ -486,7 +486,6 @@ fit_rule (CmLearnModel *model, const CmLearnSet *set, guint r, const CmLearnOpti
   rule->fitted_here = TRUE;
   guint64 bit = G_GUINT64_CONSTANT (1) << r;
   g_autoptr (GArray) rows = g_array_new (FALSE, FALSE, sizeof (Row));
-  double missed = 0; /* breaches the gate stops (choose_threshold) */
   for (guint i = 0; i < set->examples->len; i++)
     {
       const Example *e = &g_array_index (set->examples, Example, i);
@@ -494,7 +493,7 @@ fit_rule (CmLearnModel *model, const CmLearnSet *set, guint r, const CmLearnOpti
         continue;
       if (!(e->gated & bit))
         {
-          missed += (e->breached & bit) ? e->weight : 0;
+          rule->fit.missed += (e->breached & bit) ? e->weight : 0; /* choose_threshold */
           continue;
         }
       Row row = { e->cues, (e->breached & bit) != 0, e->weight,
@@ -566,12 +565,11 @@ fit_rule (CmLearnModel *model, const CmLearnSet *set, guint r, const CmLearnOpti
           }
       fit_clear (&fit);
     }
-  rule->fit.missed = missed;
-  double threshold = choose_threshold (scored, options->precision, options->recall_spare, missed);
+  double threshold = choose_threshold (scored, options->precision, options->recall_spare, rule->fit.missed);
   guint other_index = when_other (model, r);
   const RuleModel *other = other_index ? &model->rules[other_index - 1] : NULL;
   if (other)
-    choose_when (rule, other, other_index - 1, scored, options, missed, &threshold);
+    choose_when (rule, other, other_index - 1, scored, options, rule->fit.missed, &threshold);
   rule->found_oof = g_new0 (guint8, set->examples->len);
   for (guint i = 0; i < scored->len; i++)
     {
