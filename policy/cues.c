@@ -521,11 +521,16 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
     { CM_HIT_POLITICAL, "political" }, { CM_HIT_EMPLOYMENT, "employment" },
     { CM_HIT_ABUSE, "abuse" }, { CM_HIT_DISCRIMINATORY, "discriminatory" },
     { CM_HIT_DECISION_CRITICISM, "decision-criticism" }, { CM_HIT_BELITTLING, "belittling" },
-    { CM_HIT_DISPARAGING, "disparaging" }, { CM_HIT_INSULT, "insult" },
+    { CM_HIT_DISPARAGING, "disparaging" }, { CM_HIT_INSULT, "insult" }, { CM_HIT_OUTSIDE, "outside" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     if (sentence->hits & lists[i].bit)
       add (features, "hit:", lists[i].name);
+  /* A post of an outside body ("the trust's chief executive", "the
+   * contractor's site manager") reads as an officer's; the weights learn
+   * what an outside body in an officer's sentence is worth. */
+  if (about_officer && (sentence->hits & CM_HIT_OUTSIDE))
+    add (features, "o:", "hit:outside");
 
   /* Punctuation from the sentence's own bytes, read in place. */
   const char *source = sentence_source (view, sentence);

@@ -69,6 +69,7 @@ enum {
   CM_HIT_BELITTLING = 1 << 7,   /* a cue for the learned weights only */
   CM_HIT_DISPARAGING = 1 << 8,  /* a cue for the learned weights only */
   CM_HIT_INSULT = 1 << 9,       /* a cue for the learned weights only */
+  CM_HIT_OUTSIDE = 1 << 10,     /* a cue for the learned weights only */
 };
 
 /* The lists of CmLexicons.officer_refs (and of its scan, CM_REF_SHIFT
@@ -101,6 +102,7 @@ typedef struct {
   CmLexicon *belittling;     /* belittling.txt */
   CmLexicon *disparaging;    /* disparaging.txt */
   CmLexicon *insults;        /* insults.txt */
+  CmLexicon *outside_bodies; /* outside-bodies.txt */
   CmLexicon *decision_words; /* decision-words.txt */
   CmLexicon *member_words;   /* member-words.txt */
   /* The CM_HIT_ and the CM_REF_ lists in one, data = their bits (the

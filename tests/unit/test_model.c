@@ -278,6 +278,36 @@ START_TEST (test_service_staff)
 }
 END_TEST
 
+/* hit:outside: a body that is not the council (the NHS, a contractor,
+ * the county, a minister), and o:hit:outside when the sentence is about
+ * an officer too, so the weights can tell the trust's chief executive
+ * from the council's.  The council's own staff and services are not
+ * outside bodies. */
+START_TEST (test_outside_body)
+{
+  g_autoptr (CmConfig) config = config_with ("# no rule has weights\n");
+  const struct { const char *body; gboolean outside, officer; } cases[] = {
+    { "The managing director of the bus company has ignored every letter.", TRUE, TRUE },
+    { "The contractor's site manager was useless again.", TRUE, TRUE },
+    /* "property services have" reads as the council's service; the NHS says whose */
+    { "NHS Property Services have sat on the lease for a year.", TRUE, TRUE },
+    { "The minister's answer was an insult to the town.", TRUE, FALSE },
+    { "The county council let the verges grow waist high.", TRUE, FALSE },
+    { "The planning team was useless again.", FALSE, TRUE },
+    { "Tom Baker has ignored every letter.", FALSE, TRUE },
+    { "I was firm with him about the deadline.", FALSE, FALSE },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = cues_of_body (config, cases[i].body);
+      ck_assert_msg ((strstr (json, "\"hit:outside\"") != NULL) == cases[i].outside, "%s: %s", cases[i].body,
+                     json);
+      ck_assert_msg ((strstr (json, "\"o:hit:outside\"") != NULL) == (cases[i].outside && cases[i].officer),
+                     "%s: %s", cases[i].body, json);
+    }
+}
+END_TEST
+
 /* cue:member: a sentence naming a member other than the sender, by the
  * directory's name or as Cllr or Councillor; not the sender herself, not
  * an officer, not "members" in general.  Its words are m: cues, weighed
@@ -379,6 +409,7 @@ main (void)
   tcase_add_test (tc, test_negative_forms);
   tcase_add_test (tc, test_unknown_people);
   tcase_add_test (tc, test_service_staff);
+  tcase_add_test (tc, test_outside_body);
   tcase_add_test (tc, test_member_cue);
   tcase_add_test (tc, test_threshold_when);
   tcase_add_test (tc, test_valence);
