@@ -316,6 +316,11 @@ by_probability_down (gconstpointer a, gconstpointer b)
  * choose_threshold does.  MISSED weighs the breaches the rule's gate
  * stops: missed at every threshold, they count against recall too, or
  * the spare would spend recall the rule does not have. */
+/* No threshold below an even chance: a message the weights think more
+ * likely compliant than a breach is never held, however clean the
+ * examples above it were out of fold (train.py's THRESHOLD_FLOOR). */
+#define THRESHOLD_FLOOR 0.5
+
 static double
 choose_threshold (GArray *scored, double precision, double recall_spare, double missed)
 {
@@ -346,7 +351,7 @@ choose_threshold (GArray *scored, double precision, double recall_spare, double 
           break;
         }
     }
-  return MAX (MIN (best, 0.999), 0.05);
+  return MAX (MIN (best, 0.999), THRESHOLD_FLOOR);
 }
 
 typedef struct {

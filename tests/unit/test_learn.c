@@ -75,7 +75,7 @@ START_TEST (test_separable)
    * and the refitted weights put every breach above it, every other below. */
   double bias, threshold;
   ck_assert (cm_learn_model_rule (model, RULE, &bias, &threshold));
-  ck_assert_msg (threshold >= 0.05 && threshold < 0.999, "threshold %f", threshold);
+  ck_assert_msg (threshold >= 0.5 && threshold < 0.999, "threshold %f", threshold);
   ck_assert (fit->threshold == threshold);
   /* Out of fold every breach is found; the compliant messages of a fold
    * tie (the same cues), so the sweep may take a few with the last breach. */
@@ -246,6 +246,43 @@ START_TEST (test_recall_spare)
   ck_assert_double_eq (missed[2], 4);
   ck_assert_msg (recall[2] == 1.0 && fabs (threshold[2] - threshold[0]) < 1e-9,
                  "stopped: recall %f, threshold %f against %f", recall[2], threshold[2], threshold[0]);
+}
+END_TEST
+
+/* No threshold below an even chance: eighty plain breaches and eighty
+ * plain compliant messages, and ten that say only "maybe", four of them
+ * breaches.  Out of fold, precision stays above 0.90 down into the
+ * "maybe" messages (84 of 90), so the precision target alone would take
+ * them at a probability near 0.4; the floor keeps the threshold at 0.5
+ * and leaves them unfound. */
+START_TEST (test_threshold_floor)
+{
+  CmLearnOptions options;
+  cm_learn_options_init (&options);
+  options.recall_spare = 0;
+  g_autoptr (CmLearnSet) set = cm_learn_set_new ();
+  const char *const gated[] = { RULE, NULL };
+  const char *const breached[] = { RULE, NULL };
+  const char *const none[] = { NULL };
+  for (guint i = 0; i < 170; i++)
+    {
+      gboolean maybe = i >= 160, breach = maybe ? i < 164 : i % 2 == 0;
+      const char *names[] = { maybe ? "w:maybe" : breach ? "w:rude" : "w:polite", "w:the" };
+      guint64 hashes[G_N_ELEMENTS (names)] = { cm_model_cue_hash (names[0]), cm_model_cue_hash (names[1]) };
+      CmLearnExample example = { hashes, names, G_N_ELEMENTS (names), gated, NULL, breach ? breached : none,
+                                 1.0, FALSE };
+      cm_learn_set_add (set, &example);
+    }
+  g_autoptr (CmLearnModel) model = cm_learn_fit (set, &options);
+  const CmLearnFit *fit = cm_learn_model_fit (model, RULE);
+  ck_assert (fit && fit->fitted);
+  double bias, threshold;
+  ck_assert (cm_learn_model_rule (model, RULE, &bias, &threshold));
+  double maybe = 1 / (1 + exp (-(bias + cm_learn_model_weight (model, RULE, cm_model_cue_hash ("w:maybe"))
+                                 + cm_learn_model_weight (model, RULE, cm_model_cue_hash ("w:the")))));
+  ck_assert_msg (maybe > 0.2 && maybe < 0.5, "p(maybe) %f", maybe);
+  ck_assert_msg (fabs (fit->threshold - 0.5) < 1e-9, "threshold %f", fit->threshold);
+  ck_assert_msg (fit->oof_tp == 80 && fit->oof_fn == 4, "tp %f fp %f fn %f", fit->oof_tp, fit->oof_fp, fit->oof_fn);
 }
 END_TEST
 
@@ -477,6 +514,7 @@ main (void)
   tcase_add_test (tc, test_weight);
   tcase_add_test (tc, test_ordinary_hold_cost);
   tcase_add_test (tc, test_recall_spare);
+  tcase_add_test (tc, test_threshold_floor);
   tcase_add_test (tc, test_threshold_when);
   tcase_add_test (tc, test_deterministic);
   tcase_add_test (tc, test_write_and_load);
