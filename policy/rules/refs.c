@@ -31,42 +31,6 @@ cm_refs_addresses_officers (const CmView *view)
   return officers > 0;
 }
 
-/* Is the council's service at word POS of WORDS part of another
- * organisation's name: "Fenwick Waste Services", "NHS Property
- * Services", a capitalised word that is not the sentence's first before
- * a capitalised service?  Not a possessive ("Karen's team"), not a word
- * of a post ("Senior Planning Officer"), not the council's own name
- * ("Northmoor Planning"), and not where the sentence has no lower-case
- * word to tell a name from shouting or a title. */
-static gboolean
-named_organisation (const CmRuleContext *context, const CmWords *words, const char *source, guint pos)
-{
-  static const char *const post_words[] = { "senior", "principal", "chief", "assistant", "deputy", "acting",
-                                            "interim", "head", "lead", "area", "council", "district", "borough",
-                                            "city", "town", "our", "your", "the", "and", "of", "dear", "hi", NULL };
-  if (pos < 2 || !g_ascii_isupper (source[words->words[pos].offset])
-      || !g_ascii_isupper (source[words->words[pos - 1].offset]))
-    return FALSE;
-  const char *before = words->words[pos - 1].text;
-  if (strchr (before, '\'') || g_strv_contains (post_words, before))
-    return FALSE;
-  gboolean lower = FALSE;
-  for (guint i = 0; i < words->n && !lower; i++)
-    lower = g_ascii_islower (source[words->words[i].offset]);
-  if (!lower)
-    return FALSE;
-  const char *council = cm_directory_council_name (context->directory);
-  if (council)
-    {
-      g_autofree char *name = g_ascii_strdown (council, -1);
-      gsize length = strlen (before);
-      for (const char *at = strstr (name, before); at; at = strstr (at + 1, before))
-        if ((at == name || !g_ascii_isalnum (at[-1])) && !g_ascii_isalnum (at[length]))
-          return FALSE;
-    }
-  return TRUE;
-}
-
 /* Find the officers SENTENCE refers to into MEMO. */
 static void
 find_officers (const CmRuleContext *context, const CmSentence *sentence, CmOfficerMemo *memo)
@@ -114,7 +78,7 @@ find_officers (const CmRuleContext *context, const CmSentence *sentence, CmOffic
       guint refs = hit ? 0
                  : sentence->refs ? sentence->refs[pos]
                  : cm_lexicon_bits_at (context->lexicons->officer_refs, words, pos);
-      if ((refs & CM_REF_OFFICER) && !named_organisation (context, words, source, pos))
+      if (refs & CM_REF_OFFICER)
         hit = memo->generic = TRUE;
       else if (refs & CM_REF_ADDRESSEE)
         {
