@@ -429,6 +429,15 @@ cm_config_load_with (const char *path, const CmKeyTable *const *tables, GError *
           g_set_error (error, CM_ERROR, local->code, "valence (%s [policy] valence): %s", path, local->message);
           return NULL;
         }
+      /* The lexicon's council-valence.txt over it: words of council
+       * business that VADER reads as evaluation.  Optional, as the
+       * cue-only lists are (an older lexicon directory has none). */
+      g_autofree char *council = g_build_filename (config->engine->lexicon, "council-valence.txt", NULL);
+      if (g_file_test (council, G_FILE_TEST_EXISTS) && !cm_valence_add (config->valence, council, &local))
+        {
+          g_set_error (error, CM_ERROR, local->code, "valence (%s [policy] lexicon): %s", path, local->message);
+          return NULL;
+        }
     }
   return g_steal_pointer (&config);
 }

@@ -35,15 +35,23 @@ cm_valence_free (CmValence *valence)
 CmValence *
 cm_valence_load (const char *path, GError **error)
 {
+  g_autoptr (CmValence) valence = g_new0 (CmValence, 1);
+  cm_key_map_init (&valence->words, 8192);
+  if (!cm_valence_add (valence, path, error))
+    return NULL;
+  return g_steal_pointer (&valence);
+}
+
+gboolean
+cm_valence_add (CmValence *valence, const char *path, GError **error)
+{
   g_autofree char *data = NULL;
   g_autoptr (GError) local = NULL;
   if (!g_file_get_contents (path, &data, NULL, &local))
     {
       g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "%s", local->message);
-      return NULL;
+      return FALSE;
     }
-  g_autoptr (CmValence) valence = g_new0 (CmValence, 1);
-  cm_key_map_init (&valence->words, 8192);
   g_auto (GStrv) lines = cm_lines_split (data);
   for (guint n = 0; lines[n]; n++)
     {
@@ -59,15 +67,19 @@ cm_valence_load (const char *path, GError **error)
         {
           g_set_error (error, CM_ERROR, CM_ERROR_CONFIG, "%s:%u: expected WORD<TAB>VALENCE (-4 to 4)", path,
                        n + 1);
-          return NULL;
+          return FALSE;
         }
       *tab = '\0';
       g_autofree char *word = g_utf8_strdown (line, -1);
-      /* The last line of a word wins, as it always has. */
-      cm_key_map_slot (&valence->words, cm_words_hash (word))->value
-        = (guint) (lround (value * 100) + STORED_ZERO);
+      /* The last line of a word wins, as it always has; a neutral word
+       * not known before stays unknown (a council's list of them does not
+       * add to the words). */
+      guint64 hash = cm_words_hash (word);
+      if (value == 0 && cm_key_map_get (&valence->words, hash) == 0)
+        continue;
+      cm_key_map_slot (&valence->words, hash)->value = (guint) (lround (value * 100) + STORED_ZERO);
     }
-  return g_steal_pointer (&valence);
+  return TRUE;
 }
 
 guint

@@ -362,14 +362,14 @@ START_TEST (test_valence)
       ck_assert_ptr_null (config);
       ck_assert_msg (strstr (error->message, ":1: expected WORD<TAB>VALENCE"), "%s", error->message);
     }
-  g_autofree char *path = test_write (dir, "valence.txt", "# test\nwoeful\t-2.8\nsplendid\t2.9\n");
+  g_autofree char *path = test_write (dir, "valence.txt", "# test\nwoeful\t-2.8\nsplendid\t2.9\nrefused\t-1.2\n");
   g_autofree char *extra = g_strdup_printf ("[policy]\nvalence=%s\nweights=%s/none", path, dir);
   g_autofree char *conf = test_config_variant (extra, NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (CmConfig) config = cm_config_load (conf, &error);
   ck_assert_msg (config != NULL, "%s", error ? error->message : "");
   g_autofree char *described = cm_config_describe (config);
-  ck_assert_ptr_nonnull (strstr (described, "2 words"));
+  ck_assert_ptr_nonnull (strstr (described, "3 words"));
   ck_assert_ptr_nonnull (strstr (described, "weights " ));
 
   const char *bodies[][2] = {
@@ -377,6 +377,8 @@ START_TEST (test_valence)
     { "Mr Baker was not woeful at committee.", "\"o:val:pos\"" },
     { "The weather was woeful.", "\"val:neg\"" },
     { "Mr Baker was splendid and woeful.", NULL },
+    /* council-valence.txt of the lexicon: "refused" names a decision */
+    { "The committee refused the application.", NULL },
   };
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
     {
