@@ -308,6 +308,11 @@ by_probability_down (gconstpointer a, gconstpointer b)
   return (int) y->y - (int) x->y;
 }
 
+/* No threshold below an even chance: a message the weights think more
+ * likely compliant than a breach is never held, however clean the
+ * examples above it were out of fold (train.py's THRESHOLD_FLOOR). */
+#define THRESHOLD_FLOOR 0.5
+
 /* The lowest threshold at which precision over SCORED is at least
  * PRECISION (with a true positive), a wrong hold counted at its hold
  * cost; 0.999 when there is none.  Where that threshold finds more than
@@ -316,11 +321,6 @@ by_probability_down (gconstpointer a, gconstpointer b)
  * choose_threshold does.  MISSED weighs the breaches the rule's gate
  * stops: missed at every threshold, they count against recall too, or
  * the spare would spend recall the rule does not have. */
-/* No threshold below an even chance: a message the weights think more
- * likely compliant than a breach is never held, however clean the
- * examples above it were out of fold (train.py's THRESHOLD_FLOOR). */
-#define THRESHOLD_FLOOR 0.5
-
 static double
 choose_threshold (GArray *scored, double precision, double recall_spare, double missed)
 {
