@@ -397,6 +397,30 @@ START_TEST (test_valence)
 }
 END_TEST
 
+/* The lexicon's council-valence.txt: without it (an older lexicon
+ * directory) the VADER value stands; a bad line in it stops the load
+ * with the file and line named, as a bad line in [policy] valence does. */
+START_TEST (test_council_valence)
+{
+  g_autofree char *dir = test_scratch_dir ();
+  g_autofree char *valence = test_write (dir, "valence.txt", "refused\t-1.2\n");
+  g_autofree char *lexicon = test_lexicon_copy ("council-valence.txt");
+  g_autofree char *extra = g_strdup_printf ("[policy]\nvalence=%s\nlexicon=%s\nweights=%s/none", valence, lexicon, dir);
+  g_autofree char *conf = test_config_variant (extra, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmConfig) config = cm_config_load (conf, &error);
+  ck_assert_msg (config != NULL, "%s", error ? error->message : "");
+  g_autofree char *json = cues_of_body (config, "The committee refused the application.");
+  ck_assert_msg (strstr (json, "\"val:neg\""), "%s", json);
+
+  g_autofree char *bad = test_write (lexicon, "council-valence.txt", "# council words\nrefused\tneutral\n");
+  g_autoptr (CmConfig) none = cm_config_load (conf, &error);
+  ck_assert_ptr_null (none);
+  ck_assert_msg (strstr (error->message, "[policy] lexicon") && strstr (error->message, "council-valence.txt:2: expected WORD<TAB>VALENCE"),
+                 "%s", error->message);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -415,6 +439,7 @@ main (void)
   tcase_add_test (tc, test_member_cue);
   tcase_add_test (tc, test_threshold_when);
   tcase_add_test (tc, test_valence);
+  tcase_add_test (tc, test_council_valence);
   suite_add_tcase (suite, tc);
   return test_run (suite);
 }

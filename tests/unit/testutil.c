@@ -100,6 +100,27 @@ test_write (const char *dir, const char *name, const char *content)
   return path;
 }
 
+char *
+test_lexicon_copy (const char *skip)
+{
+  g_autofree char *source = test_srcdir ("config/lexicon");
+  char *dir = test_scratch_dir ();
+  g_autoptr (GDir) listing = g_dir_open (source, 0, NULL);
+  ck_assert_ptr_nonnull (listing);
+  for (const char *name; (name = g_dir_read_name (listing)) != NULL;)
+    {
+      if (skip && strcmp (name, skip) == 0)
+        continue;
+      g_autofree char *from = g_build_filename (source, name, NULL);
+      g_autofree char *to = g_build_filename (dir, name, NULL);
+      g_autofree char *text = NULL;
+      gsize length;
+      ck_assert (g_file_get_contents (from, &text, &length, NULL));
+      ck_assert (g_file_set_contents (to, text, (gssize) length, NULL));
+    }
+  return dir;
+}
+
 /* The key of a "key=value" line, or NULL. */
 static char *
 line_key (const char *line)

@@ -24,6 +24,9 @@ void test_config_teardown (void);
 char *test_scratch_dir (void);
 /* Write CONTENT to DIR/NAME and return the path. */
 char *test_write (const char *dir, const char *name, const char *content);
+/* A scratch copy of config/lexicon without the file SKIP (NULL: all of
+ * it), for tests that break or remove one of its files. */
+char *test_lexicon_copy (const char *skip);
 /* A copy of the example configuration in a scratch directory, without
  * its [rule:ID] groups (so each rule has its default action), with the
  * keys of EXTRA (key-file text) set in their groups to council-milter.conf and DIRECTORY (if not NULL) as
