@@ -124,6 +124,7 @@ struct _CmConfig {
   CmParagraphs *paragraphs; /* the texts for notices, and what each rule cites */
   CmModel *model;         /* the learned weights, or NULL */
   CmValence *valence;     /* the words' valence, or NULL */
+  guint council_valence;  /* words council-valence.txt gives over it */
   CmLimits limits;        /* [policy] max-* and time-budget-ms */
 };
 
@@ -433,7 +434,7 @@ cm_config_load_with (const char *path, const CmKeyTable *const *tables, GError *
        * business that VADER reads as evaluation.  Optional, as the
        * cue-only lists are (an older lexicon directory has none). */
       g_autofree char *council = g_build_filename (config->engine->lexicon, "council-valence.txt", NULL);
-      if (g_file_test (council, G_FILE_TEST_EXISTS) && !cm_valence_add (config->valence, council, &local))
+      if (g_file_test (council, G_FILE_TEST_EXISTS) && !cm_valence_add (config->valence, council, &config->council_valence, &local))
         {
           g_set_error (error, CM_ERROR, local->code, "valence (%s [policy] lexicon): %s", path, local->message);
           return NULL;
@@ -599,7 +600,8 @@ cm_config_describe (const CmConfig *config)
                           model ? model : "none (not there): the rules use their word lists only");
   g_string_append_printf (out, "valence %s: ", config->engine->valence);
   if (config->valence)
-    g_string_append_printf (out, "%u words\n", cm_valence_size (config->valence));
+    g_string_append_printf (out, "%u words, %u of them as the lexicon's council-valence.txt sets them\n",
+                            cm_valence_size (config->valence), config->council_valence);
   else
     g_string_append (out, "none (not there): no evaluative-language cues\n");
   for (guint i = 0; i < cm_n_rules; i++)

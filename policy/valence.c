@@ -37,14 +37,15 @@ cm_valence_load (const char *path, GError **error)
 {
   g_autoptr (CmValence) valence = g_new0 (CmValence, 1);
   cm_key_map_init (&valence->words, 8192);
-  if (!cm_valence_add (valence, path, error))
+  if (!cm_valence_add (valence, path, NULL, error))
     return NULL;
   return g_steal_pointer (&valence);
 }
 
 gboolean
-cm_valence_add (CmValence *valence, const char *path, GError **error)
+cm_valence_add (CmValence *valence, const char *path, guint *words, GError **error)
 {
+  guint given = 0;
   g_autofree char *data = NULL;
   g_autoptr (GError) local = NULL;
   if (!g_file_get_contents (path, &data, NULL, &local))
@@ -77,8 +78,11 @@ cm_valence_add (CmValence *valence, const char *path, GError **error)
       guint64 hash = cm_words_hash (word);
       if (value == 0 && cm_key_map_get (&valence->words, hash) == 0)
         continue;
+      given++;
       cm_key_map_slot (&valence->words, hash)->value = (guint) (lround (value * 100) + STORED_ZERO);
     }
+  if (words)
+    *words = given;
   return TRUE;
 }
 

@@ -16,8 +16,10 @@ typedef struct _CmValence CmValence;
 /* Load PATH; NULL with an error naming the file and line. */
 CmValence *cm_valence_load (const char *path, GError **error);
 /* Read PATH, of the same form, over VALENCE: its words' valences replace
- * those loaded before (a council's own words over VADER's). */
-gboolean cm_valence_add (CmValence *valence, const char *path, GError **error);
+ * those loaded before (a council's own words over VADER's).  WORDS (if
+ * not NULL) gets how many words it set (a neutral word not known
+ * before is not one). */
+gboolean cm_valence_add (CmValence *valence, const char *path, guint *words, GError **error);
 void cm_valence_free (CmValence *valence);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmValence, cm_valence_free)
 guint cm_valence_size (const CmValence *valence);
