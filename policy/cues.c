@@ -258,6 +258,23 @@ has_scare_quotes (const char *text, gsize length)
   return FALSE;
 }
 
+/* Does WORDS end with a term of endearment set off by a comma ("Sit down,
+ * dear.")?  Spoken to a colleague it talks down; at least two words
+ * before it keep out a greeting or a sign-off ("Thanks, love"). */
+static gboolean
+ends_with_vocative (const CmLexicon *endearments, const CmWords *words)
+{
+  for (guint back = 1; back <= 2 && back + 2 <= words->n; back++)
+    {
+      guint pos = words->n - back;
+      CmMatch match;
+      if (words->words[pos].clause && cm_lexicon_match_at (endearments, words, pos, &match)
+          && match.end == words->n)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Cue hashes are kept as the keys of GLib hash tables themselves. */
 G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (guint64));
 
@@ -481,7 +498,9 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
   gboolean addressed = refs.addressed;
   /* A member named: what is said of them is read apart, as of an
    * officer (abuse of a member, against criticism of an officer). */
-  gboolean about_member = refs.member;
+  gboolean about_member = refs.member || refs.member_addressed;
+  if (refs.member_addressed)
+    add (features, "cue:", "you-member");
   cm_refs_clear (&refs);
   if (!officer && officer_by_first_name (context, sentence))
     {
@@ -545,6 +564,8 @@ sentence_cues (const CmRuleContext *context, Stems *stems, const CmSentence *sen
     add (features, "cue:", "exclaim");
   if (has_scare_quotes (text, length))
     add (features, "cue:", "quote");
+  if (ends_with_vocative (context->lexicons->endearments, &sentence->words))
+    add (features, "cue:", "vocative");
 
   /* Evaluative language: the sum of the words' valence, a word's sign
    * turned (and damped, as VADER does) by a negation before it in its

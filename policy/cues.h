@@ -16,10 +16,13 @@
  *                  his, they ...)
  *     m:STEM       each word of a sentence that names a member other
  *                  than the sender ("Cllr", "Councillor", or a member's
- *                  name from the directory)
+ *                  name from the directory), or says "you" while only
+ *                  members are addressed
  *     cue:NAME     officer, officer-first-name, officer-pronoun, you,
- *                  member, question, exclaim,
- *                  quote (scare quotes), and hit:LIST for the word lists
+ *                  member, you-member, question, exclaim,
+ *                  quote (scare quotes), vocative (a term of endearment
+ *                  closing the sentence: "Sit down, dear."), and
+ *                  hit:LIST for the word lists
  *     val:BAND     the sentence's valence (valence.h; neg2, neg, pos,
  *                  pos2), negations turning a word's sign; o:val:BAND
  *                  when the sentence is about an officer, m:val:BAND

@@ -103,6 +103,7 @@ typedef struct {
   CmLexicon *disparaging;    /* disparaging.txt */
   CmLexicon *insults;        /* insults.txt */
   CmLexicon *outside_bodies; /* outside-bodies.txt */
+  CmLexicon *endearments;    /* endearments.txt */
   CmLexicon *decision_words; /* decision-words.txt */
   CmLexicon *member_words;   /* member-words.txt */
   /* The CM_HIT_ and the CM_REF_ lists in one, data = their bits (the

@@ -43,6 +43,7 @@ static const struct {
   { "disparaging.txt", G_STRUCT_OFFSET (CmLexicons, disparaging), CM_HIT_DISPARAGING, 0, TRUE },
   { "insults.txt", G_STRUCT_OFFSET (CmLexicons, insults), CM_HIT_INSULT, 0, TRUE },
   { "outside-bodies.txt", G_STRUCT_OFFSET (CmLexicons, outside_bodies), CM_HIT_OUTSIDE, 0, TRUE },
+  { "endearments.txt", G_STRUCT_OFFSET (CmLexicons, endearments), 0, 0, TRUE },
   { "decision-words.txt", G_STRUCT_OFFSET (CmLexicons, decision_words) },
   { "member-words.txt", G_STRUCT_OFFSET (CmLexicons, member_words) },
 };

@@ -45,6 +45,7 @@ typedef struct {
   gboolean known;         /* looked for: the rest is filled */
   gboolean generic, addressed;
   gboolean member;        /* a member other than the sender is named too */
+  gboolean member_addressed; /* "you" while only members are addressed */
   guint first_word;
   GPtrArray *named;       /* const CmPerson *, owned, or NULL for none */
 } CmOfficerMemo;

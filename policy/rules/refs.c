@@ -15,20 +15,33 @@ cm_refs_clear (CmOfficerRefs *refs)
   memset (refs, 0, sizeof *refs);
 }
 
-gboolean
-cm_refs_addresses_officers (const CmView *view)
+/* Is every To recipient other than the sender of ROLE (and one at least)? */
+static gboolean
+addresses_only (const CmView *view, CmRole role)
 {
-  guint officers = 0;
+  guint found = 0;
   for (guint i = 0; i < view->to->len; i++)
     {
       const CmParticipant *p = view->to->pdata[i];
       if (cm_view_is_sender (view, p))
         continue;
-      if (p->role != CM_ROLE_OFFICER)
+      if (p->role != role)
         return FALSE;
-      officers++;
+      found++;
     }
-  return officers > 0;
+  return found > 0;
+}
+
+gboolean
+cm_refs_addresses_officers (const CmView *view)
+{
+  return addresses_only (view, CM_ROLE_OFFICER);
+}
+
+gboolean
+cm_refs_addresses_members (const CmView *view)
+{
+  return addresses_only (view, CM_ROLE_MEMBER);
 }
 
 /* Find the officers SENTENCE refers to into MEMO. */
@@ -39,9 +52,9 @@ find_officers (const CmRuleContext *context, const CmSentence *sentence, CmOffic
   const CmWords *words = &sentence->words;
   const char *source = sentence->subject ? view->subject : view->authored;
   const CmLexicon *names = cm_directory_names (context->directory);
-  /* Whether the mail is addressed to officers, asked at the first
-   * "you" (most sentences have none). */
-  int addressed_officer = -1;
+  /* Whether the mail is addressed to officers, or to members, asked at
+   * the first "you" (most sentences have none). */
+  int addressed_officer = -1, addressed_member = -1;
 
   memset (memo, 0, sizeof *memo);
   memo->first_word = G_MAXUINT;
@@ -86,6 +99,12 @@ find_officers (const CmRuleContext *context, const CmSentence *sentence, CmOffic
             addressed_officer = cm_refs_addresses_officers (context->view);
           if (addressed_officer)
             hit = memo->addressed = TRUE;
+          else
+            {
+              if (addressed_member < 0)
+                addressed_member = cm_refs_addresses_members (context->view);
+              memo->member_addressed |= addressed_member;
+            }
         }
       if (hit && memo->first_word == G_MAXUINT)
         memo->first_word = pos;
@@ -105,6 +124,7 @@ cm_refs_officers (const CmRuleContext *context, const CmSentence *sentence, CmOf
   refs->generic = memo->generic;
   refs->addressed = memo->addressed;
   refs->member = memo->member;
+  refs->member_addressed = memo->member_addressed;
   refs->first_word = memo->first_word;
   return refs->named != NULL || refs->generic || refs->addressed;
 }

@@ -17,6 +17,9 @@ typedef struct {
    * same look, for the cues (criticism of a member is not criticism of an
    * officer, and belittling one is still disrespect). */
   gboolean member;
+  /* "you" while every To recipient is a member: what is said to them is
+   * said of a member (belittling one in reply-all is disrespect). */
+  gboolean member_addressed;
   guint first_word;    /* where the first reference starts (G_MAXUINT: none) */
 } CmOfficerRefs;
 
@@ -35,8 +38,9 @@ gboolean cm_refs_people (const CmRuleContext *context, const CmSentence *sentenc
 /* "Tom Baker (Head of Planning)" */
 char *cm_refs_person_label (const CmPerson *person);
 
-/* Is every To recipient (other than the sender) an officer? */
+/* Is every To recipient (other than the sender) an officer?  A member? */
 gboolean cm_refs_addresses_officers (const CmView *view);
+gboolean cm_refs_addresses_members (const CmView *view);
 
 /* The message's audience beyond the council's officers. */
 typedef struct {

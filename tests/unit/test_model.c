@@ -346,6 +346,61 @@ START_TEST (test_member_cue)
 }
 END_TEST
 
+/* cue:you-member: "you" in mail whose To recipients are all members is
+ * said to a member, and its words are m: cues; to an officer it is
+ * cue:you, and to a resident or a mixed To line neither. */
+START_TEST (test_member_addressed)
+{
+  g_autoptr (CmConfig) config = config_with ("# no rule has weights\n");
+  const struct { const char *to; gboolean member, officer; } cases[] = {
+    { "cllr.raj.patel@northmoor.gov.uk", TRUE, FALSE },
+    { "cllr.raj.patel@northmoor.gov.uk, " KHAN, TRUE, FALSE },
+    { "tom.baker@northmoor.gov.uk", FALSE, TRUE },
+    { MEMBERS_AND_TOM, FALSE, FALSE },
+    { "resident@example.org", FALSE, FALSE },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("From: %s\nTo: %s\nSubject: x\n\nYou have no idea what you are doing.\n",
+                                               JANE, cases[i].to);
+      g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+      g_autofree char *json = cm_check_cues (config, NULL, stream, NULL);
+      ck_assert_msg ((strstr (json, "\"cue:you-member\"") != NULL) == cases[i].member, "%s: %s", cases[i].to, json);
+      ck_assert_msg ((strstr (json, "\"m:idea\"") != NULL) == cases[i].member, "%s: %s", cases[i].to, json);
+      ck_assert_msg ((strstr (json, "\"cue:you\"") != NULL) == cases[i].officer, "%s: %s", cases[i].to, json);
+    }
+  /* A sentence with no "you" in the same mail is not said to the member. */
+  g_autofree char *text = g_strdup_printf ("From: %s\nTo: %s\nSubject: x\n\nThe agenda is out.\n", JANE,
+                                           "cllr.raj.patel@northmoor.gov.uk");
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+  g_autofree char *json = cm_check_cues (config, NULL, stream, NULL);
+  ck_assert_msg (!strstr (json, "cue:you-member") && !strstr (json, "\"m:"), "%s", json);
+}
+END_TEST
+
+/* cue:vocative: a term of endearment closing a sentence after a comma
+ * (endearments.txt), not a greeting, a sign-off or the word elsewhere. */
+START_TEST (test_vocative)
+{
+  g_autoptr (CmConfig) config = config_with ("# no rule has weights\n");
+  const struct { const char *body; gboolean vocative; } cases[] = {
+    { "Oh do sit down, dear.", TRUE },
+    { "I think you need to keep up, my dear!", TRUE },
+    { "Leave the sums to the grown-ups, young man.", TRUE },
+    { "Thanks, love", FALSE },                        /* a sign-off */
+    { "Dear Tom, the report is out.", FALSE },        /* a greeting */
+    { "I would love to come, dear as it is.", FALSE }, /* not at the end */
+    { "The scheme is too dear.", FALSE },             /* no comma */
+    { "Thank you for your letter, madam.", FALSE },   /* polite address */
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = cues_of_body (config, cases[i].body);
+      ck_assert_msg ((strstr (json, "\"cue:vocative\"") != NULL) == cases[i].vocative, "%s: %s", cases[i].body, json);
+    }
+}
+END_TEST
+
 /* The valence lexicon: its errors, and the cues it gives, a negation
  * turning a word's sign. */
 START_TEST (test_valence)
@@ -439,6 +494,8 @@ main (void)
   tcase_add_test (tc, test_outside_body);
   tcase_add_test (tc, test_member_cue);
   tcase_add_test (tc, test_threshold_when);
+  tcase_add_test (tc, test_member_addressed);
+  tcase_add_test (tc, test_vocative);
   tcase_add_test (tc, test_valence);
   tcase_add_test (tc, test_council_valence);
   suite_add_tcase (suite, tc);
