@@ -205,12 +205,13 @@ THRESHOLD_FLOOR = 0.5
 # Precision targets that differ from --precision, by rule.  Fitted on the
 # train split alone and judged on dev, officer-criticism's out-of-fold
 # precision ran 0.01 to 0.02 above what it reached on the dev messages
-# (its near misses name an officer as its breaches do), and disrespect's
+# (its near misses name an officer as its breaches do; with w132-w139 a
+# target of 0.92 reached 0.909 on dev, and 0.93 reached 0.917), and disrespect's
 # about 0.02 below (among its out-of-fold near misses are the other rules'
 # breaches, which WHEN sets apart on new mail): each target is moved by
 # about that much, so that mail the trainer has not seen gets about the
 # precision asked for.
-PRECISION_OFFSET = {"officer-criticism": +0.01, "disrespect": -0.03}
+PRECISION_OFFSET = {"officer-criticism": +0.02, "disrespect": -0.03}
 
 
 # A rule that keeps a higher threshold for a message an earlier rule has
