@@ -15,33 +15,22 @@ cm_refs_clear (CmOfficerRefs *refs)
   memset (refs, 0, sizeof *refs);
 }
 
-/* Is every To recipient other than the sender of ROLE (and one at least)? */
-static gboolean
-addresses_only (const CmView *view, CmRole role)
+/* The role every To recipient other than the sender has (officer or
+ * member, with one recipient at least), or -1: mixed, or none. */
+static int
+addressed_role (const CmView *view)
 {
-  guint found = 0;
+  int role = -1;
   for (guint i = 0; i < view->to->len; i++)
     {
       const CmParticipant *p = view->to->pdata[i];
       if (cm_view_is_sender (view, p))
         continue;
-      if (p->role != role)
-        return FALSE;
-      found++;
+      if (p->role == CM_ROLE_EXTERNAL || (role >= 0 && (int) p->role != role))
+        return -1;
+      role = (int) p->role;
     }
-  return found > 0;
-}
-
-gboolean
-cm_refs_addresses_officers (const CmView *view)
-{
-  return addresses_only (view, CM_ROLE_OFFICER);
-}
-
-gboolean
-cm_refs_addresses_members (const CmView *view)
-{
-  return addresses_only (view, CM_ROLE_MEMBER);
+  return role;
 }
 
 /* Find the officers SENTENCE refers to into MEMO. */
@@ -52,9 +41,9 @@ find_officers (const CmRuleContext *context, const CmSentence *sentence, CmOffic
   const CmWords *words = &sentence->words;
   const char *source = sentence->subject ? view->subject : view->authored;
   const CmLexicon *names = cm_directory_names (context->directory);
-  /* Whether the mail is addressed to officers, or to members, asked at
-   * the first "you" (most sentences have none). */
-  int addressed_officer = -1, addressed_member = -1;
+  /* Whom "you" is said to (addressed_role), asked at the first "you"
+   * (most sentences have none); -2 until then. */
+  int addressed = -2;
 
   memset (memo, 0, sizeof *memo);
   memo->first_word = G_MAXUINT;
@@ -95,16 +84,12 @@ find_officers (const CmRuleContext *context, const CmSentence *sentence, CmOffic
         hit = memo->generic = TRUE;
       else if (refs & CM_REF_ADDRESSEE)
         {
-          if (addressed_officer < 0)
-            addressed_officer = cm_refs_addresses_officers (context->view);
-          if (addressed_officer)
+          if (addressed == -2)
+            addressed = addressed_role (context->view);
+          if (addressed == CM_ROLE_OFFICER)
             hit = memo->addressed = TRUE;
-          else
-            {
-              if (addressed_member < 0)
-                addressed_member = cm_refs_addresses_members (context->view);
-              memo->member_addressed |= addressed_member;
-            }
+          else if (addressed == CM_ROLE_MEMBER)
+            memo->member_addressed = TRUE;
         }
       if (hit && memo->first_word == G_MAXUINT)
         memo->first_word = pos;

@@ -38,10 +38,6 @@ gboolean cm_refs_people (const CmRuleContext *context, const CmSentence *sentenc
 /* "Tom Baker (Head of Planning)" */
 char *cm_refs_person_label (const CmPerson *person);
 
-/* Is every To recipient (other than the sender) an officer?  A member? */
-gboolean cm_refs_addresses_officers (const CmView *view);
-gboolean cm_refs_addresses_members (const CmView *view);
-
 /* The message's audience beyond the council's officers. */
 typedef struct {
   guint members;        /* other members among the recipients */
